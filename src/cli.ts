@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseCliArgs } from './cli/args.js';
+import { HELP_TEXT } from './cli/help.js';
+import { resolveRunConfig } from './cli/resolve-config.js';
+import { ConfigError } from './config/config-error.js';
+import { SourceOpenError } from './engine/capture/packet-source.js';
+import { runHeadless } from './headless/run-headless.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`snoopy-tui: ${message}\n`);
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseCliArgs(argv);
+  if (flags.help) {
+    process.stdout.write(HELP_TEXT);
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`snoopy-tui ${version()}\n`);
+    return 0;
+  }
+  const config = resolveRunConfig(flags);
+  if (!config.headless) {
+    return fail('the terminal UI is not built yet in this version: run with --headless (see --help)');
+  }
+  return runHeadless(config, {
+    stdout: process.stdout,
+    diagnostic: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof SourceOpenError) process.exitCode = fail(e.message);
+    else {
+      process.stderr.write(`snoopy-tui: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

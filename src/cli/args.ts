@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+
+/** Flags exactly as typed, before defaults and the config file are applied. */
+export interface CliFlags {
+  interface?: string;
+  replay?: string;
+  speed?: string;
+  headless?: boolean;
+  homeNet?: string;
+  bpf?: string;
+  profile?: string;
+  threshold?: string;
+  refresh?: string;
+  config?: string;
+  debug?: boolean;
+  version?: boolean;
+  help?: boolean;
+}
+
+const OPTIONS = {
+  interface: { type: 'string', short: 'i' },
+  replay: { type: 'string' },
+  speed: { type: 'string' },
+  headless: { type: 'boolean' },
+  'home-net': { type: 'string' },
+  bpf: { type: 'string' },
+  profile: { type: 'string' },
+  threshold: { type: 'string' },
+  refresh: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  debug: { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses argv (without node and script); throws ConfigError with one line for bad usage. */
+export function parseCliArgs(argv: readonly string[]): CliFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new ConfigError(`${cleanParseError(err)} (see --help)`);
+  }
+  const v = parsed.values;
+  const flags: CliFlags = {};
+  if (v.interface !== undefined) flags.interface = v.interface;
+  if (v.replay !== undefined) flags.replay = v.replay;
+  if (v.speed !== undefined) flags.speed = v.speed;
+  if (v.headless !== undefined) flags.headless = v.headless;
+  if (v['home-net'] !== undefined) flags.homeNet = v['home-net'];
+  if (v.bpf !== undefined) flags.bpf = v.bpf;
+  if (v.profile !== undefined) flags.profile = v.profile;
+  if (v.threshold !== undefined) flags.threshold = v.threshold;
+  if (v.refresh !== undefined) flags.refresh = v.refresh;
+  if (v.config !== undefined) flags.config = v.config;
+  if (v.debug !== undefined) flags.debug = v.debug;
+  if (v.version !== undefined) flags.version = v.version;
+  if (v.help !== undefined) flags.help = v.help;
+  return flags;
+}
+
+/** Node's messages are long and mention internals; keep the part a user needs. */
+function cleanParseError(err: NodeJS.ErrnoException): string {
+  const msg = err.message;
+  const unknown = /Unknown option '([^']+)'/.exec(msg);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missing = /Option '([^']+)' argument missing/.exec(msg);
+  if (missing) return `option ${missing[1]!.replace(/^-\w, /, '')} needs a value`;
+  const positional = /Unexpected argument '([^']+)'/.exec(msg);
+  if (positional) return `unexpected argument '${positional[1]}'`;
+  return msg.split('\n')[0]!;
+}

@@ -1,0 +1,32 @@
+/** The --help text. Lists only flags that work in this version: it must tell the truth. */
+export const HELP_TEXT = `snoopy-tui — real-time host intrusion detection with a terminal UI
+
+Usage:
+  sudo snoopy-tui [options]                  live capture on the default interface
+  snoopy-tui --replay FILE [options]         read a pcap or pcapng capture instead (no root needed)
+  sudo snoopy-tui --headless [options]       no UI: JSON lines on stdout, diagnostics on stderr
+
+Capture:
+  -i, --interface NAME     capture interface (default: the one with the default route; 'any' allowed)
+      --replay FILE        read a pcap or pcapng file instead of capturing
+      --speed N|max        replay speed as a multiple of recorded time (TUI default 1, headless max)
+      --bpf EXPR           capture filter in tcpdump syntax (live capture)
+      --home-net CIDR[,…]  addresses that are ours: only probes towards them count
+                           (default live: the host's own addresses; replay: every address)
+
+Detection:
+      --profile NAME       high-security | balanced | development (default balanced)
+      --threshold N        distinct ports one source must probe on one target to be a port scan
+                           (overrides the profile)
+
+Output:
+      --headless           JSON lines on stdout: alerts, alert updates, stats
+      --refresh SECONDS    seconds between stats lines in live headless mode (default 5)
+  -c, --config FILE        JSON config file; every flag has a key of the same name in camelCase
+      --debug              diagnostics on stderr
+      --version            print the version
+  -h, --help               this help
+
+Exit status: 0 on success, 1 on a usage or setup error (one line on stderr),
+2 when a capture file turned out truncated or malformed part-way (everything before it is reported).
+`;

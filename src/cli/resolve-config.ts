@@ -1,0 +1,74 @@
+import { ConfigError } from '../config/config-error.js';
+import { loadConfigFile, type ConfigFile } from '../config/config-file.js';
+import { PROFILE_NAMES, PROFILES, type ProfileName } from '../config/profiles.js';
+import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
+import { CidrSet } from '../net/cidr-set.js';
+import type { CliFlags } from './args.js';
+
+/** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
+export function resolveRunConfig(flags: CliFlags): RunConfig {
+  const file: ConfigFile = flags.config !== undefined ? loadConfigFile(flags.config) : {};
+  const profileName = flags.profile !== undefined ? parseProfile(flags.profile) : (file.profile ?? 'balanced');
+  const config = defaultRunConfig(profileName);
+  config.thresholds = structuredClone(PROFILES[profileName].thresholds);
+
+  // Config file.
+  if (file.interface !== undefined) config.interface = file.interface;
+  if (file.homeNet !== undefined) config.homeNet = file.homeNet;
+  if (file.bpf !== undefined) config.bpf = file.bpf;
+  if (file.refresh !== undefined) config.refreshSeconds = file.refresh;
+  if (file.speed !== undefined) config.speed = file.speed;
+  if (file.debug !== undefined) config.debug = file.debug;
+  const ps = file.thresholds?.portScan;
+  if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
+  if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
+  if (file.threshold !== undefined) config.thresholds.portScan.ports = file.threshold;
+  if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
+  if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
+
+  // Flags.
+  if (flags.interface !== undefined) config.interface = nonEmpty(flags.interface, '--interface');
+  if (flags.replay !== undefined) config.replayFile = nonEmpty(flags.replay, '--replay');
+  config.headless = flags.headless ?? false;
+  if (flags.homeNet !== undefined) config.homeNet = parseCidrs(flags.homeNet, '--home-net');
+  if (flags.bpf !== undefined) config.bpf = nonEmpty(flags.bpf, '--bpf');
+  if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
+  if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
+  if (flags.debug !== undefined) config.debug = flags.debug;
+  if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
+  else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
+
+  if (flags.speed !== undefined && config.replayFile === null) throw new ConfigError('--speed only applies with --replay FILE');
+  if (config.replayFile !== null && flags.interface !== undefined) throw new ConfigError('--interface and --replay exclude each other: pick live capture or a file');
+  if (config.thresholds.portScan.ports < 2) throw new ConfigError('--threshold must be at least 2 (distinct ports)');
+  return config;
+}
+
+function parseProfile(text: string): ProfileName {
+  if (!PROFILE_NAMES.includes(text as ProfileName)) throw new ConfigError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got '${text}'`);
+  return text as ProfileName;
+}
+
+function nonEmpty(text: string, flag: string): string {
+  if (text.trim() === '') throw new ConfigError(`${flag} needs a non-empty value`);
+  return text;
+}
+
+function parsePositiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new ConfigError(`${flag} must be a positive integer, got '${text}'`);
+  return Number(text);
+}
+
+function parsePositiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(`${flag} must be a positive number, got '${text}'`);
+  return n;
+}
+
+function parseCidrs(text: string, flag: string): string[] {
+  try {
+    return CidrSet.parse(text).ranges;
+  } catch (e) {
+    throw new ConfigError(`${flag}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Threshold sets of seed 000: `high-security` is aggressive, `balanced` (the default) suits a
+ * workstation, `development` is permissive. Every value can be overridden from the config file.
+ */
+export type ProfileName = 'high-security' | 'balanced' | 'development';
+
+export const PROFILE_NAMES: readonly ProfileName[] = ['high-security', 'balanced', 'development'];
+
+export interface DetectionThresholds {
+  portScan: {
+    /** Distinct ports one source must probe on one target within the window. */
+    ports: number;
+    windowSeconds: number;
+  };
+}
+
+export interface Profile {
+  name: ProfileName;
+  /** Whether detections block without asking (DESIGN §3.1 `--auto-block`). */
+  autoBlock: boolean;
+  thresholds: DetectionThresholds;
+}
+
+export const PROFILES: Record<ProfileName, Profile> = {
+  // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 } } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 } } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 } } },
+};

@@ -1,0 +1,40 @@
+import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
+
+/** Everything a run needs, resolved from defaults < profile < config file < flags. */
+export interface RunConfig {
+  /** Capture interface for live mode; null = the interface of the default route. */
+  interface: string | null;
+  /** Capture file to replay instead of capturing; null = live. */
+  replayFile: string | null;
+  /** Replay speed: a multiple of recorded time, or 'max'. */
+  speed: number | 'max';
+  headless: boolean;
+  /** CIDRs that are ours; null = live: the host's addresses, replay: everything. */
+  homeNet: string[] | null;
+  bpf: string | null;
+  profile: ProfileName;
+  thresholds: DetectionThresholds;
+  /** Seconds between stats lines (headless live) and UI status refreshes. */
+  refreshSeconds: number;
+  debug: boolean;
+  flows: { capacity: number; idleSeconds: number };
+  /** Kernel capture buffer for live capture, bytes. */
+  captureBufferBytes: number;
+}
+
+export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
+  return {
+    interface: null,
+    replayFile: null,
+    speed: 'max',
+    headless: false,
+    homeNet: null,
+    bpf: null,
+    profile,
+    thresholds: structuredClone(PROFILES[profile].thresholds),
+    refreshSeconds: 5,
+    debug: false,
+    flows: { capacity: 131_072, idleSeconds: 120 },
+    captureBufferBytes: 64 * 1024 * 1024,
+  };
+}

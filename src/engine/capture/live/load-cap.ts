@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import { SourceOpenError } from '../packet-source.js';
+
+/** The parts of the `cap` binding we use. */
+export interface CapModule {
+  Cap: {
+    new (): CapHandle;
+    deviceList(): { name: string; description?: string }[];
+  };
+}
+
+export interface CapHandle {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  close(): void;
+  on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): void;
+  removeAllListeners(event?: string): void;
+}
+
+let loaded: CapModule | null = null;
+
+/**
+ * Loads `cap` on first use: replays and reports must work on machines without libpcap. A load
+ * failure becomes one line that says how to install what is missing.
+ */
+export function loadCap(): CapModule {
+  if (loaded !== null) return loaded;
+  try {
+    const require = createRequire(import.meta.url);
+    loaded = require('cap') as CapModule;
+    return loaded;
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/libpcap|cannot open shared object/i.test(msg)) {
+      throw new SourceOpenError('libpcap is missing: install it (Debian/Ubuntu: sudo apt-get install libpcap0.8; Fedora: sudo dnf install libpcap) and run npm rebuild cap');
+    }
+    throw new SourceOpenError(`cannot load the packet capture binding 'cap' (${msg.split('\n')[0]}); reinstall with: sudo apt-get install libpcap-dev && npm rebuild cap`);
+  }
+}

@@ -1,0 +1,375 @@
+import { formatAddress } from '../../net/address.js';
+import { isoFromMicros, roundSeconds, type Alert, type ScanType } from '../alerts/alert.js';
+import { AlertBook } from '../alerts/alert-book.js';
+import { IpProto, type Packet } from '../decode/packet.js';
+import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
+import type { DetectorContext, PacketDetector } from './detector.js';
+import { PortSet } from './port-set.js';
+import { classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
+
+export interface PortScanConfig {
+  /** Distinct ports one source must probe on one target within the window. */
+  ports: number;
+  windowSeconds: number;
+  /** Bound on (source, target) pairs with state; the oldest are evicted past it. */
+  maxPairs?: number;
+  /** Slots of the first-probe cache (a power of two). */
+  cacheSlots?: number;
+}
+
+/** Evidence shared by all the targets one attacker scans: this is what the alert shows. */
+class AttackerScan {
+  readonly kinds = new Int32Array(PROBE_KIND_COUNT);
+  kernelLikeSyns = 0;
+  handshakes = 0;
+  probes = 0;
+  portsCount = 0;
+  targets = 0;
+  constructor(
+    readonly alert: Alert,
+    public firstSeen: number,
+    public lastSeen: number,
+  ) {}
+}
+
+/** State of one (source, target) pair that probed at least two ports. */
+class ScanPair {
+  readonly src = new Uint32Array(4);
+  readonly dst = new Uint32Array(4);
+  readonly ports = new PortSet();
+  readonly kinds = new Int32Array(PROBE_KIND_COUNT);
+  kernelLikeSyns = 0;
+  handshakes = 0;
+  probes = 0;
+  windowStart = 0;
+  firstSeen = 0;
+  lastSeen = 0;
+  cacheSlot = -1;
+  nextSameHash: ScanPair | null = null;
+  scan: AttackerScan | null = null;
+  constructor(readonly hash: number) {}
+}
+
+/**
+ * PORT_SCAN: one source probing many ports of one target. Scan types follow nmap's probes:
+ * SYN, CONNECT, FIN, NULL, XMAS, ACK, MAIMON, UDP (WINDOW probes are ACK probes on the wire).
+ *
+ * The cost under a flood matters most: a source's first probe of a target only lands in a
+ * fixed-size, direct-mapped cache; state is created when the same pair probes a second port.
+ * A spoofed flood, one packet per source, therefore never allocates per source.
+ */
+export class PortScanDetector implements PacketDetector {
+  readonly name = 'port-scan';
+  private readonly threshold: number;
+  private readonly windowMicros: number;
+  private readonly maxPairs: number;
+  private readonly ctx: DetectorContext;
+
+  // Direct-mapped first-probe cache: (src, dst) words, the port, kind and time of the probe.
+  private readonly cacheMask: number;
+  private readonly cacheAddrs: Uint32Array;
+  private readonly cachePort: Int32Array;
+  private readonly cacheKind: Int8Array;
+  private readonly cacheKernelSyn: Uint8Array;
+  private readonly cacheTs: Float64Array;
+  private readonly cachePair: (ScanPair | null)[];
+
+  private readonly pairsByHash = new Map<number, ScanPair>();
+  /** Insertion order doubles as age order for eviction. */
+  private readonly pairs = new Set<ScanPair>();
+  private readonly attackers = new Map<string, AttackerScan>();
+  private nextSweep = 0;
+  evictedPairs = 0;
+
+  constructor(config: PortScanConfig, ctx: DetectorContext) {
+    this.threshold = Math.max(2, config.ports);
+    this.windowMicros = config.windowSeconds * 1e6;
+    this.maxPairs = config.maxPairs ?? 20_000;
+    this.ctx = ctx;
+    const slots = config.cacheSlots ?? 65_536;
+    this.cacheMask = slots - 1;
+    this.cacheAddrs = new Uint32Array(slots * 8);
+    this.cachePort = new Int32Array(slots).fill(-1);
+    this.cacheKind = new Int8Array(slots);
+    this.cacheKernelSyn = new Uint8Array(slots);
+    this.cacheTs = new Float64Array(slots);
+    this.cachePair = new Array<ScanPair | null>(slots).fill(null);
+  }
+
+  get trackedPairs(): number {
+    return this.pairs.size;
+  }
+
+  onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
+    if (slot < 0 || pkt.l4Offset === 0) return;
+    const events = flows.lastEvents;
+    if ((events & FlowEvent.NEW) !== 0) {
+      if (!flows.lastFromOrig) return;
+      let kind: number = ProbeKind.NONE;
+      if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
+      else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+      if (kind === ProbeKind.NONE) return;
+      const home = this.ctx.homeNet;
+      if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+      this.probe(pkt, kind);
+    } else if ((events & FlowEvent.HANDSHAKE_DONE) !== 0) {
+      // A completed handshake is what a connect() scan leaves on its open ports.
+      const pair = this.findPair(pairHash(pkt), pkt);
+      if (pair === null) return;
+      pair.handshakes++;
+      if (pair.scan !== null) {
+        pair.scan.handshakes++;
+        this.refresh(pair.scan);
+      }
+    }
+  }
+
+  private probe(pkt: Packet, kind: number): void {
+    const hash = pairHash(pkt);
+    const c = hash & this.cacheMask;
+    const ts = pkt.tsMicros;
+    const kernelSyn = kind === ProbeKind.SYN && pkt.tcpOptionsLen >= KERNEL_SYN_MIN_OPTIONS ? 1 : 0;
+    let pair: ScanPair | null;
+    if (this.cacheHolds(c, pkt)) {
+      pair = this.cachePair[c]!;
+      if (pair === null) {
+        if (this.cachePort[c] === pkt.dstPort) return; // the same port again: nothing new
+        pair = this.findPair(hash, pkt) ?? this.createPair(hash, pkt, ts);
+        this.addProbe(pair, this.cachePort[c]!, this.cacheKind[c]!, this.cacheKernelSyn[c]!, this.cacheTs[c]!);
+        this.attachToCache(pair, c);
+      }
+    } else {
+      pair = this.findPair(hash, pkt);
+      this.fillCache(c, pkt, kind, kernelSyn, ts);
+      if (pair === null) return;
+      this.attachToCache(pair, c);
+    }
+    this.addProbe(pair, pkt.dstPort, kind, kernelSyn, ts);
+  }
+
+  private addProbe(pair: ScanPair, port: number, kind: number, kernelSyn: number, ts: number): void {
+    if (pair.scan === null && ts - pair.windowStart > this.windowMicros) {
+      // A new window: what this pair did long ago does not add up to a scan now.
+      pair.ports.clear();
+      pair.kinds.fill(0);
+      pair.kernelLikeSyns = 0;
+      pair.probes = 0;
+      pair.windowStart = ts;
+      pair.firstSeen = ts;
+    }
+    if (ts > pair.lastSeen) pair.lastSeen = ts;
+    pair.probes++;
+    pair.kinds[kind]!++;
+    pair.kernelLikeSyns += kernelSyn;
+    const isNewPort = pair.ports.add(port);
+    const scan = pair.scan;
+    if (scan !== null) {
+      scan.probes++;
+      scan.kinds[kind]!++;
+      scan.kernelLikeSyns += kernelSyn;
+      if (isNewPort) scan.portsCount++;
+      if (ts > scan.lastSeen) scan.lastSeen = ts;
+      this.refresh(scan);
+    } else if (pair.ports.size >= this.threshold) {
+      this.raise(pair, ts);
+    }
+  }
+
+  private raise(pair: ScanPair, ts: number): void {
+    const attacker = formatAddress(pair.src[0]!, pair.src[1]!, pair.src[2]!, pair.src[3]!);
+    let scan = this.attackers.get(attacker);
+    const isNew = scan === undefined;
+    if (scan === undefined) {
+      const alert: Alert = {
+        event_type: 'alert',
+        id: AlertBook.newId(),
+        timestamp: isoFromMicros(ts),
+        attack_type: 'PORT_SCAN',
+        severity: 'medium',
+        attacker_ip: attacker,
+        target_ip: formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!),
+        target_port: null,
+        protocol: 'tcp',
+        packet_count: 0,
+        duration: 0,
+        reverse_dns: null,
+        country: null,
+        process: null,
+        action: 'logged',
+        attack_details: {
+          scan_type: 'SYN',
+          ports_count: 0,
+          service: null,
+          first_seen: isoFromMicros(pair.firstSeen),
+          interface: this.ctx.interfaceName,
+          platform_info: this.ctx.platformInfo,
+          targets_count: 0,
+        },
+      };
+      scan = new AttackerScan(alert, pair.firstSeen, pair.lastSeen);
+      this.attackers.set(attacker, scan);
+    }
+    pair.scan = scan;
+    scan.targets++;
+    for (let k = 0; k < PROBE_KIND_COUNT; k++) scan.kinds[k]! += pair.kinds[k]!;
+    scan.kernelLikeSyns += pair.kernelLikeSyns;
+    scan.handshakes += pair.handshakes;
+    scan.probes += pair.probes;
+    scan.portsCount += pair.ports.size;
+    if (pair.firstSeen < scan.firstSeen) scan.firstSeen = pair.firstSeen;
+    if (pair.lastSeen > scan.lastSeen) scan.lastSeen = pair.lastSeen;
+    this.fill(scan);
+    if (isNew) this.ctx.raise(scan.alert, ts);
+    else this.ctx.changed(scan.alert);
+  }
+
+  private refresh(scan: AttackerScan): void {
+    this.fill(scan);
+    this.ctx.changed(scan.alert);
+  }
+
+  /** Writes the scan's evidence into its alert record. */
+  private fill(scan: AttackerScan): void {
+    const a = scan.alert;
+    const scanType = decideScanType(scan);
+    a.packet_count = scan.probes;
+    a.duration = roundSeconds((scan.lastSeen - scan.firstSeen) / 1e6);
+    a.protocol = scanType === 'UDP' ? 'udp' : 'tcp';
+    a.severity = scan.portsCount >= 100 ? 'high' : 'medium';
+    a.attack_details.scan_type = scanType;
+    a.attack_details.ports_count = scan.portsCount;
+    a.attack_details.first_seen = isoFromMicros(scan.firstSeen);
+    a.attack_details.targets_count = scan.targets;
+    a.attack_details.probes_by_type = probesByType(scan.kinds);
+  }
+
+  onTick(nowMicros: number): void {
+    if (nowMicros < this.nextSweep) return;
+    this.nextSweep = nowMicros + Math.min(this.windowMicros, 10e6);
+    // Pairs that never became a scan are dropped after a window of silence; scans are kept
+    // for ten windows so a pause does not split one scan into two alerts.
+    const quietCutoff = nowMicros - this.windowMicros;
+    const scanCutoff = nowMicros - 10 * this.windowMicros;
+    for (const pair of this.pairs) {
+      if (pair.lastSeen >= quietCutoff) continue;
+      if (pair.scan !== null && pair.scan.lastSeen >= scanCutoff) continue;
+      this.dropPair(pair);
+    }
+    for (const [attacker, scan] of this.attackers) {
+      if (scan.lastSeen < scanCutoff) this.attackers.delete(attacker);
+    }
+  }
+
+  private cacheHolds(c: number, p: Packet): boolean {
+    if (this.cachePort[c] === -1) return false;
+    const a = this.cacheAddrs;
+    const b = c << 3;
+    return (
+      a[b + 3] === p.src3 &&
+      a[b + 7] === p.dst3 &&
+      a[b] === p.src0 &&
+      a[b + 1] === p.src1 &&
+      a[b + 2] === p.src2 &&
+      a[b + 4] === p.dst0 &&
+      a[b + 5] === p.dst1 &&
+      a[b + 6] === p.dst2
+    );
+  }
+
+  private fillCache(c: number, p: Packet, kind: number, kernelSyn: number, ts: number): void {
+    const old = this.cachePair[c];
+    if (old != null && old.cacheSlot === c) old.cacheSlot = -1;
+    const a = this.cacheAddrs;
+    const b = c << 3;
+    a[b] = p.src0; a[b + 1] = p.src1; a[b + 2] = p.src2; a[b + 3] = p.src3;
+    a[b + 4] = p.dst0; a[b + 5] = p.dst1; a[b + 6] = p.dst2; a[b + 7] = p.dst3;
+    this.cachePort[c] = p.dstPort;
+    this.cacheKind[c] = kind;
+    this.cacheKernelSyn[c] = kernelSyn;
+    this.cacheTs[c] = ts;
+    this.cachePair[c] = null;
+  }
+
+  private attachToCache(pair: ScanPair, c: number): void {
+    this.cachePair[c] = pair;
+    pair.cacheSlot = c;
+  }
+
+  private findPair(hash: number, p: Packet): ScanPair | null {
+    for (let pair = this.pairsByHash.get(hash) ?? null; pair !== null; pair = pair.nextSameHash) {
+      const s = pair.src;
+      const d = pair.dst;
+      if (s[3] === p.src3 && d[3] === p.dst3 && s[0] === p.src0 && s[1] === p.src1 && s[2] === p.src2 && d[0] === p.dst0 && d[1] === p.dst1 && d[2] === p.dst2) return pair;
+    }
+    return null;
+  }
+
+  private createPair(hash: number, p: Packet, ts: number): ScanPair {
+    if (this.pairs.size >= this.maxPairs) {
+      const oldest = this.pairs.values().next().value as ScanPair;
+      this.dropPair(oldest);
+      this.evictedPairs++;
+    }
+    const pair = new ScanPair(hash);
+    pair.src[0] = p.src0; pair.src[1] = p.src1; pair.src[2] = p.src2; pair.src[3] = p.src3;
+    pair.dst[0] = p.dst0; pair.dst[1] = p.dst1; pair.dst[2] = p.dst2; pair.dst[3] = p.dst3;
+    pair.windowStart = ts;
+    pair.firstSeen = ts;
+    pair.lastSeen = ts;
+    pair.nextSameHash = this.pairsByHash.get(hash) ?? null;
+    this.pairsByHash.set(hash, pair);
+    this.pairs.add(pair);
+    return pair;
+  }
+
+  private dropPair(pair: ScanPair): void {
+    this.pairs.delete(pair);
+    if (pair.cacheSlot >= 0 && this.cachePair[pair.cacheSlot] === pair) {
+      this.cachePair[pair.cacheSlot] = null;
+      this.cachePort[pair.cacheSlot] = -1;
+    }
+    const head = this.pairsByHash.get(pair.hash) ?? null;
+    if (head === pair) {
+      if (pair.nextSameHash === null) this.pairsByHash.delete(pair.hash);
+      else this.pairsByHash.set(pair.hash, pair.nextSameHash);
+      return;
+    }
+    for (let cur = head; cur !== null; cur = cur.nextSameHash) {
+      if (cur.nextSameHash === pair) {
+        cur.nextSameHash = pair.nextSameHash;
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * The most frequent probe kind names the scan. A SYN scan is called CONNECT when the
+ * originator completed handshakes (connect() on open ports) or most SYNs carry a kernel's
+ * full option set rather than a raw-socket scanner's.
+ */
+function decideScanType(scan: AttackerScan): ScanType {
+  let best = 0;
+  for (let k = 1; k < PROBE_KIND_COUNT; k++) if (scan.kinds[k]! > scan.kinds[best]!) best = k;
+  if (best === ProbeKind.SYN) {
+    const syns = scan.kinds[ProbeKind.SYN]!;
+    if (scan.handshakes > 0 || scan.kernelLikeSyns * 2 > syns) return 'CONNECT';
+  }
+  return PROBE_KIND_SCAN_TYPE[best]!;
+}
+
+function probesByType(kinds: Int32Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let k = 0; k < PROBE_KIND_COUNT; k++) if (kinds[k]! > 0) out[PROBE_KIND_SCAN_TYPE[k]!] = kinds[k]!;
+  return out;
+}
+
+function pairHash(p: Packet): number {
+  let h = Math.imul(p.src3 ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ p.dst3 ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ p.src2 ^ (h >>> 13), 0x85ebca6b);
+  h = Math.imul(h ^ p.dst2 ^ (h >>> 16), 0xc2b2ae35);
+  h = Math.imul(h ^ p.src1 ^ p.src0 ^ (h >>> 13), 0x85ebca6b);
+  h = Math.imul(h ^ p.dst1 ^ p.dst0 ^ (h >>> 16), 0xc2b2ae35);
+  return (h ^ (h >>> 15)) >>> 0;
+}

@@ -1,0 +1,47 @@
+import type { ScanType } from '../alerts/alert.js';
+import { TcpFlag } from '../decode/packet.js';
+
+/** Probe kinds, as array indexes for per-kind counters. */
+export const ProbeKind = {
+  NONE: -1,
+  SYN: 0,
+  FIN: 1,
+  NULL: 2,
+  XMAS: 3,
+  ACK: 4,
+  MAIMON: 5,
+  UDP: 6,
+} as const;
+
+export const PROBE_KIND_COUNT = 7;
+
+export const PROBE_KIND_SCAN_TYPE: readonly ScanType[] = ['SYN', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP'];
+
+const F = TcpFlag;
+const CORE = F.FIN | F.SYN | F.RST | F.PSH | F.ACK | F.URG;
+
+/**
+ * Classifies the first packet of a TCP flow, sent by its originator, as nmap's probe types
+ * look on the wire. ECE/CWR are ignored (SYN+ECE+CWR is ordinary ECN negotiation). Packets
+ * that answer something (SYN-ACK, RST) are not probes. ACK and FIN-ACK only count without
+ * payload: a mid-stream segment of a connection opened before the capture carries data.
+ */
+export function classifyTcpProbe(flags: number, payloadLen: number): number {
+  const f = flags & CORE;
+  if (f === 0) return ProbeKind.NULL;
+  if ((f & F.RST) !== 0) return ProbeKind.NONE;
+  if ((f & F.SYN) !== 0) return (f & F.ACK) !== 0 ? ProbeKind.NONE : ProbeKind.SYN;
+  if (f === (F.FIN | F.PSH | F.URG)) return ProbeKind.XMAS;
+  if (f === F.FIN) return ProbeKind.FIN;
+  if (payloadLen !== 0) return ProbeKind.NONE;
+  if (f === F.ACK) return ProbeKind.ACK;
+  if (f === (F.FIN | F.ACK)) return ProbeKind.MAIMON;
+  return ProbeKind.NONE;
+}
+
+/**
+ * An operating system's own connect() sends a SYN with a full option set (MSS, SACK-permitted,
+ * timestamps, window scale: 12+ bytes); a raw-socket scanner like nmap -sS sends MSS alone or
+ * nothing. This is what tells a connect scan from a SYN scan before any handshake completes.
+ */
+export const KERNEL_SYN_MIN_OPTIONS = 12;

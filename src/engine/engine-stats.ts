@@ -1,0 +1,21 @@
+/** Counters of a run, as the stats line (DESIGN §3.2) and the UI header show them. */
+export interface EngineStats {
+  packets: number;
+  bytes: number;
+  malformed: number;
+  malformed_by_reason: Record<string, number>;
+  non_ip: number;
+  /** Kernel drops, or null when the source cannot tell. */
+  dropped: number | null;
+  /** Wall-clock seconds since the engine started. */
+  elapsed_s: number;
+  /** Packets processed per wall-clock second. */
+  pps: number;
+  alerts: number;
+  flows_active: number;
+  flows_evicted: number;
+  flows_expired: number;
+  /** Packet time of the first and last packet (ISO 8601), null before any. */
+  first_packet: string | null;
+  last_packet: string | null;
+}

@@ -1,0 +1,83 @@
+import { type as osType, release as osRelease } from 'node:os';
+import type { RunConfig } from '../config/run-config.js';
+import { CidrSet } from '../net/cidr-set.js';
+import { isoFromMicros } from './alerts/alert.js';
+import type { AlertListener } from './alerts/alert-book.js';
+import type { PacketSource, SourceEnd } from './capture/packet-source.js';
+import type { EngineStats } from './engine-stats.js';
+import { Pipeline } from './pipeline.js';
+
+export interface EngineOptions {
+  config: RunConfig;
+  source: PacketSource;
+  /** CIDRs that are ours, already resolved (live default: the host's addresses). */
+  homeNet: string[] | null;
+  onAlert: AlertListener;
+}
+
+/** How often a live engine ticks from a timer when packets are scarce (idle flows, windows). */
+const LIVE_TICK_MS = 1000;
+
+/**
+ * One run: a packet source feeding the pipeline, plus the clocks around it. Used in-process by
+ * headless mode and inside the engine process that the UI forks.
+ */
+export class Engine {
+  readonly pipeline: Pipeline;
+  readonly source: PacketSource;
+  private readonly startedAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(options: EngineOptions) {
+    this.source = options.source;
+    this.pipeline = new Pipeline({
+      interfaceName: options.source.description,
+      platformInfo: `${osType()} ${osRelease()}`,
+      homeNet: options.homeNet === null ? null : CidrSet.parse(options.homeNet),
+      flowCapacity: options.config.flows.capacity,
+      flowIdleSeconds: options.config.flows.idleSeconds,
+      portScan: options.config.thresholds.portScan,
+      onAlert: options.onAlert,
+    });
+  }
+
+  /** Runs until the source ends; every pending alert update is passed on before it resolves. */
+  async run(): Promise<SourceEnd> {
+    if (this.source.kind === 'live') {
+      // Live packet time is wall time, so a quiet network still ages flows and windows.
+      this.timer = setInterval(() => this.pipeline.tick(Date.now() * 1000), LIVE_TICK_MS);
+      this.timer.unref();
+    }
+    try {
+      return await this.source.start(this.pipeline.sink);
+    } finally {
+      if (this.timer !== null) clearInterval(this.timer);
+      this.pipeline.finish();
+    }
+  }
+
+  stop(): void {
+    this.source.stop();
+  }
+
+  stats(): EngineStats {
+    const p = this.pipeline;
+    const elapsed = (performance.now() - this.startedAt) / 1000;
+    return {
+      packets: p.packets,
+      bytes: p.bytes,
+      malformed: p.malformed.total,
+      malformed_by_reason: p.malformed.toRecord(),
+      non_ip: p.nonIp,
+      dropped: this.source.stats().dropped,
+      elapsed_s: Math.round(elapsed * 1000) / 1000,
+      pps: elapsed > 0 ? Math.round(p.packets / elapsed) : 0,
+      alerts: p.alerts.total,
+      flows_active: p.flows.size,
+      flows_evicted: p.flows.evicted,
+      flows_expired: p.flows.expired,
+      first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
+      last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,
+    };
+  }
+}

@@ -1,0 +1,406 @@
+import { formatAddress } from '../../net/address.js';
+import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
+import type { HttpRequestInfo } from '../decode/http-request.js';
+import { parseHttpRequest } from '../decode/http-request.js';
+import { datagramConnState, TcpHistory, tcpConnState, type ConnState } from './tcp-history.js';
+
+/** Bits of FlowTable.lastEvents: what the last update() changed, for detectors to react to. */
+export const FlowEvent = {
+  NEW: 1,
+  /** The originator completed the three-way handshake with this packet. */
+  HANDSHAKE_DONE: 2,
+  /** The responder reset the connection with this packet. */
+  RESP_RESET: 4,
+} as const;
+
+export interface FlowSummary {
+  uid: number;
+  proto: number;
+  origAddr: string;
+  origPort: number;
+  respAddr: string;
+  respPort: number;
+  state: ConnState;
+  origPackets: number;
+  respPackets: number;
+  origBytes: number;
+  respBytes: number;
+  firstSeenMicros: number;
+  lastSeenMicros: number;
+  http: HttpRequestInfo | null;
+}
+
+const NIL = -1;
+const H = TcpHistory;
+
+/**
+ * A bounded table of bidirectional 5-tuple flows kept in typed arrays (struct of arrays): no
+ * object per flow, so a flood of new connections costs array writes, not garbage.
+ *
+ * Both directions of a connection map to one slot. Slots sit on an LRU list ordered by last
+ * packet; when the table is full the least recently seen flow is evicted (and counted), and
+ * idle flows are expired from the same end.
+ */
+export class FlowTable {
+  readonly capacity: number;
+  private readonly bucketMask: number;
+  private readonly buckets: Int32Array;
+  private readonly chainNext: Int32Array;
+  private readonly hashes: Uint32Array;
+  private readonly lruPrev: Int32Array;
+  private readonly lruNext: Int32Array;
+  private lruOldest = NIL;
+  private lruNewest = NIL;
+  private readonly freeSlots: Int32Array;
+  private freeTop: number;
+
+  // Per-flow fields: originator address words 0-3, responder words 4-7.
+  private readonly addrs: Uint32Array;
+  private readonly origPort: Uint16Array;
+  private readonly respPort: Uint16Array;
+  private readonly proto: Uint8Array;
+  private readonly history: Uint16Array;
+  readonly firstFlags: Uint16Array;
+  readonly firstSeen: Float64Array;
+  readonly lastSeen: Float64Array;
+  readonly origPackets: Float64Array;
+  readonly respPackets: Float64Array;
+  readonly origBytes: Float64Array;
+  readonly respBytes: Float64Array;
+  private readonly uids: Float64Array;
+  private readonly http = new Map<number, HttpRequestInfo>();
+  private readonly httpChecked: Uint8Array;
+
+  size = 0;
+  evicted = 0;
+  expired = 0;
+  private nextUid = 1;
+
+  /** Set by update(): was the packet sent by the flow's originator, and what changed. */
+  lastFromOrig = true;
+  lastEvents = 0;
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 16) throw new RangeError(`flow table capacity must be an integer ≥ 16, got ${capacity}`);
+    this.capacity = capacity;
+    let buckets = 1;
+    while (buckets < capacity * 2) buckets <<= 1;
+    this.bucketMask = buckets - 1;
+    this.buckets = new Int32Array(buckets).fill(NIL);
+    this.chainNext = new Int32Array(capacity);
+    this.hashes = new Uint32Array(capacity);
+    this.lruPrev = new Int32Array(capacity);
+    this.lruNext = new Int32Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
+    this.freeTop = capacity;
+    this.addrs = new Uint32Array(capacity * 8);
+    this.origPort = new Uint16Array(capacity);
+    this.respPort = new Uint16Array(capacity);
+    this.proto = new Uint8Array(capacity);
+    this.history = new Uint16Array(capacity);
+    this.firstFlags = new Uint16Array(capacity);
+    this.firstSeen = new Float64Array(capacity);
+    this.lastSeen = new Float64Array(capacity);
+    this.origPackets = new Float64Array(capacity);
+    this.respPackets = new Float64Array(capacity);
+    this.origBytes = new Float64Array(capacity);
+    this.respBytes = new Float64Array(capacity);
+    this.uids = new Float64Array(capacity);
+    this.httpChecked = new Uint8Array(capacity);
+  }
+
+  /**
+   * Finds or creates the flow of a decoded IP packet and accounts for it. Returns the slot;
+   * lastFromOrig and lastEvents describe this packet. Later fragments (no ports) are not
+   * tracked and return -1.
+   */
+  update(pkt: Packet): number {
+    if (pkt.isLaterFragment) {
+      this.lastEvents = 0;
+      return NIL;
+    }
+    const hash = symmetricHash(pkt);
+    let slot = this.buckets[hash & this.bucketMask]!;
+    let fromOrig = true;
+    while (slot !== NIL) {
+      if (this.hashes[slot] === hash && this.proto[slot] === pkt.proto) {
+        const dir = this.direction(slot, pkt);
+        if (dir !== 0) {
+          fromOrig = dir > 0;
+          break;
+        }
+      }
+      slot = this.chainNext[slot]!;
+    }
+    let events = 0;
+    if (slot === NIL) {
+      slot = this.insert(pkt, hash);
+      events |= FlowEvent.NEW;
+      fromOrig = this.lastFromOrig;
+    } else {
+      this.touch(slot);
+    }
+
+    const bytes = pkt.wireLen;
+    if (fromOrig) {
+      this.origPackets[slot]!++;
+      this.origBytes[slot]! += bytes;
+    } else {
+      this.respPackets[slot]!++;
+      this.respBytes[slot]! += bytes;
+    }
+    this.lastSeen[slot] = pkt.tsMicros;
+    if (pkt.proto === IpProto.TCP && pkt.l4Offset !== 0) events |= this.trackTcp(slot, pkt.tcpFlags, fromOrig, pkt.payloadLen);
+    if (fromOrig && pkt.payloadLen > 0 && this.httpChecked[slot] === 0) {
+      // Only the first payload-carrying packet of the originator is looked at for HTTP.
+      this.httpChecked[slot] = 1;
+      const info = parseHttpRequest(pkt.buf, pkt.payloadOffset, pkt.payloadLen);
+      if (info !== null) this.http.set(slot, info);
+    }
+    this.lastFromOrig = fromOrig;
+    this.lastEvents = events;
+    return slot;
+  }
+
+  private trackTcp(slot: number, flags: number, fromOrig: boolean, payloadLen: number): number {
+    const before = this.history[slot]!;
+    let h = before;
+    const syn = (flags & TcpFlag.SYN) !== 0;
+    const ack = (flags & TcpFlag.ACK) !== 0;
+    if (fromOrig) {
+      if (syn && !ack) h |= H.ORIG_SYN;
+      else if (ack && (h & H.RESP_SYN_ACK) !== 0 && (h & H.ORIG_SYN) !== 0) h |= H.ESTABLISHED;
+      if (flags & TcpFlag.FIN) h |= H.ORIG_FIN;
+      if (flags & TcpFlag.RST) h |= H.ORIG_RST;
+      if (payloadLen > 0) h |= H.ORIG_DATA;
+    } else {
+      if (syn && ack) h |= H.RESP_SYN_ACK;
+      if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
+      if (flags & TcpFlag.RST) h |= H.RESP_RST;
+      if (payloadLen > 0) h |= H.RESP_DATA;
+    }
+    this.history[slot] = h;
+    let events = 0;
+    if ((h & H.ESTABLISHED) !== 0 && (before & H.ESTABLISHED) === 0) events |= FlowEvent.HANDSHAKE_DONE;
+    if ((h & H.RESP_RST) !== 0 && (before & H.RESP_RST) === 0) events |= FlowEvent.RESP_RESET;
+    return events;
+  }
+
+  /** 1 if pkt goes originator → responder in this slot, -1 for the reverse, 0 for no match. */
+  private direction(slot: number, pkt: Packet): number {
+    const a = this.addrs;
+    const b = slot << 3;
+    if (
+      this.origPort[slot] === pkt.srcPort &&
+      this.respPort[slot] === pkt.dstPort &&
+      a[b + 3] === pkt.src3 &&
+      a[b + 7] === pkt.dst3 &&
+      a[b] === pkt.src0 &&
+      a[b + 1] === pkt.src1 &&
+      a[b + 2] === pkt.src2 &&
+      a[b + 4] === pkt.dst0 &&
+      a[b + 5] === pkt.dst1 &&
+      a[b + 6] === pkt.dst2
+    )
+      return 1;
+    if (
+      this.origPort[slot] === pkt.dstPort &&
+      this.respPort[slot] === pkt.srcPort &&
+      a[b + 3] === pkt.dst3 &&
+      a[b + 7] === pkt.src3 &&
+      a[b] === pkt.dst0 &&
+      a[b + 1] === pkt.dst1 &&
+      a[b + 2] === pkt.dst2 &&
+      a[b + 4] === pkt.src0 &&
+      a[b + 5] === pkt.src1 &&
+      a[b + 6] === pkt.src2
+    )
+      return -1;
+    return 0;
+  }
+
+  private insert(pkt: Packet, hash: number): number {
+    if (this.freeTop === 0) {
+      this.remove(this.lruOldest);
+      this.evicted++;
+    }
+    const slot = this.freeSlots[--this.freeTop]!;
+    // A SYN-ACK first means we missed the SYN: the sender is the responder (as Zeek flips it).
+    const swap = pkt.proto === IpProto.TCP && (pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
+    const a = this.addrs;
+    const b = slot << 3;
+    if (!swap) {
+      a[b] = pkt.src0; a[b + 1] = pkt.src1; a[b + 2] = pkt.src2; a[b + 3] = pkt.src3;
+      a[b + 4] = pkt.dst0; a[b + 5] = pkt.dst1; a[b + 6] = pkt.dst2; a[b + 7] = pkt.dst3;
+      this.origPort[slot] = pkt.srcPort;
+      this.respPort[slot] = pkt.dstPort;
+    } else {
+      a[b] = pkt.dst0; a[b + 1] = pkt.dst1; a[b + 2] = pkt.dst2; a[b + 3] = pkt.dst3;
+      a[b + 4] = pkt.src0; a[b + 5] = pkt.src1; a[b + 6] = pkt.src2; a[b + 7] = pkt.src3;
+      this.origPort[slot] = pkt.dstPort;
+      this.respPort[slot] = pkt.srcPort;
+    }
+    this.lastFromOrig = !swap;
+    this.proto[slot] = pkt.proto;
+    this.hashes[slot] = hash;
+    this.history[slot] = 0;
+    this.firstFlags[slot] = pkt.tcpFlags;
+    this.firstSeen[slot] = pkt.tsMicros;
+    this.origPackets[slot] = 0;
+    this.respPackets[slot] = 0;
+    this.origBytes[slot] = 0;
+    this.respBytes[slot] = 0;
+    this.httpChecked[slot] = 0;
+    this.uids[slot] = this.nextUid++;
+    const bucket = hash & this.bucketMask;
+    this.chainNext[slot] = this.buckets[bucket]!;
+    this.buckets[bucket] = slot;
+    // Append as newest.
+    this.lruPrev[slot] = this.lruNewest;
+    this.lruNext[slot] = NIL;
+    if (this.lruNewest !== NIL) this.lruNext[this.lruNewest] = slot;
+    else this.lruOldest = slot;
+    this.lruNewest = slot;
+    this.size++;
+    return slot;
+  }
+
+  private touch(slot: number): void {
+    if (slot === this.lruNewest) return;
+    const prev = this.lruPrev[slot]!;
+    const next = this.lruNext[slot]!;
+    if (prev !== NIL) this.lruNext[prev] = next;
+    else this.lruOldest = next;
+    this.lruPrev[next] = prev;
+    this.lruPrev[slot] = this.lruNewest;
+    this.lruNext[slot] = NIL;
+    this.lruNext[this.lruNewest] = slot;
+    this.lruNewest = slot;
+  }
+
+  private remove(slot: number): void {
+    const bucket = this.hashes[slot]! & this.bucketMask;
+    let cur = this.buckets[bucket]!;
+    if (cur === slot) {
+      this.buckets[bucket] = this.chainNext[slot]!;
+    } else {
+      while (cur !== NIL) {
+        const next = this.chainNext[cur]!;
+        if (next === slot) {
+          this.chainNext[cur] = this.chainNext[slot]!;
+          break;
+        }
+        cur = next;
+      }
+    }
+    const prev = this.lruPrev[slot]!;
+    const next = this.lruNext[slot]!;
+    if (prev !== NIL) this.lruNext[prev] = next;
+    else this.lruOldest = next;
+    if (next !== NIL) this.lruPrev[next] = prev;
+    else this.lruNewest = prev;
+    if (this.httpChecked[slot] !== 0) this.http.delete(slot);
+    this.freeSlots[this.freeTop++] = slot;
+    this.size--;
+  }
+
+  /** Removes flows idle since before `cutoffMicros`. Cheap when nothing is due: the oldest is at the head. */
+  expireIdle(cutoffMicros: number): void {
+    while (this.lruOldest !== NIL && this.lastSeen[this.lruOldest]! < cutoffMicros) {
+      this.remove(this.lruOldest);
+      this.expired++;
+    }
+  }
+
+  historyOf(slot: number): number {
+    return this.history[slot]!;
+  }
+
+  protoOf(slot: number): number {
+    return this.proto[slot]!;
+  }
+
+  respPortOf(slot: number): number {
+    return this.respPort[slot]!;
+  }
+
+  origPortOf(slot: number): number {
+    return this.origPort[slot]!;
+  }
+
+  /** Copies the originator's (side 0) or responder's (side 1) address words into `out`. */
+  addressOf(slot: number, side: 0 | 1, out: Uint32Array): void {
+    const b = (slot << 3) + (side << 2);
+    out[0] = this.addrs[b]!;
+    out[1] = this.addrs[b + 1]!;
+    out[2] = this.addrs[b + 2]!;
+    out[3] = this.addrs[b + 3]!;
+  }
+
+  stateOf(slot: number): ConnState {
+    return this.proto[slot] === IpProto.TCP ? tcpConnState(this.history[slot]!) : datagramConnState(this.respPackets[slot]!);
+  }
+
+  /** Allocates: for snapshots and tests, never per packet. */
+  summary(slot: number): FlowSummary {
+    const b = slot << 3;
+    const a = this.addrs;
+    return {
+      uid: this.uids[slot]!,
+      proto: this.proto[slot]!,
+      origAddr: formatAddress(a[b]!, a[b + 1]!, a[b + 2]!, a[b + 3]!),
+      origPort: this.origPort[slot]!,
+      respAddr: formatAddress(a[b + 4]!, a[b + 5]!, a[b + 6]!, a[b + 7]!),
+      respPort: this.respPort[slot]!,
+      state: this.stateOf(slot),
+      origPackets: this.origPackets[slot]!,
+      respPackets: this.respPackets[slot]!,
+      origBytes: this.origBytes[slot]!,
+      respBytes: this.respBytes[slot]!,
+      firstSeenMicros: this.firstSeen[slot]!,
+      lastSeenMicros: this.lastSeen[slot]!,
+      http: this.http.get(slot) ?? null,
+    };
+  }
+
+  /** The n most recently active flows, newest first. */
+  recent(n: number): FlowSummary[] {
+    const out: FlowSummary[] = [];
+    for (let s = this.lruNewest; s !== NIL && out.length < n; s = this.lruPrev[s]!) out.push(this.summary(s));
+    return out;
+  }
+
+  /** The n flows with the most bytes in both directions (one pass, small insertion-sorted top list). */
+  top(n: number): FlowSummary[] {
+    const best: number[] = [];
+    const total = (s: number) => this.origBytes[s]! + this.respBytes[s]!;
+    for (let s = this.lruNewest; s !== NIL; s = this.lruPrev[s]!) {
+      const t = total(s);
+      if (best.length === n && t <= total(best[n - 1]!)) continue;
+      let i = best.length < n ? best.length : n - 1;
+      best[i] = s;
+      while (i > 0 && total(best[i - 1]!) < t) {
+        best[i] = best[i - 1]!;
+        best[i - 1] = s;
+        i--;
+      }
+    }
+    return best.map((s) => this.summary(s));
+  }
+}
+
+function mixEndpoint(w0: number, w1: number, w2: number, w3: number, port: number): number {
+  let h = Math.imul(w3 ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ w2 ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ w1 ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ w0 ^ port ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The same value for both directions of a flow, so one lookup serves requests and replies. */
+function symmetricHash(p: Packet): number {
+  const a = mixEndpoint(p.src0, p.src1, p.src2, p.src3, p.srcPort);
+  const b = mixEndpoint(p.dst0, p.dst1, p.dst2, p.dst3, p.dstPort);
+  return (Math.imul((a + b) | 0, 0x27d4eb2d) ^ p.proto) >>> 0;
+}

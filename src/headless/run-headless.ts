@@ -1,0 +1,50 @@
+import type { RunConfig } from '../config/run-config.js';
+import type { Alert } from '../engine/alerts/alert.js';
+import { openPacketSource } from '../engine/capture/open-source.js';
+import { Engine } from '../engine/engine.js';
+import { hostAddresses } from '../platform/network-interfaces.js';
+import { JsonLinesWriter } from './json-lines-writer.js';
+
+export interface HeadlessIo {
+  stdout: NodeJS.WritableStream & import('node:stream').Writable;
+  /** One diagnostic line (no trailing newline needed). */
+  diagnostic(line: string): void;
+}
+
+/**
+ * `--headless`: alerts, alert updates and stats as JSON lines on stdout (DESIGN §3.2).
+ * A replay ends with a stats line; a live run prints one every --refresh seconds and a last
+ * one on SIGINT/SIGTERM. Returns the exit status.
+ */
+export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<number> {
+  const source = await openPacketSource(config);
+  const out = new JsonLinesWriter(io.stdout);
+  const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
+  const engine = new Engine({
+    config,
+    source,
+    homeNet,
+    onAlert: (alert: Alert, kind) => out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' }),
+  });
+  out.onClosed = () => engine.stop();
+  if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
+
+  let statsTimer: NodeJS.Timeout | null = null;
+  const stopOnSignal = () => engine.stop();
+  if (source.kind === 'live') {
+    statsTimer = setInterval(() => out.write({ event_type: 'stats', ...engine.stats() }), config.refreshSeconds * 1000);
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+  }
+  const end = await engine.run();
+  if (statsTimer !== null) clearInterval(statsTimer);
+  process.removeListener('SIGINT', stopOnSignal);
+  process.removeListener('SIGTERM', stopOnSignal);
+  out.write({ event_type: 'stats', ...engine.stats() });
+  await out.drain();
+  if (end.reason === 'error') {
+    io.diagnostic(`snoopy-tui: ${end.error ?? 'capture ended with an error'}`);
+    return 2;
+  }
+  return 0;
+}
