@@ -68,6 +68,11 @@ function cleanParseError(err: NodeJS.ErrnoException): string {
   if (unknown) return `unknown option ${unknown[1]}`;
   const missing = /Option '([^']+)' argument missing/.exec(msg);
   if (missing) return `option ${missing[1]!.replace(/^-\w, /, '')} needs a value`;
+  const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(msg);
+  if (ambiguous) {
+    const flag = ambiguous[1]!.replace(/^-\w, /, '');
+    return `option ${flag} needs a value (to pass a value starting with '-', write ${flag}=VALUE)`;
+  }
   const positional = /Unexpected argument '([^']+)'/.exec(msg);
   if (positional) return `unexpected argument '${positional[1]}'`;
   return msg.split('\n')[0]!;

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { capinfosCount, FIXTURES, runCli } from '../support/run-cli.js';
+
+interface ManifestEntry {
+  file: string;
+  format: 'pcap' | 'pcapng';
+  expect: { port_scan: null | { attacker_ip: string; scan_type: string } };
+  packets: number;
+  description: string;
+}
+
+const manifest = JSON.parse(readFileSync(`${FIXTURES}manifest.json`, 'utf8')) as ManifestEntry[];
+
+const CONTRACT_FIELDS: [string, string][] = [
+  ['event_type', 'string'],
+  ['id', 'string'],
+  ['timestamp', 'string'],
+  ['attack_type', 'string'],
+  ['severity', 'string'],
+  ['attacker_ip', 'string'],
+  ['protocol', 'string'],
+  ['packet_count', 'number'],
+  ['duration', 'number'],
+  ['action', 'string'],
+  ['attack_details', 'object'],
+];
+
+describe('replaying the recorded fixtures headless', () => {
+  test('the manifest covers scans of every basic type, benign traffic, floods, pcapng and cooked captures', () => {
+    const types = new Set(manifest.map((m) => m.expect.port_scan?.scan_type).filter(Boolean));
+    for (const t of ['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP']) assert.ok(types.has(t), `no ${t} fixture`);
+    assert.ok(manifest.some((m) => m.format === 'pcapng'));
+    assert.ok(manifest.some((m) => m.expect.port_scan === null));
+  });
+
+  for (const entry of manifest) {
+    test(`${entry.file}: ${entry.expect.port_scan ? `one ${entry.expect.port_scan.scan_type} PORT_SCAN from ${entry.expect.port_scan.attacker_ip}` : 'no alert'}; stats count = capinfos`, () => {
+      const path = `${FIXTURES}${entry.file}`;
+      const run = runCli(['--replay', path, '--headless']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      const alerts = run.lines.filter((l) => l.event_type === 'alert');
+      const expected = entry.expect.port_scan;
+      if (expected === null) {
+        assert.deepEqual(alerts, []);
+      } else {
+        const scans = alerts.filter((a) => a.attack_type === 'PORT_SCAN');
+        assert.equal(scans.length, 1, JSON.stringify(alerts));
+        assert.equal(alerts.length, 1);
+        const alert = scans[0]!;
+        assert.equal(alert.attacker_ip, expected.attacker_ip);
+        assert.equal(alert.attack_details.scan_type, expected.scan_type);
+        for (const [field, type] of CONTRACT_FIELDS) assert.equal(typeof alert[field], type, `field ${field}`);
+        for (const field of ['target_ip', 'target_port', 'reverse_dns', 'country', 'process']) assert.ok(field in alert, `field ${field}`);
+        assert.ok(!Number.isNaN(Date.parse(alert.timestamp)));
+        assert.ok(!Number.isNaN(Date.parse(alert.attack_details.first_seen)));
+        // The updates carry the same id: one alert, updated, never repeated.
+        const updates = run.lines.filter((l) => l.event_type === 'alert_update');
+        assert.ok(updates.every((u) => u.id === alert.id));
+        const last = updates.at(-1) ?? alert;
+        assert.equal(last.attack_details.scan_type, expected.scan_type);
+        assert.ok(last.attack_details.ports_count >= alert.attack_details.ports_count);
+      }
+      const stats = run.lines.at(-1)!;
+      assert.equal(stats.event_type, 'stats');
+      const counted = capinfosCount(path) ?? entry.packets;
+      assert.equal(stats.packets, counted);
+      assert.equal(stats.alerts, alerts.length);
+      assert.equal(stats.malformed, 0, JSON.stringify(stats.malformed_by_reason));
+    });
+  }
+});

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Alert } from '../../../src/engine/alerts/alert.js';
+import { IpProto, TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
+import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
+import { PortScanDetector, type PortScanConfig } from '../../../src/engine/detectors/port-scan-detector.js';
+import { FlowTable } from '../../../src/engine/flows/flow-table.js';
+import { CidrSet } from '../../../src/net/cidr-set.js';
+import { LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
+import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
+
+const { SYN, ACK, FIN, RST, PSH, URG } = TcpFlag;
+
+function harness(config: Partial<PortScanConfig> = {}, homeNet: string | null = null) {
+  const raised: Alert[] = [];
+  const changed: Alert[] = [];
+  const ctx: DetectorContext = {
+    interfaceName: 'test0',
+    platformInfo: 'Linux test',
+    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
+    raise: (a) => raised.push(a),
+    changed: (a) => changed.push(a),
+  };
+  const detector = new PortScanDetector({ ports: 15, windowSeconds: 60, ...config }, ctx);
+  const flows = new FlowTable(4096);
+  const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));
+  return { detector, flows, feed, raised, changed };
+}
+
+/** One probe per port from `attacker` to `target`, 1 ms apart, starting at `t0` µs. */
+function probe(h: ReturnType<typeof harness>, attacker: string, target: string, ports: number[], flags: number, opts: number[] = MSS_ONLY, t0 = 1e15, srcPort = 55555) {
+  ports.forEach((port, i) => h.feed(tcpPacket(attacker, target, { srcPort, dstPort: port, flags, options: flags === SYN ? opts : [] }, t0 + i * 1000)));
+}
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+describe('PortScanDetector', () => {
+  test('fires once at the threshold of distinct ports, then updates the same alert', () => {
+    const h = harness();
+    probe(h, '203.0.113.9', '10.0.0.2', range(1, 14), SYN);
+    assert.equal(h.raised.length, 0, 'below threshold');
+    probe(h, '203.0.113.9', '10.0.0.2', range(15, 50), SYN, MSS_ONLY, 1e15 + 100_000);
+    assert.equal(h.raised.length, 1);
+    const alert = h.raised[0]!;
+    assert.equal(alert.attack_type, 'PORT_SCAN');
+    assert.equal(alert.attacker_ip, '203.0.113.9');
+    assert.equal(alert.target_ip, '10.0.0.2');
+    assert.equal(alert.attack_details.scan_type, 'SYN');
+    assert.equal(alert.attack_details.ports_count, 64);
+    assert.equal(alert.attack_details.interface, 'test0');
+    assert.ok(h.changed.every((a) => a === alert));
+  });
+
+  test('repeated probes of the same ports do not add up to a scan', () => {
+    const h = harness();
+    for (let round = 0; round < 50; round++) probe(h, '203.0.113.9', '10.0.0.2', [22, 80, 443], SYN, MSS_ONLY, 1e15 + round * 10_000, 40000 + round);
+    assert.equal(h.raised.length, 0);
+  });
+
+  const kinds: [string, number, string][] = [
+    ['FIN', FIN, 'FIN'],
+    ['NULL', 0, 'NULL'],
+    ['XMAS', FIN | PSH | URG, 'XMAS'],
+    ['ACK', ACK, 'ACK'],
+    ['MAIMON', FIN | ACK, 'MAIMON'],
+  ];
+  for (const [name, flags, scanType] of kinds) {
+    test(`${name} probes make a ${scanType} scan`, () => {
+      const h = harness();
+      probe(h, '198.51.100.1', '10.0.0.2', range(1000, 20), flags);
+      assert.equal(h.raised.length, 1);
+      assert.equal(h.raised[0]!.attack_details.scan_type, scanType);
+    });
+  }
+
+  test('SYNs with a kernel option set and changing source ports make a CONNECT scan', () => {
+    const h = harness();
+    range(1, 20).forEach((port, i) => h.feed(tcpPacket('198.51.100.1', '10.0.0.2', { srcPort: 40000 + i, dstPort: port, flags: SYN, options: LINUX_SYN_OPTIONS }, 1e15 + i)));
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'CONNECT');
+  });
+
+  test('a completed handshake during a SYN scan turns it into CONNECT', () => {
+    const h = harness();
+    probe(h, '198.51.100.1', '10.0.0.2', range(1, 20), SYN);
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'SYN');
+    h.feed(tcpPacket('10.0.0.2', '198.51.100.1', { srcPort: 5, dstPort: 55555, flags: SYN | ACK }, 2e15));
+    h.feed(tcpPacket('198.51.100.1', '10.0.0.2', { srcPort: 55555, dstPort: 5, flags: ACK }, 2e15 + 1));
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'CONNECT');
+  });
+
+  test('UDP probes make a UDP scan with protocol udp', () => {
+    const h = harness();
+    range(100, 20).forEach((port, i) => h.feed(udpPacket('198.51.100.1', '10.0.0.2', 60000, port, 1e15 + i)));
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'UDP');
+    assert.equal(h.raised[0]!.protocol, 'udp');
+  });
+
+  test('replies and backscatter are not probes: SYN-ACKs and RSTs to many ports', () => {
+    const h = harness();
+    probe(h, '198.51.100.1', '10.0.0.2', range(1, 40), SYN | ACK);
+    probe(h, '198.51.100.1', '10.0.0.2', range(100, 40), RST, [], 2e15);
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('mid-stream segments with data are not ACK probes', () => {
+    const h = harness();
+    range(1, 30).forEach((port, i) => h.feed(tcpPacket('198.51.100.1', '10.0.0.2', { srcPort: 443, dstPort: 40000 + port, flags: ACK | PSH, payload: Buffer.alloc(100) }, 1e15 + i)));
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('one source contacting one port on many hosts is not a port scan', () => {
+    const h = harness();
+    range(1, 100).forEach((n, i) => h.feed(tcpPacket('198.51.100.1', `10.0.1.${n}`, { srcPort: 40000 + i, dstPort: 443, flags: SYN }, 1e15 + i)));
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('two targets scanned by one attacker give one alert naming both', () => {
+    const h = harness();
+    probe(h, '198.51.100.1', '10.0.0.2', range(1, 20), SYN);
+    probe(h, '198.51.100.1', '10.0.0.3', range(1, 20), SYN, MSS_ONLY, 2e15);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attack_details.targets_count, 2);
+    assert.equal(h.raised[0]!.attack_details.ports_count, 40);
+  });
+
+  test('probes spread wider than the window do not add up', () => {
+    const h = harness({ ports: 15, windowSeconds: 10 });
+    range(1, 30).forEach((port, i) => h.feed(tcpPacket('198.51.100.1', '10.0.0.2', { srcPort: 55555, dstPort: port, flags: SYN, options: MSS_ONLY }, 1e15 + i * 1e6)));
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('with a home net, only probes towards it count', () => {
+    const h = harness({}, '10.0.0.0/24');
+    probe(h, '10.0.0.5', '192.0.2.50', range(1, 40), SYN);
+    assert.equal(h.raised.length, 0);
+    probe(h, '192.0.2.50', '10.0.0.5', range(1, 40), SYN, MSS_ONLY, 2e15);
+    assert.equal(h.raised.length, 1);
+  });
+
+  test('IPv6 scanner', () => {
+    const h = harness();
+    probe(h, '2001:db8:bad::1', '2001:db8::2', range(1, 20), SYN);
+    assert.equal(h.raised[0]!.attacker_ip, '2001:db8:bad::1');
+  });
+
+  test('a spoofed flood (one SYN per source) creates no per-source state', () => {
+    const h = harness();
+    for (let i = 0; i < 100_000; i++) {
+      const src = `${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.7`;
+      h.feed(tcpPacket(src, '10.0.0.2', { srcPort: 1024 + (i & 0x7fff), dstPort: 80 + (i % 7), flags: SYN }, 1e15 + i));
+    }
+    assert.equal(h.detector.trackedPairs, 0);
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('state is bounded: the oldest pairs are evicted past maxPairs', () => {
+    const h = harness({ maxPairs: 100 });
+    for (let i = 0; i < 1000; i++) probe(h, `198.51.${i >> 8}.${i & 255}`, '10.0.0.2', [1, 2], SYN, MSS_ONLY, 1e15 + i * 10);
+    assert.equal(h.detector.trackedPairs, 100);
+    assert.equal(h.detector.evictedPairs, 900);
+  });
+
+  test('quiet pairs are swept after the window', () => {
+    const h = harness({ windowSeconds: 10 });
+    probe(h, '198.51.100.1', '10.0.0.2', [1, 2, 3], SYN);
+    assert.equal(h.detector.trackedPairs, 1);
+    h.detector.onTick(1e15 + 60e6);
+    assert.equal(h.detector.trackedPairs, 0);
+  });
+});
