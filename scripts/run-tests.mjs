@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Runs every test file under test/ (or those under the folders given as arguments) with
+// node:test through tsx. Node 20's --test takes no glob patterns, so the files are listed here.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const roots = process.argv.length > 2 ? process.argv.slice(2) : ['test'];
+const files = roots.flatMap((r) => (statSync(r).isDirectory() ? collect(r, []) : [r]));
+if (files.length === 0) {
+  console.error('run-tests: no test files found');
+  process.exit(1);
+}
+// One file at a time: end-to-end tests share network namespaces and CPU-bound timing.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);
