@@ -5,6 +5,7 @@ import { isoFromMicros } from './alerts/alert.js';
 import type { AlertListener } from './alerts/alert-book.js';
 import type { PacketSource, SourceEnd } from './capture/packet-source.js';
 import type { EngineStats } from './engine-stats.js';
+import type { PacketFeed } from './feed/packet-feed.js';
 import { Pipeline } from './pipeline.js';
 
 export interface EngineOptions {
@@ -13,6 +14,8 @@ export interface EngineOptions {
   /** CIDRs that are ours, already resolved (live default: the host's addresses). */
   homeNet: string[] | null;
   onAlert: AlertListener;
+  /** Recent-packet ring for a UI; omitted in headless mode. */
+  feed?: PacketFeed;
 }
 
 /** How often a live engine ticks from a timer when packets are scarce (idle flows, windows). */
@@ -38,6 +41,7 @@ export class Engine {
       flowIdleSeconds: options.config.flows.idleSeconds,
       portScan: options.config.thresholds.portScan,
       onAlert: options.onAlert,
+      feed: options.feed ?? null,
     });
   }
 

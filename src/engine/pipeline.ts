@@ -6,6 +6,7 @@ import { MalformedCounters } from './decode/malformed.js';
 import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
+import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowTable } from './flows/flow-table.js';
 
 export interface PipelineOptions {
@@ -18,6 +19,8 @@ export interface PipelineOptions {
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
+  /** Records recent packets for the UI's live feed; null in headless mode. */
+  feed?: PacketFeed | null;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -34,6 +37,7 @@ export class Pipeline {
   readonly alerts: AlertBook;
   readonly detectors: PacketDetector[];
   private readonly flowIdleMicros: number;
+  private readonly feed: PacketFeed | null;
 
   packets = 0;
   bytes = 0;
@@ -47,6 +51,7 @@ export class Pipeline {
   constructor(options: PipelineOptions) {
     this.flows = new FlowTable(options.flowCapacity);
     this.flowIdleMicros = options.flowIdleSeconds * 1e6;
+    this.feed = options.feed ?? null;
     this.alerts = new AlertBook(options.onAlert, (options.alertUpdateSeconds ?? 5) * 1e6);
     const ctx: DetectorContext = {
       interfaceName: options.interfaceName,
@@ -70,6 +75,7 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const detectors = this.detectors;
       for (let i = 0; i < detectors.length; i++) detectors[i]!.onPacket(pkt, this.flows, slot);
+      if (this.feed !== null) this.feed.record(pkt);
     } else if (result === DecodeResult.NOT_IP) {
       this.nonIp++;
     }

@@ -1,0 +1,76 @@
+/**
+ * Entry point of the engine process that the UI forks (DESIGN §2: capture and detection never
+ * share a thread with rendering, and `cap` cannot run in a worker thread). Talks only through
+ * the typed messages of protocol.ts.
+ */
+import { openPacketSource } from './capture/open-source.js';
+import { SourceOpenError } from './capture/packet-source.js';
+import { Engine } from './engine.js';
+import { PacketFeed } from './feed/packet-feed.js';
+import type { EngineToUi, UiToEngine } from './protocol.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
+
+let engine: Engine | null = null;
+let publisher: SnapshotPublisher | null = null;
+
+function send(message: EngineToUi, done?: () => void): void {
+  if (!process.connected) return;
+  process.send!(message, undefined, {}, () => done?.());
+}
+
+async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void> {
+  let source;
+  try {
+    source = await openPacketSource(msg.config);
+  } catch (e) {
+    send({ type: 'fatal', message: e instanceof SourceOpenError ? e.message : `engine failed to start: ${(e as Error).message}` });
+    return;
+  }
+  const feed = new PacketFeed();
+  const current = new Engine({ config: msg.config, source, homeNet: msg.homeNet, feed, onAlert: (alert) => publisher?.noteAlert(alert) });
+  engine = current;
+  publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done));
+  current.pipeline.onPacketPathTick = () => publisher!.maybePublish();
+  send({ type: 'started', source: { kind: source.kind, description: source.description } });
+  publisher.start();
+  const end = await current.run();
+  publisher.stop();
+  publisher.publish();
+  send({ type: 'ended', reason: end.reason, ...(end.error !== undefined ? { error: end.error } : {}), stats: current.stats() });
+}
+
+function handle(msg: UiToEngine): void {
+  switch (msg.type) {
+    case 'start':
+      if (engine === null) void start(msg);
+      return;
+    case 'command': {
+      const { requestId, command } = msg;
+      switch (command.name) {
+        case 'pauseSnapshots':
+          if (publisher) publisher.paused = true;
+          send({ type: 'reply', requestId, ok: true });
+          return;
+        case 'resumeSnapshots':
+          if (publisher) publisher.paused = false;
+          send({ type: 'reply', requestId, ok: true });
+          return;
+        case 'status':
+          send({ type: 'reply', requestId, ok: true, result: engine?.stats() ?? null });
+          return;
+      }
+      return;
+    }
+    case 'stop':
+      engine?.stop();
+      process.disconnect();
+      return;
+  }
+}
+
+process.on('message', (msg) => handle(msg as UiToEngine));
+// The UI went away (closed, crashed): stop capturing and leave.
+process.on('disconnect', () => {
+  engine?.stop();
+  process.exit(0);
+});

@@ -1,0 +1,76 @@
+import { formatAddress } from '../../net/address.js';
+import type { Packet } from '../decode/packet.js';
+
+/** One line of the live packet feed, as the UI shows it. Strings are raw: sanitize before display. */
+export interface FeedPacket {
+  tsMicros: number;
+  proto: number;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  tcpFlags: number;
+  length: number;
+  icmpType: number;
+}
+
+/**
+ * A ring of the most recent packets in typed arrays: recording costs a few stores per packet
+ * and no allocation; objects are made only for the packets a snapshot actually carries.
+ */
+export class PacketFeed {
+  private readonly capacity: number;
+  private readonly ts: Float64Array;
+  private readonly addrs: Uint32Array;
+  private readonly ports: Uint32Array;
+  private readonly meta: Uint32Array; // proto | flags << 8 | (icmpType + 1) << 20
+  private readonly lengths: Uint32Array;
+  /** Packets recorded since the start; the ring holds the last `capacity` of them. */
+  written = 0;
+
+  constructor(capacity = 256) {
+    this.capacity = capacity;
+    this.ts = new Float64Array(capacity);
+    this.addrs = new Uint32Array(capacity * 8);
+    this.ports = new Uint32Array(capacity);
+    this.meta = new Uint32Array(capacity);
+    this.lengths = new Uint32Array(capacity);
+  }
+
+  record(p: Packet): void {
+    const i = this.written % this.capacity;
+    this.written++;
+    this.ts[i] = p.tsMicros;
+    const b = i << 3;
+    const a = this.addrs;
+    a[b] = p.src0; a[b + 1] = p.src1; a[b + 2] = p.src2; a[b + 3] = p.src3;
+    a[b + 4] = p.dst0; a[b + 5] = p.dst1; a[b + 6] = p.dst2; a[b + 7] = p.dst3;
+    this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
+    this.meta[i] = (p.proto | (p.tcpFlags << 8) | ((p.icmpType + 1) << 20)) >>> 0;
+    this.lengths[i] = p.wireLen;
+  }
+
+  /** The packets recorded after `since` (a previous `written`), newest last, at most `max`. */
+  since(since: number, max: number): FeedPacket[] {
+    const from = Math.max(since, this.written - Math.min(max, this.capacity));
+    const out: FeedPacket[] = [];
+    for (let n = from; n < this.written; n++) {
+      const i = n % this.capacity;
+      const b = i << 3;
+      const a = this.addrs;
+      const meta = this.meta[i]!;
+      out.push({
+        tsMicros: this.ts[i]!,
+        proto: meta & 0xff,
+        src: formatAddress(a[b]!, a[b + 1]!, a[b + 2]!, a[b + 3]!),
+        srcPort: this.ports[i]! >>> 16,
+        dst: formatAddress(a[b + 4]!, a[b + 5]!, a[b + 6]!, a[b + 7]!),
+        dstPort: this.ports[i]! & 0xffff,
+        tcpFlags: (meta >>> 8) & 0xfff,
+        length: this.lengths[i]!,
+        icmpType: (meta >>> 20) - 1,
+      });
+    }
+    return out;
+  }
+}

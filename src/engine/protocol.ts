@@ -1,0 +1,54 @@
+/**
+ * Messages between the engine process and the UI (DESIGN §2). Discriminated unions on `type`;
+ * sent over the fork IPC channel with `serialization: 'advanced'`, and designed so the same
+ * messages can later travel over a Unix socket (daemon + attach).
+ */
+import type { RunConfig } from '../config/run-config.js';
+import type { Alert } from './alerts/alert.js';
+import type { EngineStats } from './engine-stats.js';
+import type { FeedPacket } from './feed/packet-feed.js';
+import type { FlowSummary } from './flows/flow-table.js';
+
+/** A snapshot of the engine, at most ~10 a second. */
+export interface Snapshot {
+  seq: number;
+  /** Wall-clock time of the snapshot (ms since the epoch). */
+  ts: number;
+  /** Packet time of the newest packet (µs since the epoch), 0 before any. */
+  packetTimeMicros: number;
+  stats: EngineStats;
+  /** Packets since the previous snapshot, newest last, capped. */
+  newPackets: FeedPacket[];
+  /** Packets that arrived since the previous snapshot but did not fit in newPackets. */
+  skippedPackets: number;
+  /** The most active flows. */
+  flows: FlowSummary[];
+  /** Alerts raised or updated since the previous snapshot (latest state of each). */
+  newAlerts: Alert[];
+  /** Active blocks (empty until the response engine lands). */
+  blocks: never[];
+}
+
+export type EngineCommand =
+  | { name: 'pauseSnapshots' }
+  | { name: 'resumeSnapshots' }
+  | { name: 'status' };
+
+/** UI → engine. */
+export type UiToEngine =
+  | { type: 'start'; config: RunConfig; homeNet: string[] | null }
+  | { type: 'command'; requestId: number; command: EngineCommand }
+  | { type: 'stop' };
+
+export type EngineEndReason = 'eof' | 'stopped' | 'error';
+
+/** Engine → UI. */
+export type EngineToUi =
+  | { type: 'started'; source: { kind: 'live' | 'file'; description: string } }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'reply'; requestId: number; ok: true; result?: unknown }
+  | { type: 'reply'; requestId: number; ok: false; error: string }
+  /** The source ended; the engine stays up (a replay stays browsable) until told to stop. */
+  | { type: 'ended'; reason: EngineEndReason; error?: string; stats: EngineStats }
+  /** Start failed for a reason the user must fix: one line. */
+  | { type: 'fatal'; message: string };

@@ -1,0 +1,88 @@
+import type { Alert } from './alerts/alert.js';
+import type { Engine } from './engine.js';
+import type { PacketFeed } from './feed/packet-feed.js';
+import type { Snapshot } from './protocol.js';
+
+export interface SnapshotPublisherOptions {
+  /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
+  intervalMs?: number;
+  /** Packets a snapshot carries at most; the UI shows a window of them anyway. */
+  maxPackets?: number;
+  /** Flows a snapshot carries. */
+  maxFlows?: number;
+}
+
+/**
+ * Turns the running engine into snapshots for the UI, at most one per interval, and never a
+ * second one while the previous is still in the IPC pipe (a slow UI gets fewer, fresher
+ * snapshots instead of a growing backlog). Called from a timer and from the packet path,
+ * because under a flood the packet loop starves timers.
+ */
+export class SnapshotPublisher {
+  private readonly intervalMs: number;
+  private readonly maxPackets: number;
+  private readonly maxFlows: number;
+  private readonly pendingAlerts = new Map<string, Alert>();
+  private seq = 0;
+  private lastPublished = 0;
+  private feedMark = 0;
+  private inFlight = false;
+  private timer: NodeJS.Timeout | null = null;
+  paused = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly feed: PacketFeed,
+    private readonly send: (snapshot: Snapshot, done: () => void) => void,
+    options: SnapshotPublisherOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 100;
+    this.maxPackets = options.maxPackets ?? 100;
+    this.maxFlows = options.maxFlows ?? 50;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.maybePublish(), this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  noteAlert(alert: Alert): void {
+    this.pendingAlerts.set(alert.id, alert);
+  }
+
+  maybePublish(): void {
+    if (this.paused || this.inFlight) return;
+    const now = performance.now();
+    if (now - this.lastPublished < this.intervalMs) return;
+    this.publish();
+  }
+
+  /** Publishes at once (end of a replay), unless one is still in flight. */
+  publish(): void {
+    if (this.inFlight) return;
+    this.lastPublished = performance.now();
+    const written = this.feed.written;
+    const newPackets = this.feed.since(this.feedMark, this.maxPackets);
+    const snapshot: Snapshot = {
+      seq: ++this.seq,
+      ts: Date.now(),
+      packetTimeMicros: this.engine.pipeline.lastTsMicros,
+      stats: this.engine.stats(),
+      newPackets,
+      skippedPackets: written - this.feedMark - newPackets.length,
+      flows: this.engine.pipeline.flows.top(this.maxFlows),
+      newAlerts: [...this.pendingAlerts.values()],
+      blocks: [],
+    };
+    this.feedMark = written;
+    this.pendingAlerts.clear();
+    this.inFlight = true;
+    this.send(snapshot, () => {
+      this.inFlight = false;
+    });
+  }
+}

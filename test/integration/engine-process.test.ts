@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { defaultRunConfig } from '../../src/config/run-config.js';
+import type { EngineToUi, Snapshot } from '../../src/engine/protocol.js';
+import { EngineClient } from '../../src/ui/engine-client.js';
+import { capinfosCount, FIXTURES } from '../support/run-cli.js';
+
+function collect(client: EngineClient, until: (m: EngineToUi) => boolean, timeoutMs = 20_000): Promise<EngineToUi[]> {
+  const seen: EngineToUi[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out; saw ${seen.map((m) => m.type).join(',')}`)), timeoutMs);
+    client.onMessage((m) => {
+      seen.push(m);
+      if (until(m)) {
+        clearTimeout(timer);
+        resolve(seen);
+      }
+    });
+  });
+}
+
+describe('engine process (forked, typed protocol)', () => {
+  test('a replay streams snapshots with the alert, then ends with the full packet count and stays up', async () => {
+    const client = new EngineClient();
+    const file = `${FIXTURES}nmap-syn.pcap`;
+    const config = { ...defaultRunConfig(), replayFile: file, speed: 'max' as const };
+    const done = collect(client, (m) => m.type === 'ended');
+    client.start(config, null);
+    const messages = await done;
+    assert.equal(messages[0]!.type, 'started');
+    const snapshots = messages.filter((m): m is Extract<EngineToUi, { type: 'snapshot' }> => m.type === 'snapshot').map((m) => m.snapshot as Snapshot);
+    assert.ok(snapshots.length >= 1);
+    const seqs = snapshots.map((s) => s.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    const alerts = snapshots.flatMap((s) => s.newAlerts);
+    assert.ok(alerts.some((a) => a.attack_type === 'PORT_SCAN' && a.attacker_ip === '10.77.0.1'));
+    const last = snapshots.at(-1)!;
+    assert.ok(last.flows.length > 0);
+    assert.ok(snapshots.some((s) => s.newPackets.length > 0));
+    const ended = messages.at(-1) as Extract<EngineToUi, { type: 'ended' }>;
+    assert.equal(ended.reason, 'eof');
+    assert.equal(ended.stats.packets, capinfosCount(file) ?? 2012);
+    // Still answering after the end of the file: a replay stays browsable.
+    const status = (await client.command({ name: 'status' })) as { packets: number };
+    assert.equal(status.packets, ended.stats.packets);
+    await client.stop();
+  });
+
+  test('a capture file that cannot be opened is one fatal line', async () => {
+    const client = new EngineClient();
+    const done = collect(client, (m) => m.type === 'fatal');
+    client.start({ ...defaultRunConfig(), replayFile: '/nonexistent/capture.pcap' }, null);
+    const messages = await done;
+    const fatal = messages.at(-1) as Extract<EngineToUi, { type: 'fatal' }>;
+    assert.match(fatal.message, /capture\.pcap/);
+    assert.ok(!fatal.message.includes('\n'));
+    await client.stop();
+  });
+
+  test('the engine process exits when the UI disconnects', async () => {
+    const client = new EngineClient();
+    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 1 }, null);
+    await client.stop();
+    assert.notEqual(await client.exited, undefined);
+  });
+});
