@@ -1,0 +1,574 @@
+#!/usr/bin/env bash
+# record-fixtures.sh — record the packet-capture fixtures in fixtures/ from real tools.
+#
+#   sudo bash scripts/record-fixtures.sh                 # record every fixture, rewrite manifest
+#   sudo bash scripts/record-fixtures.sh nmap-fin.pcap   # record only the named fixtures
+#   bash scripts/record-fixtures.sh --manifest-only      # rewrite fixtures/manifest.json only
+#   bash scripts/record-fixtures.sh --list               # list fixture names
+#
+# Traffic only flows between two network namespaces this script creates (snp-rec-attacker,
+# snp-rec-victim) joined by one veth pair: 10.77.0.1 / fd77::1 (attacker) and 10.77.0.2 /
+# fd77::2 (victim). Nothing is routed anywhere else. The victim runs sshd (port 22, key login,
+# temporary config and keys) and python3 -m http.server 80; captures are taken in the victim
+# namespace. Namespaces, services and temporary files are removed on exit.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+FIX=$REPO/fixtures
+# shellcheck source=lib-netns.sh
+source "$HERE/lib-netns.sh"
+
+# ---------------------------------------------------------------------------------------------
+# Fixture table: name | format | attacker ip | scan type | description
+# (attacker ip / scan type "-" = no port scan expected)
+FIXTURE_TABLE=$(
+	cat <<'EOF'
+nmap-syn.pcap|pcap|10.77.0.1|SYN|nmap -sS (SYN/half-open) scan of the top 1000 TCP ports; victim has 22 and 80 open
+nmap-connect.pcap|pcap|10.77.0.1|CONNECT|nmap -sT (full connect) scan of the top 1000 TCP ports
+nmap-fin.pcap|pcap|10.77.0.1|FIN|nmap -sF (FIN) scan of the top 1000 TCP ports
+nmap-null.pcap|pcap|10.77.0.1|NULL|nmap -sN (NULL, no flags) scan of the top 1000 TCP ports
+nmap-xmas.pcap|pcap|10.77.0.1|XMAS|nmap -sX (FIN+PSH+URG) scan of the top 1000 TCP ports
+nmap-ack.pcap|pcap|10.77.0.1|ACK|nmap -sA (ACK) scan of the top 1000 TCP ports
+nmap-maimon.pcap|pcap|10.77.0.1|MAIMON|nmap -sM (Maimon, FIN+ACK) scan of the top 1000 TCP ports
+nmap-udp.pcap|pcap|10.77.0.1|UDP|nmap -sU scan of the top 100 UDP ports, --max-retries 1; closed ports answer ICMP port unreachable
+nmap-syn-ipv6.pcap|pcap|fd77::1|SYN|nmap -6 -sS scan of the top 200 TCP ports over IPv6 (fd77::1 -> fd77::2)
+benign-http.pcap|pcap|-|-|about 20 curl requests (GET, HEAD, some 404s) to the victim's http.server over IPv4, 3 over IPv6
+benign-ssh.pcap|pcap|-|-|3 ssh sessions (key auth) running uname -a and ls /
+hping3-synflood.pcap|pcap|-|-|hping3 -S --flood -p 80 from one real source (10.77.0.1), first 5000 packets: SYNs, the victim's SYN-ACKs and the attacker kernel's RSTs
+hping3-synflood-randsrc.pcap|pcap|-|-|hping3 -S --flood --rand-source -p 80, first 5000 packets: SYNs, each from a spoofed random source (the victim has no route back, so no answers)
+nmap-syn-any-sll.pcap|pcap|10.77.0.1|SYN|nmap -sS top 100 ports captured with tcpdump -i any -y LINUX_SLL (Linux cooked v1)
+nmap-syn-any-sll2.pcap|pcap|10.77.0.1|SYN|nmap -sS top 100 ports captured with tcpdump -i any -y LINUX_SLL2 (Linux cooked v2)
+nmap-syn.pcapng|pcapng|10.77.0.1|SYN|nmap -sS top 200 ports captured by dumpcap on the veth and lo (two interface blocks); lo carries curl to 127.0.0.1 and ::1
+nmap-syn-ns.pcap|pcap|10.77.0.1|SYN|nmap -sS top 100 ports, nanosecond-resolution pcap (magic 0xa1b23c4d, little-endian on disk: 4d 3c b2 a1)
+vlan-http.pcap|pcap|-|-|curl over an 802.1Q VLAN (id 100, 10.78.0.1 -> 10.78.0.2), captured on the parent (trunk) veth; every frame tagged
+qinq-http.pcap|pcap|-|-|curl over QinQ: outer 802.1ad id 200, inner 802.1Q id 300 (10.79.0.1 -> 10.79.0.2), captured on the parent (trunk) veth; every frame double-tagged
+benign-mixed.pcapng|pcapng|-|-|benign http (curl) and 2 ssh sessions captured by dumpcap as pcapng on the veth only
+EOF
+)
+
+fixture_names() { cut -d'|' -f1 <<<"$FIXTURE_TABLE"; }
+fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
+
+# ---------------------------------------------------------------------------------------------
+# Manifest and summary
+
+file_format() { # pcap | pcapng, from the magic number
+	local magic
+	magic=$(od -An -tx1 -N4 "$1" | tr -d ' \n')
+	case $magic in
+	0a0d0d0a) echo pcapng ;;
+	d4c3b2a1 | a1b2c3d4 | 4d3cb2a1 | a1b23c4d) echo pcap ;;
+	*) echo unknown ;;
+	esac
+}
+cap_packets() { capinfos -M -T -r -c "$1" | cut -f2; }
+cap_encap() { capinfos -M -T -r -E "$1" | cut -f2; }
+
+write_manifest() {
+	local name f ip scan entries=() ps ports
+	for name in $(fixture_names); do
+		f=$FIX/$name
+		[[ -f $f ]] || { echo "manifest: $name not recorded yet, left out" >&2; continue; }
+		ip=$(fixture_field "$name" 3)
+		scan=$(fixture_field "$name" 4)
+		if [[ $ip == - ]]; then ps=null ports=null; else
+			ps=$(jq -cn --arg ip "$ip" --arg t "$scan" '{attacker_ip: $ip, scan_type: $t}')
+			ports=$(probed_ports "$f" "$ip" "$scan")
+		fi
+		entries+=("$(jq -cn --arg file "$name" --arg format "$(file_format "$f")" \
+			--argjson ps "$ps" --argjson packets "$(cap_packets "$f")" \
+			--arg encap "$(cap_encap "$f")" --argjson ports "$ports" --arg desc "$(fixture_field "$name" 5)" \
+			'{file: $file, format: $format, expect: {port_scan: $ps}, packets: $packets,
+			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
+	done
+	printf '%s\n' "${entries[@]}" | jq -s '.' >"$FIX/manifest.json.tmp"
+	mv "$FIX/manifest.json.tmp" "$FIX/manifest.json"
+	echo "wrote $FIX/manifest.json (${#entries[@]} fixtures)"
+}
+
+# Distinct destination ports the attacker probed (tcp or udp), for the summary.
+probed_ports() {
+	local f=$1 ip=$2 scan=$3 ipf=ip
+	[[ $ip == *:* ]] && ipf=ipv6
+	if [[ $scan == UDP ]]; then
+		tshark -n -r "$f" -Y "$ipf.src == $ip && udp" -T fields -e udp.dstport 2>/dev/null
+	else
+		tshark -n -r "$f" -Y "$ipf.src == $ip && tcp" -T fields -e tcp.dstport 2>/dev/null
+	fi | sort -u | grep -c . || true
+}
+
+print_summary() {
+	local name f ip scan ports
+	printf '\n%-30s %-7s %8s %10s  %-28s %s\n' FILE FORMAT PACKETS BYTES ENCAPSULATION "PORTS PROBED"
+	for name in $(fixture_names); do
+		f=$FIX/$name
+		[[ -f $f ]] || continue
+		ip=$(fixture_field "$name" 3)
+		scan=$(fixture_field "$name" 4)
+		ports=-
+		if [[ $ip != - ]] && command -v tshark >/dev/null; then ports=$(probed_ports "$f" "$ip" "$scan"); fi
+		printf '%-30s %-7s %8s %10s  %-28s %s\n' "$name" "$(file_format "$f")" "$(cap_packets "$f")" \
+			"$(stat -c %s "$f")" "$(cap_encap "$f")" "$ports"
+	done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Arguments
+
+MANIFEST_ONLY=0
+SELECTED=()
+for arg in "$@"; do
+	case $arg in
+	--list) fixture_names; exit 0 ;;
+	--manifest-only) MANIFEST_ONLY=1 ;;
+	-h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) snp_die "unknown option: $arg" ;;
+	*)
+		fixture_names | grep -qxF "$arg" || snp_die "unknown fixture: $arg (see --list)"
+		SELECTED+=("$arg")
+		;;
+	esac
+done
+if ((MANIFEST_ONLY)); then
+	snp_require_tools capinfos jq tshark
+	write_manifest
+	print_summary
+	exit 0
+fi
+((${#SELECTED[@]})) || mapfile -t SELECTED < <(fixture_names)
+
+snp_require_root
+snp_require_tools ip tcpdump dumpcap editcap capinfos tshark nmap hping3 curl ssh ssh-keygen jq /usr/sbin/sshd python3 timeout
+
+# ---------------------------------------------------------------------------------------------
+# Services
+
+SSH_DIR=""
+start_sshd() {
+	SSH_DIR=$SNP_TMP/ssh
+	mkdir -p "$SSH_DIR"
+	chmod 700 "$SSH_DIR"
+	ssh-keygen -q -t ed25519 -N '' -C snp-rec-host -f "$SSH_DIR/host_ed25519_key"
+	ssh-keygen -q -t ed25519 -N '' -C snp-rec-client -f "$SSH_DIR/id_ed25519"
+	cp "$SSH_DIR/id_ed25519.pub" "$SSH_DIR/authorized_keys"
+	cat >"$SSH_DIR/sshd_config" <<EOF
+Port 22
+ListenAddress 0.0.0.0
+ListenAddress ::
+HostKey $SSH_DIR/host_ed25519_key
+PidFile $SSH_DIR/sshd.pid
+UsePAM no
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+AuthorizedKeysFile $SSH_DIR/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+StrictModes no
+UseDNS no
+PrintMotd no
+PrintLastLog no
+X11Forwarding no
+EOF
+	# sshd needs its privilege-separation directory (normally made by the service unit).
+	[[ -d /run/sshd ]] || install -d -m 755 /run/sshd
+	/usr/sbin/sshd -t -f "$SSH_DIR/sshd_config"
+	ip netns exec "$SNP_NS_V" /usr/sbin/sshd -D -e -f "$SSH_DIR/sshd_config" 2>"$SNP_TMP/sshd.log" 9>&- &
+	SNP_PIDS+=($!)
+	snp_wait_listen "$SNP_NS_V" 22
+}
+
+ssh_session() { # one login from the attacker namespace
+	snp_in_a timeout 30 ssh -F /dev/null -i "$SSH_DIR/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		"root@$SNP_IP_V" 'uname -a; ls /' >"$SNP_TMP/ssh.out"
+	printf '    ssh root@%s: %s (+ ls /: %s entries)\n' "$SNP_IP_V" "$(head -1 "$SNP_TMP/ssh.out")" "$(($(wc -l <"$SNP_TMP/ssh.out") - 1))"
+}
+
+http_get() { # URL [curl args…] — from the attacker namespace
+	local url=$1
+	shift
+	snp_in_a curl --noproxy '*' -g -sS -o /dev/null --max-time 5 -w '    %{http_code} %{method} %{url_effective}\n' "$@" "$url"
+}
+
+benign_http_requests() {
+	local b=http://$SNP_IP_V p
+	for p in / /index.html /hello.txt /data.json /robots.txt /docs/ /docs/readme.md /docs/style.css \
+		/img/blob.bin '/hello.txt?v=2' '/?q=search+term' /favicon.ico /missing.html /admin/ /docs/nothere.txt; do
+		http_get "$b$p"
+	done
+	http_get "$b/" -I
+	http_get "$b/hello.txt" -I
+	http_get "$b/missing.html" -I
+	http_get "$b/data.json" -H 'Accept: application/json' -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
+	http_get "$b/docs/" -H 'Accept-Language: en-GB'
+	http_get "http://[$SNP_IP6_V]/"
+	http_get "http://[$SNP_IP6_V]/hello.txt"
+	http_get "http://[$SNP_IP6_V]/not-here"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Capture helpers (captures always run in the victim namespace)
+
+OUT=""    # temporary output directory; fixtures move into fixtures/ only when complete
+CAP_PID=""
+
+cap_start() { # NAME COMMAND… — start a capture tool, wait until it is really listening
+	local name=$1
+	shift
+	snp_log "recording $name"
+	ip netns exec "$SNP_NS_V" "$@" 2>"$SNP_TMP/$name.cap.err" 9>&- &
+	CAP_PID=$!
+	SNP_PIDS+=("$CAP_PID")
+	snp_wait_pattern "$SNP_TMP/$name.cap.err" 'listening on|Capturing on' 15 "$CAP_PID"
+	sleep 1
+}
+
+cap_stop() { # let the last answers arrive, then SIGINT the capture and wait for it
+	local i
+	sleep 1
+	kill -INT "$CAP_PID" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do snp_alive "$CAP_PID" || break; sleep 0.1; done
+	if snp_alive "$CAP_PID"; then
+		echo "warning: capture $CAP_PID ignored SIGINT, sending SIGTERM" >&2
+		kill -TERM "$CAP_PID" 2>/dev/null || true
+	fi
+	wait "$CAP_PID" 2>/dev/null || true
+	local p keep=()
+	for p in "${SNP_PIDS[@]}"; do [[ $p == "$CAP_PID" ]] || keep+=("$p"); done
+	SNP_PIDS=("${keep[@]}")
+	CAP_PID=""
+}
+
+tcpdump_start() { # NAME [extra tcpdump options] — default: on the victim's veth
+	local name=$1
+	shift
+	cap_start "$name" tcpdump -n -U -s 0 -Z root -i "$SNP_IF_V" "$@" -w "$OUT/$name"
+}
+
+finish() { # NAME — sanity-check and move into fixtures/
+	local name=$1 f=$OUT/$1 n
+	[[ -s $f ]] || snp_die "$name: capture is empty"
+	n=$(cap_packets "$f")
+	((n > 0)) || snp_die "$name: no packets captured"
+	mv -f "$f" "$FIX/$name"
+	chmod 644 "$FIX/$name"
+	snp_log "  -> fixtures/$name: $n packets, $(cap_encap "$FIX/$name"), $(stat -c %s "$FIX/$name") bytes"
+}
+
+nmap_a() { snp_in_a timeout 900 nmap "$@" | sed -n '/^PORT\|open\|Not shown\|Nmap done/s/^/    /p'; }
+
+# ---------------------------------------------------------------------------------------------
+# Recorders, one per fixture
+
+NMAP_TCP=(-Pn -n -T4 --top-ports 1000 "$SNP_IP_V")
+
+rec_tcp_scan() { # NAME FLAG
+	tcpdump_start "$1"
+	nmap_a "$2" "${NMAP_TCP[@]}"
+	cap_stop
+	finish "$1"
+}
+
+rec_nmap_syn_pcap() { rec_tcp_scan nmap-syn.pcap -sS; }
+rec_nmap_connect_pcap() { rec_tcp_scan nmap-connect.pcap -sT; }
+rec_nmap_fin_pcap() { rec_tcp_scan nmap-fin.pcap -sF; }
+rec_nmap_null_pcap() { rec_tcp_scan nmap-null.pcap -sN; }
+rec_nmap_xmas_pcap() { rec_tcp_scan nmap-xmas.pcap -sX; }
+rec_nmap_ack_pcap() { rec_tcp_scan nmap-ack.pcap -sA; }
+rec_nmap_maimon_pcap() { rec_tcp_scan nmap-maimon.pcap -sM; }
+
+rec_nmap_udp_pcap() {
+	tcpdump_start nmap-udp.pcap
+	nmap_a -Pn -n -sU -T4 --top-ports 100 --max-retries 1 "$SNP_IP_V"
+	cap_stop
+	finish nmap-udp.pcap
+}
+
+rec_nmap_syn_ipv6_pcap() {
+	tcpdump_start nmap-syn-ipv6.pcap
+	nmap_a -6 -Pn -n -sS -T4 --top-ports 200 "$SNP_IP6_V"
+	cap_stop
+	finish nmap-syn-ipv6.pcap
+}
+
+rec_benign_http_pcap() {
+	tcpdump_start benign-http.pcap
+	benign_http_requests
+	cap_stop
+	finish benign-http.pcap
+}
+
+rec_benign_ssh_pcap() {
+	tcpdump_start benign-ssh.pcap
+	ssh_session
+	ssh_session
+	ssh_session
+	cap_stop
+	finish benign-ssh.pcap
+}
+
+rec_flood() { # NAME [hping3 options] — 2 s flood, keep the first 5000 packets
+	local name=$1
+	shift
+	tcpdump_start "$name.full" -B 65536
+	snp_in_a timeout 2 hping3 -S --flood -p 80 "$@" "$SNP_IP_V" 2>&1 | sed 's/^/    /' || true
+	cap_stop
+	snp_log "  full capture: $(cap_packets "$OUT/$name.full") packets, keeping 1-5000"
+	editcap -F pcap -r "$OUT/$name.full" "$OUT/$name" 1-5000
+	rm -f "$OUT/$name.full"
+	finish "$name"
+}
+rec_hping3_synflood_pcap() { rec_flood hping3-synflood.pcap; }
+rec_hping3_synflood_randsrc_pcap() { rec_flood hping3-synflood-randsrc.pcap --rand-source; }
+
+rec_sll() { # NAME DLT
+	local enc
+	cap_start "$1" tcpdump -n -U -s 0 -Z root -i any -y "$2" -w "$OUT/$1"
+	nmap_a -sS -Pn -n -T4 --top-ports 100 "$SNP_IP_V"
+	cap_stop
+	enc=$(cap_encap "$OUT/$1")
+	[[ $enc == "$3" ]] || snp_die "$1: encapsulation is '$enc', wanted '$3'"
+	finish "$1"
+}
+rec_nmap_syn_any_sll_pcap() { rec_sll nmap-syn-any-sll.pcap LINUX_SLL linux-sll; }
+rec_nmap_syn_any_sll2_pcap() { rec_sll nmap-syn-any-sll2.pcap LINUX_SLL2 linux-sll2; }
+
+rec_nmap_syn_pcapng() {
+	local f=$OUT/nmap-syn.pcapng ifs
+	cap_start nmap-syn.pcapng dumpcap -q -n -s 0 -i "$SNP_IF_V" -i lo -w "$f"
+	# some traffic on the victim's own loopback, so both interfaces have packets
+	snp_in_v curl --noproxy '*' -sS -o /dev/null "http://127.0.0.1/"
+	nmap_a -sS -Pn -n -T4 --top-ports 200 "$SNP_IP_V"
+	snp_in_v curl --noproxy '*' -g -sS -o /dev/null "http://[::1]/hello.txt"
+	snp_in_v curl --noproxy '*' -sS -o /dev/null "http://127.0.0.1/data.json"
+	cap_stop
+	ifs=$(capinfos -M -I "$f" | grep -c 'Interface #' || true)
+	[[ $(file_format "$f") == pcapng && $ifs -eq 2 ]] || snp_die "nmap-syn.pcapng: want pcapng with 2 interfaces, got $(file_format "$f") with $ifs"
+	finish nmap-syn.pcapng
+}
+
+rec_nmap_syn_ns_pcap() {
+	local magic
+	tcpdump_start nmap-syn-ns.pcap --time-stamp-precision=nano
+	nmap_a -sS -Pn -n -T4 --top-ports 100 "$SNP_IP_V"
+	cap_stop
+	magic=$(od -An -tx1 -N4 "$OUT/nmap-syn-ns.pcap" | tr -d ' \n')
+	[[ $magic == 4d3cb2a1 || $magic == a1b23c4d ]] || snp_die "nmap-syn-ns.pcap: magic $magic is not nanosecond pcap"
+	finish nmap-syn-ns.pcap
+}
+
+# --- VLAN fixtures ----------------------------------------------------------------------------
+# A dedicated veth pair is the VLAN "trunk" (snp-ta in the attacker, snp-tv in the victim; IPv6
+# off so only the test traffic is on it). Tagging is done by the kernel: 802.1Q/802.1ad
+# sub-interfaces when the kernel has the 8021q module, otherwise (e.g. kernels built without
+# CONFIG_VLAN_8021Q) two tiny tcx BPF programs on each trunk end push the tags on egress and pop
+# them on ingress with bpf_skb_vlan_push/pop. Either way the capture on the victim's trunk veth
+# holds real tagged frames of a real curl/http.server conversation.
+TRUNK_A=snp-ta
+TRUNK_V=snp-tv
+TAGGER_PIDS=()
+
+write_vlan_tagger() {
+	cat >"$SNP_TMP/vlan-tagger.py" <<'PY'
+"""vlan-tagger IFACE TAG [TAG ...] — TAG = 8021q:VID | 8021ad:VID, innermost first.
+Attaches two tcx BPF programs to IFACE: egress pushes the tags, ingress pops them. They stay
+attached while this process lives (the BPF links are tied to its file descriptors)."""
+import ctypes, os, signal, socket, struct, sys
+
+SYS_BPF = 321  # x86_64
+BPF_PROG_LOAD, BPF_LINK_CREATE = 5, 28
+BPF_PROG_TYPE_SCHED_CLS = 3
+BPF_TCX_INGRESS, BPF_TCX_EGRESS = 46, 47
+FN_SKB_VLAN_PUSH, FN_SKB_VLAN_POP = 18, 19
+PROTO = {"8021q": 0x8100, "8021ad": 0x88A8}
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+
+def insn(code, dst=0, src=0, off=0, imm=0):
+    return struct.pack("<BBhi", code, (src << 4) | dst, off, imm)
+
+def program(tags, push):
+    code = insn(0xBF, 6, 1)  # r6 = skb
+    for proto, vid in tags:
+        code += insn(0xBF, 1, 6)  # r1 = skb
+        if push:  # innermost first: the next push moves this tag into the frame
+            code += insn(0xB7, 2, imm=socket.htons(proto)) + insn(0xB7, 3, imm=vid)
+            code += insn(0x85, imm=FN_SKB_VLAN_PUSH)
+        else:  # one pop per tag
+            code += insn(0x85, imm=FN_SKB_VLAN_POP)
+    return code + insn(0xB7, 0, imm=0) + insn(0x95)  # return TCX_PASS
+
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(attr, 160)
+    fd = libc.syscall(SYS_BPF, cmd, buf, 160)
+    if fd < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return fd
+
+def load(code, name):
+    insns = ctypes.create_string_buffer(code, len(code))
+    lic = ctypes.create_string_buffer(b"GPL")
+    log = ctypes.create_string_buffer(65536)
+    attr = struct.pack("<IIQQIIQII16s", BPF_PROG_TYPE_SCHED_CLS, len(code) // 8,
+                       ctypes.addressof(insns), ctypes.addressof(lic), 1, len(log),
+                       ctypes.addressof(log), 0, 0, name.encode()[:15])
+    try:
+        return bpf(BPF_PROG_LOAD, attr)
+    except OSError as e:
+        sys.exit(f"vlan-tagger: BPF_PROG_LOAD: {e}\n{log.value.decode(errors='replace')}")
+
+tags = [(PROTO[k], int(v)) for k, v in (t.split(":") for t in sys.argv[2:])]
+ifindex = socket.if_nametoindex(sys.argv[1])
+links = [bpf(BPF_LINK_CREATE, struct.pack("<IIII", load(program(tags, True), "snp_vlan_push"), ifindex, BPF_TCX_EGRESS, 0)),
+         bpf(BPF_LINK_CREATE, struct.pack("<IIII", load(program(tags, False), "snp_vlan_pop"), ifindex, BPF_TCX_INGRESS, 0))]
+for s in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(s, lambda *_: sys.exit(0))
+print(f"vlan-tagger: attached on {sys.argv[1]}: {' '.join(sys.argv[2:])}", flush=True)
+while True:
+    signal.pause()
+PY
+}
+
+kernel_has_vlan() { # can this kernel make VLAN sub-interfaces? (probe inside the attacker ns)
+	if ip -n "$SNP_NS_A" link add snp-vlprobe type dummy 2>/dev/null; then
+		if ip -n "$SNP_NS_A" link add link snp-vlprobe name snp-vlprobe.9 type vlan id 9 2>/dev/null; then
+			ip -n "$SNP_NS_A" link del snp-vlprobe
+			return 0
+		fi
+		ip -n "$SNP_NS_A" link del snp-vlprobe
+	fi
+	return 1
+}
+
+# vlan_up PREFIX TAG… — trunk veth, tags innermost first (8021q:300 8021ad:200), addresses
+# PREFIX.1 (attacker) and PREFIX.2 (victim) on the innermost VLAN.
+vlan_up() {
+	local prefix=$1 ns end h top t kind vid proto py
+	shift
+	for ns in "$SNP_NS_A" "$SNP_NS_V"; do
+		ip netns exec "$ns" sysctl -q -w net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$SNP_NS_A" link add "$TRUNK_A" type veth peer name "$TRUNK_V" netns "$SNP_NS_V"
+	snp_csum_off "$SNP_NS_A" "$TRUNK_A"
+	snp_csum_off "$SNP_NS_V" "$TRUNK_V"
+	if kernel_has_vlan; then
+		snp_log "  tagging with VLAN sub-interfaces (8021q)"
+		for ns in "$SNP_NS_A" "$SNP_NS_V"; do
+			if [[ $ns == "$SNP_NS_A" ]]; then end=$TRUNK_A h=1; else end=$TRUNK_V h=2; fi
+			ip -n "$ns" link set "$end" up
+			top=$end
+			local i
+			for ((i = $#; i >= 1; i--)); do # outermost first
+				t=${!i} kind=${t%%:*} vid=${t##*:}
+				[[ $kind == 8021ad ]] && proto=802.1ad || proto=802.1Q
+				ip -n "$ns" link add link "$top" name "$top.$vid" type vlan proto "$proto" id "$vid"
+				top=$top.$vid
+				ip -n "$ns" link set "$top" up
+			done
+			(($# > 1)) && ip -n "$ns" link set "$top" mtu $((1500 - 4 * ($# - 1)))
+			ip -n "$ns" addr add "$prefix.$h/24" dev "$top"
+		done
+	else
+		snp_log "  kernel has no 8021q: tagging with tcx BPF (bpf_skb_vlan_push/pop) on the trunk veth"
+		write_vlan_tagger
+		py=$(command -v /usr/bin/python3 || command -v python3)
+		for ns in "$SNP_NS_A" "$SNP_NS_V"; do
+			if [[ $ns == "$SNP_NS_A" ]]; then end=$TRUNK_A h=1; else end=$TRUNK_V h=2; fi
+			ip -n "$ns" addr add "$prefix.$h/24" dev "$end"
+			(($# > 1)) && ip -n "$ns" link set "$end" mtu $((1500 - 4 * ($# - 1)))
+			ip netns exec "$ns" "$py" "$SNP_TMP/vlan-tagger.py" "$end" "$@" >"$SNP_TMP/tagger-$end.log" 2>&1 9>&- &
+			TAGGER_PIDS+=($!)
+			SNP_PIDS+=($!)
+			snp_wait_pattern "$SNP_TMP/tagger-$end.log" 'attached' 10 "$!"
+			ip -n "$ns" link set "$end" up
+		done
+	fi
+	sleep 0.5
+}
+
+vlan_down() {
+	local p keep=()
+	for p in "${TAGGER_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	for p in "${SNP_PIDS[@]}"; do [[ " ${TAGGER_PIDS[*]} " == *" $p "* ]] || keep+=("$p"); done
+	SNP_PIDS=("${keep[@]}")
+	TAGGER_PIDS=()
+	ip -n "$SNP_NS_A" link del "$TRUNK_A" # takes the peer and any sub-interfaces with it
+	local ns
+	for ns in "$SNP_NS_A" "$SNP_NS_V"; do
+		ip netns exec "$ns" sysctl -q -w net.ipv6.conf.default.disable_ipv6=0
+	done
+}
+
+vlan_curls() { # BASE_URL
+	http_get "$1/"
+	http_get "$1/hello.txt"
+	http_get "$1/data.json"
+	http_get "$1/missing.html"
+	http_get "$1/img/blob.bin"
+}
+
+vlan_check() { # NAME ETHERTYPE-CHAIN — every frame must carry the tags
+	local name=$1 want=$2 total tagged
+	total=$(cap_packets "$OUT/$name")
+	tagged=$(tshark -n -r "$OUT/$name" -T fields -e frame.protocols 2>/dev/null | grep -c "^$want" || true)
+	((tagged > 0 && tagged == total)) || snp_die "$name: $tagged of $total frames start with $want"
+	snp_log "  all $total frames tagged ($want)"
+}
+
+rec_vlan_http_pcap() {
+	vlan_up 10.78.0 8021q:100
+	cap_start vlan-http.pcap tcpdump -n -U -s 0 -Z root -i "$TRUNK_V" -w "$OUT/vlan-http.pcap"
+	vlan_curls http://10.78.0.2
+	cap_stop
+	vlan_down
+	vlan_check vlan-http.pcap eth:ethertype:vlan:ethertype:
+	finish vlan-http.pcap
+}
+
+rec_qinq_http_pcap() {
+	vlan_up 10.79.0 8021q:300 8021ad:200
+	cap_start qinq-http.pcap tcpdump -n -U -s 0 -Z root -i "$TRUNK_V" -w "$OUT/qinq-http.pcap"
+	vlan_curls http://10.79.0.2
+	cap_stop
+	vlan_down
+	vlan_check qinq-http.pcap eth:ethertype:ieee8021ad:ethertype:vlan:ethertype:
+	finish qinq-http.pcap
+}
+
+rec_benign_mixed_pcapng() {
+	cap_start benign-mixed.pcapng dumpcap -q -n -s 0 -i "$SNP_IF_V" -w "$OUT/benign-mixed.pcapng"
+	http_get "http://$SNP_IP_V/"
+	http_get "http://$SNP_IP_V/hello.txt"
+	ssh_session
+	http_get "http://$SNP_IP_V/data.json"
+	http_get "http://$SNP_IP_V/nothing-here"
+	http_get "http://[$SNP_IP6_V]/index.html"
+	ssh_session
+	http_get "http://$SNP_IP_V/docs/" -I
+	cap_stop
+	[[ $(file_format "$OUT/benign-mixed.pcapng") == pcapng ]] || snp_die "benign-mixed.pcapng is not pcapng"
+	finish benign-mixed.pcapng
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+mkdir -p "$FIX"
+snp_log "setting up namespaces $SNP_NS_A and $SNP_NS_V"
+snp_setup_netns
+OUT=$SNP_TMP/out
+mkdir -p "$OUT"
+chmod 777 "$OUT"
+start_sshd
+snp_start_http
+snp_log "victim services up: sshd :22, http.server :80"
+
+for name in "${SELECTED[@]}"; do
+	fn=rec_${name//[-.]/_}
+	"$fn"
+done
+
+write_manifest
+print_summary
