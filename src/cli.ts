@@ -29,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = resolveRunConfig(flags);
   if (!config.headless) {
-    return fail('the terminal UI is not built yet in this version: run with --headless (see --help)');
+    if (!process.stdout.isTTY || !process.stdin.isTTY) return fail('the terminal UI needs a terminal on stdin and stdout; use --headless for pipes and services');
+    const { runTui } = await import('./ui/run-tui.js');
+    return runTui(config);
   }
   return runHeadless(config, {
     stdout: process.stdout,

@@ -12,6 +12,7 @@ export interface CliFlags {
   profile?: string;
   threshold?: string;
   refresh?: string;
+  blockDuration?: string;
   config?: string;
   debug?: boolean;
   version?: boolean;
@@ -28,6 +29,7 @@ const OPTIONS = {
   profile: { type: 'string' },
   threshold: { type: 'string' },
   refresh: { type: 'string' },
+  'block-duration': { type: 'string' },
   config: { type: 'string', short: 'c' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -54,6 +56,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v.profile !== undefined) flags.profile = v.profile;
   if (v.threshold !== undefined) flags.threshold = v.threshold;
   if (v.refresh !== undefined) flags.refresh = v.refresh;
+  if (v['block-duration'] !== undefined) flags.blockDuration = v['block-duration'];
   if (v.config !== undefined) flags.config = v.config;
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;

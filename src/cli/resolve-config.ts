@@ -19,6 +19,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.refresh !== undefined) config.refreshSeconds = file.refresh;
   if (file.speed !== undefined) config.speed = file.speed;
   if (file.debug !== undefined) config.debug = file.debug;
+  if (file.blockDuration !== undefined) config.blockDurationSeconds = file.blockDuration;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
@@ -35,6 +36,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
   if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
   if (flags.debug !== undefined) config.debug = flags.debug;
+  if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
 

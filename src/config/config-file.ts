@@ -17,6 +17,7 @@ export interface ConfigFile {
   refresh?: number;
   speed?: number | 'max';
   debug?: boolean;
+  blockDuration?: number;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -66,6 +67,7 @@ const SCHEMA: Schema = {
   refresh: positiveNumber,
   speed,
   debug: boolean,
+  blockDuration: positiveInt,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

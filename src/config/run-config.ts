@@ -18,6 +18,8 @@ export interface RunConfig {
   refreshSeconds: number;
   debug: boolean;
   flows: { capacity: number; idleSeconds: number };
+  /** Default duration of a block, seconds (--block-duration). */
+  blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
   captureBufferBytes: number;
 }
@@ -35,6 +37,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     refreshSeconds: 5,
     debug: false,
     flows: { capacity: 131_072, idleSeconds: 120 },
+    blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };
 }

@@ -3,15 +3,18 @@
  * share a thread with rendering, and `cap` cannot run in a worker thread). Talks only through
  * the typed messages of protocol.ts.
  */
+import { hostAddresses } from '../platform/network-interfaces.js';
 import { openPacketSource } from './capture/open-source.js';
 import { SourceOpenError } from './capture/packet-source.js';
 import { Engine } from './engine.js';
 import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
+import { BlockBook } from './response/block-book.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
+const blocks = new BlockBook();
 
 function send(message: EngineToUi, done?: () => void): void {
   if (!process.connected) return;
@@ -27,9 +30,18 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     return;
   }
   const feed = new PacketFeed();
-  const current = new Engine({ config: msg.config, source, homeNet: msg.homeNet, feed, onAlert: (alert) => publisher?.noteAlert(alert) });
+  // Live without an explicit home net: the host's own addresses, re-read while running.
+  const defaultHome = msg.homeNet === null && source.kind === 'live';
+  const current = new Engine({
+    config: msg.config,
+    source,
+    homeNet: defaultHome ? hostAddresses() : msg.homeNet,
+    ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),
+    feed,
+    onAlert: (alert) => publisher?.noteAlert(alert),
+  });
   engine = current;
-  publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done));
+  publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), blocks);
   current.pipeline.onPacketPathTick = () => publisher!.maybePublish();
   send({ type: 'started', source: { kind: source.kind, description: source.description } });
   publisher.start();
@@ -47,6 +59,24 @@ function handle(msg: UiToEngine): void {
     case 'command': {
       const { requestId, command } = msg;
       switch (command.name) {
+        case 'block':
+          try {
+            const record = blocks.block(command.address, command.durationSeconds, command.reason);
+            send({ type: 'reply', requestId, ok: true, result: record });
+            publisher?.publish();
+          } catch (e) {
+            send({ type: 'reply', requestId, ok: false, error: (e as Error).message });
+          }
+          return;
+        case 'unblock': {
+          const record = blocks.unblock(command.address);
+          if (record === null) send({ type: 'reply', requestId, ok: false, error: `${command.address} is not blocked` });
+          else {
+            send({ type: 'reply', requestId, ok: true, result: record });
+            publisher?.publish();
+          }
+          return;
+        }
         case 'pauseSnapshots':
           if (publisher) publisher.paused = true;
           send({ type: 'reply', requestId, ok: true });

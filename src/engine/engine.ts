@@ -14,12 +14,19 @@ export interface EngineOptions {
   /** CIDRs that are ours, already resolved (live default: the host's addresses). */
   homeNet: string[] | null;
   onAlert: AlertListener;
+  /**
+   * Re-reads the home net while live (addresses come and go: DHCP, VPNs, late interfaces).
+   * Only used when the home net was not given explicitly.
+   */
+  homeNetProvider?: () => string[];
   /** Recent-packet ring for a UI; omitted in headless mode. */
   feed?: PacketFeed;
 }
 
 /** How often a live engine ticks from a timer when packets are scarce (idle flows, windows). */
 const LIVE_TICK_MS = 1000;
+/** How often a live engine re-reads the host's addresses for the default home net. */
+const HOME_NET_REFRESH_MS = 3_000;
 
 /**
  * One run: a packet source feeding the pipeline, plus the clocks around it. Used in-process by
@@ -30,6 +37,8 @@ export class Engine {
   readonly source: PacketSource;
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
+  private readonly homeNetProvider: (() => string[]) | null;
+  private lastHomeNetRefresh = performance.now();
 
   constructor(options: EngineOptions) {
     this.source = options.source;
@@ -43,13 +52,17 @@ export class Engine {
       onAlert: options.onAlert,
       feed: options.feed ?? null,
     });
+    this.homeNetProvider = options.homeNetProvider ?? null;
   }
 
   /** Runs until the source ends; every pending alert update is passed on before it resolves. */
   async run(): Promise<SourceEnd> {
     if (this.source.kind === 'live') {
       // Live packet time is wall time, so a quiet network still ages flows and windows.
-      this.timer = setInterval(() => this.pipeline.tick(Date.now() * 1000), LIVE_TICK_MS);
+      this.timer = setInterval(() => {
+        this.pipeline.tick(Date.now() * 1000);
+        this.refreshHomeNet();
+      }, LIVE_TICK_MS);
       this.timer.unref();
     }
     try {
@@ -57,6 +70,16 @@ export class Engine {
     } finally {
       if (this.timer !== null) clearInterval(this.timer);
       this.pipeline.finish();
+    }
+  }
+
+  private refreshHomeNet(): void {
+    if (this.homeNetProvider === null || performance.now() - this.lastHomeNetRefresh < HOME_NET_REFRESH_MS) return;
+    this.lastHomeNetRefresh = performance.now();
+    try {
+      this.pipeline.setHomeNet(CidrSet.parse(this.homeNetProvider()));
+    } catch {
+      // Keep the previous home net if the host's tables cannot be read right now.
     }
   }
 

@@ -36,6 +36,7 @@ export class Pipeline {
   readonly flows: FlowTable;
   readonly alerts: AlertBook;
   readonly detectors: PacketDetector[];
+  private readonly ctx: DetectorContext;
   private readonly flowIdleMicros: number;
   private readonly feed: PacketFeed | null;
 
@@ -53,14 +54,19 @@ export class Pipeline {
     this.flowIdleMicros = options.flowIdleSeconds * 1e6;
     this.feed = options.feed ?? null;
     this.alerts = new AlertBook(options.onAlert, (options.alertUpdateSeconds ?? 5) * 1e6);
-    const ctx: DetectorContext = {
+    const ctx: DetectorContext = (this.ctx = {
       interfaceName: options.interfaceName,
       platformInfo: options.platformInfo,
       homeNet: options.homeNet,
       raise: (alert, now) => this.alerts.raise(alert, now),
       changed: (alert) => this.alerts.changed(alert),
-    };
+    });
     this.detectors = [new PortScanDetector(options.portScan, ctx)];
+  }
+
+  /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */
+  setHomeNet(homeNet: CidrSet | null): void {
+    this.ctx.homeNet = homeNet;
   }
 
   /** The PacketSink a source feeds. An arrow function so it can be handed out unbound. */

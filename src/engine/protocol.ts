@@ -8,6 +8,7 @@ import type { Alert } from './alerts/alert.js';
 import type { EngineStats } from './engine-stats.js';
 import type { FeedPacket } from './feed/packet-feed.js';
 import type { FlowSummary } from './flows/flow-table.js';
+import type { BlockRecord } from './response/block-book.js';
 
 /** A snapshot of the engine, at most ~10 a second. */
 export interface Snapshot {
@@ -25,11 +26,13 @@ export interface Snapshot {
   flows: FlowSummary[];
   /** Alerts raised or updated since the previous snapshot (latest state of each). */
   newAlerts: Alert[];
-  /** Active blocks (empty until the response engine lands). */
-  blocks: never[];
+  /** Active blocks (dry runs until the firewall backends land). */
+  blocks: BlockRecord[];
 }
 
 export type EngineCommand =
+  | { name: 'block'; address: string; durationSeconds: number; reason: string }
+  | { name: 'unblock'; address: string }
   | { name: 'pauseSnapshots' }
   | { name: 'resumeSnapshots' }
   | { name: 'status' };

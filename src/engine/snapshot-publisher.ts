@@ -2,6 +2,7 @@ import type { Alert } from './alerts/alert.js';
 import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import type { Snapshot } from './protocol.js';
+import type { BlockBook } from './response/block-book.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
@@ -27,6 +28,8 @@ export class SnapshotPublisher {
   private lastPublished = 0;
   private feedMark = 0;
   private inFlight = false;
+  /** A publish was asked for while one was in flight: send again as soon as it lands. */
+  private again = false;
   private timer: NodeJS.Timeout | null = null;
   paused = false;
 
@@ -34,6 +37,7 @@ export class SnapshotPublisher {
     private readonly engine: Engine,
     private readonly feed: PacketFeed,
     private readonly send: (snapshot: Snapshot, done: () => void) => void,
+    private readonly blocks: BlockBook,
     options: SnapshotPublisherOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;
@@ -63,7 +67,10 @@ export class SnapshotPublisher {
 
   /** Publishes at once (end of a replay), unless one is still in flight. */
   publish(): void {
-    if (this.inFlight) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
     this.lastPublished = performance.now();
     const written = this.feed.written;
     const newPackets = this.feed.since(this.feedMark, this.maxPackets);
@@ -76,13 +83,17 @@ export class SnapshotPublisher {
       skippedPackets: written - this.feedMark - newPackets.length,
       flows: this.engine.pipeline.flows.top(this.maxFlows),
       newAlerts: [...this.pendingAlerts.values()],
-      blocks: [],
+      blocks: this.blocks.active(),
     };
     this.feedMark = written;
     this.pendingAlerts.clear();
     this.inFlight = true;
     this.send(snapshot, () => {
       this.inFlight = false;
+      if (this.again) {
+        this.again = false;
+        this.publish();
+      }
     });
   }
 }

@@ -24,6 +24,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     config,
     source,
     homeNet,
+    ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
     onAlert: (alert: Alert, kind) => out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' }),
   });
   out.onClosed = () => engine.stop();

@@ -9,7 +9,7 @@ export interface DetectorContext {
   interfaceName: string;
   /** e.g. "Linux 6.1.0", for attack_details.platform_info. */
   platformInfo: string;
-  /** Addresses that are ours; null = everything may be a target (replays without --home-net). */
+  /** Addresses that are ours; null = everything may be a target (replays without --home-net). Live, it is refreshed. */
   homeNet: CidrSet | null;
   raise(alert: Alert, nowMicros: number): void;
   changed(alert: Alert): void;

@@ -45,7 +45,12 @@ export class LiveCaptureSource implements PacketSource {
     try {
       linkName = this.handle.open(iface, options.bpf ?? '', options.bufferBytes, this.buffer);
     } catch (e) {
-      throw new SourceOpenError(explainOpenError(iface, options.bpf, (e as Error).message));
+      const message = (e as Error).message;
+      if (options.bpf !== null && opensWithoutFilter(iface, options.bufferBytes)) {
+        // The device is fine, so the filter is what libpcap refused (unknown port, bad prefix …).
+        throw new SourceOpenError(`bad --bpf filter '${options.bpf}': ${message}`);
+      }
+      throw new SourceOpenError(explainOpenError(iface, options.bpf, message));
     }
     const linkType = linkTypeFromCap(linkName);
     if (linkType === null) {
@@ -85,6 +90,19 @@ export class LiveCaptureSource implements PacketSource {
   stats(): SourceStats {
     // cap 0.2.1 does not expose pcap_stats(); kernel drops are not known here.
     return { received: this.received, dropped: null };
+  }
+}
+
+/** cap has no separate set-filter call: to tell a bad filter from a bad device, open without one. */
+function opensWithoutFilter(iface: string, bufferBytes: number): boolean {
+  const { Cap } = loadCap();
+  const probe = new Cap();
+  try {
+    probe.open(iface, '', Math.min(bufferBytes, 1 << 20), Buffer.alloc(PACKET_BUFFER_BYTES));
+    probe.close();
+    return true;
+  } catch {
+    return false;
   }
 }
 
