@@ -1,0 +1,104 @@
+import { Box, Text } from 'ink';
+import type { Theme } from '../theme.js';
+import { fitCell } from './fit-cell.js';
+
+export interface ColumnSpec {
+  title: string;
+  /** Fixed width in columns; the one column with `grow` takes what is left. */
+  width: number;
+  grow?: boolean;
+  align?: 'left' | 'right';
+  /** Hidden when the terminal is narrower than this. */
+  minTerminalWidth?: number;
+}
+
+export type RowTone = 'danger' | 'warning' | 'ok' | 'muted' | 'info' | null;
+
+export interface TableRow {
+  key: string;
+  /** Cell texts, already passed through the display sanitizer. */
+  cells: string[];
+  tone: RowTone;
+}
+
+export interface RowTableProps {
+  columns: readonly ColumnSpec[];
+  rows: readonly TableRow[];
+  /** Rows of the body (the header takes one more). */
+  height: number;
+  width: number;
+  /** Index of the highlighted row, -1 for none. */
+  highlight: number;
+  /** Keep the newest rows in view (the highlight is on the last row and follows it). */
+  follow: boolean;
+  theme: Theme;
+  emptyText: string;
+}
+
+/** Which columns fit, and how wide the growing one becomes. */
+export function layoutColumns(columns: readonly ColumnSpec[], width: number): { index: number; width: number; spec: ColumnSpec }[] {
+  const visible = columns.map((spec, index) => ({ spec, index })).filter(({ spec }) => (spec.minTerminalWidth ?? 0) <= width);
+  const fixed = visible.reduce((sum, { spec }) => sum + (spec.grow ? 0 : spec.width), 0) + Math.max(0, visible.length - 1);
+  return visible.map(({ spec, index }) => ({ spec, index, width: spec.grow ? Math.max(spec.width, width - fixed) : spec.width }));
+}
+
+/**
+ * The first visible row: the newest rows when following, otherwise the highlight kept near the
+ * middle so rows around it stay visible while moving.
+ */
+export function windowStart(rowCount: number, height: number, index: number, follow: boolean): number {
+  if (rowCount <= height || height <= 0) return 0;
+  const start = follow ? rowCount - height : index - Math.floor(height / 2);
+  return Math.max(0, Math.min(start, rowCount - height));
+}
+
+/**
+ * A windowed table of our own (DESIGN §7: hot panes do not use a table library): only the rows
+ * on screen are rendered, each one line, so a 1000-row feed costs what 20 rows cost.
+ */
+export function RowTable({ columns, rows, height, width, highlight, follow, theme, emptyText }: RowTableProps) {
+  const layout = layoutColumns(columns, width);
+  const header = layout.map((c) => fitCell(c.spec.title, c.width, c.spec.align)).join(' ');
+  const start = windowStart(rows.length, height, highlight, follow);
+  const visible = rows.slice(start, start + height);
+  return (
+    <Box flexDirection="column" height={height + 1} width={width}>
+      <Text bold color={theme.accent} wrap="truncate">
+        {header}
+      </Text>
+      {rows.length === 0 ? (
+        <Text color={theme.muted} wrap="truncate">
+          {emptyText}
+        </Text>
+      ) : (
+        visible.map((row, i) => {
+          const isHighlighted = start + i === highlight;
+          const line = layout.map((c) => fitCell(row.cells[c.index] ?? '', c.width, c.spec.align)).join(' ');
+          const color = isHighlighted ? theme.highlightFg : toneColor(theme, row.tone);
+          return (
+            <Text key={row.key} wrap="truncate" color={color} backgroundColor={isHighlighted ? theme.highlightBg : undefined} inverse={isHighlighted && !theme.enabled}>
+              {line}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}
+
+function toneColor(theme: Theme, tone: RowTone): string | undefined {
+  switch (tone) {
+    case 'danger':
+      return theme.danger;
+    case 'warning':
+      return theme.warning;
+    case 'ok':
+      return theme.ok;
+    case 'muted':
+      return theme.muted;
+    case 'info':
+      return theme.info;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,27 @@
+import type { ColumnSpec, TableRow } from '../components/row-table.js';
+import { countryTag, formatUptime } from '../format.js';
+import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import type { BlockRecord } from '../../engine/response/block-book.js';
+
+export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
+  { title: 'ADDRESS', width: 24, grow: true },
+  { title: 'CC', width: 4 },
+  { title: 'REASON', width: 22 },
+  { title: 'LEFT', width: 8, align: 'right' },
+  { title: 'ACTION', width: 9 },
+];
+
+export interface BlockedRow extends TableRow {
+  address: string;
+}
+
+export function blockedRows(blocks: readonly BlockRecord[], nowMs: number, sortIndex: number): BlockedRow[] {
+  const live = blocks.filter((b) => b.expiresAt > nowMs);
+  live.sort(sortIndex === 1 ? (a, b) => a.address.localeCompare(b.address) : (a, b) => a.expiresAt - b.expiresAt);
+  return live.map((b) => ({
+    key: b.address,
+    address: b.address,
+    tone: b.action === 'blocked' ? 'danger' : 'warning',
+    cells: [sanitizeForDisplay(b.address), countryTag(null), sanitizeForDisplay(b.reason), formatUptime((b.expiresAt - nowMs) / 1000), b.action],
+  }));
+}

@@ -1,0 +1,70 @@
+import { render } from 'ink';
+import type { RunConfig } from '../config/run-config.js';
+import { App, type EngineActions } from './app.js';
+import { EngineClient } from './engine-client.js';
+import { EngineDataStore } from './store/engine-data-store.js';
+import { TerminalScreen } from './terminal-screen.js';
+import { themeFromEnv } from './theme.js';
+
+/** Frames per second at most, whatever the packet rate (DESIGN §5). */
+export const MAX_FPS = 15;
+
+/**
+ * The interactive UI: forks the engine process, renders its snapshots with Ink, and restores
+ * the terminal on every exit path. Resolves with the exit status once the person quits.
+ */
+export async function runTui(config: RunConfig): Promise<number> {
+  const stdout = process.stdout;
+  const screen = new TerminalScreen(stdout);
+  const store = new EngineDataStore(MAX_FPS);
+  const client = new EngineClient();
+  client.onMessage((m) => store.apply(m));
+  client.start(config, config.homeNet);
+
+  const actions: EngineActions = {
+    block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),
+    unblock: (address) => client.command({ name: 'unblock', address }),
+  };
+
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  let quitting = false;
+  const quit = (code: number) => {
+    if (quitting) return;
+    quitting = true;
+    instance.unmount();
+    screen.leave();
+    store.dispose();
+    void client.stop().then(() => finish(code));
+  };
+  const onSignal = () => quit(0);
+  const onCrash = (e: unknown) => {
+    screen.leave();
+    process.stderr.write(`snoopy-tui: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(70);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('exit', () => screen.leave());
+
+  screen.enter();
+  const instance = render(
+    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} onQuit={() => quit(0)} />,
+    { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS },
+  );
+  void client.exited.then((code) => {
+    if (!quitting) {
+      store.apply({ type: 'fatal', message: `the engine process stopped unexpectedly (exit ${code ?? 'signal'}); press q` });
+    }
+  });
+  const code = await done;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('uncaughtException', onCrash);
+  return code;
+}
