@@ -6,6 +6,7 @@ import { MalformedCounters } from './decode/malformed.js';
 import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
+import type { HttpRequestInfo } from './decode/http-request.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowTable } from './flows/flow-table.js';
 
@@ -81,7 +82,7 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const detectors = this.detectors;
       for (let i = 0; i < detectors.length; i++) detectors[i]!.onPacket(pkt, this.flows, slot);
-      if (this.feed !== null) this.feed.record(pkt);
+      if (this.feed !== null) this.feed.record(pkt, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
     } else if (result === DecodeResult.NOT_IP) {
       this.nonIp++;
     }
@@ -105,4 +106,12 @@ export class Pipeline {
     this.tick(this.lastTsMicros);
     this.alerts.flush(this.lastTsMicros);
   }
+}
+
+/** One line for the feed: request line, then Host and User-Agent when present. Raw text: the UI sanitizes it. */
+function describeHttp(h: HttpRequestInfo): string {
+  let out = `${h.method} ${h.target}`;
+  if (h.host !== null) out += ` Host: ${h.host}`;
+  if (h.userAgent !== null) out += ` UA: ${h.userAgent}`;
+  return out;
 }

@@ -161,8 +161,14 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   // The panes' keys; inactive while a prompt is open, so the prompt takes every key.
   useInput(
     (input, key) => {
+      // Typed or pasted faster than a frame: "/port 22" arrives as one chunk.
+      if (input.length > 1 && input.startsWith('/') && !key.ctrl && !key.meta) {
+        return dispatch({ type: 'openFilter', draft: input.slice(1).replace(/[\u0000-\u001f\u007f-\u009f]/g, '') });
+      }
       const command = commandForKey(input, key);
-      if (command !== null) run(command);
+      if (command === null) return;
+      if (view.notice !== null) dispatch({ type: 'notice', text: null });
+      run(command);
     },
     { isActive: view.prompt === null },
   );

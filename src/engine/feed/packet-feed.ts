@@ -12,6 +12,8 @@ export interface FeedPacket {
   tcpFlags: number;
   length: number;
   icmpType: number;
+  /** A short description when there is one: the HTTP request line, Host and User-Agent. */
+  info: string | null;
 }
 
 /**
@@ -25,6 +27,8 @@ export class PacketFeed {
   private readonly ports: Uint32Array;
   private readonly meta: Uint32Array; // proto | flags << 8 | (icmpType + 1) << 20
   private readonly lengths: Uint32Array;
+  /** Rare (first request of an HTTP flow), so a plain array of strings is fine. */
+  private readonly infos: (string | null)[];
   /** Packets recorded since the start; the ring holds the last `capacity` of them. */
   written = 0;
 
@@ -35,9 +39,10 @@ export class PacketFeed {
     this.ports = new Uint32Array(capacity);
     this.meta = new Uint32Array(capacity);
     this.lengths = new Uint32Array(capacity);
+    this.infos = new Array<string | null>(capacity).fill(null);
   }
 
-  record(p: Packet): void {
+  record(p: Packet, info: string | null = null): void {
     const i = this.written % this.capacity;
     this.written++;
     this.ts[i] = p.tsMicros;
@@ -48,6 +53,7 @@ export class PacketFeed {
     this.ports[i] = ((p.srcPort << 16) | p.dstPort) >>> 0;
     this.meta[i] = (p.proto | (p.tcpFlags << 8) | ((p.icmpType + 1) << 20)) >>> 0;
     this.lengths[i] = p.wireLen;
+    this.infos[i] = info;
   }
 
   /** The packets recorded after `since` (a previous `written`), newest last, at most `max`. */
@@ -69,6 +75,7 @@ export class PacketFeed {
         tcpFlags: (meta >>> 8) & 0xfff,
         length: this.lengths[i]!,
         icmpType: (meta >>> 20) - 1,
+        info: this.infos[i] ?? null,
       });
     }
     return out;

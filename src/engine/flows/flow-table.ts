@@ -79,6 +79,8 @@ export class FlowTable {
   /** Set by update(): was the packet sent by the flow's originator, and what changed. */
   lastFromOrig = true;
   lastEvents = 0;
+  /** The HTTP request parsed from this very packet, else null. */
+  lastHttp: HttpRequestInfo | null = null;
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 16) throw new RangeError(`flow table capacity must be an integer ≥ 16, got ${capacity}`);
@@ -118,6 +120,7 @@ export class FlowTable {
   update(pkt: Packet): number {
     if (pkt.isLaterFragment) {
       this.lastEvents = 0;
+      this.lastHttp = null;
       return NIL;
     }
     const hash = symmetricHash(pkt);
@@ -142,6 +145,7 @@ export class FlowTable {
       this.touch(slot);
     }
 
+    this.lastHttp = null;
     const bytes = pkt.wireLen;
     if (fromOrig) {
       this.origPackets[slot]!++;
@@ -156,7 +160,10 @@ export class FlowTable {
       // Only the first payload-carrying packet of the originator is looked at for HTTP.
       this.httpChecked[slot] = 1;
       const info = parseHttpRequest(pkt.buf, pkt.payloadOffset, pkt.payloadLen);
-      if (info !== null) this.http.set(slot, info);
+      if (info !== null) {
+        this.http.set(slot, info);
+        this.lastHttp = info;
+      }
     }
     this.lastFromOrig = fromOrig;
     this.lastEvents = events;

@@ -7,13 +7,13 @@ import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 export const FEED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'TIME', width: 8 },
   { title: 'PROTO', width: 6 },
-  { title: 'SOURCE', width: 21, grow: true },
+  { title: 'SOURCE', width: 21 },
   { title: 'DESTINATION', width: 21 },
   { title: 'FLAGS', width: 5 },
   { title: 'LEN', width: 5, align: 'right', minTerminalWidth: 90 },
   { title: 'PROCESS', width: 12, minTerminalWidth: 110 },
-  { title: 'CC', width: 4 },
-  { title: 'INFO', width: 18, minTerminalWidth: 100 },
+  { title: 'CC', width: 4, minTerminalWidth: 90 },
+  { title: 'INFO', width: 6, grow: true },
 ];
 
 export interface FeedRow extends TableRow {
@@ -41,8 +41,8 @@ export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter 
     const subject = packetSubject(p, alerted);
     if (filter !== null && !filter.matches(subject)) continue;
     const proto = protoName(p.proto);
-    let info = '';
-    if (p.proto === 1 || p.proto === 58) info = `type ${p.icmpType}`;
+    let info = p.info ?? '';
+    if (info === '' && (p.proto === 1 || p.proto === 58)) info = `type ${p.icmpType}`;
     rows.push({
       key: `${p.tsMicros}-${i}-${p.src}-${p.srcPort}`,
       address: p.src,

@@ -70,7 +70,7 @@ export type ViewAction =
   | { type: 'toggleHelp' }
   | { type: 'togglePause' }
   | { type: 'cycleSort' }
-  | { type: 'openFilter' }
+  | { type: 'openFilter'; draft?: string }
   | { type: 'editFilter'; draft: string; cursor: number }
   | { type: 'filterRejected'; error: string }
   | { type: 'applyFilter'; text: string }
@@ -109,8 +109,10 @@ export function viewReducer(state: ViewState, action: ViewAction): ViewState {
       const next = (state.sort[state.pane] + 1) % options.length;
       return { ...state, sort: { ...state.sort, [state.pane]: next }, notice: `sorted by ${options[next]}` };
     }
-    case 'openFilter':
-      return { ...state, help: false, prompt: { kind: 'filter', draft: state.filterText, cursor: state.filterText.length, error: null } };
+    case 'openFilter': {
+      const draft = action.draft ?? state.filterText;
+      return { ...state, help: false, notice: null, prompt: { kind: 'filter', draft, cursor: draft.length, error: null } };
+    }
     case 'editFilter':
       return state.prompt?.kind === 'filter' ? { ...state, prompt: { ...state.prompt, draft: action.draft, cursor: action.cursor, error: null } } : state;
     case 'filterRejected':
