@@ -1,0 +1,22 @@
+/**
+ * The one error the lexer and parser raise. It carries the 0-based character position so the
+ * prompt can point at the mistake; the public API turns it into a result, never a throw.
+ */
+export class FilterError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = 'FilterError';
+  }
+}
+
+/** Longest shown excerpt of the person's own text in a message: errors stay one short line. */
+const EXCERPT_MAX = 24;
+
+/** Quotes a piece of the typed text for an error message, shortened when long. */
+export function excerpt(text: string): string {
+  const short = text.length > EXCERPT_MAX ? `${text.slice(0, EXCERPT_MAX - 1)}…` : text;
+  return `'${short}'`;
+}
