@@ -1,0 +1,98 @@
+/**
+ * One whole-pipeline replay measurement, meant to run in a fresh process so that peak RSS
+ * (`process.resourceUsage().maxRSS`) belongs to this replay alone:
+ *
+ *   node --import tsx bench/replay-once.ts FILE [--dist]
+ *
+ * Runs the real Engine over openCaptureFile(FILE, {speed: 'max'}) with defaultRunConfig() and
+ * homeNet null, counts alerts (new and updates), and prints one JSON object on stdout.
+ */
+type RunConfigModule = typeof import('../src/config/run-config.js');
+type OpenCaptureFileModule = typeof import('../src/engine/capture/file/open-capture-file.js');
+type EngineModule = typeof import('../src/engine/engine.js');
+
+/** `--dist`: the tsc build in dist/ (what the CLI runs; clean line numbers for profiles). */
+const fromDist = process.argv.includes('--dist');
+const base = fromDist ? '../dist/' : '../src/';
+const { defaultRunConfig } = (await import(`${base}config/run-config.js`)) as RunConfigModule;
+const { openCaptureFile } = (await import(`${base}engine/capture/file/open-capture-file.js`)) as OpenCaptureFileModule;
+const { Engine } = (await import(`${base}engine/engine.js`)) as EngineModule;
+
+export interface ReplayOnceResult {
+  file: string;
+  /** Which build ran: src (through tsx) or dist (tsc output). */
+  build: 'src' | 'dist';
+  end: string;
+  packets: number;
+  bytes: number;
+  malformed: number;
+  non_ip: number;
+  alerts_new: number;
+  alert_updates: number;
+  flows_active: number;
+  flows_evicted: number;
+  flows_expired: number;
+  /** Wall time of engine.run() alone, ms. */
+  run_ms: number;
+  run_start_us: number;
+  run_end_us: number;
+  pps: number;
+  /** Peak resident set of this process, bytes. */
+  max_rss_bytes: number;
+  /** RSS right before the run (the cost of Node + modules + engine tables), bytes. */
+  rss_before_bytes: number;
+  heap_used_after_bytes: number;
+}
+
+async function main(): Promise<void> {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  if (file === undefined) {
+    process.stderr.write('usage: node --import tsx bench/replay-once.ts FILE [--dist]\n');
+    process.exitCode = 64;
+    return;
+  }
+  const config = defaultRunConfig();
+  let alertsNew = 0;
+  let alertUpdates = 0;
+  const source = await openCaptureFile(file, { speed: 'max' });
+  const engine = new Engine({
+    config,
+    source,
+    homeNet: null,
+    onAlert: (_alert, kind) => {
+      if (kind === 'new') alertsNew++;
+      else alertUpdates++;
+    },
+  });
+  const rssBefore = process.memoryUsage.rss();
+  const t0 = process.hrtime.bigint();
+  const end = await engine.run();
+  const t1 = process.hrtime.bigint();
+  // The run's window on the monotonic clock, µs (what a .cpuprofile's timestamps count).
+  const runMs = Number(t1 - t0) / 1e6;
+  const p = engine.pipeline;
+  const result: ReplayOnceResult = {
+    file,
+    build: fromDist ? 'dist' : 'src',
+    end: end.reason + (end.error !== undefined ? `: ${end.error}` : ''),
+    packets: p.packets,
+    bytes: p.bytes,
+    malformed: p.malformed.total,
+    non_ip: p.nonIp,
+    alerts_new: alertsNew,
+    alert_updates: alertUpdates,
+    flows_active: p.flows.size,
+    flows_evicted: p.flows.evicted,
+    flows_expired: p.flows.expired,
+    run_ms: Math.round(runMs * 1000) / 1000,
+    run_start_us: Number(t0 / 1000n),
+    run_end_us: Number(t1 / 1000n),
+    pps: Math.round(p.packets / (runMs / 1000)),
+    max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    rss_before_bytes: rssBefore,
+    heap_used_after_bytes: process.memoryUsage().heapUsed,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+await main();
