@@ -9,7 +9,7 @@ function collect(dir, out) {
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) collect(path, out);
-    else if (name.endsWith('.test.ts')) out.push(path);
+    else if (name.endsWith('.test.ts') || name.endsWith('.test.tsx')) out.push(path);
   }
   return out;
 }

@@ -57,11 +57,12 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   if (!view.paused) frozen.current = null;
   const data = frozen.current ?? live;
   // Countdowns in the blocked pane and the uptime tick once a second even without snapshots.
-  const [nowMs, setNowMs] = useState(now);
+  const [, setSecondTick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => setNowMs(now()), 1000);
+    const t = setInterval(() => setSecondTick((n) => n + 1), 1000);
     return () => clearInterval(t);
-  }, [now]);
+  }, []);
+  const nowMs = now();
 
   const filter: CompiledFilter | null = useMemo(() => {
     if (view.filterText === '') return null;
@@ -70,7 +71,7 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   }, [view.filterText]);
 
   const alerted = live.alertedAddresses;
-  const paneRows = useMemo((): Record<Exclude<PaneId, 'history'>, PaneRows> => {
+  const memoRows = useMemo((): Record<Exclude<PaneId, 'history' | 'blocked'>, PaneRows> => {
     const filtered = filter !== null ? ' matching the filter' : '';
     return {
       feed: { columns: FEED_COLUMNS, rows: feedRows(data.feed, filter, alerted), follow: true, emptyText: `No packets${filtered} yet.` },
@@ -81,9 +82,10 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
         follow: view.sort.alerts === 0,
         emptyText: 'No alerts.',
       },
-      blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' },
     };
-  }, [data, filter, alerted, view.sort, live.blocks, nowMs]);
+  }, [data, filter, alerted, view.sort]);
+  // Outside the memo: the countdown changes every second.
+  const paneRows = { ...memoRows, blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' } };
 
   const usable = Math.max(6, rows - 1); // Ink 6 repaints the whole screen when the root is as tall as the terminal.
   const promptLines = view.prompt?.kind === 'block' ? 5 : view.prompt?.kind === 'filter' ? 2 : 0;

@@ -1,0 +1,225 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { render } from 'ink-testing-library';
+import type { Alert } from '../../../src/engine/alerts/alert.js';
+import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
+import type { EngineToUi, Snapshot } from '../../../src/engine/protocol.js';
+import type { BlockRecord } from '../../../src/engine/response/block-book.js';
+import { App, type EngineActions } from '../../../src/ui/app.js';
+import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
+import { themeFromEnv } from '../../../src/ui/theme.js';
+
+const ESC = '\u001b';
+const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
+
+function packet(i: number, over: Partial<FeedPacket> = {}): FeedPacket {
+  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, ...over };
+}
+
+function alert(over: Partial<Alert> = {}): Alert {
+  return {
+    event_type: 'alert', id: 'a1', timestamp: '2025-11-13T02:13:20.000Z', attack_type: 'PORT_SCAN', severity: 'high',
+    attacker_ip: '203.0.113.9', target_ip: '10.0.0.2', target_port: null, protocol: 'tcp', packet_count: 1000, duration: 1.5,
+    reverse_dns: null, country: null, process: null, action: 'logged',
+    attack_details: { scan_type: 'SYN', ports_count: 1000, service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux' },
+    ...over,
+  };
+}
+
+let seq = 0;
+function snapshot(over: Partial<Snapshot> = {}): EngineToUi {
+  return {
+    type: 'snapshot',
+    snapshot: {
+      seq: ++seq, ts: Date.now(), packetTimeMicros: 0,
+      stats: { packets: 10, bytes: 600, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped: null, elapsed_s: seq, pps: 10, alerts: 1, flows_active: 1, flows_evicted: 0, flows_expired: 0, first_packet: null, last_packet: null },
+      newPackets: [], skippedPackets: 0, flows: [], newAlerts: [], blocks: [],
+      ...over,
+    },
+  };
+}
+
+function setup() {
+  const store = new EngineDataStore(1000);
+  const calls: { block: [string, number, string][]; unblock: string[] } = { block: [], unblock: [] };
+  let blocks: BlockRecord[] = [];
+  const actions: EngineActions = {
+    block: async (address, durationSeconds, reason) => {
+      calls.block.push([address, durationSeconds, reason]);
+      const now = Date.now();
+      blocks = [...blocks, { address, reason, createdAt: now, expiresAt: now + durationSeconds * 1000, action: 'dry_run' }];
+      store.apply(snapshot({ blocks }));
+    },
+    unblock: async (address) => {
+      calls.unblock.push(address);
+      blocks = blocks.filter((b) => b.address !== address);
+      store.apply(snapshot({ blocks }));
+    },
+  };
+  let quit = 0;
+  store.apply({ type: 'started', source: { kind: 'file', description: 'scan.pcap' } });
+  store.apply(snapshot({ newPackets: Array.from({ length: 10 }, (_, i) => packet(i)), newAlerts: [alert()] }));
+  const ui = render(<App store={store} actions={actions} theme={themeFromEnv({ NO_COLOR: '1' })} blockSeconds={300} dryRun={true} onQuit={() => quit++} />);
+  const press = async (keys: string) => {
+    ui.stdin.write(keys);
+    await tick();
+  };
+  mounted.push(() => {
+    ui.unmount();
+    store.dispose();
+  });
+  return { store, ui, calls, press, frame: () => ui.lastFrame() ?? '', quits: () => quit };
+}
+
+/** Unmounted after each test even when an assertion fails, so no timer keeps the run alive. */
+const mounted: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of mounted.splice(0)) cleanup();
+});
+
+describe('App (ink-testing-library)', () => {
+  test('header names the replay; the feed pane shows packets with TCP flags', async () => {
+    const { frame, ui } = setup();
+    await tick();
+    assert.match(frame(), /REPLAY scan\.pcap/);
+    assert.match(frame(), /203\.0\.113\.9:40000/);
+    assert.match(frame(), /10\.0\.0\.2:22/);
+    assert.match(frame(), / S /);
+    ui.unmount();
+  });
+
+  test('1-5, Tab and h switch panes: alerts, blocked, history, connections', async () => {
+    const { frame, press, ui } = setup();
+    await press('3');
+    assert.match(frame(), /PORT_SCAN/);
+    assert.match(frame(), /1000/);
+    await press('4');
+    assert.match(frame(), /Nothing is blocked/);
+    await press('h');
+    assert.match(frame(), /alert .*203\.0\.113\.9.*PORT_SCAN/s);
+    await press('\t');
+    assert.match(frame(), /TIME .*PROTO .*SOURCE/);
+    await press('\t');
+    assert.match(frame(), /PROTO .*LOCAL\/ORIGIN/);
+    await press('2');
+    assert.match(frame(), /No connections/);
+    ui.unmount();
+  });
+
+  test('b asks first; the prompt takes every key; y blocks with the chosen duration', async () => {
+    const { frame, press, calls, ui, quits } = setup();
+    await press('3');
+    await press('b');
+    assert.match(frame(), /Block 203\.0\.113\.9/);
+    assert.match(frame(), /PORT_SCAN \(SYN, 1000 ports\)/);
+    assert.match(frame(), /Block\? y \/ N/);
+    // Keys of the pane below do nothing while the prompt is open.
+    await press('4');
+    await press('j');
+    assert.match(frame(), /Block 203\.0\.113\.9/);
+    assert.doesNotMatch(frame(), /Nothing is blocked/);
+    // q cancels the prompt (the safe default) instead of quitting; nothing was blocked.
+    await press('q');
+    assert.doesNotMatch(frame(), /Block\? y \/ N/);
+    assert.equal(quits(), 0);
+    assert.equal(calls.block.length, 0);
+    await press('b');
+    await press('d');
+    assert.match(frame(), /for 15m/);
+    await press('y');
+    assert.deepEqual(calls.block, [['203.0.113.9', 900, 'PORT_SCAN (SYN, 1000 ports)']]);
+    await press('4');
+    assert.match(frame(), /203\.0\.113\.9 .*PORT_SCAN.*dry_run/);
+    assert.match(frame(), /14m5\ds|15m00s/);
+    // u unblocks the highlighted row of the blocked pane.
+    await press('u');
+    assert.deepEqual(calls.unblock, ['203.0.113.9']);
+    assert.match(frame(), /Nothing is blocked/);
+    ui.unmount();
+  });
+
+  test('N, n, Esc and Enter all cancel the block prompt', async () => {
+    const { press, calls, frame, ui } = setup();
+    await press('3');
+    for (const key of ['N', 'n', ESC, '\r']) {
+      await press('b');
+      assert.match(frame(), /Block\? y \/ N/);
+      await press(key);
+      assert.doesNotMatch(frame(), /Block\? y \/ N/);
+    }
+    assert.equal(calls.block.length, 0);
+    ui.unmount();
+  });
+
+  test('/ filters the feed; an invalid filter shows an error and keeps the previous one; Esc clears', async () => {
+    const { frame, press, ui } = setup();
+    await press('/');
+    await press('port 80');
+    await press('\r');
+    assert.match(frame(), /filter: port 80/);
+    assert.match(frame(), /10\.0\.0\.2:80/);
+    assert.doesNotMatch(frame(), /10\.0\.0\.2:22 /);
+    await press('/');
+    await press(' and prot tcp');
+    await press('\r');
+    assert.match(frame(), /unknown term 'prot'/);
+    await press(ESC);
+    assert.match(frame(), /filter: port 80/);
+    assert.doesNotMatch(frame(), /10\.0\.0\.2:22 /);
+    await press(ESC);
+    assert.doesNotMatch(frame(), /filter: /);
+    assert.match(frame(), /10\.0\.0\.2:22/);
+    ui.unmount();
+  });
+
+  test('letters typed into the filter never reach the keymap (q does not quit)', async () => {
+    const { press, quits, frame, ui } = setup();
+    await press('/');
+    await press('q');
+    await press('b');
+    assert.equal(quits(), 0);
+    assert.match(frame(), /filter> qb/);
+    ui.unmount();
+  });
+
+  test('p freezes the display while capture goes on; p again catches up', async () => {
+    const { store, frame, press, ui } = setup();
+    await press('p');
+    assert.match(frame(), /PAUSED/);
+    store.apply(snapshot({ newPackets: [packet(99, { src: '198.51.100.77' })] }));
+    await tick();
+    assert.doesNotMatch(frame(), /198\.51\.100\.77/);
+    await press('p');
+    assert.match(frame(), /198\.51\.100\.77/);
+    ui.unmount();
+  });
+
+  test('j/k and arrows move the highlight; ? shows help from the keymap; q quits', async () => {
+    const { press, quits, frame, ui } = setup();
+    await press('k');
+    await press('\u001b[A');
+    await press('j');
+    await press('?');
+    assert.match(frame(), /block the highlighted address/);
+    assert.match(frame(), /1-5 +panes/);
+    await press('?');
+    assert.doesNotMatch(frame(), /block the highlighted address/);
+    await press('q');
+    assert.equal(quits(), 1);
+    ui.unmount();
+  });
+
+  test('attacker-controlled text is escaped, never passed to the terminal raw', async () => {
+    const { store, frame, ui } = setup();
+    const evil = `GET /${ESC}]52;c;SGVsbG8=\u0007 Host: a${ESC}[2Jb\u202eUA: x\rX\bY`;
+    store.apply(snapshot({ newPackets: [packet(50, { info: evil })] }));
+    await tick();
+    const f = frame();
+    assert.ok(!f.includes(ESC), 'no raw ESC in the frame (NO_COLOR: Ink adds none)');
+    assert.ok(!f.includes('\u0007') && !f.includes('\u202e') && !f.includes('\r') && !f.includes('\b'));
+    assert.match(f, /\\e\]52/);
+    ui.unmount();
+  });
+});
