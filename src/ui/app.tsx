@@ -85,7 +85,7 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
     };
   }, [data, filter, alerted, view.sort]);
   // Outside the memo: the countdown changes every second.
-  const paneRows = { ...memoRows, blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' } };
+  const paneRows: Record<Exclude<PaneId, 'history'>, PaneRows> = { ...memoRows, blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' } };
 
   const usable = Math.max(6, rows - 1); // Ink 6 repaints the whole screen when the root is as tall as the terminal.
   const promptLines = view.prompt?.kind === 'block' ? 5 : view.prompt?.kind === 'filter' ? 2 : 0;
