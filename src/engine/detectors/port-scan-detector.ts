@@ -17,6 +17,9 @@ export interface PortScanConfig {
   cacheSlots?: number;
 }
 
+/** Marks a free first-probe cache slot (ports are 0-65535). */
+const EMPTY = 0xffffffff;
+
 /** Evidence shared by all the targets one attacker scans: this is what the alert shows. */
 class AttackerScan {
   readonly kinds = new Int32Array(PROBE_KIND_COUNT);
@@ -65,12 +68,12 @@ export class PortScanDetector implements PacketDetector {
   private readonly maxPairs: number;
   private readonly ctx: DetectorContext;
 
-  // Direct-mapped first-probe cache: (src, dst) words, the port, kind and time of the probe.
+  // Direct-mapped first-probe cache, one 16-byte record per slot so a probe touches one cache
+  // line: [pair hash, port (EMPTY = free), kind | kernelSyn << 8, unused]; times apart.
+  // The full 32-bit hash stands in for the addresses (the slot index uses its low bits, the
+  // rest tells pairs apart: a false match costs one phantom port, ~1 in 2^18 lookups).
   private readonly cacheMask: number;
-  private readonly cacheAddrs: Uint32Array;
-  private readonly cachePort: Int32Array;
-  private readonly cacheKind: Int8Array;
-  private readonly cacheKernelSyn: Uint8Array;
+  private readonly cache: Uint32Array;
   private readonly cacheTs: Float64Array;
   private readonly cachePair: (ScanPair | null)[];
 
@@ -86,12 +89,10 @@ export class PortScanDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.maxPairs = config.maxPairs ?? 20_000;
     this.ctx = ctx;
-    const slots = config.cacheSlots ?? 65_536;
+    const slots = config.cacheSlots ?? 16_384;
     this.cacheMask = slots - 1;
-    this.cacheAddrs = new Uint32Array(slots * 8);
-    this.cachePort = new Int32Array(slots).fill(-1);
-    this.cacheKind = new Int8Array(slots);
-    this.cacheKernelSyn = new Uint8Array(slots);
+    this.cache = new Uint32Array(slots * 4);
+    for (let c = 0; c < slots; c++) this.cache[(c << 2) + 1] = EMPTY;
     this.cacheTs = new Float64Array(slots);
     this.cachePair = new Array<ScanPair | null>(slots).fill(null);
   }
@@ -130,17 +131,21 @@ export class PortScanDetector implements PacketDetector {
     const ts = pkt.tsMicros;
     const kernelSyn = kind === ProbeKind.SYN && pkt.tcpOptionsLen >= KERNEL_SYN_MIN_OPTIONS ? 1 : 0;
     let pair: ScanPair | null;
-    if (this.cacheHolds(c, pkt)) {
+    const r = c << 2;
+    const cache = this.cache;
+    if (cache[r] === hash && cache[r + 1] !== EMPTY) {
       pair = this.cachePair[c]!;
       if (pair === null) {
-        if (this.cachePort[c] === pkt.dstPort) return; // the same port again: nothing new
+        if (cache[r + 1] === pkt.dstPort) return; // the same port again: nothing new
         pair = this.findPair(hash, pkt) ?? this.createPair(hash, pkt, ts);
-        this.addProbe(pair, this.cachePort[c]!, this.cacheKind[c]!, this.cacheKernelSyn[c]!, this.cacheTs[c]!);
+        const meta = cache[r + 2]!;
+        this.addProbe(pair, cache[r + 1]!, meta & 0xff, meta >>> 8, this.cacheTs[c]!);
         this.attachToCache(pair, c);
       }
     } else {
-      pair = this.findPair(hash, pkt);
-      this.fillCache(c, pkt, kind, kernelSyn, ts);
+      // A pair already tracked but pushed out of the cache by another pair.
+      pair = this.pairs.size > 0 ? this.findPair(hash, pkt) : null;
+      this.fillCache(c, hash, pkt.dstPort, kind, kernelSyn, ts);
       if (pair === null) return;
       this.attachToCache(pair, c);
     }
@@ -260,32 +265,13 @@ export class PortScanDetector implements PacketDetector {
     }
   }
 
-  private cacheHolds(c: number, p: Packet): boolean {
-    if (this.cachePort[c] === -1) return false;
-    const a = this.cacheAddrs;
-    const b = c << 3;
-    return (
-      a[b + 3] === p.src3 &&
-      a[b + 7] === p.dst3 &&
-      a[b] === p.src0 &&
-      a[b + 1] === p.src1 &&
-      a[b + 2] === p.src2 &&
-      a[b + 4] === p.dst0 &&
-      a[b + 5] === p.dst1 &&
-      a[b + 6] === p.dst2
-    );
-  }
-
-  private fillCache(c: number, p: Packet, kind: number, kernelSyn: number, ts: number): void {
+  private fillCache(c: number, hash: number, port: number, kind: number, kernelSyn: number, ts: number): void {
     const old = this.cachePair[c];
     if (old != null && old.cacheSlot === c) old.cacheSlot = -1;
-    const a = this.cacheAddrs;
-    const b = c << 3;
-    a[b] = p.src0; a[b + 1] = p.src1; a[b + 2] = p.src2; a[b + 3] = p.src3;
-    a[b + 4] = p.dst0; a[b + 5] = p.dst1; a[b + 6] = p.dst2; a[b + 7] = p.dst3;
-    this.cachePort[c] = p.dstPort;
-    this.cacheKind[c] = kind;
-    this.cacheKernelSyn[c] = kernelSyn;
+    const r = c << 2;
+    this.cache[r] = hash;
+    this.cache[r + 1] = port;
+    this.cache[r + 2] = kind | (kernelSyn << 8);
     this.cacheTs[c] = ts;
     this.cachePair[c] = null;
   }
@@ -326,7 +312,7 @@ export class PortScanDetector implements PacketDetector {
     this.pairs.delete(pair);
     if (pair.cacheSlot >= 0 && this.cachePair[pair.cacheSlot] === pair) {
       this.cachePair[pair.cacheSlot] = null;
-      this.cachePort[pair.cacheSlot] = -1;
+      this.cache[(pair.cacheSlot << 2) + 1] = EMPTY;
     }
     const head = this.pairsByHash.get(pair.hash) ?? null;
     if (head === pair) {
