@@ -2,9 +2,14 @@
 export const HELP_TEXT = `snoopy-tui — real-time host intrusion detection with a terminal UI
 
 Usage:
-  sudo snoopy-tui [options]                  live capture on the default interface
-  snoopy-tui --replay FILE [options]         read a pcap or pcapng capture instead (no root needed)
+  sudo snoopy-tui [options]                  terminal UI, live capture on the default interface
+  snoopy-tui --replay FILE [options]         the same UI over a pcap or pcapng capture (no root needed)
   sudo snoopy-tui --headless [options]       no UI: JSON lines on stdout, diagnostics on stderr
+
+Keys in the UI: ↑↓/j k move, b block (asks first), u unblock, / filter, Esc clear,
+  Tab or 1-5 panes (packets, connections, alerts, blocked, history), h history,
+  p pause display, s sort, ? help, q quit.
+  Blocks are dry runs in this version: recorded and shown, no firewall change yet.
 
 Capture:
   -i, --interface NAME     capture interface (default: the one with the default route; 'any' allowed)
@@ -18,6 +23,9 @@ Detection:
       --profile NAME       high-security | balanced | development (default balanced)
       --threshold N        distinct ports one source must probe on one target to be a port scan
                            (overrides the profile)
+
+Response:
+      --block-duration SECONDS  default duration offered when blocking (default 300)
 
 Output:
       --headless           JSON lines on stdout: alerts, alert updates, stats

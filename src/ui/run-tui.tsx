@@ -18,7 +18,19 @@ export async function runTui(config: RunConfig): Promise<number> {
   const screen = new TerminalScreen(stdout);
   const store = new EngineDataStore(MAX_FPS);
   const client = new EngineClient();
-  client.onMessage((m) => store.apply(m));
+  // A start failure (missing file, no privileges, unknown interface) is the same one line on
+  // stderr as in headless mode, not a screen to dismiss.
+  let startupError: string | null = null;
+  let started = false;
+  client.onMessage((m) => {
+    if (m.type === 'started') started = true;
+    if (m.type === 'fatal' && !started) {
+      startupError = m.message;
+      quit(1);
+      return;
+    }
+    store.apply(m);
+  });
   client.start(config, config.homeNet);
 
   const actions: EngineActions = {
@@ -31,10 +43,11 @@ export async function runTui(config: RunConfig): Promise<number> {
     finish = resolve;
   });
   let quitting = false;
+  let instance: ReturnType<typeof render> | null = null;
   const quit = (code: number) => {
     if (quitting) return;
     quitting = true;
-    instance.unmount();
+    instance?.unmount();
     screen.leave();
     store.dispose();
     void client.stop().then(() => finish(code));
@@ -52,16 +65,18 @@ export async function runTui(config: RunConfig): Promise<number> {
   process.on('exit', () => screen.leave());
 
   screen.enter();
-  const instance = render(
+  instance = render(
     <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} onQuit={() => quit(0)} />,
     { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS },
   );
+  if (quitting) instance.unmount();
   void client.exited.then((code) => {
     if (!quitting) {
       store.apply({ type: 'fatal', message: `the engine process stopped unexpectedly (exit ${code ?? 'signal'}); press q` });
     }
   });
   const code = await done;
+  if (startupError !== null) process.stderr.write(`snoopy-tui: ${startupError}\n`);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   process.off('SIGINT', onSignal);
