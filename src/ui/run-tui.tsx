@@ -5,6 +5,7 @@ import { EngineClient } from './engine-client.js';
 import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { themeFromEnv } from './theme.js';
+import { writeFileSync } from 'node:fs';
 
 /** Frames per second at most, whatever the packet rate (DESIGN §5). */
 export const MAX_FPS = 15;
@@ -64,10 +65,13 @@ export async function runTui(config: RunConfig): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('exit', () => screen.leave());
 
+  // SNOOPY_UI_METRICS=FILE: frames rendered and UI CPU, written at exit (benchmarks).
+  const metrics = { frames: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage() };
+  const metricsFile = process.env['SNOOPY_UI_METRICS'];
   screen.enter();
   instance = render(
     <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} onQuit={() => quit(0)} />,
-    { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS },
+    { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => metrics.frames++ },
   );
   if (quitting) instance.unmount();
   void client.exited.then((code) => {
@@ -76,10 +80,23 @@ export async function runTui(config: RunConfig): Promise<number> {
     }
   });
   const code = await done;
+  if (metricsFile) writeMetrics(metricsFile, metrics);
   if (startupError !== null) process.stderr.write(`snoopy-tui: ${startupError}\n`);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   process.off('SIGINT', onSignal);
   process.off('uncaughtException', onCrash);
   return code;
+}
+
+function writeMetrics(file: string, m: { frames: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage }): void {
+  const seconds = (performance.now() - m.startedAt) / 1000;
+  const cpu = process.cpuUsage(m.cpuAtStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const record = { frames: m.frames, seconds, framesPerSecond: m.frames / seconds, uiCpuSeconds: cpuSeconds, uiCpuShare: cpuSeconds / seconds };
+  try {
+    writeFileSync(file, `${JSON.stringify(record)}\n`);
+  } catch {
+    // Metrics are best effort.
+  }
 }

@@ -27,7 +27,7 @@ export function alertRows(alerts: readonly Alert[], sortIndex: number): AlertRow
   else if (sortIndex === 2) list.sort((a, b) => b.packet_count - a.packet_count);
   return list.map((a) => {
     const d = a.attack_details;
-    const detail = [d.scan_type, d.ports_count !== undefined ? `${d.ports_count} ports` : null].filter(Boolean).join(' ');
+    const detail = [d.scan_type, d.ports_count !== undefined ? `${d.ports_count} ports` : null, a.process ? `process ${a.process}` : null].filter(Boolean).join(' ');
     return {
       key: a.id,
       address: a.attacker_ip,
@@ -37,7 +37,7 @@ export function alertRows(alerts: readonly Alert[], sortIndex: number): AlertRow
         a.timestamp.slice(11, 19),
         a.severity,
         a.attack_type,
-        sanitizeForDisplay(`${a.attacker_ip}${a.country ? ` ${countryTag(a.country)}` : ''}`),
+        sanitizeForDisplay(`${a.attacker_ip}${a.country ? ` ${countryTag(a.country)}` : ''}${a.reverse_dns ? ` (${a.reverse_dns})` : ''}`),
         sanitizeForDisplay(a.target_ip ?? '*'),
         String(a.packet_count),
         a.action,

@@ -223,4 +223,17 @@ describe('App (ink-testing-library)', () => {
     assert.match(f, /\\e\]52/);
     ui.unmount();
   });
+
+  test('reverse-DNS names and process names from an alert are escaped in the alerts pane and the block prompt', async () => {
+    const { store, frame, press } = setup();
+    store.apply(snapshot({ newAlerts: [alert({ id: 'a2', attacker_ip: '198.51.100.5', reverse_dns: `evil${ESC}]8;;http://x${ESC}\\.example`, process: `sshd${ESC}[2J\u202e` })] }));
+    await press('3');
+    await press('j');
+    const f = frame();
+    assert.ok(!f.includes(ESC) && !f.includes('\u202e'));
+    assert.match(f, /evil\\e\]8;;http:/);
+    await press('b');
+    assert.match(frame(), /process sshd\\e\[2J\\u\{202e\}/);
+    assert.ok(!frame().includes(ESC));
+  });
 });
