@@ -30,6 +30,9 @@ async function main(argv: string[]): Promise<number> {
   const config = resolveRunConfig(flags);
   if (!config.headless) {
     if (!process.stdout.isTTY || !process.stdin.isTTY) return fail('the terminal UI needs a terminal on stdin and stdout; use --headless for pipes and services');
+    // React's development build measures every render (User Timing) and checks props: several
+    // times the CPU. It is chosen at import time, so decide before Ink and React load.
+    process.env['NODE_ENV'] ??= 'production';
     const { runTui } = await import('./ui/run-tui.js');
     return runTui(config);
   }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Theme } from '../theme.js';
+import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 import { fitCell } from './fit-cell.js';
 
 export interface ColumnSpec {
@@ -16,7 +17,7 @@ export type RowTone = 'danger' | 'warning' | 'ok' | 'muted' | 'info' | null;
 
 export interface TableRow {
   key: string;
-  /** Cell texts, already passed through the display sanitizer. */
+  /** Raw cell texts: the table passes each visible one through the display sanitizer. */
   cells: string[];
   tone: RowTone;
 }
@@ -54,7 +55,8 @@ export function windowStart(rowCount: number, height: number, index: number, fol
 
 /**
  * A windowed table of our own (DESIGN §7: hot panes do not use a table library): only the rows
- * on screen are rendered, each one line, so a 1000-row feed costs what 20 rows cost.
+ * on screen are rendered, one line each, so a 1000-row feed costs what 20 rows cost. Every
+ * cell goes through the display sanitizer right before it is drawn, so no pane can forget to.
  */
 export function RowTable({ columns, rows, height, width, highlight, follow, theme, emptyText }: RowTableProps) {
   const layout = layoutColumns(columns, width);
@@ -73,7 +75,8 @@ export function RowTable({ columns, rows, height, width, highlight, follow, them
       ) : (
         visible.map((row, i) => {
           const isHighlighted = start + i === highlight;
-          const line = layout.map((c) => fitCell(row.cells[c.index] ?? '', c.width, c.spec.align)).join(' ');
+          // The one place row text meets the terminal: sanitize here, only what is on screen.
+          const line = layout.map((c) => fitCell(sanitizeForDisplay(row.cells[c.index] ?? '', { maxWidth: c.width }), c.width, c.spec.align)).join(' ');
           const color = isHighlighted ? theme.highlightFg : toneColor(theme, row.tone);
           return (
             <Text key={row.key} wrap="truncate" color={color} backgroundColor={isHighlighted ? theme.highlightBg : undefined} inverse={isHighlighted && !theme.enabled}>

@@ -1,7 +1,6 @@
 import type { Alert } from '../../engine/alerts/alert.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import { countryTag } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 
 export const ALERT_COLUMNS: readonly ColumnSpec[] = [
   { title: 'TIME', width: 8 },
@@ -37,11 +36,11 @@ export function alertRows(alerts: readonly Alert[], sortIndex: number): AlertRow
         a.timestamp.slice(11, 19),
         a.severity,
         a.attack_type,
-        sanitizeForDisplay(`${a.attacker_ip}${a.country ? ` ${countryTag(a.country)}` : ''}${a.reverse_dns ? ` (${a.reverse_dns})` : ''}`),
-        sanitizeForDisplay(a.target_ip ?? '*'),
+        `${a.attacker_ip}${a.country ? ` ${countryTag(a.country)}` : ''}${a.reverse_dns ? ` (${a.reverse_dns})` : ''}`,
+        a.target_ip ?? '*',
         String(a.packet_count),
         a.action,
-        sanitizeForDisplay(detail),
+        detail,
       ],
     };
   });

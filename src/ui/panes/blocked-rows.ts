@@ -1,6 +1,5 @@
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import { countryTag, formatUptime } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 import type { BlockRecord } from '../../engine/response/block-book.js';
 
 export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
@@ -22,6 +21,6 @@ export function blockedRows(blocks: readonly BlockRecord[], nowMs: number, sortI
     key: b.address,
     address: b.address,
     tone: b.action === 'blocked' ? 'danger' : 'warning',
-    cells: [sanitizeForDisplay(b.address), countryTag(null), sanitizeForDisplay(b.reason), formatUptime((b.expiresAt - nowMs) / 1000), b.action],
+    cells: [b.address, countryTag(null), b.reason, formatUptime((b.expiresAt - nowMs) / 1000), b.action],
   }));
 }

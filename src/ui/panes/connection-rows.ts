@@ -2,7 +2,6 @@ import type { FlowSummary } from '../../engine/flows/flow-table.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import type { CompiledFilter, FilterSubject } from '../filter/index.js';
 import { endpoint, formatBytes, protoName } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 
 export const CONNECTION_COLUMNS: readonly ColumnSpec[] = [
   { title: 'PROTO', width: 6 },
@@ -52,14 +51,14 @@ export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFi
       tone: subject.hasAlert ? 'danger' : null,
       cells: [
         protoName(f.proto),
-        sanitizeForDisplay(endpoint(f.origAddr, f.origPort, f.proto)),
-        sanitizeForDisplay(endpoint(f.respAddr, f.respPort, f.proto)),
+        endpoint(f.origAddr, f.origPort, f.proto),
+        endpoint(f.respAddr, f.respPort, f.proto),
         f.state,
         formatBytes(f.origBytes),
         formatBytes(f.respBytes),
         '',
         '',
-        sanitizeForDisplay(http),
+        http,
       ],
     });
   }

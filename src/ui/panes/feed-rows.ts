@@ -2,7 +2,6 @@ import type { FeedPacket } from '../../engine/feed/packet-feed.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import type { CompiledFilter, FilterSubject } from '../filter/index.js';
 import { countryTag, endpoint, formatClock, protoName, tcpFlagsText } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
 
 export const FEED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'TIME', width: 8 },
@@ -50,13 +49,13 @@ export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter 
       cells: [
         formatClock(p.tsMicros),
         proto,
-        sanitizeForDisplay(endpoint(p.src, p.srcPort, p.proto)),
-        sanitizeForDisplay(endpoint(p.dst, p.dstPort, p.proto)),
+        endpoint(p.src, p.srcPort, p.proto),
+        endpoint(p.dst, p.dstPort, p.proto),
         p.proto === 6 ? tcpFlagsText(p.tcpFlags) : '',
         String(p.length),
         '',
         countryTag(null),
-        sanitizeForDisplay(info),
+        info,
       ],
     });
   }
