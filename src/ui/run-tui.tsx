@@ -66,12 +66,14 @@ export async function runTui(config: RunConfig): Promise<number> {
   process.on('exit', () => screen.leave());
 
   // SNOOPY_UI_METRICS=FILE: frames rendered and UI CPU, written at exit (benchmarks).
-  const metrics = { frames: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage() };
+  const metrics = { frames: 0, firstFrameMs: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage() };
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
   screen.enter();
   instance = render(
     <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} onQuit={() => quit(0)} />,
-    { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => metrics.frames++ },
+    { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => {
+      if (metrics.frames++ === 0) metrics.firstFrameMs = performance.now();
+    } },
   );
   if (quitting) instance.unmount();
   void client.exited.then((code) => {
@@ -89,11 +91,12 @@ export async function runTui(config: RunConfig): Promise<number> {
   return code;
 }
 
-function writeMetrics(file: string, m: { frames: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage }): void {
+function writeMetrics(file: string, m: { frames: number; firstFrameMs: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage }): void {
   const seconds = (performance.now() - m.startedAt) / 1000;
   const cpu = process.cpuUsage(m.cpuAtStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const record = { frames: m.frames, seconds, framesPerSecond: m.frames / seconds, uiCpuSeconds: cpuSeconds, uiCpuShare: cpuSeconds / seconds };
+  // firstFrameMs counts from process start (performance's time origin).
+  const record = { firstFrameMs: Math.round(m.firstFrameMs), frames: m.frames, seconds, framesPerSecond: m.frames / seconds, uiCpuSeconds: cpuSeconds, uiCpuShare: cpuSeconds / seconds };
   try {
     writeFileSync(file, `${JSON.stringify(record)}\n`);
   } catch {
