@@ -44,10 +44,15 @@ nmap-syn-ns.pcap|pcap|10.77.0.1|SYN|nmap -sS top 100 ports, nanosecond-resolutio
 vlan-http.pcap|pcap|-|-|curl over an 802.1Q VLAN (id 100, 10.78.0.1 -> 10.78.0.2), captured on the parent (trunk) veth; every frame tagged
 qinq-http.pcap|pcap|-|-|curl over QinQ: outer 802.1ad id 200, inner 802.1Q id 300 (10.79.0.1 -> 10.79.0.2), captured on the parent (trunk) veth; every frame double-tagged
 benign-mixed.pcapng|pcapng|-|-|benign http (curl) and 2 ssh sessions captured by dumpcap as pcapng on the veth only
+http-injection.pcap|pcap|-|-|curl requests whose request target, Host and User-Agent carry raw terminal-hostile bytes (CSI 2J and 31m, OSC 52 clipboard write, OSC 8 link, CR and BS overwrites, U+202E bidi override, C1 CSI 0x9b) to the victim's http.server
 EOF
 )
 
 fixture_names() { cut -d'|' -f1 <<<"$FIXTURE_TABLE"; }
+# Fixtures whose payloads carry attacker-controlled terminal-hostile bytes: the manifest marks
+# them "injection": true (an optional field, absent elsewhere) so tests can find them.
+INJECTION_FIXTURES=(http-injection.pcap)
+is_injection() { [[ " ${INJECTION_FIXTURES[*]} " == *" $1 "* ]]; }
 fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -81,6 +86,7 @@ write_manifest() {
 			--arg encap "$(cap_encap "$f")" --argjson ports "$ports" --arg desc "$(fixture_field "$name" 5)" \
 			'{file: $file, format: $format, expect: {port_scan: $ps}, packets: $packets,
 			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
+		if is_injection "$name"; then entries[-1]=$(jq -c '. + {injection: true}' <<<"${entries[-1]}"); fi
 	done
 	printf '%s\n' "${entries[@]}" | jq -s '.' >"$FIX/manifest.json.tmp"
 	mv "$FIX/manifest.json.tmp" "$FIX/manifest.json"
@@ -550,6 +556,39 @@ rec_benign_mixed_pcapng() {
 	cap_stop
 	[[ $(file_format "$OUT/benign-mixed.pcapng") == pcapng ]] || snp_die "benign-mixed.pcapng is not pcapng"
 	finish benign-mixed.pcapng
+}
+
+# --- terminal-injection fixture ------------------------------------------------------------
+# Plain curl, nothing hand-made: --request-target sends the request target verbatim (curl's URL
+# parser rejects control bytes in a URL, --path-as-is does not help there), and -H replaces the
+# Host and User-Agent headers byte for byte. Every request is a separate connection, and each
+# escaped feed line (request line + Host + UA) stays under ~100 columns so a 200-column terminal
+# shows all of it. The log shows the bytes through printf %q in the C locale (so bytes >= 0x80
+# are octal escapes too), never raw.
+hostile_get() { # TARGET HOST USER-AGENT
+	local code
+	code=$(snp_in_a curl --noproxy '*' -sS -o /dev/null --max-time 5 -w '%{http_code}' \
+		--request-target "$1" -H "Host: $2" -H "User-Agent: $3" "http://$SNP_IP_V/") || code="curl exit $?"
+	LC_ALL=C printf '    %s  target=%q host=%q ua=%q\n' "$code" "$1" "$2" "$3"
+}
+
+rec_http_injection_pcap() {
+	local f=$OUT/http-injection.pcap want got
+	tcpdump_start http-injection.pcap
+	hostile_get $'/\e[2Jcleared\e[31mred' "$SNP_IP_V" 'curl-csi'
+	hostile_get '/clip' $'\e]52;c;SGVsbG8=\avictim' $'\e]8;;http://evil.example/\e\\click\e]8;;\e\\'
+	hostile_get '/overwrite' $'good\rEVIL' $'abc\b\b\bXYZ'
+	hostile_get $'/bidi-\xe2\x80\xaetxt.exe' "$SNP_IP_V" $'c1-\x9b2J-csi'
+	hostile_get '/plain.html' "$SNP_IP_V" 'curl-benign'
+	cap_stop
+	# The raw bytes must be on the wire: CSI, OSC 52 with its BEL, OSC 8, CR and BS inside values,
+	# U+202E and 0x9b (hex of the TCP payloads; the patterns are long enough to be unambiguous).
+	got=$(tshark -n -r "$f" -Y http.request -T fields -e tcp.payload 2>/dev/null | tr -d '\n')
+	for want in 1b5b324a 1b5b33316d 1b5d35323b633b 3d077669637469 1b5d383b3b 676f6f640d4556494c 6162630808085859 e280ae 9b324a; do
+		[[ $got == *"$want"* ]] || snp_die "http-injection.pcap: bytes $want not found in the HTTP requests"
+	done
+	snp_log "  hostile bytes present on the wire ($(tshark -n -r "$f" -Y http.request 2>/dev/null | wc -l) requests)"
+	finish http-injection.pcap
 }
 
 # ---------------------------------------------------------------------------------------------
