@@ -74,7 +74,13 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   const memoRows = useMemo((): Record<Exclude<PaneId, 'history' | 'blocked'>, PaneRows> => {
     const filtered = filter !== null ? ' matching the filter' : '';
     return {
-      feed: { columns: FEED_COLUMNS, rows: feedRows(data.feed, filter, alerted), follow: true, emptyText: `No packets${filtered} yet.` },
+      feed: {
+        columns: FEED_COLUMNS,
+        rows: feedRows(data.feed, filter, alerted),
+        follow: true,
+        // The feed keeps the most recent packets only; say so rather than "none".
+        emptyText: filter !== null ? `No packets matching the filter among the last ${data.feed.length}.` : 'No packets yet.',
+      },
       connections: { columns: CONNECTION_COLUMNS, rows: connectionRows(data.flows, filter, alerted, view.sort.connections), follow: false, emptyText: `No connections${filtered}.` },
       alerts: {
         columns: ALERT_COLUMNS,
