@@ -20,6 +20,8 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.speed !== undefined) config.speed = file.speed;
   if (file.debug !== undefined) config.debug = file.debug;
   if (file.blockDuration !== undefined) config.blockDurationSeconds = file.blockDuration;
+  if (file.geo !== undefined) config.geo = file.geo;
+  if (file.reverseDns !== undefined) config.reverseDns = file.reverseDns;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;

@@ -18,6 +18,8 @@ export interface ConfigFile {
   speed?: number | 'max';
   debug?: boolean;
   blockDuration?: number;
+  geo?: boolean;
+  reverseDns?: boolean;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -68,6 +70,8 @@ const SCHEMA: Schema = {
   speed,
   debug: boolean,
   blockDuration: positiveInt,
+  geo: boolean,
+  reverseDns: boolean,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

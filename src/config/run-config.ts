@@ -18,6 +18,10 @@ export interface RunConfig {
   refreshSeconds: number;
   debug: boolean;
   flows: { capacity: number; idleSeconds: number };
+  /** Country tags from the bundled geoip-lite database. */
+  geo: boolean;
+  /** Reverse DNS names of attackers (never for private or reserved addresses). */
+  reverseDns: boolean;
   /** Default duration of a block, seconds (--block-duration). */
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
@@ -37,6 +41,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     refreshSeconds: 5,
     debug: false,
     flows: { capacity: 131_072, idleSeconds: 120 },
+    geo: true,
+    reverseDns: true,
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

@@ -7,6 +7,7 @@ import { hostAddresses } from '../platform/network-interfaces.js';
 import { openPacketSource } from './capture/open-source.js';
 import { SourceOpenError } from './capture/packet-source.js';
 import { Engine } from './engine.js';
+import { createEnrichers } from './enrich/create-enrichers.js';
 import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
 import { BlockBook } from './response/block-book.js';
@@ -34,6 +35,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
   const defaultHome = msg.homeNet === null && source.kind === 'live';
   const current = new Engine({
     config: msg.config,
+    ...createEnrichers(msg.config),
     source,
     homeNet: defaultHome ? hostAddresses() : msg.homeNet,
     ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),

@@ -6,6 +6,9 @@ import type { AlertListener } from './alerts/alert-book.js';
 import type { PacketSource, SourceEnd } from './capture/packet-source.js';
 import type { EngineStats } from './engine-stats.js';
 import type { PacketFeed } from './feed/packet-feed.js';
+import { AlertEnricher } from './enrich/alert-enricher.js';
+import type { ReverseDnsResolver } from './enrich/dns/index.js';
+import type { GeoTagger } from './enrich/geo/index.js';
 import { Pipeline } from './pipeline.js';
 
 export interface EngineOptions {
@@ -21,7 +24,14 @@ export interface EngineOptions {
   homeNetProvider?: () => string[];
   /** Recent-packet ring for a UI; omitted in headless mode. */
   feed?: PacketFeed;
+  /** Country tags (geoip-lite, loaded lazily); null turns them off. */
+  geo?: GeoTagger | null;
+  /** Reverse DNS names of attackers; null turns them off. */
+  reverseDns?: ReverseDnsResolver | null;
 }
+
+/** How long the end of a replay waits for outstanding reverse-DNS answers. */
+const SETTLE_ENRICHMENT_MS = 2000;
 
 /** How often a live engine ticks from a timer when packets are scarce (idle flows, windows). */
 const LIVE_TICK_MS = 1000;
@@ -35,6 +45,9 @@ const HOME_NET_REFRESH_MS = 3_000;
 export class Engine {
   readonly pipeline: Pipeline;
   readonly source: PacketSource;
+  readonly geo: GeoTagger | null;
+  private readonly reverseDns: ReverseDnsResolver | null;
+  private readonly enricher: AlertEnricher;
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
   private readonly homeNetProvider: (() => string[]) | null;
@@ -42,7 +55,11 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.source = options.source;
+    this.geo = options.geo ?? null;
+    this.reverseDns = options.reverseDns ?? null;
+    this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert));
     this.pipeline = new Pipeline({
+      enricher: this.enricher,
       interfaceName: options.source.description,
       platformInfo: `${osType()} ${osRelease()}`,
       homeNet: options.homeNet === null ? null : CidrSet.parse(options.homeNet),
@@ -57,6 +74,11 @@ export class Engine {
 
   /** Runs until the source ends; every pending alert update is passed on before it resolves. */
   async run(): Promise<SourceEnd> {
+    if (this.source.kind === 'live' && this.geo !== null) {
+      // Loading the geo database stalls the event loop (~0.1-0.3 s): do it before capture
+      // starts rather than at the first public address under load.
+      await this.geo.ready();
+    }
     if (this.source.kind === 'live') {
       // Live packet time is wall time, so a quiet network still ages flows and windows.
       this.timer = setInterval(() => {
@@ -69,6 +91,8 @@ export class Engine {
       return await this.source.start(this.pipeline.sink);
     } finally {
       if (this.timer !== null) clearInterval(this.timer);
+      // Names still on their way belong in the alerts' last update.
+      await this.enricher.settle(SETTLE_ENRICHMENT_MS);
       this.pipeline.finish();
     }
   }
@@ -85,6 +109,12 @@ export class Engine {
 
   stop(): void {
     this.source.stop();
+  }
+
+  /** Releases the enrichers (resolver timers); call once the run is over. */
+  close(): void {
+    this.enricher.close();
+    this.reverseDns?.close();
   }
 
   stats(): EngineStats {

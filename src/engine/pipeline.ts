@@ -7,6 +7,7 @@ import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
+import type { AlertEnricher } from './enrich/alert-enricher.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowTable } from './flows/flow-table.js';
 
@@ -22,6 +23,8 @@ export interface PipelineOptions {
   alertUpdateSeconds?: number;
   /** Records recent packets for the UI's live feed; null in headless mode. */
   feed?: PacketFeed | null;
+  /** Fills country and reverse DNS of alerts as they are raised. */
+  enricher?: AlertEnricher | null;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -59,7 +62,10 @@ export class Pipeline {
       interfaceName: options.interfaceName,
       platformInfo: options.platformInfo,
       homeNet: options.homeNet,
-      raise: (alert, now) => this.alerts.raise(alert, now),
+      raise: (alert, now) => {
+        options.enricher?.enrich(alert);
+        this.alerts.raise(alert, now);
+      },
       changed: (alert) => this.alerts.changed(alert),
     });
     this.detectors = [new PortScanDetector(options.portScan, ctx)];

@@ -1,6 +1,7 @@
 import type { Alert } from './alerts/alert.js';
 import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
+import type { GeoTagger } from './enrich/geo/index.js';
 import type { Snapshot } from './protocol.js';
 import type { BlockBook } from './response/block-book.js';
 
@@ -85,6 +86,11 @@ export class SnapshotPublisher {
       newAlerts: [...this.pendingAlerts.values()],
       blocks: this.blocks.active(),
     };
+    const geo = this.engine.geo;
+    if (geo !== null) {
+      for (const p of newPackets) p.country = remoteCountry(geo, p.src, p.dst);
+      for (const f of snapshot.flows) f.country = remoteCountry(geo, f.respAddr, f.origAddr);
+    }
     this.feedMark = written;
     this.pendingAlerts.clear();
     this.inFlight = true;
@@ -96,4 +102,16 @@ export class SnapshotPublisher {
       }
     });
   }
+}
+
+/**
+ * The tag of the end that is not ours: the first address that is public, else the first one's
+ * LAN/RESERVED label. Cached lookups; null while the geo database loads.
+ */
+function remoteCountry(geo: GeoTagger, first: string, second: string): string | null {
+  const a = geo.lookup(first);
+  if (a !== null && a.country !== 'LAN' && a.country !== 'RESERVED') return a.country;
+  const b = geo.lookup(second);
+  if (b !== null && b.country !== 'LAN' && b.country !== 'RESERVED') return b.country;
+  return a?.country ?? b?.country ?? null;
 }

@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/run-config.js';
 import type { Alert } from '../engine/alerts/alert.js';
 import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
+import { createEnrichers } from '../engine/enrich/create-enrichers.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
 
@@ -22,6 +23,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
   const engine = new Engine({
     config,
+    ...createEnrichers(config),
     source,
     homeNet,
     ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
@@ -38,6 +40,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     process.once('SIGTERM', stopOnSignal);
   }
   const end = await engine.run();
+  engine.close();
   if (statsTimer !== null) clearInterval(statsTimer);
   process.removeListener('SIGINT', stopOnSignal);
   process.removeListener('SIGTERM', stopOnSignal);

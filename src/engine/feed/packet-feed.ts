@@ -14,6 +14,8 @@ export interface FeedPacket {
   icmpType: number;
   /** A short description when there is one: the HTTP request line, Host and User-Agent. */
   info: string | null;
+  /** Country tag of the remote end (set when a snapshot is built), or null. */
+  country: string | null;
 }
 
 /**
@@ -76,6 +78,7 @@ export class PacketFeed {
         length: this.lengths[i]!,
         icmpType: (meta >>> 20) - 1,
         info: this.infos[i] ?? null,
+        country: null,
       });
     }
     return out;

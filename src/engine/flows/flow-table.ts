@@ -28,6 +28,8 @@ export interface FlowSummary {
   firstSeenMicros: number;
   lastSeenMicros: number;
   http: HttpRequestInfo | null;
+  /** Country tag of the remote end (set when a snapshot is built), or null. */
+  country: string | null;
 }
 
 const NIL = -1;
@@ -368,6 +370,7 @@ export class FlowTable {
       firstSeenMicros: this.firstSeen[slot]!,
       lastSeenMicros: this.lastSeen[slot]!,
       http: this.http.get(slot) ?? null,
+      country: null,
     };
   }
 

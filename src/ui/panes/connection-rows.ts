@@ -1,7 +1,7 @@
 import type { FlowSummary } from '../../engine/flows/flow-table.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import type { CompiledFilter, FilterSubject } from '../filter/index.js';
-import { endpoint, formatBytes, protoName } from '../format.js';
+import { countryTag, endpoint, formatBytes, protoName } from '../format.js';
 
 export const CONNECTION_COLUMNS: readonly ColumnSpec[] = [
   { title: 'PROTO', width: 6 },
@@ -31,7 +31,7 @@ export function flowSubject(f: FlowSummary, alerted: ReadonlySet<string>): Filte
     addresses: [f.origAddr, f.respAddr],
     ports: f.proto === 6 || f.proto === 17 ? [f.origPort, f.respPort] : [],
     process: null,
-    country: null,
+    country: f.country,
     state: f.state,
     hasAlert: alerted.has(f.origAddr) || alerted.has(f.respAddr),
   };
@@ -57,7 +57,7 @@ export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFi
         formatBytes(f.origBytes),
         formatBytes(f.respBytes),
         '',
-        '',
+        countryTag(f.country),
         http,
       ],
     });

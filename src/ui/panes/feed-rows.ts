@@ -27,7 +27,7 @@ export function packetSubject(p: FeedPacket, alerted: ReadonlySet<string>): Filt
     addresses: [p.src, p.dst],
     ports: p.proto === 6 || p.proto === 17 ? [p.srcPort, p.dstPort] : [],
     process: null,
-    country: null,
+    country: p.country,
     state: null,
     hasAlert: alerted.has(p.src) || alerted.has(p.dst),
   };
@@ -54,7 +54,7 @@ export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter 
         p.proto === 6 ? tcpFlagsText(p.tcpFlags) : '',
         String(p.length),
         '',
-        countryTag(null),
+        countryTag(p.country),
         info,
       ],
     });

@@ -15,7 +15,7 @@ const ESC = '\u001b';
 const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
 function packet(i: number, over: Partial<FeedPacket> = {}): FeedPacket {
-  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, ...over };
+  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, country: null, ...over };
 }
 
 function alert(over: Partial<Alert> = {}): Alert {
@@ -65,7 +65,7 @@ function setup() {
   const press = async (keys: string) => {
     ui.stdin.write(keys);
     // A lone ESC is only known not to start a sequence after the input parser's short wait.
-    await tick(keys === ESC ? 300 : 80);
+    await tick(keys === ESC ? 400 : 120);
   };
   mounted.push(() => {
     ui.unmount();
@@ -89,6 +89,18 @@ describe('App (ink-testing-library)', () => {
     assert.match(frame(), /10\.0\.0\.2:22/);
     assert.match(frame(), / S /);
     ui.unmount();
+  });
+
+  test('country tags show in the feed and the country filter uses them', async () => {
+    const { store, frame, press } = setup();
+    store.apply(snapshot({ newPackets: [packet(60, { src: '198.51.100.20', country: 'DE' }), packet(61, { src: '198.51.100.21', country: 'US' })] }));
+    await tick();
+    assert.match(frame(), /198\.51\.100\.20:40060 .*\[DE\]/);
+    await press('/');
+    await press('country de');
+    await press('\r');
+    assert.match(frame(), /198\.51\.100\.20/);
+    assert.doesNotMatch(frame(), /198\.51\.100\.21/);
   });
 
   test('1-5, Tab and h switch panes: alerts, blocked, history, connections', async () => {
