@@ -11,6 +11,8 @@ export class AlertEnricher {
   /** Alerts waiting for a name, by canonical attacker address. */
   private readonly waitingForName = new Map<string, Alert[]>();
   private readonly unsubscribe: (() => void) | null;
+  /** Country fills waiting for the geo database to load. */
+  private pendingCountries = 0;
 
   constructor(
     private readonly geo: GeoTagger | null,
@@ -39,12 +41,12 @@ export class AlertEnricher {
     this.dns.request(alert.attacker_ip);
   }
 
-  /** Resolves when no name lookups are pending, or after `maxMs` (end of a replay). */
+  /** Resolves when no country or name is pending, or after `maxMs` (end of a replay). */
   async settle(maxMs: number): Promise<void> {
     const deadline = performance.now() + maxMs;
-    while (this.dns !== null && this.waitingForName.size > 0 && performance.now() < deadline) {
-      const s = this.dns.stats();
-      if (s.queued === 0 && s.inFlight === 0) break;
+    while (performance.now() < deadline) {
+      const dnsBusy = this.dns !== null && this.waitingForName.size > 0 && (this.dns.stats().queued > 0 || this.dns.stats().inFlight > 0);
+      if (!dnsBusy && this.pendingCountries === 0) return;
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -62,7 +64,9 @@ export class AlertEnricher {
       return;
     }
     // The database is loading: fill in when it is there.
+    this.pendingCountries++;
     void this.geo.ready().then(() => {
+      this.pendingCountries--;
       const later = this.geo!.lookup(alert.attacker_ip);
       if (later !== null && later.country !== alert.country) {
         alert.country = later.country;
