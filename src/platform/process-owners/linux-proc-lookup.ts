@@ -10,8 +10,10 @@
  *     time on a host where a scan is slow); lookups arriving meanwhile wait for that scan. Inodes a complete scan could not find are remembered as unknown for
  *     `negativeTtlMs`, so a flood of flows to a kernel socket or an unreadable process does not
  *     turn into a flood of scans.
- *  3. pid → ProcessInfo from /proc/PID/{comm,cmdline,status}, cached and checked against the
- *     start time in /proc/PID/stat (a reused pid is another process); user names from /etc/passwd.
+ *  3. pid → ProcessInfo from /proc/PID/{comm,cmdline,status}, cached with the inode (a verified
+ *     hit needs no more reads) and per pid, checked against the start time in /proc/PID/stat (a
+ *     reused pid is another process), re-read after `processInfoTtlMs` (exec changes the name);
+ *     user names from /etc/passwd.
  *
  * Honest unknowns (null): the connection is already in TIME_WAIT or otherwise closed (inode 0),
  * the owner runs in a process we may not inspect (EACCES when not root, another pid namespace),
@@ -72,6 +74,9 @@ export interface LinuxProcLookupOptions {
 interface Holder {
   pid: number;
   fd: string;
+  /** The holder's ProcessInfo and when it was read: a verified cache hit then costs one readlink. */
+  info?: ProcessInfo;
+  infoAt?: number;
 }
 
 interface ScanResult {
@@ -244,9 +249,26 @@ export class LinuxProcLookup implements ProcessOwnerLookup {
     }
     if (holders.length === 0) return null;
 
-    const pids = [...new Set(holders.map((h) => h.pid))];
-    const infos = await Promise.all(pids.map((pid) => this.processInfo(pid)));
+    const byPid = new Map<number, Holder>();
+    for (const h of holders) if (!byPid.has(h.pid)) byPid.set(h.pid, h);
+    const infos = await Promise.all([...byPid.values()].map((h) => this.holderInfo(h)));
     return pickOwner(infos.filter((i): i is ProcessInfo => i !== null));
+  }
+
+  /**
+   * The holder's process. Its fd was just verified (cache hit) or read (scan), so the process is
+   * the one we described before unless it exec'd since: its description is trusted for
+   * `processInfoTtlMs`, then re-read.
+   */
+  private async holderInfo(holder: Holder): Promise<ProcessInfo | null> {
+    const now = this.clock.now();
+    if (holder.info !== undefined && holder.infoAt !== undefined && now - holder.infoAt < this.processInfoTtlMs) return holder.info;
+    const info = await this.processInfo(holder.pid);
+    if (info !== null) {
+      holder.info = info;
+      holder.infoAt = now;
+    }
+    return info;
   }
 
   /** The cached holder of `inode` if it still holds it (one readlink), else null. */

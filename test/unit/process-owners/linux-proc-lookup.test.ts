@@ -145,14 +145,32 @@ describe('LinuxProcLookup over a fake /proc', () => {
     assert.equal((await lookup.lookup(tcp('127.0.0.1', 8089)))?.pid, 101);
   });
 
-  test('a reused pid is another process: name re-read when the start time differs', async () => {
+  test('a reused pid is another process: its new socket gets the new name (start time differs)', async () => {
     const { fs, clock, lookup } = setup();
     fs.addProcess({ pid: 100, name: 'old', startTime: 1, fds: { 3: 5001 } });
     fs.addSocket('tcp', { local: '127.0.0.1', lport: 8089, state: 'LISTEN', inode: 5001 });
     assert.equal((await lookup.lookup(tcp('127.0.0.1', 8089)))?.name, 'old');
-    fs.addProcess({ pid: 100, name: 'new', startTime: 2, fds: { 3: 5001 } });
+    // 'old' exits, its socket goes; pid 100 is reused at once by a process with another socket.
+    fs.tcp = [];
+    fs.addProcess({ pid: 100, name: 'new', startTime: 2, fds: { 3: 5002 } });
+    fs.addSocket('tcp', { local: '127.0.0.1', lport: 9090, state: 'LISTEN', inode: 5002 });
     clock.advance(30);
-    assert.equal((await lookup.lookup(tcp('127.0.0.1', 8089)))?.name, 'new');
+    assert.equal(await lookup.lookup(tcp('127.0.0.1', 8089)), null);
+    assert.equal((await lookup.lookup(tcp('127.0.0.1', 9090)))?.name, 'new');
+  });
+
+  test('a process that exec()s keeps its socket; the new name shows once the description is re-read', async () => {
+    const { fs, clock, lookup } = setup({ processInfoTtlMs: 1000 });
+    fs.addProcess({ pid: 100, name: 'sh', cmdline: 'sh\0-c\0exec nc -l 4444\0', fds: { 3: 5001 } });
+    fs.addSocket('tcp', { local: '0.0.0.0', lport: 4444, state: 'LISTEN', inode: 5001 });
+    assert.equal((await lookup.lookup(tcp('10.0.0.5', 4444)))?.name, 'sh');
+    fs.addProcess({ pid: 100, name: 'nc', cmdline: 'nc\0-l\x004444\0', fds: { 3: 5001 } });
+    clock.advance(500);
+    assert.equal((await lookup.lookup(tcp('10.0.0.5', 4444)))?.name, 'sh', 'within the TTL: one readlink, no re-read');
+    clock.advance(600);
+    const info = await lookup.lookup(tcp('10.0.0.5', 4444));
+    assert.equal(info?.name, 'nc');
+    assert.equal(info?.commandLine, 'nc -l 4444');
   });
 
   test('processes we may not read (EACCES) and ones that exit mid-scan (ENOENT) are unknown, not errors', async () => {
