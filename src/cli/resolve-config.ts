@@ -22,6 +22,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.blockDuration !== undefined) config.blockDurationSeconds = file.blockDuration;
   if (file.geo !== undefined) config.geo = file.geo;
   if (file.reverseDns !== undefined) config.reverseDns = file.reverseDns;
+  if (file.processes !== undefined) config.processes = file.processes;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;

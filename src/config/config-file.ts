@@ -20,6 +20,7 @@ export interface ConfigFile {
   blockDuration?: number;
   geo?: boolean;
   reverseDns?: boolean;
+  processes?: boolean;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -72,6 +73,7 @@ const SCHEMA: Schema = {
   blockDuration: positiveInt,
   geo: boolean,
   reverseDns: boolean,
+  processes: boolean,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

@@ -22,6 +22,8 @@ export interface RunConfig {
   geo: boolean;
   /** Reverse DNS names of attackers (never for private or reserved addresses). */
   reverseDns: boolean;
+  /** Name the local process of each flow (live capture, from /proc). */
+  processes: boolean;
   /** Default duration of a block, seconds (--block-duration). */
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
@@ -43,6 +45,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     flows: { capacity: 131_072, idleSeconds: 120 },
     geo: true,
     reverseDns: true,
+    processes: true,
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

@@ -9,6 +9,8 @@ import type { PacketFeed } from './feed/packet-feed.js';
 import { AlertEnricher } from './enrich/alert-enricher.js';
 import type { ReverseDnsResolver } from './enrich/dns/index.js';
 import type { GeoTagger } from './enrich/geo/index.js';
+import { FlowProcessTagger } from './enrich/flow-process-tagger.js';
+import type { ProcessOwnerLookup } from '../platform/process-owners/process-owner-lookup.js';
 import { Pipeline } from './pipeline.js';
 
 export interface EngineOptions {
@@ -28,6 +30,8 @@ export interface EngineOptions {
   geo?: GeoTagger | null;
   /** Reverse DNS names of attackers; null turns them off. */
   reverseDns?: ReverseDnsResolver | null;
+  /** Owner lookup for local sockets; used for live sources only. */
+  processOwners?: ProcessOwnerLookup | null;
 }
 
 /** How long the end of a replay waits for outstanding reverse-DNS answers. */
@@ -48,6 +52,7 @@ export class Engine {
   readonly geo: GeoTagger | null;
   private readonly reverseDns: ReverseDnsResolver | null;
   private readonly enricher: AlertEnricher;
+  readonly processTagger: FlowProcessTagger | null;
   private readonly startedAt = performance.now();
   private timer: NodeJS.Timeout | null = null;
   private readonly homeNetProvider: (() => string[]) | null;
@@ -58,11 +63,16 @@ export class Engine {
     this.geo = options.geo ?? null;
     this.reverseDns = options.reverseDns ?? null;
     this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert));
+    const homeNet = options.homeNet === null ? null : CidrSet.parse(options.homeNet);
+    // A replay's processes are long gone: only live capture names them.
+    this.processTagger = options.processOwners && options.source.kind === 'live' ? new FlowProcessTagger(options.processOwners, homeNet) : null;
+    if (this.processTagger === null) options.processOwners?.close();
     this.pipeline = new Pipeline({
       enricher: this.enricher,
+      processTagger: this.processTagger,
       interfaceName: options.source.description,
       platformInfo: `${osType()} ${osRelease()}`,
-      homeNet: options.homeNet === null ? null : CidrSet.parse(options.homeNet),
+      homeNet,
       flowCapacity: options.config.flows.capacity,
       flowIdleSeconds: options.config.flows.idleSeconds,
       portScan: options.config.thresholds.portScan,
@@ -115,6 +125,7 @@ export class Engine {
   close(): void {
     this.enricher.close();
     this.reverseDns?.close();
+    this.processTagger?.close();
   }
 
   stats(): EngineStats {

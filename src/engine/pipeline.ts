@@ -8,8 +8,9 @@ import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
 import type { AlertEnricher } from './enrich/alert-enricher.js';
+import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
 import type { PacketFeed } from './feed/packet-feed.js';
-import { FlowTable } from './flows/flow-table.js';
+import { FlowEvent, FlowTable } from './flows/flow-table.js';
 
 export interface PipelineOptions {
   interfaceName: string;
@@ -25,6 +26,8 @@ export interface PipelineOptions {
   feed?: PacketFeed | null;
   /** Fills country and reverse DNS of alerts as they are raised. */
   enricher?: AlertEnricher | null;
+  /** Names the local process of new flows (live only). */
+  processTagger?: FlowProcessTagger | null;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -43,6 +46,7 @@ export class Pipeline {
   private readonly ctx: DetectorContext;
   private readonly flowIdleMicros: number;
   private readonly feed: PacketFeed | null;
+  private readonly processTagger: FlowProcessTagger | null;
 
   packets = 0;
   bytes = 0;
@@ -57,6 +61,7 @@ export class Pipeline {
     this.flows = new FlowTable(options.flowCapacity);
     this.flowIdleMicros = options.flowIdleSeconds * 1e6;
     this.feed = options.feed ?? null;
+    this.processTagger = options.processTagger ?? null;
     this.alerts = new AlertBook(options.onAlert, (options.alertUpdateSeconds ?? 5) * 1e6);
     const ctx: DetectorContext = (this.ctx = {
       interfaceName: options.interfaceName,
@@ -74,6 +79,7 @@ export class Pipeline {
   /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */
   setHomeNet(homeNet: CidrSet | null): void {
     this.ctx.homeNet = homeNet;
+    this.processTagger?.setHomeNet(homeNet);
   }
 
   /** The PacketSink a source feeds. An arrow function so it can be handed out unbound. */
@@ -88,7 +94,8 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const detectors = this.detectors;
       for (let i = 0; i < detectors.length; i++) detectors[i]!.onPacket(pkt, this.flows, slot);
-      if (this.feed !== null) this.feed.record(pkt, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
+      if (this.processTagger !== null && slot >= 0 && (this.flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, this.flows.uidOf(slot));
+      if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
     } else if (result === DecodeResult.NOT_IP) {
       this.nonIp++;
     }

@@ -91,6 +91,11 @@ export class SnapshotPublisher {
       for (const p of newPackets) p.country = remoteCountry(geo, p.src, p.dst);
       for (const f of snapshot.flows) f.country = remoteCountry(geo, f.respAddr, f.origAddr);
     }
+    const tagger = this.engine.processTagger;
+    if (tagger !== null) {
+      for (const p of newPackets) p.process = tagger.processOf(p.flowUid)?.name ?? null;
+      for (const f of snapshot.flows) f.process = tagger.processOf(f.uid)?.name ?? null;
+    }
     this.feedMark = written;
     this.pendingAlerts.clear();
     this.inFlight = true;

@@ -16,6 +16,10 @@ export interface FeedPacket {
   info: string | null;
   /** Country tag of the remote end (set when a snapshot is built), or null. */
   country: string | null;
+  /** Local process of the packet's flow (live capture; set when a snapshot is built), or null. */
+  process: string | null;
+  /** The flow the packet belongs to (0 = untracked). */
+  flowUid: number;
 }
 
 /**
@@ -29,6 +33,7 @@ export class PacketFeed {
   private readonly ports: Uint32Array;
   private readonly meta: Uint32Array; // proto | flags << 8 | (icmpType + 1) << 20
   private readonly lengths: Uint32Array;
+  private readonly flowUids: Float64Array;
   /** Rare (first request of an HTTP flow), so a plain array of strings is fine. */
   private readonly infos: (string | null)[];
   /** Packets recorded since the start; the ring holds the last `capacity` of them. */
@@ -41,10 +46,11 @@ export class PacketFeed {
     this.ports = new Uint32Array(capacity);
     this.meta = new Uint32Array(capacity);
     this.lengths = new Uint32Array(capacity);
+    this.flowUids = new Float64Array(capacity);
     this.infos = new Array<string | null>(capacity).fill(null);
   }
 
-  record(p: Packet, info: string | null = null): void {
+  record(p: Packet, flowUid: number, info: string | null = null): void {
     const i = this.written % this.capacity;
     this.written++;
     this.ts[i] = p.tsMicros;
@@ -56,6 +62,7 @@ export class PacketFeed {
     this.meta[i] = (p.proto | (p.tcpFlags << 8) | ((p.icmpType + 1) << 20)) >>> 0;
     this.lengths[i] = p.wireLen;
     this.infos[i] = info;
+    this.flowUids[i] = flowUid;
   }
 
   /** The packets recorded after `since` (a previous `written`), newest last, at most `max`. */
@@ -79,6 +86,8 @@ export class PacketFeed {
         icmpType: (meta >>> 20) - 1,
         info: this.infos[i] ?? null,
         country: null,
+        process: null,
+        flowUid: this.flowUids[i]!,
       });
     }
     return out;

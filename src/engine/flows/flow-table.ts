@@ -30,6 +30,8 @@ export interface FlowSummary {
   http: HttpRequestInfo | null;
   /** Country tag of the remote end (set when a snapshot is built), or null. */
   country: string | null;
+  /** Name of the local process (live capture; set when a snapshot is built), or null. */
+  process: string | null;
 }
 
 const NIL = -1;
@@ -322,6 +324,10 @@ export class FlowTable {
     }
   }
 
+  uidOf(slot: number): number {
+    return this.uids[slot]!;
+  }
+
   historyOf(slot: number): number {
     return this.history[slot]!;
   }
@@ -371,6 +377,7 @@ export class FlowTable {
       lastSeenMicros: this.lastSeen[slot]!,
       http: this.http.get(slot) ?? null,
       country: null,
+      process: null,
     };
   }
 

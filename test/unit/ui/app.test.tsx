@@ -15,7 +15,7 @@ const ESC = '\u001b';
 const tick = (ms = 60) => new Promise((r) => setTimeout(r, ms));
 
 function packet(i: number, over: Partial<FeedPacket> = {}): FeedPacket {
-  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, country: null, ...over };
+  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, country: null, process: null, flowUid: i + 1, ...over };
 }
 
 function alert(over: Partial<Alert> = {}): Alert {
