@@ -68,6 +68,10 @@ export function endpoint(address: string, port: number, proto: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** `[US]`; the long labels shortened so the tag fits a four-column cell. */
 export function countryTag(country: string | null): string {
-  return country === null ? '' : `[${country}]`;
+  if (country === null) return '';
+  if (country === 'LAN') return 'LAN';
+  if (country === 'RESERVED') return 'RSV';
+  return `[${country}]`;
 }

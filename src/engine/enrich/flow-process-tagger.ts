@@ -1,6 +1,6 @@
 import { formatAddress } from '../../net/address.js';
 import type { CidrSet } from '../../net/cidr-set.js';
-import type { ProcessInfo, ProcessOwnerLookup } from '../../platform/process-owners/process-owner-lookup.js';
+import type { ProcessInfo, ProcessOwnerLookup, SocketKey } from '../../platform/process-owners/process-owner-lookup.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 
 /**
@@ -44,7 +44,7 @@ export class FlowProcessTagger {
       this.limited++;
       return;
     }
-    const proto = pkt.proto === IpProto.TCP ? 'tcp' : 'udp';
+    const proto: 'tcp' | 'udp' = pkt.proto === IpProto.TCP ? 'tcp' : 'udp';
     const localAddress = localIsDst ? formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3) : formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
     const remoteAddress = localIsDst ? formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3) : formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
     const localPort = localIsDst ? pkt.dstPort : pkt.srcPort;
@@ -58,7 +58,12 @@ export class FlowProcessTagger {
       return;
     }
     this.lookups++;
-    void this.owners.lookup({ proto, localAddress, localPort, remoteAddress, remotePort }).then((info) => {
+    // Inbound: the owner is the process listening on the port (a short connection may already be
+    // closed by the time /proc is read; the listener is still there). Outbound: the exact socket.
+    const key: SocketKey = localIsDst
+      ? { proto, localAddress, localPort, remoteAddress: null, remotePort: null }
+      : { proto, localAddress, localPort, remoteAddress, remotePort };
+    void this.owners.lookup(key).then((info) => {
       if (localIsDst) {
         if (this.bySocket.size >= 4096) this.bySocket.delete(this.bySocket.keys().next().value as string);
         this.bySocket.set(socketKey, { info, at: performance.now() });
