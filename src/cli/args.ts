@@ -13,6 +13,8 @@ export interface CliFlags {
   threshold?: string;
   refresh?: string;
   blockDuration?: string;
+  history?: string;
+  logDir?: string;
   config?: string;
   debug?: boolean;
   version?: boolean;
@@ -30,6 +32,8 @@ const OPTIONS = {
   threshold: { type: 'string' },
   refresh: { type: 'string' },
   'block-duration': { type: 'string' },
+  history: { type: 'string' },
+  'log-dir': { type: 'string' },
   config: { type: 'string', short: 'c' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -57,6 +61,8 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v.threshold !== undefined) flags.threshold = v.threshold;
   if (v.refresh !== undefined) flags.refresh = v.refresh;
   if (v['block-duration'] !== undefined) flags.blockDuration = v['block-duration'];
+  if (v.history !== undefined) flags.history = v.history;
+  if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
   if (v.config !== undefined) flags.config = v.config;
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;

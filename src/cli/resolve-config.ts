@@ -23,6 +23,8 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.geo !== undefined) config.geo = file.geo;
   if (file.reverseDns !== undefined) config.reverseDns = file.reverseDns;
   if (file.processes !== undefined) config.processes = file.processes;
+  if (file.history !== undefined) config.historyFile = file.history;
+  if (file.logDir !== undefined) config.logDir = file.logDir;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
@@ -39,6 +41,8 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
   if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
   if (flags.debug !== undefined) config.debug = flags.debug;
+  if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
+  if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
   if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;

@@ -21,6 +21,8 @@ export interface ConfigFile {
   geo?: boolean;
   reverseDns?: boolean;
   processes?: boolean;
+  history?: string;
+  logDir?: string;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -74,6 +76,8 @@ const SCHEMA: Schema = {
   geo: boolean,
   reverseDns: boolean,
   processes: boolean,
+  history: nonEmptyString,
+  logDir: nonEmptyString,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

@@ -24,6 +24,10 @@ export interface RunConfig {
   reverseDns: boolean;
   /** Name the local process of each flow (live capture, from /proc). */
   processes: boolean;
+  /** History file (--history); null = the default for live runs, none for replays. */
+  historyFile: string | null;
+  /** Directory of the daily JSON logs (--log-dir); null = the default for live runs, none for replays. */
+  logDir: string | null;
   /** Default duration of a block, seconds (--block-duration). */
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
@@ -46,6 +50,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     geo: true,
     reverseDns: true,
     processes: true,
+    historyFile: null,
+    logDir: null,
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

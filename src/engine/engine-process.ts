@@ -8,6 +8,8 @@ import { openPacketSource } from './capture/open-source.js';
 import { SourceOpenError } from './capture/packet-source.js';
 import { Engine } from './engine.js';
 import { createEnrichers } from './enrich/create-enrichers.js';
+import { openRecorder } from './store/open-recorder.js';
+import type { RunRecorder } from './store/run-recorder.js';
 import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
 import { BlockBook } from './response/block-book.js';
@@ -16,6 +18,7 @@ import { SnapshotPublisher } from './snapshot-publisher.js';
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
 const blocks = new BlockBook();
+let recorder: RunRecorder | null = null;
 
 function send(message: EngineToUi, done?: () => void): void {
   if (!process.connected) return;
@@ -30,6 +33,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     send({ type: 'fatal', message: e instanceof SourceOpenError ? e.message : `engine failed to start: ${(e as Error).message}` });
     return;
   }
+  recorder = await openRecorder(msg.config, (line) => send({ type: 'warning', message: line }));
   const feed = new PacketFeed();
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = msg.homeNet === null && source.kind === 'live';
@@ -40,7 +44,10 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     homeNet: defaultHome ? hostAddresses() : msg.homeNet,
     ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),
     feed,
-    onAlert: (alert) => publisher?.noteAlert(alert),
+    onAlert: (alert, kind) => {
+      recorder?.alert(alert, kind);
+      publisher?.noteAlert(alert);
+    },
   });
   engine = current;
   publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), blocks);
@@ -64,6 +71,7 @@ function handle(msg: UiToEngine): void {
         case 'block':
           try {
             const record = blocks.block(command.address, command.durationSeconds, command.reason);
+            recorder?.block(record);
             send({ type: 'reply', requestId, ok: true, result: record });
             publisher?.publish();
           } catch (e) {
@@ -74,6 +82,7 @@ function handle(msg: UiToEngine): void {
           const record = blocks.unblock(command.address);
           if (record === null) send({ type: 'reply', requestId, ok: false, error: `${command.address} is not blocked` });
           else {
+            recorder?.unblock(record, 'manual');
             send({ type: 'reply', requestId, ok: true, result: record });
             publisher?.publish();
           }
@@ -87,6 +96,12 @@ function handle(msg: UiToEngine): void {
           if (publisher) publisher.paused = false;
           send({ type: 'reply', requestId, ok: true });
           return;
+        case 'history':
+          void (recorder?.recent(command.limit) ?? Promise.resolve([])).then(
+            (entries) => send({ type: 'reply', requestId, ok: true, result: { available: recorder?.hasHistory ?? false, entries } }),
+            (e: Error) => send({ type: 'reply', requestId, ok: false, error: e.message }),
+          );
+          return;
         case 'status':
           send({ type: 'reply', requestId, ok: true, result: engine?.stats() ?? null });
           return;
@@ -95,7 +110,8 @@ function handle(msg: UiToEngine): void {
     }
     case 'stop':
       engine?.stop();
-      process.disconnect();
+      // History is written before the process goes: disconnecting ends it.
+      void (recorder?.close() ?? Promise.resolve()).finally(() => process.disconnect());
       return;
   }
 }
@@ -104,5 +120,5 @@ process.on('message', (msg) => handle(msg as UiToEngine));
 // The UI went away (closed, crashed): stop capturing and leave.
 process.on('disconnect', () => {
   engine?.stop();
-  process.exit(0);
+  void (recorder?.close() ?? Promise.resolve()).finally(() => process.exit(0));
 });

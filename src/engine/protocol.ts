@@ -35,7 +35,9 @@ export type EngineCommand =
   | { name: 'unblock'; address: string }
   | { name: 'pauseSnapshots' }
   | { name: 'resumeSnapshots' }
-  | { name: 'status' };
+  | { name: 'status' }
+  /** Reply: { available: boolean; entries: HistoryEntry[] } — newest `limit` entries, oldest first. */
+  | { name: 'history'; limit: number };
 
 /** UI → engine. */
 export type UiToEngine =
@@ -53,5 +55,7 @@ export type EngineToUi =
   | { type: 'reply'; requestId: number; ok: false; error: string }
   /** The source ended; the engine stays up (a replay stays browsable) until told to stop. */
   | { type: 'ended'; reason: EngineEndReason; error?: string; stats: EngineStats }
+  /** Something the user should know that does not stop the run (e.g. history file locked). */
+  | { type: 'warning'; message: string }
   /** Start failed for a reason the user must fix: one line. */
   | { type: 'fatal'; message: string };

@@ -3,6 +3,7 @@ import type { Alert } from '../engine/alerts/alert.js';
 import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
 import { createEnrichers } from '../engine/enrich/create-enrichers.js';
+import { openRecorder } from '../engine/store/open-recorder.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
 
@@ -20,6 +21,7 @@ export interface HeadlessIo {
 export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<number> {
   const source = await openPacketSource(config);
   const out = new JsonLinesWriter(io.stdout);
+  const recorder = await openRecorder(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
   const engine = new Engine({
     config,
@@ -27,7 +29,10 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     source,
     homeNet,
     ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
-    onAlert: (alert: Alert, kind) => out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' }),
+    onAlert: (alert: Alert, kind) => {
+      recorder.alert(alert, kind);
+      out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' });
+    },
   });
   out.onClosed = () => engine.stop();
   if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
@@ -41,6 +46,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   }
   const end = await engine.run();
   engine.close();
+  await recorder.close();
   if (statsTimer !== null) clearInterval(statsTimer);
   process.removeListener('SIGINT', stopOnSignal);
   process.removeListener('SIGTERM', stopOnSignal);

@@ -16,14 +16,21 @@ import { BLOCKED_COLUMNS, blockedRows } from './panes/blocked-rows.js';
 import { CONNECTION_COLUMNS, connectionRows } from './panes/connection-rows.js';
 import { FEED_COLUMNS, feedRows } from './panes/feed-rows.js';
 import { initialViewState, PANES, resolveHighlight, viewReducer, type BlockTarget, type PaneId } from './state/view-state.js';
-import type { EngineData, EngineDataStore } from './store/engine-data-store.js';
+import { historyEventFromEntry, type EngineData, type EngineDataStore } from './store/engine-data-store.js';
+import type { HistoryEntry } from '../engine/store/history/history-entry.js';
 import type { Theme } from './theme.js';
 
 /** What the UI asks of the engine; the real one goes through EngineClient, tests pass fakes. */
 export interface EngineActions {
   block(address: string, durationSeconds: number, reason: string): Promise<unknown>;
   unblock(address: string): Promise<unknown>;
+  /** The history file's newest entries; `available` is false when the run keeps no history file. */
+  history(limit: number): Promise<{ available: boolean; entries: HistoryEntry[] }>;
 }
+
+/** Rows the history pane asks the engine for. */
+const HISTORY_ROWS = 500;
+const HISTORY_REFRESH_MS = 3000;
 
 export interface AppProps {
   store: EngineDataStore;
@@ -64,6 +71,25 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   }, []);
   const nowMs = now();
 
+  // The history pane reads the history file through the engine while it is shown.
+  useEffect(() => {
+    if (view.pane !== 'history') return;
+    let cancelled = false;
+    const fetchHistory = () =>
+      actions.history(HISTORY_ROWS).then(
+        (r) => {
+          if (!cancelled) store.update((d) => ({ ...d, storedHistory: r.available ? r.entries.map(historyEventFromEntry) : null }));
+        },
+        () => undefined,
+      );
+    void fetchHistory();
+    const t = setInterval(() => void fetchHistory(), HISTORY_REFRESH_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(t);
+    };
+  }, [view.pane, actions, store]);
+
   const filter: CompiledFilter | null = useMemo(() => {
     if (view.filterText === '') return null;
     const r = compileFilter(view.filterText);
@@ -98,7 +124,8 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   const paneHeight = Math.max(2, usable - CHROME_LINES - promptLines);
   const bodyHeight = paneHeight - 1; // the table header
   const active = view.pane === 'history' ? null : paneRows[view.pane];
-  const rowCount = view.pane === 'history' ? data.history.length : active!.rows.length;
+  const historyEvents = live.storedHistory ?? data.history;
+  const rowCount = view.pane === 'history' ? historyEvents.length : active!.rows.length;
   const highlightIndex = resolveHighlight(view.highlight[view.pane], rowCount);
   const highlightedRow = active !== null && highlightIndex >= 0 ? active.rows[highlightIndex] : undefined;
 
@@ -212,7 +239,16 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
   } else if (view.help) {
     body = <HelpOverlay height={paneHeight} width={columns} theme={theme} />;
   } else if (view.pane === 'history') {
-    body = <HistoryPane events={data.history} height={paneHeight} width={columns} highlight={view.highlight.history} theme={theme} />;
+    body = (
+      <HistoryPane
+        events={historyEvents}
+        source={live.storedHistory !== null ? 'file' : 'session'}
+        height={paneHeight}
+        width={columns}
+        highlight={view.highlight.history}
+        theme={theme}
+      />
+    );
   } else {
     body = (
       <RowTable
@@ -257,7 +293,7 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
           onCycleDuration={() => dispatch({ type: 'cycleBlockDuration' })}
         />
       ) : null}
-      <StatusBar notice={live.status === 'ended' && live.endError ? live.endError : view.notice} width={columns} theme={theme} />
+      <StatusBar notice={live.status === 'ended' && live.endError ? live.endError : (view.notice ?? live.warning)} width={columns} theme={theme} />
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { RunConfig } from '../config/run-config.js';
 import { App, type EngineActions } from './app.js';
+import type { HistoryEntry } from '../engine/store/history/history-entry.js';
 import { EngineClient } from './engine-client.js';
 import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
@@ -37,6 +38,7 @@ export async function runTui(config: RunConfig): Promise<number> {
   const actions: EngineActions = {
     block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),
     unblock: (address) => client.command({ name: 'unblock', address }),
+    history: (limit) => client.command({ name: 'history', limit }) as Promise<{ available: boolean; entries: HistoryEntry[] }>,
   };
 
   let finish: (code: number) => void = () => {};

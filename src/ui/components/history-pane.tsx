@@ -7,6 +7,8 @@ import { resolveHighlight } from '../state/view-state.js';
 
 export interface HistoryPaneProps {
   events: readonly HistoryEvent[];
+  /** 'file': entries of the history file (and archives); 'session': this run only (no history file). */
+  source: 'file' | 'session';
   height: number;
   width: number;
   highlight: number;
@@ -17,11 +19,11 @@ export interface HistoryPaneProps {
  * The session's alerts and block changes in a boxed table. A boxed table costs two lines per
  * border plus one per row, so it shows the page around the highlight.
  */
-export function HistoryPane({ events, height, width, highlight, theme }: HistoryPaneProps) {
+export function HistoryPane({ events, source, height, width, highlight, theme }: HistoryPaneProps) {
   if (events.length === 0) {
     return (
       <Box height={height} width={width}>
-        <Text color={theme.muted}>No alerts or blocks yet in this session.</Text>
+        <Text color={theme.muted}>{source === 'file' ? 'The history file is empty.' : 'No alerts or blocks yet in this session.'}</Text>
       </Box>
     );
   }
@@ -40,7 +42,7 @@ export function HistoryPane({ events, height, width, highlight, theme }: History
     <Box flexDirection="column" height={height} width={width} overflow="hidden">
       <Table data={data} />
       <Text color={theme.muted}>
-        {start + 1}-{start + data.length} of {events.length} (this session; the history file arrives with the store)
+        {start + 1}-{start + data.length} of {events.length} {source === 'file' ? '(history file, newest last)' : '(this session only: no history file for this run; replays record with --history FILE)'}
       </Text>
     </Box>
   );

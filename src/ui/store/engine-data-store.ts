@@ -4,6 +4,7 @@ import type { FeedPacket } from '../../engine/feed/packet-feed.js';
 import type { FlowSummary } from '../../engine/flows/flow-table.js';
 import type { EngineEndReason, EngineToUi } from '../../engine/protocol.js';
 import type { BlockRecord } from '../../engine/response/block-book.js';
+import type { HistoryEntry } from '../../engine/store/history/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
 
@@ -42,6 +43,10 @@ export interface EngineData {
   blocks: readonly BlockRecord[];
   /** Alerts and block changes of this session, oldest first, bounded. */
   history: readonly HistoryEvent[];
+  /** The history file's newest entries as last fetched (null: not fetched, or no history file). */
+  storedHistory: readonly HistoryEvent[] | null;
+  /** The latest warning from the engine (history file locked, log write failing …). */
+  warning: string | null;
   /** Wall-clock ms when the engine started, for uptime. */
   startedAt: number;
 }
@@ -66,6 +71,8 @@ export function initialEngineData(now = Date.now()): EngineData {
     alertedAddresses: new Set(),
     blocks: [],
     history: [],
+    storedHistory: null,
+    warning: null,
     startedAt: now,
   };
 }
@@ -81,6 +88,8 @@ export function applyEngineMessage(data: EngineData, message: EngineToUi): Engin
       return { ...data, status: 'ended', endReason: message.reason, endError: message.error ?? null, stats: message.stats };
     case 'reply':
       return data;
+    case 'warning':
+      return { ...data, warning: message.message };
     case 'snapshot': {
       const s = message.snapshot;
       let packetRate = data.packetRate;
@@ -134,6 +143,18 @@ export function applyEngineMessage(data: EngineData, message: EngineToUi): Engin
         blocks: s.blocks,
       };
     }
+  }
+}
+
+/** A history file entry as a history pane row. */
+export function historyEventFromEntry(entry: HistoryEntry): HistoryEvent {
+  switch (entry.kind) {
+    case 'alert':
+      return { time: entry.alert.timestamp, kind: 'alert', address: entry.alert.attacker_ip, what: entry.alert.attack_type, action: entry.alert.action };
+    case 'block':
+      return { time: entry.at, kind: 'block', address: entry.address, what: entry.reason, action: entry.action };
+    case 'unblock':
+      return { time: entry.at, kind: 'unblock', address: entry.address, what: entry.reason, action: '' };
   }
 }
 

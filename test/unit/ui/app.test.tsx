@@ -8,6 +8,7 @@ import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
 import type { EngineToUi, Snapshot } from '../../../src/engine/protocol.js';
 import type { BlockRecord } from '../../../src/engine/response/block-book.js';
 import { App, type EngineActions } from '../../../src/ui/app.js';
+import type { HistoryEntry } from '../../../src/engine/store/history/history-entry.js';
 import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
 import { themeFromEnv } from '../../../src/ui/theme.js';
 
@@ -41,6 +42,9 @@ function snapshot(over: Partial<Snapshot> = {}): EngineToUi {
   };
 }
 
+/** What the fake engine's history file holds; null = the run keeps none. */
+let historyFile: HistoryEntry[] | null = null;
+
 function setup() {
   const store = new EngineDataStore(1000);
   const calls: { block: [string, number, string][]; unblock: string[] } = { block: [], unblock: [] };
@@ -52,6 +56,7 @@ function setup() {
       blocks = [...blocks, { address, reason, createdAt: now, expiresAt: now + durationSeconds * 1000, action: 'dry_run' }];
       store.apply(snapshot({ blocks }));
     },
+    history: async () => ({ available: historyFile !== null, entries: historyFile ?? [] }),
     unblock: async (address) => {
       calls.unblock.push(address);
       blocks = blocks.filter((b) => b.address !== address);
@@ -234,6 +239,22 @@ describe('App (ink-testing-library)', () => {
     assert.ok(!f.includes('\u0007') && !f.includes('\u202e') && !f.includes('\r') && !f.includes('\b'));
     assert.match(f, /\\e\]52/);
     ui.unmount();
+  });
+
+  test('the history pane shows the history file through the engine when there is one', async () => {
+    historyFile = [
+      { kind: 'alert', alert: alert({ id: 'old', attacker_ip: '192.0.2.77', attack_type: 'PORT_SCAN' }) },
+      { kind: 'block', at: '2025-11-12T10:00:00.000Z', address: '192.0.2.77', reason: 'PORT_SCAN', durationSeconds: 300, action: 'dry_run' },
+    ];
+    try {
+      const { frame, press } = setup();
+      await press('5');
+      await tick(200);
+      assert.match(frame(), /192\.0\.2\.77/);
+      assert.match(frame(), /history file/);
+    } finally {
+      historyFile = null;
+    }
   });
 
   test('reverse-DNS names and process names from an alert are escaped in the alerts pane and the block prompt', async () => {
