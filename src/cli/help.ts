@@ -27,6 +27,12 @@ Detection:
 Response:
       --block-duration SECONDS  default duration offered when blocking (default 300)
 
+Records:
+      --history FILE       history file of alerts and blocks (live default: /var/lib/snoopy-tui/history.json
+                           as root, else ~/.local/state/snoopy-tui/history.json; replays: none unless given)
+      --log-dir DIR        daily JSON logs attacks_YYYY-MM-DD.json, blocked_ports_YYYY-MM-DD.json
+                           (live default: /var/log/snoopy-tui as root, else ~/.local/state/snoopy-tui/logs)
+
 Output:
       --headless           JSON lines on stdout: alerts, alert updates, stats
       --refresh SECONDS    seconds between stats lines in live headless mode (default 5)
