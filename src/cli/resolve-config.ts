@@ -24,6 +24,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.reverseDns !== undefined) config.reverseDns = file.reverseDns;
   if (file.processes !== undefined) config.processes = file.processes;
   if (file.history !== undefined) config.historyFile = file.history;
+  if (file.trustedProcesses !== undefined) config.trustedProcesses = file.trustedProcesses;
   if (file.logDir !== undefined) config.logDir = file.logDir;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;

@@ -22,6 +22,7 @@ export interface ConfigFile {
   reverseDns?: boolean;
   processes?: boolean;
   history?: string;
+  trustedProcesses?: string[];
   logDir?: string;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
@@ -55,6 +56,10 @@ const cidrList: Checker = (v, key) => {
   }
   return (list as string[]).map((s) => s.trim()).filter((s) => s !== '');
 };
+const stringList: Checker = (v, key) => {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.trim() !== '')) throw new ConfigError(`key '${key}' must be a list of non-empty strings`);
+  return v;
+};
 const profile: Checker = (v, key) => {
   if (typeof v !== 'string' || !PROFILE_NAMES.includes(v as ProfileName)) throw new ConfigError(`key '${key}' must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(v)}`);
   return v;
@@ -77,6 +82,7 @@ const SCHEMA: Schema = {
   reverseDns: boolean,
   processes: boolean,
   history: nonEmptyString,
+  trustedProcesses: stringList,
   logDir: nonEmptyString,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },

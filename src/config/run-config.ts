@@ -22,6 +22,8 @@ export interface RunConfig {
   geo: boolean;
   /** Reverse DNS names of attackers (never for private or reserved addresses). */
   reverseDns: boolean;
+  /** Process names whose traffic the UI marks as trusted (green). */
+  trustedProcesses: string[];
   /** Name the local process of each flow (live capture, from /proc). */
   processes: boolean;
   /** History file (--history); null = the default for live runs, none for replays. */
@@ -50,6 +52,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     geo: true,
     reverseDns: true,
     processes: true,
+    trustedProcesses: [],
     historyFile: null,
     logDir: null,
     blockDurationSeconds: 300,

@@ -31,6 +31,7 @@ export interface EngineActions {
 /** Rows the history pane asks the engine for. */
 const HISTORY_ROWS = 500;
 const HISTORY_REFRESH_MS = 3000;
+const NO_TRUSTED: ReadonlySet<string> = new Set();
 
 export interface AppProps {
   store: EngineDataStore;
@@ -41,6 +42,8 @@ export interface AppProps {
   /** Blocks are recorded but change nothing (replays, and live until the firewall backends land). */
   dryRun: boolean;
   onQuit(): void;
+  /** Process names shown as trusted (green) when they have no alert. */
+  trustedProcesses?: ReadonlySet<string>;
   /** Wall clock, injectable for tests. */
   now?: () => number;
 }
@@ -55,7 +58,7 @@ interface PaneRows {
   emptyText: string;
 }
 
-export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now = Date.now }: AppProps) {
+export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trustedProcesses = NO_TRUSTED, now = Date.now }: AppProps) {
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [view, dispatch] = useReducer(viewReducer, undefined, initialViewState);
   const { columns, rows } = useTerminalSize();
@@ -102,12 +105,12 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
     return {
       feed: {
         columns: FEED_COLUMNS,
-        rows: feedRows(data.feed, filter, alerted),
+        rows: feedRows(data.feed, filter, alerted, trustedProcesses),
         follow: true,
         // The feed keeps the most recent packets only; say so rather than "none".
         emptyText: filter !== null ? `No packets matching the filter among the last ${data.feed.length}.` : 'No packets yet.',
       },
-      connections: { columns: CONNECTION_COLUMNS, rows: connectionRows(data.flows, filter, alerted, view.sort.connections), follow: false, emptyText: `No connections${filtered}.` },
+      connections: { columns: CONNECTION_COLUMNS, rows: connectionRows(data.flows, filter, alerted, view.sort.connections, trustedProcesses), follow: false, emptyText: `No connections${filtered}.` },
       alerts: {
         columns: ALERT_COLUMNS,
         rows: alertRows(data.alerts, view.sort.alerts).map((r) => ({ ...r, reason: `${r.alert.attack_type}${r.alert.attack_details.scan_type ? ` (${r.alert.attack_details.scan_type}, ${r.alert.attack_details.ports_count ?? '?'} ports)` : ''}` })),
@@ -115,7 +118,7 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, now =
         emptyText: 'No alerts.',
       },
     };
-  }, [data, filter, alerted, view.sort]);
+  }, [data, filter, alerted, view.sort, trustedProcesses]);
   // Outside the memo: the countdown changes every second.
   const paneRows: Record<Exclude<PaneId, 'history'>, PaneRows> = { ...memoRows, blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' } };
 

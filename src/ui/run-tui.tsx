@@ -72,7 +72,7 @@ export async function runTui(config: RunConfig): Promise<number> {
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
   screen.enter();
   instance = render(
-    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} onQuit={() => quit(0)} />,
+    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} trustedProcesses={new Set(config.trustedProcesses)} onQuit={() => quit(0)} />,
     { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => {
       if (metrics.frames++ === 0) metrics.firstFrameMs = performance.now();
     } },

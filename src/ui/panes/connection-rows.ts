@@ -37,7 +37,7 @@ export function flowSubject(f: FlowSummary, alerted: ReadonlySet<string>): Filte
   };
 }
 
-export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFilter | null, alerted: ReadonlySet<string>, sortIndex: number): ConnectionRow[] {
+export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFilter | null, alerted: ReadonlySet<string>, sortIndex: number, trusted: ReadonlySet<string> = new Set()): ConnectionRow[] {
   const key = SORT_KEYS[sortIndex] ?? SORT_KEYS[0]!;
   const sorted = [...flows].sort((a, b) => key(b) - key(a) || a.uid - b.uid);
   const rows: ConnectionRow[] = [];
@@ -48,7 +48,7 @@ export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFi
     rows.push({
       key: String(f.uid),
       address: alerted.has(f.respAddr) && !alerted.has(f.origAddr) ? f.respAddr : f.origAddr,
-      tone: subject.hasAlert ? 'danger' : null,
+      tone: subject.hasAlert ? 'danger' : subject.process !== null && trusted.has(subject.process) ? 'ok' : null,
       cells: [
         protoName(f.proto),
         endpoint(f.origAddr, f.origPort, f.proto),

@@ -33,7 +33,7 @@ export function packetSubject(p: FeedPacket, alerted: ReadonlySet<string>): Filt
   };
 }
 
-export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter | null, alerted: ReadonlySet<string>): FeedRow[] {
+export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter | null, alerted: ReadonlySet<string>, trusted: ReadonlySet<string> = new Set()): FeedRow[] {
   const rows: FeedRow[] = [];
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i]!;
@@ -45,7 +45,7 @@ export function feedRows(packets: readonly FeedPacket[], filter: CompiledFilter 
     rows.push({
       key: `${p.tsMicros}-${i}-${p.src}-${p.srcPort}`,
       address: p.src,
-      tone: subject.hasAlert ? 'danger' : null,
+      tone: subject.hasAlert ? 'danger' : subject.process !== null && trusted.has(subject.process) ? 'ok' : null,
       cells: [
         formatClock(p.tsMicros),
         proto,
