@@ -23,6 +23,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { LinuxProcLookup } from '../../src/platform/process-owners/linux-proc-lookup.js';
 import type { SocketKey } from '../../src/platform/process-owners/process-owner-lookup.js';
 import { onPath, spawnIn, stopChild } from '../support/netns.js';
+import { deleteNamespace } from '../support/netns.js';
 
 const NS_PREFIX = 'snp-po-';
 
@@ -256,26 +257,6 @@ describe('process owners inside a network namespace', { skip: netnsSkip ?? false
     }
   });
 });
-
-function deleteNamespace(name: string): void {
-  try {
-    const pids = execFileSync('ip', ['netns', 'pids', name], { stdio: 'pipe', timeout: 5000 }).toString().split(/\s+/).filter(Boolean);
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  } catch {
-    // no such namespace
-  }
-  try {
-    execFileSync('ip', ['netns', 'del', name], { stdio: 'pipe', timeout: 5000 });
-  } catch {
-    // no such namespace
-  }
-}
 
 /** Namespaces `snp-po-<pid>` left by runs whose process is gone. */
 function sweepStale(): void {

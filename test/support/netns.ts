@@ -177,7 +177,7 @@ export function destroyNetnsPair(pair: NetnsPair): void {
   for (const ns of [pair.attacker, pair.victim]) deleteNamespace(ns);
 }
 
-function deleteNamespace(ns: string): void {
+export function deleteNamespace(ns: string): void {
   try {
     const pids = execFileSync('ip', ['netns', 'pids', ns], { stdio: 'pipe', timeout: 5000 }).toString().split(/\s+/).filter(Boolean);
     for (const pid of pids) {
