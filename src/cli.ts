@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseCliArgs } from './cli/args.js';
+import { parseCliArgs, type CliFlags } from './cli/args.js';
+import type { RunConfig } from './config/run-config.js';
 import { HELP_TEXT } from './cli/help.js';
 import { resolveRunConfig } from './cli/resolve-config.js';
 import { ConfigError } from './config/config-error.js';
@@ -10,6 +11,28 @@ import { runHeadless } from './headless/run-headless.js';
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+const REPORT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
+
+/** --analyze / --geolocate: reports over the history file, no capture, no root needed. */
+async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<number> {
+  if (flags.analyze && flags.geolocate) return fail('--analyze and --geolocate are separate reports: pick one');
+  const format = flags.json ? 'json' : (flags.format ?? 'table');
+  if (!REPORT_FORMATS.includes(format as (typeof REPORT_FORMATS)[number])) return fail(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${format}'`);
+  if (flags.json && flags.format !== undefined && flags.format !== 'json') return fail('--json and --format disagree: use one');
+  const { runReport } = await import('./reports/run-report.js');
+  const { defaultHistoryPath } = await import('./engine/store/default-paths.js');
+  return runReport(
+    flags.analyze ? 'analyze' : 'geolocate',
+    {
+      historyFile: config.historyFile ?? defaultHistoryPath(),
+      format: format as (typeof REPORT_FORMATS)[number],
+      ...(flags.export !== undefined ? { export: flags.export } : {}),
+      reverseDns: config.reverseDns,
+    },
+    { stdout: process.stdout, diagnostic: (line) => process.stderr.write(`snoopy-tui: ${line}\n`) },
+  );
 }
 
 function fail(message: string): number {
@@ -28,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = resolveRunConfig(flags);
+  if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
+  if (flags.json || flags.format !== undefined || flags.export !== undefined) {
+    return fail('--json, --format and --export go with --analyze or --geolocate');
+  }
   if (!config.headless) {
     if (!process.stdout.isTTY || !process.stdin.isTTY) return fail('the terminal UI needs a terminal on stdin and stdout; use --headless for pipes and services');
     // React's development build measures every render (User Timing) and checks props: several

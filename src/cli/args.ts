@@ -15,6 +15,11 @@ export interface CliFlags {
   blockDuration?: string;
   history?: string;
   logDir?: string;
+  analyze?: boolean;
+  geolocate?: boolean;
+  json?: boolean;
+  format?: string;
+  export?: string;
   config?: string;
   debug?: boolean;
   version?: boolean;
@@ -33,6 +38,11 @@ const OPTIONS = {
   refresh: { type: 'string' },
   'block-duration': { type: 'string' },
   history: { type: 'string' },
+  analyze: { type: 'boolean' },
+  geolocate: { type: 'boolean' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  export: { type: 'string' },
   'log-dir': { type: 'string' },
   config: { type: 'string', short: 'c' },
   debug: { type: 'boolean' },
@@ -63,6 +73,11 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v['block-duration'] !== undefined) flags.blockDuration = v['block-duration'];
   if (v.history !== undefined) flags.history = v.history;
   if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
+  if (v.analyze !== undefined) flags.analyze = v.analyze;
+  if (v.geolocate !== undefined) flags.geolocate = v.geolocate;
+  if (v.json !== undefined) flags.json = v.json;
+  if (v.format !== undefined) flags.format = v.format;
+  if (v.export !== undefined) flags.export = v.export;
   if (v.config !== undefined) flags.config = v.config;
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;

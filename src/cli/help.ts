@@ -3,6 +3,7 @@ export const HELP_TEXT = `snoopy-tui — real-time host intrusion detection with
 
 Usage:
   sudo snoopy-tui [options]                  terminal UI, live capture on the default interface
+  snoopy-tui --analyze | --geolocate         reports over the history file
   snoopy-tui --replay FILE [options]         the same UI over a pcap or pcapng capture (no root needed)
   sudo snoopy-tui --headless [options]       no UI: JSON lines on stdout, diagnostics on stderr
 
@@ -32,6 +33,14 @@ Records:
                            as root, else ~/.local/state/snoopy-tui/history.json; replays: none unless given)
       --log-dir DIR        daily JSON logs attacks_YYYY-MM-DD.json, blocked_ports_YYYY-MM-DD.json
                            (live default: /var/log/snoopy-tui as root, else ~/.local/state/snoopy-tui/logs)
+
+Reports (over the history file; no capture, no root needed):
+      --analyze            timing by hour, top attackers with country and reverse DNS, targeted
+                           services and ports, attack types, blocks and how long attacks lasted after them
+      --geolocate          attacks by country and region
+      --format table|json|csv|text   table (default) or json; csv and text export the alert list
+      --json               same as --format json
+      --export FILE        write the report or export to FILE instead of stdout
 
 Output:
       --headless           JSON lines on stdout: alerts, alert updates, stats
