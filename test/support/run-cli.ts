@@ -15,7 +15,8 @@ export interface CliRun {
 }
 
 /** Runs the built binary (npm test builds first) and parses its JSON lines. */
-export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliRun {
+/** `jsonLines: false` for output that is not JSON lines (reports, help). */
+export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; jsonLines?: boolean } = {}): CliRun {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
@@ -23,6 +24,7 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
     env: options.env ?? process.env,
     maxBuffer: 64 * 1024 * 1024,
   });
+  if (options.jsonLines === false) return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines: [] };
   const lines = r.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
