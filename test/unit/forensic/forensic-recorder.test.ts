@@ -69,6 +69,29 @@ describe('ForensicRecorder', () => {
       assert.equal((await stat(path4!)).mode & 0o777, 0o640);
     }));
 
+  test('frames of every size (word-copied, Buffer.copy-ed, near the staging size) round-trip through many writes', () =>
+    withTempDir(async (dir) => {
+      const rec = new ForensicRecorder({ pcapDir: dir, afterSeconds: 1000 });
+      const sizes = [0, 1, 5, 41, 42, 43, 100, 1446, 9000, 65_400, 3, 30_000, 40_000, 7];
+      const expected: Frame[] = [];
+      feed(rec, tcpFrame(ATTACKER, VICTIM, 1, T0));
+      rec.onAlert(fakeAlert('sizes', ATTACKER, T0));
+      const path = rec.stats().recentFiles[0]!.path;
+      expected.push(tcpFrame(ATTACKER, VICTIM, 1, T0));
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < sizes.length; i++) {
+          const f = tcpFrame(i % 2 ? VICTIM : ATTACKER, i % 2 ? ATTACKER : VICTIM, 10 + i, T0 + round * SEC + i * 1000 + 1, { payload: sizes[i]! });
+          feed(rec, f);
+          expected.push(f);
+          if (i % 4 === 0) rec.tick(f.tsMicros);
+          if (i % 5 === 0) await new Promise((r) => setImmediate(r)); // let some writes run in between
+        }
+      }
+      await rec.close();
+      assertSameFrames(await readCapture(path), expected);
+      assert.equal(rec.stats().pendingBytes, 0);
+    }));
+
   test('the file header is classic little-endian microsecond pcap, snaplen 262144, the frame’s link type', () =>
     withTempDir(async (dir) => {
       const rec = new ForensicRecorder({ pcapDir: dir });
