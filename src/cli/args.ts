@@ -15,6 +15,7 @@ export interface CliFlags {
   blockDuration?: string;
   history?: string;
   logDir?: string;
+  pcapDir?: string;
   analyze?: boolean;
   geolocate?: boolean;
   json?: boolean;
@@ -44,6 +45,7 @@ const OPTIONS = {
   format: { type: 'string' },
   export: { type: 'string' },
   'log-dir': { type: 'string' },
+  'pcap-dir': { type: 'string' },
   config: { type: 'string', short: 'c' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -73,6 +75,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v['block-duration'] !== undefined) flags.blockDuration = v['block-duration'];
   if (v.history !== undefined) flags.history = v.history;
   if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
+  if (v['pcap-dir'] !== undefined) flags.pcapDir = v['pcap-dir'];
   if (v.analyze !== undefined) flags.analyze = v.analyze;
   if (v.geolocate !== undefined) flags.geolocate = v.geolocate;
   if (v.json !== undefined) flags.json = v.json;

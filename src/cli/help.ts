@@ -33,6 +33,8 @@ Records:
                            as root, else ~/.local/state/snoopy-tui/history.json; replays: none unless given)
       --log-dir DIR        daily JSON logs attacks_YYYY-MM-DD.json, blocked_ports_YYYY-MM-DD.json
                            (live default: /var/log/snoopy-tui as root, else ~/.local/state/snoopy-tui/logs)
+      --pcap-dir DIR       forensic pcap per alert: the attacker's packets 10 s before to 30 s after
+                           (live default: /var/lib/snoopy-tui/pcaps as root; replays: none unless given)
 
 Reports (over the history file; no capture, no root needed):
       --analyze            timing by hour, top attackers with country and reverse DNS, targeted

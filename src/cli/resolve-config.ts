@@ -26,6 +26,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.history !== undefined) config.historyFile = file.history;
   if (file.trustedProcesses !== undefined) config.trustedProcesses = file.trustedProcesses;
   if (file.logDir !== undefined) config.logDir = file.logDir;
+  if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
@@ -44,6 +45,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.debug !== undefined) config.debug = flags.debug;
   if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
   if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
+  if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');
   if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;

@@ -24,6 +24,7 @@ export interface ConfigFile {
   history?: string;
   trustedProcesses?: string[];
   logDir?: string;
+  pcapDir?: string;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -84,6 +85,7 @@ const SCHEMA: Schema = {
   history: nonEmptyString,
   trustedProcesses: stringList,
   logDir: nonEmptyString,
+  pcapDir: nonEmptyString,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

@@ -30,6 +30,8 @@ export interface RunConfig {
   historyFile: string | null;
   /** Directory of the daily JSON logs (--log-dir); null = the default for live runs, none for replays. */
   logDir: string | null;
+  /** Forensic pcaps per alert (--pcap-dir); null = the default for live runs, none for replays. */
+  pcapDir: string | null;
   /** Default duration of a block, seconds (--block-duration). */
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
@@ -55,6 +57,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     trustedProcesses: [],
     historyFile: null,
     logDir: null,
+    pcapDir: null,
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

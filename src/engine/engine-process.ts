@@ -9,6 +9,8 @@ import { SourceOpenError } from './capture/packet-source.js';
 import { Engine } from './engine.js';
 import { createEnrichers } from './enrich/create-enrichers.js';
 import { openRecorder } from './store/open-recorder.js';
+import { openForensic } from './store/forensic/open-forensic.js';
+import type { ForensicRecorder } from './store/forensic/index.js';
 import type { RunRecorder } from './store/run-recorder.js';
 import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
@@ -19,6 +21,12 @@ let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
 const blocks = new BlockBook();
 let recorder: RunRecorder | null = null;
+let forensic: ForensicRecorder | null = null;
+
+/** Everything written to disk is finished before the process goes. */
+function closeStores(): Promise<unknown> {
+  return Promise.allSettled([recorder?.close(), forensic?.close()]);
+}
 
 function send(message: EngineToUi, done?: () => void): void {
   if (!process.connected) return;
@@ -34,12 +42,14 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     return;
   }
   recorder = await openRecorder(msg.config, (line) => send({ type: 'warning', message: line }));
+  forensic = openForensic(msg.config, (line) => send({ type: 'warning', message: line }));
   const feed = new PacketFeed();
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = msg.homeNet === null && source.kind === 'live';
   const current = new Engine({
     config: msg.config,
     ...createEnrichers(msg.config),
+    forensic,
     source,
     homeNet: defaultHome ? hostAddresses() : msg.homeNet,
     ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),
@@ -111,7 +121,7 @@ function handle(msg: UiToEngine): void {
     case 'stop':
       engine?.stop();
       // History is written before the process goes: disconnecting ends it.
-      void (recorder?.close() ?? Promise.resolve()).finally(() => process.disconnect());
+      void closeStores().finally(() => process.disconnect());
       return;
   }
 }
@@ -120,5 +130,5 @@ process.on('message', (msg) => handle(msg as UiToEngine));
 // The UI went away (closed, crashed): stop capturing and leave.
 process.on('disconnect', () => {
   engine?.stop();
-  void (recorder?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  void closeStores().finally(() => process.exit(0));
 });

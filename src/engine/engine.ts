@@ -12,6 +12,7 @@ import type { GeoTagger } from './enrich/geo/index.js';
 import { FlowProcessTagger } from './enrich/flow-process-tagger.js';
 import type { ProcessOwnerLookup } from '../platform/process-owners/process-owner-lookup.js';
 import { Pipeline } from './pipeline.js';
+import type { ForensicRecorder } from './store/forensic/index.js';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -32,6 +33,8 @@ export interface EngineOptions {
   reverseDns?: ReverseDnsResolver | null;
   /** Owner lookup for local sockets; used for live sources only. */
   processOwners?: ProcessOwnerLookup | null;
+  /** Forensic pcaps per alert; the owner closes it after run(). */
+  forensic?: ForensicRecorder | null;
 }
 
 /** How long the end of a replay waits for outstanding reverse-DNS answers. */
@@ -70,6 +73,7 @@ export class Engine {
     this.pipeline = new Pipeline({
       enricher: this.enricher,
       processTagger: this.processTagger,
+      forensic: options.forensic ?? null,
       interfaceName: options.source.description,
       platformInfo: `${osType()} ${osRelease()}`,
       homeNet,

@@ -9,6 +9,7 @@ import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-det
 import type { HttpRequestInfo } from './decode/http-request.js';
 import type { AlertEnricher } from './enrich/alert-enricher.js';
 import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
+import type { ForensicRecorder } from './store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
 
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   enricher?: AlertEnricher | null;
   /** Names the local process of new flows (live only). */
   processTagger?: FlowProcessTagger | null;
+  /** Keeps recent frames and writes each attacker's packets to a pcap per alert. */
+  forensic?: ForensicRecorder | null;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -47,6 +50,7 @@ export class Pipeline {
   private readonly flowIdleMicros: number;
   private readonly feed: PacketFeed | null;
   private readonly processTagger: FlowProcessTagger | null;
+  private readonly forensic: ForensicRecorder | null;
 
   packets = 0;
   bytes = 0;
@@ -58,6 +62,7 @@ export class Pipeline {
   onPacketPathTick: (() => void) | null = null;
 
   constructor(options: PipelineOptions) {
+    this.forensic = options.forensic ?? null;
     this.flows = new FlowTable(options.flowCapacity);
     this.flowIdleMicros = options.flowIdleSeconds * 1e6;
     this.feed = options.feed ?? null;
@@ -70,6 +75,7 @@ export class Pipeline {
       raise: (alert, now) => {
         options.enricher?.enrich(alert);
         this.alerts.raise(alert, now);
+        this.forensic?.onAlert(alert);
       },
       changed: (alert) => this.alerts.changed(alert),
     });
@@ -91,6 +97,8 @@ export class Pipeline {
     const pkt = this.packet;
     const result = decodeFrame(pkt, buf, offset, capLen, wireLen, tsMicros, linkType, this.malformed);
     if (result === DecodeResult.IP) {
+      // Ringed before the detectors run, so the frame that triggers an alert is in its pcap.
+      if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
       const slot = this.flows.update(pkt);
       const detectors = this.detectors;
       for (let i = 0; i < detectors.length; i++) detectors[i]!.onPacket(pkt, this.flows, slot);
@@ -112,6 +120,7 @@ export class Pipeline {
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
     for (const d of this.detectors) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
+    this.forensic?.tick(nowMicros);
   }
 
   /** End of input: pass on every pending alert update. */

@@ -4,6 +4,7 @@ import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
 import { createEnrichers } from '../engine/enrich/create-enrichers.js';
 import { openRecorder } from '../engine/store/open-recorder.js';
+import { openForensic } from '../engine/store/forensic/open-forensic.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
 
@@ -22,10 +23,12 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   const source = await openPacketSource(config);
   const out = new JsonLinesWriter(io.stdout);
   const recorder = await openRecorder(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
+  const forensic = openForensic(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
   const engine = new Engine({
     config,
     ...createEnrichers(config),
+    forensic,
     source,
     homeNet,
     ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
@@ -46,7 +49,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   }
   const end = await engine.run();
   engine.close();
-  await recorder.close();
+  await Promise.all([recorder.close(), forensic?.close()]);
   if (statsTimer !== null) clearInterval(statsTimer);
   process.removeListener('SIGINT', stopOnSignal);
   process.removeListener('SIGTERM', stopOnSignal);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +110,26 @@ describe('forensic pcap of a real nmap SYN scan', () => {
     for (const row of rows) {
       const [src, dst] = row.split('\t');
       assert.ok(src === ATTACKER || dst === ATTACKER, `not the attacker's packet: ${row}`);
+    }
+  });
+});
+
+describe('snoopy-tui --pcap-dir (the whole binary)', () => {
+  test('a headless replay writes one pcap per alert that tshark reads, holding only the attacker\'s packets', { skip: hasCommand('tshark') ? false : 'tshark is not installed' }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snoopy-cli-pcaps-'));
+    try {
+      const run = spawnSync(process.execPath, [new URL('../../dist/cli.js', import.meta.url).pathname, '--replay', new URL('../../fixtures/nmap-syn-public.pcap', import.meta.url).pathname, '--headless', '--pcap-dir', dir], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const files = readdirSync(dir);
+      assert.equal(files.length, 1, files.join(','));
+      assert.match(files[0]!, /^\d{8}-\d{6}_PORT_SCAN_81\.2\.69\.142_[0-9a-f]{8}\.pcap$/);
+      const t = spawnSync('tshark', ['-r', join(dir, files[0]!), '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst'], { encoding: 'utf8' });
+      assert.equal(t.status, 0, t.stderr);
+      const rows = t.stdout.trim().split('\n');
+      assert.ok(rows.length > 1000);
+      assert.ok(rows.every((r) => r.includes('81.2.69.142')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
