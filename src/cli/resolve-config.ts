@@ -27,6 +27,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.trustedProcesses !== undefined) config.trustedProcesses = file.trustedProcesses;
   if (file.logDir !== undefined) config.logDir = file.logDir;
   if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
+  if (file.syslog !== undefined) config.syslog = file.syslog;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;

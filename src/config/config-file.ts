@@ -25,6 +25,7 @@ export interface ConfigFile {
   trustedProcesses?: string[];
   logDir?: string;
   pcapDir?: string;
+  syslog?: boolean;
   thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -86,6 +87,7 @@ const SCHEMA: Schema = {
   trustedProcesses: stringList,
   logDir: nonEmptyString,
   pcapDir: nonEmptyString,
+  syslog: boolean,
   thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

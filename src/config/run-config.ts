@@ -30,6 +30,8 @@ export interface RunConfig {
   historyFile: string | null;
   /** Directory of the daily JSON logs (--log-dir); null = the default for live runs, none for replays. */
   logDir: string | null;
+  /** Live runs send new alerts to syslog / journald. */
+  syslog: boolean;
   /** Forensic pcaps per alert (--pcap-dir); null = the default for live runs, none for replays. */
   pcapDir: string | null;
   /** Default duration of a block, seconds (--block-duration). */
@@ -58,6 +60,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     historyFile: null,
     logDir: null,
     pcapDir: null,
+    syslog: true,
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };
