@@ -1,0 +1,107 @@
+/**
+ * Names are attacker-controlled too. Any local user can rename a process (prctl PR_SET_NAME) to
+ * terminal escape bytes, and whoever controls an address's reverse zone picks its PTR name. The
+ * real binary runs in tmux: live on loopback with a renamed server process, and in a namespace
+ * of ours whose resolver is a fake DNS server answering PTR queries with a hostile name. The
+ * names show escaped, and the raw pty output holds no sequence but the UI's own. The same run
+ * checks the `/process` filter and a redraw on resize.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deleteNamespace } from '../support/netns.js';
+import { scanEscapes, showEscapes, tmuxAvailable, TmuxServer, type TmuxSession } from '../support/tmux.js';
+
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+const skip =
+  process.getuid?.() !== 0 ? 'needs root (live capture, network namespaces)' : !tmuxAvailable() ? 'tmux is not installed' : !existsSync(join(REPO_ROOT, 'dist/cli.js')) ? 'dist/cli.js is missing: build first' : false;
+
+// 15 bytes at most (the kernel's comm limit): OSC 52 clipboard write, then a bidi override.
+const RENAMED_SERVER = String.raw`
+import ctypes, http.server, sys
+name = b'\x1b]52;c;QQ==\x07\xe2\x80\xae'
+ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name), 0, 0, 0)
+http.server.ThreadingHTTPServer(('127.0.0.1', int(sys.argv[1])), http.server.SimpleHTTPRequestHandler).serve_forever()
+`;
+
+function assertCleanPty(session: TmuxSession): void {
+  const raw = session.raw().toString('utf8');
+  assert.ok(!raw.includes('\x07'), 'no raw BEL in the pty output');
+  assert.ok(!raw.includes('\u202e'), 'no raw bidi override in the pty output');
+  assert.deepEqual(scanEscapes(raw).unexpected.map(showEscapes), []);
+}
+
+describe('hostile names in the real binary', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snoopy-names-'));
+  const tmux = new TmuxServer(dir, `snoopy-names-${process.pid}`);
+  const children: ReturnType<typeof spawn>[] = [];
+  const ns = `snp-dns-${process.pid}`;
+  after(() => {
+    for (const c of children) c.kill();
+    tmux.kill();
+    deleteNamespace(ns);
+    rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a renamed process shows escaped; /process narrows the feed; the screen redraws on resize', async () => {
+    const port = 20000 + (process.pid % 20000);
+    children.push(spawn('python3', ['-c', RENAMED_SERVER, String(port)], { stdio: 'ignore' }));
+    const common = ['--history', join(dir, 'h.json'), '--log-dir', join(dir, 'logs'), '--pcap-dir', join(dir, 'pcaps')];
+    const session = tmux.start({ name: 'live', width: 160, height: 30, argv: ['node', 'dist/cli.js', '-i', 'lo', ...common], cwd: REPO_ROOT });
+    await session.waitForScreen(/LIVE lo/, 10_000, 'the live header');
+    await sleep(1000);
+    for (let i = 0; i < 3; i++) execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]);
+    await session.keys(['2']);
+    // The PROCESS column cuts the escaped name; its start is enough to see it escaped.
+    const screen = await session.waitForScreen((s) => s.includes(String.raw`\e]52;c;QQ`), 8000, 'the escaped process name');
+    assert.ok(!screen.includes('\x1b'));
+
+    // /process: only rows of that process stay in the feed.
+    await session.keys(['1', '/']);
+    await session.type('process QQ');
+    await session.keys(['Enter']);
+    const filtered = await session.waitForScreen(/filter: process QQ/, 5000, 'the filter in the tab bar');
+    const rows = filtered.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l));
+    assert.ok(rows.length > 0, filtered);
+    assert.ok(rows.every((r) => r.includes(String.raw`\e]52`)), filtered);
+
+    // Resize: the layout follows the terminal.
+    tmux.run(['resize-window', '-t', 'live', '-x', '80', '-y', '24']);
+    const small = await session.waitForScreen((s) => s.split('\n').some((l) => /1 Packets\s+2 Connections/.test(l)) && !s.includes('PROCESS'), 5000, 'the 80-column layout');
+    assert.ok(small.split('\n').every((l) => l.length <= 80));
+
+    await session.keys(['q']);
+    await session.waitForExit(5000);
+    assertCleanPty(session);
+  });
+
+  test('a hostile reverse-DNS name shows escaped', async () => {
+    // Our namespace with its own resolv.conf (ip netns exec bind-mounts /etc/netns/NS/*).
+    execFileSync('ip', ['netns', 'add', ns]);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+    writeFileSync(`/etc/netns/${ns}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+    const dns = spawn('ip', ['netns', 'exec', ns, 'python3', join(REPO_ROOT, 'test/support/fake-ptr-dns.py')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(dns);
+    await new Promise<void>((resolve) => dns.stdout!.once('data', () => resolve()));
+    const session = tmux.start({
+      name: 'dns',
+      width: 160,
+      height: 30,
+      argv: ['ip', 'netns', 'exec', ns, 'node', 'dist/cli.js', '--replay', 'fixtures/nmap-syn-public.pcap', '--speed', '20'],
+      cwd: REPO_ROOT,
+    });
+    await session.waitForScreen(/end of replay/, 15_000, 'the end of the replay');
+    await session.keys(['3']);
+    const screen = await session.waitForScreen((s) => /81\.2\.69\.142 .*\(evil/.test(s), 8000, 'the attacker with its reverse-DNS name');
+    assert.ok(!screen.includes('\x1b'));
+    await session.keys(['q']);
+    await session.waitForExit(5000);
+    assertCleanPty(session);
+  });
+});
