@@ -11,6 +11,14 @@ export interface LiveCaptureOptions {
   bufferBytes: number;
 }
 
+/**
+ * cap 0.2.1 leaves a handle whose open() failed half set up: closing it, or letting the garbage
+ * collector finalize it, aborts Node (uv_poll_stop on a handle that was never started). Such
+ * handles are kept reachable here for the life of the process instead; there is one per failed
+ * open, and a failed open usually ends the process.
+ */
+const abandonedHandles: CapHandle[] = [];
+
 /** One packet never exceeds this (cap sets snaplen 65535). */
 const PACKET_BUFFER_BYTES = 65_536;
 
@@ -45,6 +53,7 @@ export class LiveCaptureSource implements PacketSource {
     try {
       linkName = this.handle.open(iface, options.bpf ?? '', options.bufferBytes, this.buffer);
     } catch (e) {
+      abandonedHandles.push(this.handle);
       const message = (e as Error).message;
       if (options.bpf !== null && opensWithoutFilter(iface, options.bufferBytes)) {
         // The device is fine, so the filter is what libpcap refused (unknown port, bad prefix …).
@@ -102,6 +111,7 @@ function opensWithoutFilter(iface: string, bufferBytes: number): boolean {
     probe.close();
     return true;
   } catch {
+    abandonedHandles.push(probe);
     return false;
   }
 }
