@@ -60,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
     // React's development build measures every render (User Timing) and checks props: several
     // times the CPU. It is chosen at import time, so decide before Ink and React load.
     process.env['NODE_ENV'] ??= 'production';
+    // Ink renders only the last frame when it believes it runs in CI (CI=true). Both ends are a
+    // terminal here, so a person is watching: keep the interactive renderer.
+    delete process.env['CI'];
+    delete process.env['CONTINUOUS_INTEGRATION'];
     const { runTui } = await import('./ui/run-tui.js');
     return runTui(config);
   }
