@@ -45,6 +45,7 @@ vlan-http.pcap|pcap|-|-|curl over an 802.1Q VLAN (id 100, 10.78.0.1 -> 10.78.0.2
 qinq-http.pcap|pcap|-|-|curl over QinQ: outer 802.1ad id 200, inner 802.1Q id 300 (10.79.0.1 -> 10.79.0.2), captured on the parent (trunk) veth; every frame double-tagged
 benign-mixed.pcapng|pcapng|-|-|benign http (curl) and 2 ssh sessions captured by dumpcap as pcapng on the veth only
 http-injection.pcap|pcap|-|-|curl requests whose request target, Host and User-Agent carry raw terminal-hostile bytes (CSI 2J and 31m, OSC 52 clipboard write, OSC 8 link, CR and BS overwrites, U+202E bidi override, C1 CSI 0x9b) to the victim's http.server
+hydra-ssh.pcap|pcap|-|-|hydra -l root -P (48 wrong passwords) -t 4 ssh://10.77.0.2: SSH password brute force against the victim's sshd (root may not log in with a password, so every attempt fails)
 EOF
 )
 
@@ -53,6 +54,13 @@ fixture_names() { cut -d'|' -f1 <<<"$FIXTURE_TABLE"; }
 # them "injection": true (an optional field, absent elsewhere) so tests can find them.
 INJECTION_FIXTURES=(http-injection.pcap)
 is_injection() { [[ " ${INJECTION_FIXTURES[*]} " == *" $1 "* ]]; }
+# Alerts other than port scans a detector must raise on a fixture (expect.alerts, an optional
+# field absent elsewhere): name -> JSON array of {attack_type, attacker_ip}.
+fixture_alerts() {
+	case $1 in
+	hydra-ssh.pcap) echo '[{"attack_type":"SSH_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
+	esac
+}
 fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -71,7 +79,7 @@ cap_packets() { capinfos -M -T -r -c "$1" | cut -f2; }
 cap_encap() { capinfos -M -T -r -E "$1" | cut -f2; }
 
 write_manifest() {
-	local name f ip scan entries=() ps ports
+	local name f ip scan entries=() ps ports alerts
 	for name in $(fixture_names); do
 		f=$FIX/$name
 		[[ -f $f ]] || { echo "manifest: $name not recorded yet, left out" >&2; continue; }
@@ -87,6 +95,8 @@ write_manifest() {
 			'{file: $file, format: $format, expect: {port_scan: $ps}, packets: $packets,
 			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
 		if is_injection "$name"; then entries[-1]=$(jq -c '. + {injection: true}' <<<"${entries[-1]}"); fi
+		alerts=$(fixture_alerts "$name")
+		if [[ -n $alerts ]]; then entries[-1]=$(jq -c --argjson a "$alerts" '.expect.alerts = $a' <<<"${entries[-1]}"); fi
 	done
 	printf '%s\n' "${entries[@]}" | jq -s '.' >"$FIX/manifest.json.tmp"
 	mv "$FIX/manifest.json.tmp" "$FIX/manifest.json"
@@ -168,7 +178,10 @@ UsePAM no
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 AuthorizedKeysFile $SSH_DIR/authorized_keys
-PasswordAuthentication no
+# Password auth is offered so hydra has something to try; root is prohibit-password, so every
+# password attempt fails whatever the host's shadow file says.
+PasswordAuthentication yes
+PermitEmptyPasswords no
 KbdInteractiveAuthentication no
 StrictModes no
 UseDNS no
@@ -556,6 +569,20 @@ rec_benign_mixed_pcapng() {
 	cap_stop
 	[[ $(file_format "$OUT/benign-mixed.pcapng") == pcapng ]] || snp_die "benign-mixed.pcapng is not pcapng"
 	finish benign-mixed.pcapng
+}
+
+# --- SSH brute force ------------------------------------------------------------------------
+rec_hydra_ssh_pcap() {
+	local pw=$SNP_TMP/hydra-passwords.txt i
+	snp_require_tools hydra
+	for ((i = 1; i <= 48; i++)); do printf 'wrong-password-%02d\n' "$i"; done >"$pw"
+	tcpdump_start hydra-ssh.pcap
+	# -I: ignore a restore file; -t 4: four parallel tasks (hydra's own advice for ssh).
+	(cd "$SNP_TMP" && snp_in_a timeout 120 hydra -I -l root -P "$pw" -t 4 -o /dev/null "ssh://$SNP_IP_V" 2>&1 |
+		sed -n '/\[DATA\]\|\[ATTEMPT\]\|valid password\|completed/s/^/    /p') || true
+	cap_stop
+	snp_log "  $(tshark -n -r "$OUT/hydra-ssh.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == 22' 2>/dev/null | wc -l) connections to port 22"
+	finish hydra-ssh.pcap
 }
 
 # --- terminal-injection fixture ------------------------------------------------------------

@@ -1,0 +1,232 @@
+import { formatAddress } from '../../net/address.js';
+import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
+import { AlertBook } from '../alerts/alert-book.js';
+import { IpProto, type Packet } from '../decode/packet.js';
+import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
+import type { DetectorContext, PacketDetector } from './detector.js';
+import { MONITORED_SERVICES, serviceIndexOfPort, type ServiceThresholds } from './service-table.js';
+
+export interface BruteForceConfig {
+  /** Attempts per source and service group within the window that raise an alert. */
+  attempts: ServiceThresholds;
+  windowSeconds: number;
+  /** Bound on (source, service) entries with state; the least recently used are evicted past it. */
+  maxEntries?: number;
+  /** Bound on live alerts (attacker, attack type); the oldest are forgotten past it. */
+  maxAttackers?: number;
+}
+
+/** One alert: an attacker's attempts on one attack type (e.g. all DATABASE_ATTACK services). */
+class Campaign {
+  live = true;
+  attempts = 0;
+  constructor(
+    readonly key: string,
+    readonly alert: Alert,
+    public firstSeen: number,
+    public lastSeen: number,
+  ) {}
+}
+
+/** Attempts of one source on one service: the last `threshold` attempt times, a ring. */
+class Entry {
+  readonly times: Float64Array;
+  head = 0;
+  filled = 0;
+  lastSeen = 0;
+  campaign: Campaign | null = null;
+  constructor(
+    readonly key: string,
+    readonly service: number,
+    readonly attacker: string,
+    threshold: number,
+  ) {
+    this.times = new Float64Array(threshold);
+  }
+
+  /** Records an attempt; returns how many of the remembered attempts lie within the window. */
+  add(ts: number, windowMicros: number): number {
+    const n = this.times.length;
+    this.times[this.head] = ts;
+    this.head = (this.head + 1) % n;
+    if (this.filled < n) this.filled++;
+    this.lastSeen = ts;
+    let inWindow = 0;
+    for (let i = 0; i < this.filled; i++) if (ts - this.times[i]! <= windowMicros) inWindow++;
+    return inWindow;
+  }
+
+  /** The earliest remembered attempt within the window ending at `ts`. */
+  firstInWindow(ts: number, windowMicros: number): number {
+    let first = ts;
+    for (let i = 0; i < this.filled; i++) {
+      const t = this.times[i]!;
+      if (ts - t <= windowMicros && t < first) first = t;
+    }
+    return first;
+  }
+}
+
+/**
+ * Service brute force from packets (SSH_BRUTE_FORCE … WINRM_ATTACK): an attempt is a TCP
+ * connection from a source to a monitored service port that completes its three-way handshake
+ * (half-open probes are the port-scan detector's business). When one source makes `threshold`
+ * attempts on one service within the window, one alert per (attacker, attack type) is raised;
+ * every later attempt of that attacker on that attack type updates it.
+ *
+ * Packets to other ports cost one event test and one array read, nothing is allocated for them.
+ */
+export class BruteForceDetector implements PacketDetector {
+  readonly name = 'brute-force';
+  private readonly thresholds: Int32Array;
+  private readonly windowMicros: number;
+  private readonly windowSeconds: number;
+  private readonly maxEntries: number;
+  private readonly maxAttackers: number;
+  private readonly ctx: DetectorContext;
+  /** Map order is LRU order: an entry is re-inserted on every attempt. */
+  private readonly entries = new Map<string, Entry>();
+  /** Insertion order is age order. */
+  private readonly campaigns = new Map<string, Campaign>();
+  private nextSweep = 0;
+  evictedEntries = 0;
+  evictedAttackers = 0;
+
+  constructor(config: BruteForceConfig, ctx: DetectorContext) {
+    this.thresholds = Int32Array.from(MONITORED_SERVICES, (s) => Math.max(1, Math.floor(config.attempts[s.group])));
+    this.windowSeconds = config.windowSeconds;
+    this.windowMicros = config.windowSeconds * 1e6;
+    this.maxEntries = Math.max(1, config.maxEntries ?? 16_384);
+    this.maxAttackers = Math.max(1, config.maxAttackers ?? 4096);
+    this.ctx = ctx;
+  }
+
+  get trackedEntries(): number {
+    return this.entries.size;
+  }
+
+  onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
+    if (slot < 0 || (flows.lastEvents & FlowEvent.HANDSHAKE_DONE) === 0 || !flows.lastFromOrig) return;
+    if (pkt.proto !== IpProto.TCP) return;
+    const svc = serviceIndexOfPort(pkt.dstPort);
+    if (svc < 0) return;
+    const home = this.ctx.homeNet;
+    if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+    this.attempt(pkt, svc);
+  }
+
+  private attempt(pkt: Packet, svc: number): void {
+    const ts = pkt.tsMicros;
+    const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    const key = `${svc}|${attacker}`;
+    let entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.entries.delete(key);
+    } else {
+      if (this.entries.size >= this.maxEntries) {
+        const oldest = this.entries.keys().next().value as string;
+        this.entries.delete(oldest);
+        this.evictedEntries++;
+      }
+      entry = new Entry(key, svc, attacker, this.thresholds[svc]!);
+    }
+    this.entries.set(key, entry);
+    const inWindow = entry.add(ts, this.windowMicros);
+    const service = MONITORED_SERVICES[svc]!;
+
+    let campaign = entry.campaign;
+    if (campaign === null || !campaign.live) {
+      // An attacker already alerted on for this attack type: every further attempt counts.
+      campaign = this.campaigns.get(campaignKey(service.attackType, attacker)) ?? null;
+      entry.campaign = campaign;
+    }
+    if (campaign !== null) {
+      campaign.attempts++;
+      if (ts > campaign.lastSeen) campaign.lastSeen = ts;
+      this.fill(campaign, pkt, svc);
+      this.ctx.changed(campaign.alert);
+      return;
+    }
+    if (inWindow < this.thresholds[svc]!) return;
+    campaign = this.newCampaign(service.attackType, attacker, entry.firstInWindow(ts, this.windowMicros), ts);
+    campaign.attempts = inWindow;
+    entry.campaign = campaign;
+    this.fill(campaign, pkt, svc);
+    this.ctx.raise(campaign.alert, ts);
+  }
+
+  private newCampaign(attackType: AttackType, attacker: string, firstSeen: number, ts: number): Campaign {
+    if (this.campaigns.size >= this.maxAttackers) {
+      const oldest = this.campaigns.values().next().value as Campaign;
+      this.dropCampaign(oldest);
+      this.evictedAttackers++;
+    }
+    const alert: Alert = {
+      event_type: 'alert',
+      id: AlertBook.newId(),
+      timestamp: isoFromMicros(ts),
+      attack_type: attackType,
+      severity: 'high',
+      attacker_ip: attacker,
+      target_ip: null,
+      target_port: null,
+      protocol: 'tcp',
+      packet_count: 0,
+      duration: 0,
+      reverse_dns: null,
+      country: null,
+      process: null,
+      action: 'logged',
+      attack_details: {
+        service: null,
+        first_seen: isoFromMicros(firstSeen),
+        interface: this.ctx.interfaceName,
+        platform_info: this.ctx.platformInfo,
+        attempts: 0,
+        window_seconds: this.windowSeconds,
+        threshold: 0,
+      },
+    };
+    const key = campaignKey(attackType, attacker);
+    const campaign = new Campaign(key, alert, firstSeen, ts);
+    this.campaigns.set(key, campaign);
+    return campaign;
+  }
+
+  /** Writes the evidence into the alert; the target is the one of the latest attempt. */
+  private fill(c: Campaign, pkt: Packet, svc: number): void {
+    const a = c.alert;
+    a.target_ip = formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
+    a.target_port = pkt.dstPort;
+    a.packet_count = c.attempts;
+    a.duration = roundSeconds((c.lastSeen - c.firstSeen) / 1e6);
+    const d = a.attack_details;
+    d.service = MONITORED_SERVICES[svc]!.name;
+    d.attempts = c.attempts;
+    d.threshold = this.thresholds[svc]!;
+  }
+
+  onTick(nowMicros: number): void {
+    if (nowMicros < this.nextSweep) return;
+    this.nextSweep = nowMicros + Math.min(this.windowMicros, 10e6);
+    // Entries whose attempts all left the window count for nothing; alerts are kept for ten
+    // windows of silence so a pause does not split one attack into two alerts.
+    const entryCutoff = nowMicros - this.windowMicros;
+    for (const [key, entry] of this.entries) {
+      if (entry.lastSeen < entryCutoff) this.entries.delete(key);
+    }
+    const campaignCutoff = nowMicros - 10 * this.windowMicros;
+    for (const c of this.campaigns.values()) {
+      if (c.lastSeen < campaignCutoff) this.dropCampaign(c);
+    }
+  }
+
+  private dropCampaign(c: Campaign): void {
+    c.live = false;
+    this.campaigns.delete(c.key);
+  }
+}
+
+function campaignKey(attackType: AttackType, attacker: string): string {
+  return `${attackType}|${attacker}`;
+}
