@@ -3,6 +3,7 @@ import { loadConfigFile, type ConfigFile } from '../config/config-file.js';
 import { PROFILE_NAMES, PROFILES, type ProfileName } from '../config/profiles.js';
 import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
+import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
 import type { CliFlags } from './args.js';
 
 /** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
@@ -28,10 +29,22 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.logDir !== undefined) config.logDir = file.logDir;
   if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
   if (file.syslog !== undefined) config.syslog = file.syslog;
+  if (file.signatures !== undefined) {
+    try {
+      // Compiled now so a bad pattern is one line naming it, before anything starts.
+      compileSignatures(file.signatures as RunConfig['signatures']);
+    } catch (e) {
+      throw new ConfigError(`config file ${flags.config}: key 'signatures': ${(e as Error).message}`);
+    }
+    config.signatures = file.signatures as RunConfig['signatures'];
+  }
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
   if (file.threshold !== undefined) config.thresholds.portScan.ports = file.threshold;
+  const bf = file.thresholds?.bruteForce;
+  if (bf?.windowSeconds !== undefined) config.thresholds.bruteForce.windowSeconds = bf.windowSeconds;
+  if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
 

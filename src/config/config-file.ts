@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CidrSet } from '../net/cidr-set.js';
 import { ConfigError } from './config-error.js';
+import type { ServiceGroup } from '../engine/detectors/service-table.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 
 /**
@@ -26,7 +27,11 @@ export interface ConfigFile {
   logDir?: string;
   pcapDir?: string;
   syslog?: boolean;
-  thresholds?: { portScan?: { ports?: number; windowSeconds?: number } };
+  signatures?: Record<string, string[]>;
+  thresholds?: {
+    portScan?: { ports?: number; windowSeconds?: number };
+    bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
+  };
   flows?: { capacity?: number; idleSeconds?: number };
 }
 
@@ -62,6 +67,14 @@ const stringList: Checker = (v, key) => {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.trim() !== '')) throw new ConfigError(`key '${key}' must be a list of non-empty strings`);
   return v;
 };
+/** `{ "SQL_INJECTION": ["regex", …], … }`: the patterns themselves are checked when compiled. */
+const signatureMap: Checker = (v, key) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of attack type → list of patterns`);
+  for (const [type, list] of Object.entries(v)) {
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new ConfigError(`key '${key}.${type}' must be a list of pattern strings`);
+  }
+  return v;
+};
 const profile: Checker = (v, key) => {
   if (typeof v !== 'string' || !PROFILE_NAMES.includes(v as ProfileName)) throw new ConfigError(`key '${key}' must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(v)}`);
   return v;
@@ -88,7 +101,14 @@ const SCHEMA: Schema = {
   logDir: nonEmptyString,
   pcapDir: nonEmptyString,
   syslog: boolean,
-  thresholds: { portScan: { ports: positiveInt, windowSeconds: positiveNumber } },
+  signatures: signatureMap,
+  thresholds: {
+    portScan: { ports: positiveInt, windowSeconds: positiveNumber },
+    bruteForce: {
+      windowSeconds: positiveNumber,
+      attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt },
+    },
+  },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };
 

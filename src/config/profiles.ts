@@ -2,6 +2,8 @@
  * Threshold sets of seed 000: `high-security` is aggressive, `balanced` (the default) suits a
  * workstation, `development` is permissive. Every value can be overridden from the config file.
  */
+import { BRUTE_FORCE_THRESHOLDS, type BruteForceThresholds } from '../engine/detectors/service-table.js';
+
 export type ProfileName = 'high-security' | 'balanced' | 'development';
 
 export const PROFILE_NAMES: readonly ProfileName[] = ['high-security', 'balanced', 'development'];
@@ -12,6 +14,8 @@ export interface DetectionThresholds {
     ports: number;
     windowSeconds: number;
   };
+  /** Completed connections per source to a service within the window (seed 000's table). */
+  bruteForce: BruteForceThresholds;
 }
 
 export interface Profile {
@@ -23,7 +27,7 @@ export interface Profile {
 
 export const PROFILES: Record<ProfileName, Profile> = {
   // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
-  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 } } },
-  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 } } },
-  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 } } },
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'] } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development } },
 };

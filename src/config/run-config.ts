@@ -1,3 +1,4 @@
+import type { AttackType } from '../engine/alerts/alert.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
@@ -34,6 +35,8 @@ export interface RunConfig {
   syslog: boolean;
   /** Forensic pcaps per alert (--pcap-dir); null = the default for live runs, none for replays. */
   pcapDir: string | null;
+  /** Extra payload signature patterns by attack type (config key `signatures`). */
+  signatures: Partial<Record<AttackType, string[]>>;
   /** Default duration of a block, seconds (--block-duration). */
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
@@ -61,6 +64,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     logDir: null,
     pcapDir: null,
     syslog: true,
+    signatures: {},
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

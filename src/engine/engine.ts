@@ -80,6 +80,8 @@ export class Engine {
       flowCapacity: options.config.flows.capacity,
       flowIdleSeconds: options.config.flows.idleSeconds,
       portScan: options.config.thresholds.portScan,
+      bruteForce: options.config.thresholds.bruteForce,
+      payloadSignatures: { extraPatterns: options.config.signatures },
       onAlert: options.onAlert,
       feed: options.feed ?? null,
     });

@@ -5,6 +5,8 @@ import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
 import { MalformedCounters } from './decode/malformed.js';
 import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
+import { BruteForceDetector, type BruteForceConfig } from './detectors/brute-force-detector.js';
+import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
 import type { AlertEnricher } from './enrich/alert-enricher.js';
@@ -20,6 +22,9 @@ export interface PipelineOptions {
   flowCapacity: number;
   flowIdleSeconds: number;
   portScan: PortScanConfig;
+  bruteForce: BruteForceConfig;
+  /** Extra signature patterns from the config file. */
+  payloadSignatures?: PayloadSignatureConfig;
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
@@ -79,7 +84,11 @@ export class Pipeline {
       },
       changed: (alert) => this.alerts.changed(alert),
     });
-    this.detectors = [new PortScanDetector(options.portScan, ctx)];
+    this.detectors = [
+      new PortScanDetector(options.portScan, ctx),
+      new BruteForceDetector(options.bruteForce, ctx),
+      new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx),
+    ];
   }
 
   /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */

@@ -79,6 +79,19 @@ describe('config file', () => {
     });
   }
 
+  test('signature patterns are compiled when the config is read: a bad one is one line naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snoopy-cfg-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ signatures: { XSS: ['ok-pattern', '(unclosed'] } }));
+    assert.throws(() => resolve('-c', bad), (e: unknown) => e instanceof ConfigError && /key 'signatures'.*XSS\[1\]/.test(e.message) && !e.message.includes('\n'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ signatures: { XSS: ['evilmarker'] }, thresholds: { bruteForce: { attempts: { ssh: 2 } } } }));
+    const c = resolve('-c', good);
+    assert.deepEqual(c.signatures, { XSS: ['evilmarker'] });
+    assert.equal(c.thresholds.bruteForce.attempts.ssh, 2);
+    assert.equal(c.thresholds.bruteForce.attempts.ftp, 10, 'the rest of the profile stays');
+  });
+
   test('a missing config file is one line', () => {
     assert.throws(() => resolve('-c', '/nonexistent/snoopy.json'), /cannot read config file \/nonexistent\/snoopy.json: no such file/);
   });
