@@ -103,16 +103,27 @@ class FloodAttack {
 }
 
 /**
- * SYN_FLOOD / UDP_FLOOD / ICMP_FLOOD / DDOS / REFLECTION: packet rates towards one target.
+ * SYN_FLOOD / UDP_FLOOD / ICMP_FLOOD / DDOS / REFLECTION: packet rates towards one target
+ * (destination address; only home-net targets when a home net is set).
+ *
+ * Kinds: SYN = TCP SYN without ACK; UDP = any UDP but amplifier responses; ICMP = echo requests
+ * (type 8, ICMPv6 128); REFLECTION = SYN-ACKs and UDP from amplifier ports that open a new flow
+ * (no request was seen).
  *
  * Per target and kind: packets in the current and previous 1 s bucket (the rate is the sliding
  * estimate cur + prev × the part of the previous second still in the window). SYNs count net of
- * handshakes completed to the same target, so a busy server whose clients finish their
- * handshakes never floods. Once a target gets 1/8 of a threshold, its sources go into a 32-entry
- * Space-Saving table (heavy hitters) and a 256-register HyperLogLog (distinct count); at the
- * threshold the flood is named: a dominant source → <KIND>_FLOOD from it (one alert per attacker
- * and kind), many sources → one DDOS per target and kind. Nothing is kept per source: all state
- * is typed arrays sized by maxTargets, plus one object per alert.
+ * handshakes completed towards the same target (FlowEvent.HANDSHAKE_DONE), so a busy server whose
+ * clients finish their handshakes never floods, however many connections a second it takes.
+ *
+ * Once a (target, kind) gets 1/8 of its threshold it takes a source tracker from a bounded pool:
+ * a 32-entry Space-Saving table (heavy hitters, fed one packet in 4), a 256-register HyperLogLog
+ * (distinct sources, ~6.5 %) and a 1024-bit destination-port bitmap. At the threshold the flood
+ * is named: a top source with a guaranteed share ≥ topShare, or fewer than ddosSources sources →
+ * <KIND>_FLOOD from the top source (one alert per attacker and kind); otherwise one DDOS per
+ * target and kind (attacker_ip = the top source, attack_details.sources = the estimate). SYN and
+ * UDP traffic whose destination ports are mostly new each packet is a port scan, left to
+ * PortScanDetector. Nothing is kept per source: all state is typed arrays sized by maxTargets
+ * and maxTrackers, plus one object per live alert; alerts end after endSeconds of silence.
  */
 export class FloodDetector implements PacketDetector {
   readonly name = 'flood';
@@ -123,7 +134,6 @@ export class FloodDetector implements PacketDetector {
   private readonly topShare: number;
   private readonly endMicros: number;
   private readonly sets: number;
-  private readonly slots: number;
 
   // Per target slot
   private readonly addr: Uint32Array;
@@ -172,7 +182,7 @@ export class FloodDetector implements PacketDetector {
     this.topShare = c.topShare;
     this.endMicros = c.endSeconds * SECOND;
     this.sets = Math.max(1, Math.ceil(c.maxTargets / WAYS));
-    const n = (this.slots = this.sets * WAYS);
+    const n = this.sets * WAYS;
     this.addr = new Uint32Array(n * 4);
     this.used = new Uint8Array(n);
     this.lastSeen = new Float64Array(n);
