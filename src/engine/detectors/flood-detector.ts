@@ -275,10 +275,11 @@ export class FloodDetector implements PacketDetector {
     // Name nothing before the tracker has seen enough of the sources.
     const tr = this.trackerOf[k]!;
     if (this.hhTotal[tr]! < MIN_SAMPLES) return;
+    const rate = this.rate(s, k, ts);
+    if (rate < threshold) return;
     // Mostly new ports each packet is a port scan (PortScanDetector's), not a flood.
     if ((kind === SYN || kind === UDP) && this.distinctPorts(tr) * 4 > this.seen[tr]!) return;
-    const rate = this.rate(s, k, ts);
-    if (rate >= threshold) this.fire(s, kind, k, pkt, rate);
+    this.fire(s, kind, k, pkt, rate);
   }
 
   /** Sliding one-second rate of (slot, kind); SYNs net of completed handshakes. */
