@@ -6,6 +6,7 @@ import { MalformedCounters } from './decode/malformed.js';
 import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { BruteForceDetector, type BruteForceConfig } from './detectors/brute-force-detector.js';
+import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
@@ -25,6 +26,8 @@ export interface PipelineOptions {
   bruteForce: BruteForceConfig;
   /** Extra signature patterns from the config file. */
   payloadSignatures?: PayloadSignatureConfig;
+  /** Flood / DDoS / reflection thresholds; {} uses the defaults. */
+  flood?: FloodConfig;
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
@@ -86,6 +89,7 @@ export class Pipeline {
     });
     this.detectors = [
       new PortScanDetector(options.portScan, ctx),
+      new FloodDetector(options.flood ?? {}, ctx),
       new BruteForceDetector(options.bruteForce, ctx),
       new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx),
     ];
