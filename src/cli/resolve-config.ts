@@ -45,6 +45,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   const bf = file.thresholds?.bruteForce;
   if (bf?.windowSeconds !== undefined) config.thresholds.bruteForce.windowSeconds = bf.windowSeconds;
   if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
+  if (file.thresholds?.flood !== undefined) Object.assign(config.thresholds.flood, file.thresholds.flood);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
 

@@ -31,6 +31,7 @@ export interface ConfigFile {
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
+    flood?: { synPps?: number; udpPps?: number; icmpPps?: number; reflectionPps?: number; ddosSources?: number; topShare?: number };
   };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -75,6 +76,10 @@ const signatureMap: Checker = (v, key) => {
   }
   return v;
 };
+const share: Checker = (v, key) => {
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw new ConfigError(`key '${key}' must be a number in (0, 1], got ${JSON.stringify(v)}`);
+  return v;
+};
 const profile: Checker = (v, key) => {
   if (typeof v !== 'string' || !PROFILE_NAMES.includes(v as ProfileName)) throw new ConfigError(`key '${key}' must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(v)}`);
   return v;
@@ -108,6 +113,7 @@ const SCHEMA: Schema = {
       windowSeconds: positiveNumber,
       attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt },
     },
+    flood: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
   },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

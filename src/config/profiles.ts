@@ -2,6 +2,7 @@
  * Threshold sets of seed 000: `high-security` is aggressive, `balanced` (the default) suits a
  * workstation, `development` is permissive. Every value can be overridden from the config file.
  */
+import type { FloodConfig } from '../engine/detectors/flood-detector.js';
 import { BRUTE_FORCE_THRESHOLDS, type BruteForceThresholds } from '../engine/detectors/service-table.js';
 
 export type ProfileName = 'high-security' | 'balanced' | 'development';
@@ -16,6 +17,8 @@ export interface DetectionThresholds {
   };
   /** Completed connections per source to a service within the window (seed 000's table). */
   bruteForce: BruteForceThresholds;
+  /** Flood rates per target (FloodDetector defaults when empty). */
+  flood: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>;
 }
 
 export interface Profile {
@@ -27,7 +30,7 @@ export interface Profile {
 
 export const PROFILES: Record<ProfileName, Profile> = {
   // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
-  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'] } },
-  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced } },
-  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development } },
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 } } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {} } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 } } },
 };

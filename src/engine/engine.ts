@@ -81,6 +81,7 @@ export class Engine {
       flowIdleSeconds: options.config.flows.idleSeconds,
       portScan: options.config.thresholds.portScan,
       bruteForce: options.config.thresholds.bruteForce,
+      flood: options.config.thresholds.flood,
       payloadSignatures: { extraPatterns: options.config.signatures },
       onAlert: options.onAlert,
       feed: options.feed ?? null,
