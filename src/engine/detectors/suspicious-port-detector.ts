@@ -1,0 +1,201 @@
+import { formatAddress } from '../../net/address.js';
+import { isoFromMicros, roundSeconds, type Alert, type Severity } from '../alerts/alert.js';
+import { AlertBook } from '../alerts/alert-book.js';
+import { IpProto, type Packet } from '../decode/packet.js';
+import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
+import type { DetectorContext, PacketDetector } from './detector.js';
+
+export interface RiskyPort {
+  name: string;
+  risk: Severity;
+}
+
+/** Risky services (seed 004's "suspicious ports" with risk levels); the alert severity is the risk. */
+export const DEFAULT_RISKY_PORTS: Readonly<Record<number, RiskyPort>> = Object.freeze({
+  23: { name: 'Telnet', risk: 'high' },
+  69: { name: 'TFTP', risk: 'medium' },
+  135: { name: 'MS-RPC', risk: 'medium' },
+  137: { name: 'NetBIOS-NS', risk: 'medium' },
+  138: { name: 'NetBIOS-DGM', risk: 'medium' },
+  139: { name: 'NetBIOS-SSN', risk: 'medium' },
+  445: { name: 'SMB', risk: 'high' },
+  512: { name: 'rexec', risk: 'high' },
+  513: { name: 'rlogin', risk: 'high' },
+  514: { name: 'rsh', risk: 'high' },
+  1080: { name: 'SOCKS proxy', risk: 'medium' },
+  1337: { name: 'Backdoor (leet)', risk: 'high' },
+  2323: { name: 'Telnet (alt)', risk: 'high' },
+  3389: { name: 'RDP', risk: 'medium' },
+  4444: { name: 'Metasploit', risk: 'critical' },
+  5554: { name: 'Sasser', risk: 'high' },
+  5555: { name: 'Android ADB', risk: 'high' },
+  5900: { name: 'VNC', risk: 'medium' },
+  6666: { name: 'IRC', risk: 'medium' },
+  6667: { name: 'IRC', risk: 'medium' },
+  6668: { name: 'IRC', risk: 'medium' },
+  6669: { name: 'IRC', risk: 'medium' },
+  12345: { name: 'NetBus', risk: 'high' },
+  20034: { name: 'NetBus 2', risk: 'high' },
+  27374: { name: 'SubSeven', risk: 'high' },
+  31337: { name: 'Back Orifice', risk: 'high' },
+});
+
+export interface SuspiciousPortConfig {
+  /** Port → service and risk; replaces the default table. */
+  ports?: Record<number, RiskyPort>;
+  /** Bound on live alerts (remote address, port); the oldest are forgotten past it. */
+  maxAlerts?: number;
+  /** An alert idle this long is forgotten; the next connection raises a new one. */
+  idleSeconds?: number;
+}
+
+const RISKS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+class Campaign {
+  live = true;
+  connections = 0;
+  constructor(
+    readonly key: string,
+    readonly alert: Alert,
+    readonly firstSeen: number,
+    public lastSeen: number,
+  ) {}
+}
+
+/**
+ * SUSPICIOUS_PORT: every new TCP or UDP flow (its first packet, from the originator) to a risky
+ * port — or, failing that, from one — is counted against (remote address, port); the first raises
+ * an alert, later ones update its connection count. The direction is `outbound` when the
+ * originator is in the home net, `inbound` otherwise (without a home net every flow counts as
+ * inbound, the originator as remote). Per packet the cost is one event test, per new flow two
+ * Int8Array reads; nothing is allocated unless the port is risky.
+ */
+export class SuspiciousPortDetector implements PacketDetector {
+  readonly name = 'suspicious-port';
+  /** 0 = not risky, else 1 + index into `services`. */
+  private readonly lookup = new Int8Array(65536);
+  private readonly services: { port: number; name: string; risk: Severity }[] = [];
+  private readonly serviceIndex = new Uint16Array(65536);
+  private readonly ctx: DetectorContext;
+  private readonly maxAlerts: number;
+  private readonly idleMicros: number;
+  /** Insertion order is age order. */
+  private readonly campaigns = new Map<string, Campaign>();
+  private nextSweep = 0;
+  evictedAlerts = 0;
+
+  constructor(config: SuspiciousPortConfig, ctx: DetectorContext) {
+    const ports = config.ports ?? DEFAULT_RISKY_PORTS;
+    for (const [key, spec] of Object.entries(ports)) {
+      const port = Number(key);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`suspicious port out of range: ${key}`);
+      const risk = RISKS.indexOf(spec.risk);
+      if (risk < 0) throw new RangeError(`bad risk for port ${port}: ${String(spec.risk)}`);
+      this.lookup[port] = risk + 1;
+      this.serviceIndex[port] = this.services.length;
+      this.services.push({ port, name: spec.name, risk: spec.risk });
+    }
+    this.ctx = ctx;
+    this.maxAlerts = Math.max(1, config.maxAlerts ?? 4096);
+    this.idleMicros = (config.idleSeconds ?? 3600) * 1e6;
+  }
+
+  /** The risk of a port, or null when it is not in the table. */
+  riskOf(port: number): Severity | null {
+    const r = this.lookup[port & 0xffff]!;
+    return r === 0 ? null : RISKS[r - 1]!;
+  }
+
+  get liveAlerts(): number {
+    return this.campaigns.size;
+  }
+
+  onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
+    if (slot < 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return;
+    if (pkt.proto !== IpProto.TCP && pkt.proto !== IpProto.UDP) return;
+    let port = pkt.dstPort;
+    if (this.lookup[port] === 0) {
+      port = pkt.srcPort;
+      if (this.lookup[port] === 0) return;
+    }
+    this.hit(pkt, port);
+  }
+
+  private hit(pkt: Packet, port: number): void {
+    const ts = pkt.tsMicros;
+    const home = this.ctx.homeNet;
+    const outbound = home !== null && home.has(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    const src = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    const dst = formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
+    const remote = outbound ? dst : src;
+    const local = outbound ? src : dst;
+    const key = `${port}|${remote}`;
+    let c = this.campaigns.get(key);
+    const isNew = c === undefined;
+    if (c === undefined) {
+      c = this.newCampaign(key, remote, port, pkt, ts);
+    }
+    c.connections++;
+    if (ts > c.lastSeen) c.lastSeen = ts;
+    const a = c.alert;
+    a.target_ip = local;
+    a.packet_count = c.connections;
+    a.duration = roundSeconds((c.lastSeen - c.firstSeen) / 1e6);
+    a.protocol = pkt.proto === IpProto.TCP ? 'tcp' : 'udp';
+    a.attack_details.direction = outbound ? 'outbound' : 'inbound';
+    a.attack_details.connections = c.connections;
+    if (isNew) this.ctx.raise(a, ts);
+    else this.ctx.changed(a);
+  }
+
+  private newCampaign(key: string, remote: string, port: number, pkt: Packet, ts: number): Campaign {
+    if (this.campaigns.size >= this.maxAlerts) {
+      const oldest = this.campaigns.values().next().value as Campaign;
+      this.drop(oldest);
+      this.evictedAlerts++;
+    }
+    const svc = this.services[this.serviceIndex[port]!]!;
+    const alert: Alert = {
+      event_type: 'alert',
+      id: AlertBook.newId(),
+      timestamp: isoFromMicros(ts),
+      attack_type: 'SUSPICIOUS_PORT',
+      severity: svc.risk,
+      attacker_ip: remote,
+      target_ip: null,
+      target_port: port,
+      protocol: pkt.proto === IpProto.TCP ? 'tcp' : 'udp',
+      packet_count: 0,
+      duration: 0,
+      reverse_dns: null,
+      country: null,
+      process: null,
+      action: 'logged',
+      attack_details: {
+        service: svc.name,
+        first_seen: isoFromMicros(ts),
+        interface: this.ctx.interfaceName,
+        platform_info: this.ctx.platformInfo,
+        port,
+        risk: svc.risk,
+        direction: 'inbound',
+        connections: 0,
+      },
+    };
+    const c = new Campaign(key, alert, ts, ts);
+    this.campaigns.set(key, c);
+    return c;
+  }
+
+  onTick(nowMicros: number): void {
+    if (nowMicros < this.nextSweep) return;
+    this.nextSweep = nowMicros + 10e6;
+    const cutoff = nowMicros - this.idleMicros;
+    for (const c of this.campaigns.values()) if (c.lastSeen < cutoff) this.drop(c);
+  }
+
+  private drop(c: Campaign): void {
+    c.live = false;
+    this.campaigns.delete(c.key);
+  }
+}

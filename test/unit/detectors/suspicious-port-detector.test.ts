@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Alert } from '../../../src/engine/alerts/alert.js';
+import { TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
+import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
+import { DEFAULT_RISKY_PORTS, SuspiciousPortDetector, type SuspiciousPortConfig } from '../../../src/engine/detectors/suspicious-port-detector.js';
+import { FlowTable } from '../../../src/engine/flows/flow-table.js';
+import { CidrSet } from '../../../src/net/cidr-set.js';
+import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
+
+const { SYN, ACK } = TcpFlag;
+const T0 = 1.7e15;
+
+function harness(config: SuspiciousPortConfig = {}, homeNet: string | null = '10.0.0.0/8') {
+  const raised: Alert[] = [];
+  const changed: Alert[] = [];
+  const ctx: DetectorContext = {
+    interfaceName: 'test0',
+    platformInfo: 'Linux test',
+    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
+    raise: (a) => raised.push(a),
+    changed: (a) => changed.push(a),
+  };
+  const detector = new SuspiciousPortDetector(config, ctx);
+  const flows = new FlowTable(1024);
+  const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));
+  return { detector, feed, raised, changed };
+}
+
+let sp = 40000;
+function syn(h: ReturnType<typeof harness>, src: string, dst: string, port: number, t: number, srcPort = sp++) {
+  h.feed(tcpPacket(src, dst, { srcPort, dstPort: port, flags: SYN }, t));
+  h.feed(tcpPacket(dst, src, { srcPort: port, dstPort: srcPort, flags: SYN | ACK }, t + 10));
+  h.feed(tcpPacket(src, dst, { srcPort, dstPort: port, flags: ACK }, t + 20));
+}
+
+describe('SuspiciousPortDetector', () => {
+  test('default table lookups and risks', () => {
+    const h = harness();
+    assert.equal(h.detector.riskOf(4444), 'critical');
+    assert.equal(h.detector.riskOf(23), 'high');
+    assert.equal(h.detector.riskOf(31337), 'high');
+    assert.equal(h.detector.riskOf(1337), 'high');
+    assert.equal(h.detector.riskOf(6667), 'medium');
+    assert.equal(h.detector.riskOf(3389), 'medium');
+    assert.equal(h.detector.riskOf(445), 'high');
+    assert.equal(h.detector.riskOf(80), null);
+    assert.equal(DEFAULT_RISKY_PORTS[5900]!.name, 'VNC');
+  });
+
+  test('configurable table replaces the default; bad risk rejected', () => {
+    const h = harness({ ports: { 8080: { name: 'alt-http', risk: 'low' } } });
+    assert.equal(h.detector.riskOf(8080), 'low');
+    assert.equal(h.detector.riskOf(4444), null);
+    assert.throws(() => harness({ ports: { 1: { name: 'x', risk: 'huge' as 'low' } } }));
+  });
+
+  test('inbound connection: severity is the risk, one alert per (remote, port) updated', () => {
+    const h = harness();
+    syn(h, '203.0.113.9', '10.0.0.2', 4444, T0);
+    assert.equal(h.raised.length, 1);
+    const a = h.raised[0]!;
+    assert.equal(a.attack_type, 'SUSPICIOUS_PORT');
+    assert.equal(a.severity, 'critical');
+    assert.equal(a.attacker_ip, '203.0.113.9');
+    assert.equal(a.target_ip, '10.0.0.2');
+    assert.equal(a.target_port, 4444);
+    assert.equal(a.attack_details.direction, 'inbound');
+    assert.equal(a.attack_details.service, 'Metasploit');
+    syn(h, '203.0.113.9', '10.0.0.3', 4444, T0 + 2e6);
+    syn(h, '203.0.113.9', '10.0.0.2', 4444, T0 + 3e6);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.changed.length, 2);
+    assert.equal(a.packet_count, 3);
+    assert.equal(a.attack_details.connections, 3);
+    assert.equal(a.duration, 3);
+    syn(h, '203.0.113.9', '10.0.0.2', 23, T0 + 4e6);
+    syn(h, '203.0.113.10', '10.0.0.2', 4444, T0 + 4e6);
+    assert.equal(h.raised.length, 3);
+    assert.equal(h.raised[1]!.severity, 'high');
+  });
+
+  test('outbound connection from the home net; remote is the responder', () => {
+    const h = harness();
+    syn(h, '10.0.0.5', '198.51.100.1', 6667, T0);
+    assert.equal(h.raised.length, 1);
+    const a = h.raised[0]!;
+    assert.equal(a.attack_details.direction, 'outbound');
+    assert.equal(a.attacker_ip, '198.51.100.1');
+    assert.equal(a.target_ip, '10.0.0.5');
+    assert.equal(a.severity, 'medium');
+  });
+
+  test('from a risky source port, UDP, and ordinary ports ignored', () => {
+    const h = harness();
+    syn(h, '203.0.113.9', '10.0.0.2', 80, T0, 31337);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.target_port, 31337);
+    syn(h, '203.0.113.9', '10.0.0.2', 443, T0 + 1e6);
+    assert.equal(h.raised.length, 1);
+    h.feed(udpPacket('203.0.113.7', '10.0.0.2', 5000, 69, T0 + 2e6));
+    assert.equal(h.raised.length, 2);
+    assert.equal(h.raised[1]!.protocol, 'udp');
+  });
+
+  test('bounded: oldest alert evicted past maxAlerts', () => {
+    const h = harness({ maxAlerts: 2 });
+    syn(h, '203.0.113.1', '10.0.0.2', 23, T0);
+    syn(h, '203.0.113.2', '10.0.0.2', 23, T0);
+    syn(h, '203.0.113.3', '10.0.0.2', 23, T0);
+    assert.equal(h.detector.liveAlerts, 2);
+    assert.equal(h.detector.evictedAlerts, 1);
+  });
+});
