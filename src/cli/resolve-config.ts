@@ -46,6 +46,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (bf?.windowSeconds !== undefined) config.thresholds.bruteForce.windowSeconds = bf.windowSeconds;
   if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
   if (file.thresholds?.flood !== undefined) Object.assign(config.thresholds.flood, file.thresholds.flood);
+  if (file.thresholds?.exfiltration !== undefined) Object.assign(config.thresholds.exfiltration, file.thresholds.exfiltration);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
 

@@ -32,6 +32,7 @@ export interface ConfigFile {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
     flood?: { synPps?: number; udpPps?: number; icmpPps?: number; reflectionPps?: number; ddosSources?: number; topShare?: number };
+    exfiltration?: { bytes?: number; windowSeconds?: number };
   };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -114,6 +115,7 @@ const SCHEMA: Schema = {
       attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt },
     },
     flood: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
+    exfiltration: { bytes: positiveInt, windowSeconds: positiveNumber },
   },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

@@ -19,6 +19,8 @@ export interface DetectionThresholds {
   bruteForce: BruteForceThresholds;
   /** Flood rates per target (FloodDetector defaults when empty). */
   flood: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>;
+  /** Bytes leaving the home net to one destination within the window (seed 004: 15 MB in 60 s). */
+  exfiltration: { bytes?: number; windowSeconds?: number };
 }
 
 export interface Profile {
@@ -30,7 +32,7 @@ export interface Profile {
 
 export const PROFILES: Record<ProfileName, Profile> = {
   // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
-  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 } } },
-  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {} } },
-  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 } } },
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 }, exfiltration: { bytes: 10_000_000 } } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {}, exfiltration: {} } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 }, exfiltration: { bytes: 100_000_000 } } },
 };

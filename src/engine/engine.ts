@@ -82,6 +82,7 @@ export class Engine {
       portScan: options.config.thresholds.portScan,
       bruteForce: options.config.thresholds.bruteForce,
       flood: options.config.thresholds.flood,
+      exfiltration: options.config.thresholds.exfiltration,
       payloadSignatures: { extraPatterns: options.config.signatures },
       onAlert: options.onAlert,
       feed: options.feed ?? null,

@@ -6,6 +6,7 @@ import { MalformedCounters } from './decode/malformed.js';
 import { Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { BruteForceDetector, type BruteForceConfig } from './detectors/brute-force-detector.js';
+import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfiltration-detector.js';
 import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   payloadSignatures?: PayloadSignatureConfig;
   /** Flood / DDoS / reflection thresholds; {} uses the defaults. */
   flood?: FloodConfig;
+  /** Bytes leaving the home net per destination and window; needs a home net. */
+  exfiltration?: ExfiltrationConfig;
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
@@ -92,6 +95,7 @@ export class Pipeline {
       new FloodDetector(options.flood ?? {}, ctx),
       new BruteForceDetector(options.bruteForce, ctx),
       new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx),
+      new ExfiltrationDetector(options.exfiltration ?? {}, ctx),
     ];
   }
 
