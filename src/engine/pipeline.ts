@@ -10,6 +10,7 @@ import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfil
 import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
+import { SuspiciousPortDetector } from './detectors/suspicious-port-detector.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
 import type { AlertEnricher } from './enrich/alert-enricher.js';
 import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
@@ -96,6 +97,7 @@ export class Pipeline {
       new BruteForceDetector(options.bruteForce, ctx),
       new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx),
       new ExfiltrationDetector(options.exfiltration ?? {}, ctx),
+      new SuspiciousPortDetector({}, ctx),
     ];
   }
 

@@ -111,8 +111,12 @@ export class SuspiciousPortDetector implements PacketDetector {
   }
 
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
-    if (slot < 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return;
-    if (pkt.proto !== IpProto.TCP && pkt.proto !== IpProto.UDP) return;
+    // A connection, not a probe: TCP counts once the originator completes the handshake (its ACK
+    // travels the same way as the SYN), so a port scan touching risky ports is the port-scan
+    // detector's alert, not one SUSPICIOUS_PORT per port. UDP has no handshake to tell a scan
+    // probe from a conversation, so UDP is left out until replies are tracked per flow.
+    if (slot < 0 || !flows.lastFromOrig || pkt.proto !== IpProto.TCP) return;
+    if ((flows.lastEvents & FlowEvent.HANDSHAKE_DONE) === 0) return;
     let port = pkt.dstPort;
     if (this.lookup[port] === 0) {
       port = pkt.srcPort;
