@@ -16,6 +16,7 @@ export interface CliFlags {
   history?: string;
   logDir?: string;
   pcapDir?: string;
+  blocklist?: string;
   analyze?: boolean;
   geolocate?: boolean;
   json?: boolean;
@@ -46,6 +47,7 @@ const OPTIONS = {
   export: { type: 'string' },
   'log-dir': { type: 'string' },
   'pcap-dir': { type: 'string' },
+  blocklist: { type: 'string' },
   config: { type: 'string', short: 'c' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
@@ -76,6 +78,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v.history !== undefined) flags.history = v.history;
   if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
   if (v['pcap-dir'] !== undefined) flags.pcapDir = v['pcap-dir'];
+  if (v.blocklist !== undefined) flags.blocklist = v.blocklist;
   if (v.analyze !== undefined) flags.analyze = v.analyze;
   if (v.geolocate !== undefined) flags.geolocate = v.geolocate;
   if (v.json !== undefined) flags.json = v.json;

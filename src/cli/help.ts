@@ -24,6 +24,7 @@ Detection:
       --profile NAME       high-security | balanced | development (default balanced)
       --threshold N        distinct ports one source must probe on one target to be a port scan
                            (overrides the profile)
+      --blocklist FILE[,…] IP/CIDR blocklists: traffic with a listed address is MALICIOUS_IP
 
 Response:
       --block-duration SECONDS  default duration offered when blocking (default 300)

@@ -29,6 +29,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.logDir !== undefined) config.logDir = file.logDir;
   if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
   if (file.syslog !== undefined) config.syslog = file.syslog;
+  if (file.blocklists !== undefined) config.blocklists = file.blocklists;
   if (file.signatures !== undefined) {
     try {
       // Compiled now so a bad pattern is one line naming it, before anything starts.
@@ -62,6 +63,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
   if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
   if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');
+  if (flags.blocklist !== undefined) config.blocklists = nonEmpty(flags.blocklist, '--blocklist').split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;

@@ -28,6 +28,7 @@ export interface ConfigFile {
   pcapDir?: string;
   syslog?: boolean;
   signatures?: Record<string, string[]>;
+  blocklists?: string[];
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -108,6 +109,7 @@ const SCHEMA: Schema = {
   pcapDir: nonEmptyString,
   syslog: boolean,
   signatures: signatureMap,
+  blocklists: stringList,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {

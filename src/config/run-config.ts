@@ -35,6 +35,8 @@ export interface RunConfig {
   syslog: boolean;
   /** Forensic pcaps per alert (--pcap-dir); null = the default for live runs, none for replays. */
   pcapDir: string | null;
+  /** IP/CIDR blocklist files for MALICIOUS_IP (--blocklist). */
+  blocklists: string[];
   /** Extra payload signature patterns by attack type (config key `signatures`). */
   signatures: Partial<Record<AttackType, string[]>>;
   /** Default duration of a block, seconds (--block-duration). */
@@ -65,6 +67,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     pcapDir: null,
     syslog: true,
     signatures: {},
+    blocklists: [],
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
   };

@@ -9,6 +9,8 @@ import { SourceOpenError } from './capture/packet-source.js';
 import { Engine } from './engine.js';
 import { createEnrichers } from './enrich/create-enrichers.js';
 import { openRecorder } from './store/open-recorder.js';
+import { loadBlocklists } from './detectors/blocklist/load-blocklists.js';
+import { ConfigError } from '../config/config-error.js';
 import { openForensic } from './store/forensic/open-forensic.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
 import type { RunRecorder } from './store/run-recorder.js';
@@ -35,10 +37,12 @@ function send(message: EngineToUi, done?: () => void): void {
 
 async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void> {
   let source;
+  let blocklists;
   try {
+    blocklists = await loadBlocklists(msg.config.blocklists, (line) => send({ type: 'warning', message: line }));
     source = await openPacketSource(msg.config);
   } catch (e) {
-    send({ type: 'fatal', message: e instanceof SourceOpenError ? e.message : `engine failed to start: ${(e as Error).message}` });
+    send({ type: 'fatal', message: e instanceof SourceOpenError || e instanceof ConfigError ? e.message : `engine failed to start: ${(e as Error).message}` });
     return;
   }
   recorder = await openRecorder(msg.config, (line) => send({ type: 'warning', message: line }));
@@ -50,6 +54,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     config: msg.config,
     ...createEnrichers(msg.config),
     forensic,
+    blocklists,
     source,
     homeNet: defaultHome ? hostAddresses() : msg.homeNet,
     ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),

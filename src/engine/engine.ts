@@ -13,6 +13,7 @@ import { FlowProcessTagger } from './enrich/flow-process-tagger.js';
 import type { ProcessOwnerLookup } from '../platform/process-owners/process-owner-lookup.js';
 import { Pipeline } from './pipeline.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
+import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -33,6 +34,8 @@ export interface EngineOptions {
   reverseDns?: ReverseDnsResolver | null;
   /** Owner lookup for local sockets; used for live sources only. */
   processOwners?: ProcessOwnerLookup | null;
+  /** Loaded blocklists (MALICIOUS_IP). */
+  blocklists?: readonly AddressBlocklist[];
   /** Forensic pcaps per alert; the owner closes it after run(). */
   forensic?: ForensicRecorder | null;
 }
@@ -83,6 +86,7 @@ export class Engine {
       bruteForce: options.config.thresholds.bruteForce,
       flood: options.config.thresholds.flood,
       exfiltration: options.config.thresholds.exfiltration,
+      blocklists: options.blocklists ?? [],
       payloadSignatures: { extraPatterns: options.config.signatures },
       onAlert: options.onAlert,
       feed: options.feed ?? null,

@@ -11,6 +11,8 @@ import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
 import { SuspiciousPortDetector } from './detectors/suspicious-port-detector.js';
+import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
+import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
 import type { AlertEnricher } from './enrich/alert-enricher.js';
 import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
@@ -32,6 +34,8 @@ export interface PipelineOptions {
   flood?: FloodConfig;
   /** Bytes leaving the home net per destination and window; needs a home net. */
   exfiltration?: ExfiltrationConfig;
+  /** Loaded --blocklist files, one MALICIOUS_IP detector each. */
+  blocklists?: readonly AddressBlocklist[];
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
@@ -98,6 +102,7 @@ export class Pipeline {
       new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx),
       new ExfiltrationDetector(options.exfiltration ?? {}, ctx),
       new SuspiciousPortDetector({}, ctx),
+      ...(options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx)),
     ];
   }
 

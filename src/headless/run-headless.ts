@@ -4,6 +4,7 @@ import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
 import { createEnrichers } from '../engine/enrich/create-enrichers.js';
 import { openRecorder } from '../engine/store/open-recorder.js';
+import { loadBlocklists } from '../engine/detectors/blocklist/load-blocklists.js';
 import { openForensic } from '../engine/store/forensic/open-forensic.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
@@ -20,6 +21,7 @@ export interface HeadlessIo {
  * one on SIGINT/SIGTERM. Returns the exit status.
  */
 export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<number> {
+  const blocklists = await loadBlocklists(config.blocklists, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const source = await openPacketSource(config);
   const out = new JsonLinesWriter(io.stdout);
   const recorder = await openRecorder(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
@@ -29,6 +31,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     config,
     ...createEnrichers(config),
     forensic,
+    blocklists,
     source,
     homeNet,
     ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
