@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
+import { roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -161,32 +161,15 @@ export class BruteForceDetector implements PacketDetector {
       this.dropCampaign(oldest);
       this.evictedAttackers++;
     }
-    const alert: Alert = {
-      event_type: 'alert',
-      id: AlertBook.newId(),
-      timestamp: isoFromMicros(ts),
-      attack_type: attackType,
+    const alert: Alert = newAlert(this.ctx, {
+      attackType,
       severity: 'high',
-      attacker_ip: attacker,
-      target_ip: null,
-      target_port: null,
+      attacker,
+      nowMicros: ts,
+      firstSeenMicros: firstSeen,
       protocol: 'tcp',
-      packet_count: 0,
-      duration: 0,
-      reverse_dns: null,
-      country: null,
-      process: null,
-      action: 'logged',
-      attack_details: {
-        service: null,
-        first_seen: isoFromMicros(firstSeen),
-        interface: this.ctx.interfaceName,
-        platform_info: this.ctx.platformInfo,
-        attempts: 0,
-        window_seconds: this.windowSeconds,
-        threshold: 0,
-      },
-    };
+      details: { attempts: 0, window_seconds: this.windowSeconds, threshold: 0 },
+    });
     const key = campaignKey(attackType, attacker);
     const campaign = new Campaign(key, alert, firstSeen, ts);
     this.campaigns.set(key, campaign);

@@ -1,7 +1,7 @@
 import type { CidrSet } from '../../net/cidr-set.js';
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
+import { roundSeconds, type Alert } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -218,34 +218,14 @@ export class ExfiltrationDetector implements PacketDetector {
   private raise(s: number, ts: number): void {
     const b = s * 4;
     const first = this.firstSeen[s]!;
-    const alert: Alert = {
-      event_type: 'alert',
-      id: AlertBook.newId(),
-      timestamp: isoFromMicros(ts),
-      attack_type: 'DATA_EXFILTRATION',
+    const alert: Alert = newAlert(this.ctx, {
+      attackType: 'DATA_EXFILTRATION',
       severity: 'high',
-      attacker_ip: formatAddress(this.addr[b]!, this.addr[b + 1]!, this.addr[b + 2]!, this.addr[b + 3]!),
-      target_ip: null,
-      target_port: null,
-      protocol: null,
-      packet_count: 0,
-      duration: 0,
-      reverse_dns: null,
-      country: null,
-      process: null,
-      action: 'logged',
-      attack_details: {
-        service: null,
-        first_seen: isoFromMicros(first),
-        interface: this.ctx.interfaceName,
-        platform_info: this.ctx.platformInfo,
-        bytes_out: 0,
-        window_seconds: this.windowSeconds,
-        threshold: this.thresholdBytes,
-        destination_port: null,
-        sources: [],
-      },
-    };
+      attacker: formatAddress(this.addr[b]!, this.addr[b + 1]!, this.addr[b + 2]!, this.addr[b + 3]!),
+      nowMicros: ts,
+      firstSeenMicros: first,
+      details: { bytes_out: 0, window_seconds: this.windowSeconds, threshold: this.thresholdBytes, destination_port: null, sources: [] },
+    });
     const t = new Transfer(s, alert, first, ts);
     t.bytes = this.windowBytes[s]!;
     t.packets = this.windowPkts[s]!;

@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -469,29 +469,15 @@ export class FloodDetector implements PacketDetector {
     let a = this.attacksByKey.get(key);
     let attack: FloodAttack;
     if (a === undefined) {
-      const alert: Alert = {
-        event_type: 'alert',
-        id: AlertBook.newId(),
-        timestamp: isoFromMicros(ts),
-        attack_type: attackType,
+      const alert: Alert = newAlert(this.ctx, {
+        attackType,
         severity: 'high',
-        attacker_ip: attacker,
-        target_ip: target,
-        target_port: pkt.proto === IpProto.TCP || (pkt.proto === IpProto.UDP && kind === UDP) ? pkt.dstPort : null,
+        attacker,
+        nowMicros: ts,
+        target,
+        targetPort: pkt.proto === IpProto.TCP || (pkt.proto === IpProto.UDP && kind === UDP) ? pkt.dstPort : null,
         protocol: kind === REFL ? (pkt.proto === IpProto.TCP ? 'tcp' : 'udp') : KIND_PROTO[kind]!,
-        packet_count: 0,
-        duration: 0,
-        reverse_dns: null,
-        country: null,
-        process: null,
-        action: 'logged',
-        attack_details: {
-          service: null,
-          first_seen: isoFromMicros(ts),
-          interface: this.ctx.interfaceName,
-          platform_info: this.ctx.platformInfo,
-        },
-      };
+      });
       // Evidence so far: what the window holds for this target and kind.
       attack = new FloodAttack(key, kind, alert, Math.min(ts, this.since[k]!), ts);
       a = this.freeAttacks.pop() ?? this.attacks.length;

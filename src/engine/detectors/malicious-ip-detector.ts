@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
+import { roundSeconds, type Alert } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { AddressBlocklist } from './blocklist/address-blocklist.js';
@@ -115,31 +115,13 @@ export class MaliciousIpDetector implements PacketDetector {
       this.drop(this.campaigns.values().next().value as Campaign);
       this.evictedAlerts++;
     }
-    const alert: Alert = {
-      event_type: 'alert',
-      id: AlertBook.newId(),
-      timestamp: isoFromMicros(ts),
-      attack_type: 'MALICIOUS_IP',
+    const alert: Alert = newAlert(this.ctx, {
+      attackType: 'MALICIOUS_IP',
       severity: 'high',
-      attacker_ip: text,
-      target_ip: null,
-      target_port: null,
-      protocol: null,
-      packet_count: 0,
-      duration: 0,
-      reverse_dns: null,
-      country: null,
-      process: null,
-      action: 'logged',
-      attack_details: {
-        service: null,
-        first_seen: isoFromMicros(ts),
-        interface: this.ctx.interfaceName,
-        platform_info: this.ctx.platformInfo,
-        list: this.blocklist.name,
-        direction: inbound ? 'inbound' : 'outbound',
-      },
-    };
+      attacker: text,
+      nowMicros: ts,
+      details: { list: this.blocklist.name, direction: inbound ? 'inbound' : 'outbound' },
+    });
     c = new Campaign(key, alert, ts, ts);
     this.campaigns.set(key, c);
     if (!isV4) this.v6Live++;

@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert, type AttackType, type Severity } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
+import { roundSeconds, type Alert, type AttackType, type Severity } from '../alerts/alert.js';
 import { decodeLenientUtf8 } from '../decode/http-request.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
@@ -195,32 +195,17 @@ export class PayloadSignatureDetector implements PacketDetector {
   }
 
   private newAlert(type: PayloadAttackType, attacker: string, pkt: Packet, service: string, ts: number): Alert {
-    return {
-      event_type: 'alert',
-      id: AlertBook.newId(),
-      timestamp: isoFromMicros(ts),
-      attack_type: type,
+    return newAlert(this.ctx, {
+      attackType: type,
       severity: SEVERITY[type],
-      attacker_ip: attacker,
-      target_ip: formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3),
-      target_port: pkt.dstPort,
+      attacker,
+      nowMicros: ts,
+      target: formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3),
+      targetPort: pkt.dstPort,
       protocol: 'tcp',
-      packet_count: 0,
-      duration: 0,
-      reverse_dns: null,
-      country: null,
-      process: null,
-      action: 'logged',
-      attack_details: {
-        service,
-        first_seen: isoFromMicros(ts),
-        interface: this.ctx.interfaceName,
-        platform_info: this.ctx.platformInfo,
-        matched: '',
-        sample: '',
-        requests: 0,
-      },
-    };
+      service,
+      details: { matched: '', sample: '', requests: 0 },
+    });
   }
 
   onTick(nowMicros: number): void {

@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert, type ScanType } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -185,32 +185,16 @@ export class PortScanDetector implements PacketDetector {
     let scan = this.attackers.get(attacker);
     const isNew = scan === undefined;
     if (scan === undefined) {
-      const alert: Alert = {
-        event_type: 'alert',
-        id: AlertBook.newId(),
-        timestamp: isoFromMicros(ts),
-        attack_type: 'PORT_SCAN',
+      const alert: Alert = newAlert(this.ctx, {
+        attackType: 'PORT_SCAN',
         severity: 'medium',
-        attacker_ip: attacker,
-        target_ip: formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!),
-        target_port: null,
+        attacker,
+        nowMicros: ts,
+        firstSeenMicros: pair.firstSeen,
+        target: formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!),
         protocol: 'tcp',
-        packet_count: 0,
-        duration: 0,
-        reverse_dns: null,
-        country: null,
-        process: null,
-        action: 'logged',
-        attack_details: {
-          scan_type: 'SYN',
-          ports_count: 0,
-          service: null,
-          first_seen: isoFromMicros(pair.firstSeen),
-          interface: this.ctx.interfaceName,
-          platform_info: this.ctx.platformInfo,
-          targets_count: 0,
-        },
-      };
+        details: { scan_type: 'SYN', ports_count: 0, targets_count: 0 },
+      });
       scan = new AttackerScan(alert, pair.firstSeen, pair.lastSeen);
       this.attackers.set(attacker, scan);
     }

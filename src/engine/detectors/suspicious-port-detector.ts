@@ -1,6 +1,6 @@
+import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert, type Severity } from '../alerts/alert.js';
-import { AlertBook } from '../alerts/alert-book.js';
+import { roundSeconds, type Alert, type Severity } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -159,33 +159,16 @@ export class SuspiciousPortDetector implements PacketDetector {
       this.evictedAlerts++;
     }
     const svc = this.services[this.serviceIndex[port]!]!;
-    const alert: Alert = {
-      event_type: 'alert',
-      id: AlertBook.newId(),
-      timestamp: isoFromMicros(ts),
-      attack_type: 'SUSPICIOUS_PORT',
+    const alert: Alert = newAlert(this.ctx, {
+      attackType: 'SUSPICIOUS_PORT',
       severity: svc.risk,
-      attacker_ip: remote,
-      target_ip: null,
-      target_port: port,
+      attacker: remote,
+      nowMicros: ts,
+      targetPort: port,
       protocol: pkt.proto === IpProto.TCP ? 'tcp' : 'udp',
-      packet_count: 0,
-      duration: 0,
-      reverse_dns: null,
-      country: null,
-      process: null,
-      action: 'logged',
-      attack_details: {
-        service: svc.name,
-        first_seen: isoFromMicros(ts),
-        interface: this.ctx.interfaceName,
-        platform_info: this.ctx.platformInfo,
-        port,
-        risk: svc.risk,
-        direction: 'inbound',
-        connections: 0,
-      },
-    };
+      service: svc.name,
+      details: { port, risk: svc.risk, direction: 'inbound', connections: 0 },
+    });
     const c = new Campaign(key, alert, ts, ts);
     this.campaigns.set(key, c);
     return c;
