@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { openCaptureFile } from '../../../src/engine/capture/file/open-capture-file.js';
 import { decodeFrame, DecodeResult } from '../../../src/engine/decode/decode-frame.js';
 import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
 import { Packet, TcpFlag } from '../../../src/engine/decode/packet.js';
 import { BruteForceDetector, type BruteForceConfig } from '../../../src/engine/detectors/brute-force-detector.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { BRUTE_FORCE_THRESHOLDS, MONITORED_SERVICES, serviceIndexOfPort } from '../../../src/engine/detectors/service-table.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { CidrSet } from '../../../src/net/cidr-set.js';
+import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket } from '../../support/packet-factory.js';
 
 const { SYN, ACK, FIN, RST } = TcpFlag;
@@ -17,15 +15,7 @@ const T0 = 1.7e15;
 type ProfileKey = keyof typeof BRUTE_FORCE_THRESHOLDS;
 
 function harness(config: Partial<BruteForceConfig> = {}, profile: ProfileKey = 'balanced', homeNet: string | null = null) {
-  const raised: Alert[] = [];
-  const changed: Alert[] = [];
-  const ctx: DetectorContext = {
-    interfaceName: 'test0',
-    platformInfo: 'Linux test',
-    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-    raise: (a) => raised.push(a),
-    changed: (a) => changed.push(a),
-  };
+  const { ctx, raised, changed } = recordingContext(homeNet);
   const detector = new BruteForceDetector({ ...BRUTE_FORCE_THRESHOLDS[profile], ...config }, ctx);
   const flows = new FlowTable(4096);
   const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { ExfiltrationDetector, type ExfiltrationConfig } from '../../../src/engine/detectors/exfiltration-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
 import { CidrSet } from '../../../src/net/cidr-set.js';
+import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
 const T0 = 1.7e15;
@@ -13,15 +12,7 @@ const SEC = 1e6;
 const PAYLOAD = Buffer.alloc(1000, 0x41);
 
 function harness(config: ExfiltrationConfig = {}, homeNet: string | null = '10.0.0.0/8,fd00::/8') {
-  const raised: Alert[] = [];
-  const changed: Alert[] = [];
-  const ctx: DetectorContext = {
-    interfaceName: 'test0',
-    platformInfo: 'Linux test',
-    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-    raise: (a) => raised.push(a),
-    changed: (a) => changed.push(a),
-  };
+  const { ctx, raised, changed } = recordingContext(homeNet);
   const detector = new ExfiltrationDetector(config, ctx);
   const flows = new FlowTable(64);
   // The detector does not use the flow table; -1 = untracked packet.

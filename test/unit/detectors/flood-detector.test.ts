@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { openCaptureFile } from '../../../src/engine/capture/file/open-capture-file.js';
 import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { decodeFrame, DecodeResult } from '../../../src/engine/decode/decode-frame.js';
 import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
 import { IpProto, Packet, TcpFlag } from '../../../src/engine/decode/packet.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { FloodDetector, type FloodConfig } from '../../../src/engine/detectors/flood-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { CidrSet } from '../../../src/net/cidr-set.js';
 import { icmp, ipv4, ipv6 } from '../../support/frame-builder.js';
+import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
 const { SYN, ACK } = TcpFlag;
 const T0 = 1.7e15;
 
 function harness(config: FloodConfig = {}, homeNet: string | null = null) {
-  const raised: Alert[] = [];
-  const changed: Alert[] = [];
-  const ctx: DetectorContext = {
-    interfaceName: 'test0',
-    platformInfo: 'Linux test',
-    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-    raise: (a) => raised.push(a),
-    changed: (a) => changed.push(a),
-  };
+  const { ctx, raised, changed } = recordingContext(homeNet);
   const detector = new FloodDetector(config, ctx);
   const flows = new FlowTable(65_536);
   const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));

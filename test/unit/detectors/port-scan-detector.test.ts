@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { IpProto, TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { PortScanDetector, type PortScanConfig } from '../../../src/engine/detectors/port-scan-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { CidrSet } from '../../../src/net/cidr-set.js';
 import { LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
+import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
 const { SYN, ACK, FIN, RST, PSH, URG } = TcpFlag;
 
 function harness(config: Partial<PortScanConfig> = {}, homeNet: string | null = null) {
-  const raised: Alert[] = [];
-  const changed: Alert[] = [];
-  const ctx: DetectorContext = {
-    interfaceName: 'test0',
-    platformInfo: 'Linux test',
-    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-    raise: (a) => raised.push(a),
-    changed: (a) => changed.push(a),
-  };
+  const { ctx, raised, changed } = recordingContext(homeNet);
   const detector = new PortScanDetector({ ports: 15, windowSeconds: 60, ...config }, ctx);
   const flows = new FlowTable(4096);
   const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));

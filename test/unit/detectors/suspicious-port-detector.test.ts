@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { DEFAULT_RISKY_PORTS, SuspiciousPortDetector, type SuspiciousPortConfig } from '../../../src/engine/detectors/suspicious-port-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { CidrSet } from '../../../src/net/cidr-set.js';
+import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
 const { SYN, ACK } = TcpFlag;
 const T0 = 1.7e15;
 
 function harness(config: SuspiciousPortConfig = {}, homeNet: string | null = '10.0.0.0/8') {
-  const raised: Alert[] = [];
-  const changed: Alert[] = [];
-  const ctx: DetectorContext = {
-    interfaceName: 'test0',
-    platformInfo: 'Linux test',
-    homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-    raise: (a) => raised.push(a),
-    changed: (a) => changed.push(a),
-  };
+  const { ctx, raised, changed } = recordingContext(homeNet);
   const detector = new SuspiciousPortDetector(config, ctx);
   const flows = new FlowTable(1024);
   const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));
