@@ -3,16 +3,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
 import { TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
 import { BlocklistBuilder, type AddressBlocklist } from '../../../src/engine/detectors/blocklist/address-blocklist.js';
 import { loadBlocklist, parseBlocklist } from '../../../src/engine/detectors/blocklist/load-blocklist.js';
-import type { DetectorContext } from '../../../src/engine/detectors/detector.js';
 import { MaliciousIpDetector } from '../../../src/engine/detectors/malicious-ip-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
 import { parseAddress } from '../../../src/net/address.js';
-import { CidrSet } from '../../../src/net/cidr-set.js';
 import { tcpPacket } from '../../support/packet-factory.js';
+import { recordingContext } from '../../support/recording-context.js';
 
 const { SYN, ACK } = TcpFlag;
 const T0 = 1.7e15;
@@ -161,15 +159,7 @@ describe('blocklist parsing and membership', () => {
 
 describe('MaliciousIpDetector', () => {
   function harness(list: string, homeNet: string | null = '10.0.0.0/8') {
-    const raised: Alert[] = [];
-    const changed: Alert[] = [];
-    const ctx: DetectorContext = {
-      interfaceName: 'test0',
-      platformInfo: 'Linux test',
-      homeNet: homeNet === null ? null : CidrSet.parse(homeNet),
-      raise: (a) => raised.push(a),
-      changed: (a) => changed.push(a),
-    };
+    const { ctx, raised, changed } = recordingContext(homeNet);
     const detector = new MaliciousIpDetector({ blocklist: parseBlocklist(list, 'drop.txt').set }, ctx);
     const flows = new FlowTable(1024);
     const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));
