@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommandError, runCommand } from '../../../src/platform/exec/run-command.js';
+
+test('runs an argv array without a shell and returns its output', async () => {
+  const r = await runCommand(['/bin/echo', 'a;b', '$(id)']);
+  assert.equal(r.stdout, 'a;b $(id)');
+  assert.equal(r.exitCode, 0);
+});
+
+test('passes stdin', async () => {
+  const r = await runCommand(['/bin/cat'], { input: 'batch\nline' });
+  assert.equal(r.stdout, 'batch\nline');
+});
+
+test('refuses a relative command path', async () => {
+  await assert.rejects(runCommand(['echo', 'x']), TypeError);
+});
+
+test('a missing command is a typed not-found error', async () => {
+  await assert.rejects(runCommand(['/nonexistent/bin/tool']), (e: unknown) => e instanceof CommandError && e.kind === 'not-found');
+});
+
+test('a non-zero exit is a typed error with the first stderr line, or a result with allowFailure', async () => {
+  await assert.rejects(runCommand(['/bin/sh', '-c', 'echo boom >&2; exit 3']), (e: unknown) => e instanceof CommandError && e.kind === 'exit' && e.exitCode === 3 && /boom/.test(e.message));
+  const r = await runCommand(['/bin/sh', '-c', 'exit 4'], { allowFailure: true });
+  assert.equal(r.exitCode, 4);
+});
+
+test('a hanging command is killed at its timeout', async () => {
+  const start = Date.now();
+  await assert.rejects(runCommand(['/bin/sleep', '5'], { timeoutMs: 200 }), (e: unknown) => e instanceof CommandError && e.kind === 'timeout');
+  assert.ok(Date.now() - start < 3000);
+});
