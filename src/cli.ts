@@ -52,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = resolveRunConfig(flags);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
+  if (flags.flush) {
+    const { runFlush } = await import('./cli/run-flush.js');
+    return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+  }
   if (flags.json || flags.format !== undefined || flags.export !== undefined) {
     return fail('--json, --format and --export go with --analyze or --geolocate');
   }

@@ -23,6 +23,13 @@ export interface CliFlags {
   format?: string;
   export?: string;
   config?: string;
+  firewall?: string;
+  dryRun?: boolean;
+  allow?: string;
+  autoBlock?: boolean;
+  noAutoBlock?: boolean;
+  noFail2ban?: boolean;
+  flush?: boolean;
   debug?: boolean;
   version?: boolean;
   help?: boolean;
@@ -49,6 +56,13 @@ const OPTIONS = {
   'pcap-dir': { type: 'string' },
   blocklist: { type: 'string' },
   config: { type: 'string', short: 'c' },
+  firewall: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  allow: { type: 'string' },
+  'auto-block': { type: 'boolean' },
+  'no-auto-block': { type: 'boolean' },
+  'no-fail2ban': { type: 'boolean' },
+  flush: { type: 'boolean' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -85,6 +99,13 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v.format !== undefined) flags.format = v.format;
   if (v.export !== undefined) flags.export = v.export;
   if (v.config !== undefined) flags.config = v.config;
+  if (v.firewall !== undefined) flags.firewall = v.firewall;
+  if (v['dry-run'] !== undefined) flags.dryRun = v['dry-run'];
+  if (v.allow !== undefined) flags.allow = v.allow;
+  if (v['auto-block'] !== undefined) flags.autoBlock = v['auto-block'];
+  if (v['no-auto-block'] !== undefined) flags.noAutoBlock = v['no-auto-block'];
+  if (v['no-fail2ban'] !== undefined) flags.noFail2ban = v['no-fail2ban'];
+  if (v.flush !== undefined) flags.flush = v.flush;
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;
   if (v.help !== undefined) flags.help = v.help;

@@ -10,7 +10,7 @@ Usage:
 Keys in the UI: ↑↓/j k move, b block (asks first), u unblock, / filter, Esc clear,
   Tab or 1-5 panes (packets, connections, alerts, blocked, history), h history,
   p pause display, s sort, ? help, q quit.
-  Blocks are dry runs in this version: recorded and shown, no firewall change yet.
+  Blocks go into the host firewall (see Response); replays never touch it.
 
 Capture:
   -i, --interface NAME     capture interface (default: the one with the default route; 'any' allowed)
@@ -27,7 +27,23 @@ Detection:
       --blocklist FILE[,…] IP/CIDR blocklists: traffic with a listed address is MALICIOUS_IP
 
 Response:
-      --block-duration SECONDS  default duration offered when blocking (default 300)
+      --firewall auto|nftables|iptables|pfctl|netsh|none
+                           blocking backend (default auto: nftables, else iptables + ipset;
+                           pfctl on macOS/BSD, netsh on Windows). Ours only: table inet snoopy,
+                           or chain SNOOPY + ipsets snoopy-*, or pf anchor snoopy
+      --auto-block         block on detection without asking (default: the profile decides:
+                           high-security blocks, balanced asks in the UI, development only logs)
+      --no-auto-block      never block without asking
+      --block-duration SECONDS  duration of a block (default 300); repeat offenders get
+                           double the previous duration, up to 7 days
+      --dry-run            decide and record blocks, change nothing (always on for --replay)
+      --allow CIDR[,…]     never block these; loopback, this host's addresses, gateways, DNS
+                           resolvers and live SSH peers are never blocked anyway
+      --no-fail2ban        do not also ban in fail2ban (default: ban in jail sshd when installed)
+      --flush              remove every rule and block of ours from the firewall, then exit
+  Automatic blocks need a source that completed a TCP handshake (a spoofed flood is never
+  banned); config keys: response (per attack type: log|prompt|block), requireProof, escalate,
+  maxBlockDuration, ipv6BlockPrefix (64), flushOnExit, fail2banJail.
 
 Records:
       --history FILE       history file of alerts and blocks (live default: /var/lib/snoopy-tui/history.json

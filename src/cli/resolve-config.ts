@@ -5,6 +5,8 @@ import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
 import type { CliFlags } from './args.js';
+import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
+import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
 
 /** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
 export function resolveRunConfig(flags: CliFlags): RunConfig {
@@ -39,6 +41,18 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
     }
     config.signatures = file.signatures as RunConfig['signatures'];
   }
+  if (file.firewall !== undefined) config.firewall = file.firewall;
+  if (file.dryRun !== undefined) config.dryRun = file.dryRun;
+  if (file.allow !== undefined) config.allow = file.allow;
+  if (file.autoBlock !== undefined) config.autoBlock = file.autoBlock;
+  if (file.response !== undefined) config.response = file.response;
+  if (file.requireProof !== undefined) config.requireProof = file.requireProof;
+  if (file.escalate !== undefined) config.escalate = file.escalate;
+  if (file.maxBlockDuration !== undefined) config.maxBlockDurationSeconds = file.maxBlockDuration;
+  if (file.ipv6BlockPrefix !== undefined) config.ipv6BlockPrefix = file.ipv6BlockPrefix;
+  if (file.flushOnExit !== undefined) config.flushOnExit = file.flushOnExit;
+  if (file.fail2ban !== undefined) config.fail2ban = file.fail2ban;
+  if (file.fail2banJail !== undefined) config.fail2banJail = file.fail2banJail;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
@@ -65,13 +79,29 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');
   if (flags.blocklist !== undefined) config.blocklists = nonEmpty(flags.blocklist, '--blocklist').split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
+  if (flags.firewall !== undefined) config.firewall = parseFirewall(flags.firewall);
+  if (flags.dryRun !== undefined) config.dryRun = flags.dryRun;
+  if (flags.allow !== undefined) config.allow = parseCidrs(flags.allow, '--allow');
+  if (flags.autoBlock && flags.noAutoBlock) throw new ConfigError('--auto-block and --no-auto-block exclude each other');
+  if (flags.autoBlock !== undefined) config.autoBlock = true;
+  if (flags.noAutoBlock !== undefined) config.autoBlock = false;
+  if (flags.noFail2ban !== undefined) config.fail2ban = false;
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
 
   if (flags.speed !== undefined && config.replayFile === null) throw new ConfigError('--speed only applies with --replay FILE');
   if (config.replayFile !== null && flags.interface !== undefined) throw new ConfigError('--interface and --replay exclude each other: pick live capture or a file');
+  // A replay's attackers are long gone and its addresses may be anyone's: never touch the firewall.
+  if (config.replayFile !== null) config.dryRun = true;
+  if (config.maxBlockDurationSeconds < config.blockDurationSeconds) config.maxBlockDurationSeconds = config.blockDurationSeconds;
   if (config.thresholds.portScan.ports < 2) throw new ConfigError('--threshold must be at least 2 (distinct ports)');
   return config;
+}
+
+function parseFirewall(text: string): FirewallChoice {
+  const names = ['auto', ...FIREWALL_NAMES];
+  if (!names.includes(text)) throw new ConfigError(`--firewall must be one of ${names.join(', ')}, got '${text}'`);
+  return text as FirewallChoice;
 }
 
 function parseProfile(text: string): ProfileName {

@@ -3,6 +3,10 @@ import { CidrSet } from '../net/cidr-set.js';
 import { ConfigError } from './config-error.js';
 import type { ServiceGroup } from '../engine/detectors/service-table.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
+import { ATTACK_TYPES, type AttackType } from '../engine/alerts/alert.js';
+import { RESPONSE_ACTIONS, type ResponseAction } from '../engine/response/response-policy.js';
+import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
+import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
 
 /**
  * The JSON config file (`-c FILE`). Every flag has a key of the same name in camelCase, plus
@@ -29,6 +33,18 @@ export interface ConfigFile {
   syslog?: boolean;
   signatures?: Record<string, string[]>;
   blocklists?: string[];
+  firewall?: FirewallChoice;
+  dryRun?: boolean;
+  allow?: string[];
+  autoBlock?: boolean;
+  response?: Partial<Record<AttackType, ResponseAction>>;
+  requireProof?: boolean;
+  escalate?: boolean;
+  maxBlockDuration?: number;
+  ipv6BlockPrefix?: number;
+  flushOnExit?: boolean;
+  fail2ban?: boolean;
+  fail2banJail?: string;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -86,6 +102,24 @@ const profile: Checker = (v, key) => {
   if (typeof v !== 'string' || !PROFILE_NAMES.includes(v as ProfileName)) throw new ConfigError(`key '${key}' must be one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(v)}`);
   return v;
 };
+const firewallChoice: Checker = (v, key) => {
+  const names = ['auto', ...FIREWALL_NAMES];
+  if (typeof v !== 'string' || !names.includes(v)) throw new ConfigError(`key '${key}' must be one of ${names.join(', ')}, got ${JSON.stringify(v)}`);
+  return v;
+};
+/** `{ "PORT_SCAN": "block", "DDOS": "log", … }` */
+const responseMap: Checker = (v, key) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of attack type → ${RESPONSE_ACTIONS.join(' | ')}`);
+  for (const [type, action] of Object.entries(v)) {
+    if (!(ATTACK_TYPES as readonly string[]).includes(type)) throw new ConfigError(`key '${key}.${type}': unknown attack type`);
+    if (typeof action !== 'string' || !(RESPONSE_ACTIONS as readonly string[]).includes(action)) throw new ConfigError(`key '${key}.${type}' must be one of ${RESPONSE_ACTIONS.join(', ')}, got ${JSON.stringify(action)}`);
+  }
+  return v;
+};
+const ipv6Prefix: Checker = (v, key) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 16 || v > 128) throw new ConfigError(`key '${key}' must be an integer from 16 to 128, got ${JSON.stringify(v)}`);
+  return v;
+};
 const speed: Checker = (v, key) => (v === 'max' ? v : positiveNumber(v, key));
 
 type Schema = { [key: string]: Checker | Schema };
@@ -110,6 +144,18 @@ const SCHEMA: Schema = {
   syslog: boolean,
   signatures: signatureMap,
   blocklists: stringList,
+  firewall: firewallChoice,
+  dryRun: boolean,
+  allow: cidrList,
+  autoBlock: boolean,
+  response: responseMap,
+  requireProof: boolean,
+  escalate: boolean,
+  maxBlockDuration: positiveInt,
+  ipv6BlockPrefix: ipv6Prefix,
+  flushOnExit: boolean,
+  fail2ban: boolean,
+  fail2banJail: nonEmptyString,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {

@@ -1,4 +1,6 @@
 import type { AttackType } from '../engine/alerts/alert.js';
+import type { ResponseAction } from '../engine/response/response-policy.js';
+import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
@@ -43,6 +45,30 @@ export interface RunConfig {
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
   captureBufferBytes: number;
+
+  // Response (blocking).
+  /** Blocking backend (--firewall); auto picks nftables, else iptables + ipset, pf, netsh. */
+  firewall: FirewallChoice;
+  /** Decide and record blocks, change nothing (--dry-run; forced for replays). */
+  dryRun: boolean;
+  /** Never block these, besides the built-in self-protection (--allow). */
+  allow: string[];
+  /** --auto-block / --no-auto-block; null = the profile decides. */
+  autoBlock: boolean | null;
+  /** Per attack type: log, prompt or block (config key `response`). */
+  response: Partial<Record<AttackType, ResponseAction>>;
+  /** Auto-block only sources that completed a TCP handshake (DESIGN §4). */
+  requireProof: boolean;
+  /** Repeat offenders get doubled durations, up to maxBlockDurationSeconds. */
+  escalate: boolean;
+  maxBlockDurationSeconds: number;
+  /** IPv6 attackers are blocked as this prefix (64) — 128 blocks the address only. */
+  ipv6BlockPrefix: number;
+  /** Remove every block of ours from the firewall when snoopy-tui exits (default: keep them; they expire). */
+  flushOnExit: boolean;
+  /** Also ban in fail2ban when it is installed (--no-fail2ban turns it off). */
+  fail2ban: boolean;
+  fail2banJail: string;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -70,5 +96,17 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     blocklists: [],
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
+    firewall: 'auto',
+    dryRun: false,
+    allow: [],
+    autoBlock: null,
+    response: {},
+    requireProof: true,
+    escalate: true,
+    maxBlockDurationSeconds: 7 * 86_400,
+    ipv6BlockPrefix: 64,
+    flushOnExit: false,
+    fail2ban: true,
+    fail2banJail: 'sshd',
   };
 }

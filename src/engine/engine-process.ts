@@ -16,18 +16,21 @@ import type { ForensicRecorder } from './store/forensic/index.js';
 import type { RunRecorder } from './store/run-recorder.js';
 import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
-import { BlockBook } from './response/block-book.js';
+import type { BlockManager } from './response/block-manager.js';
+import { createBlockManager } from './response/create-block-manager.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
-const blocks = new BlockBook();
+let blocks: BlockManager | null = null;
 let recorder: RunRecorder | null = null;
 let forensic: ForensicRecorder | null = null;
+/** Remove our blocks from the firewall at exit (config flushOnExit). */
+let stopFlush = false;
 
 /** Everything written to disk is finished before the process goes. */
 function closeStores(): Promise<unknown> {
-  return Promise.allSettled([recorder?.close(), forensic?.close()]);
+  return Promise.allSettled([blocks?.stop(stopFlush).then(() => recorder?.close()) ?? recorder?.close(), forensic?.close()]);
 }
 
 function send(message: EngineToUi, done?: () => void): void {
@@ -47,11 +50,22 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
   }
   recorder = await openRecorder(msg.config, (line) => send({ type: 'warning', message: line }));
   forensic = openForensic(msg.config, (line) => send({ type: 'warning', message: line }));
+  stopFlush = msg.config.flushOnExit;
+  const manager = await createBlockManager(msg.config, {
+    canPrompt: true,
+    recorder,
+    onEvent: () => publisher?.publish(),
+    onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+    warn: (line) => send({ type: 'warning', message: line }),
+    debug: () => undefined,
+  });
+  blocks = manager;
   const feed = new PacketFeed();
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = msg.homeNet === null && source.kind === 'live';
   const current = new Engine({
     config: msg.config,
+    responder: manager,
     ...createEnrichers(msg.config),
     forensic,
     blocklists,
@@ -65,7 +79,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     },
   });
   engine = current;
-  publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), blocks);
+  publisher = new SnapshotPublisher(current, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), manager);
   current.pipeline.onPacketPathTick = () => publisher!.maybePublish();
   send({ type: 'started', source: { kind: source.kind, description: source.description } });
   publisher.start();
@@ -84,25 +98,36 @@ function handle(msg: UiToEngine): void {
       const { requestId, command } = msg;
       switch (command.name) {
         case 'block':
-          try {
-            const record = blocks.block(command.address, command.durationSeconds, command.reason);
-            recorder?.block(record);
-            send({ type: 'reply', requestId, ok: true, result: record });
-            publisher?.publish();
-          } catch (e) {
-            send({ type: 'reply', requestId, ok: false, error: (e as Error).message });
-          }
+          if (blocks === null) return send({ type: 'reply', requestId, ok: false, error: 'the engine has not started' });
+          blocks.block(command.address, command.durationSeconds, command.reason).then(
+            (record) => {
+              send({ type: 'reply', requestId, ok: true, result: record });
+              publisher?.publish();
+            },
+            (e: Error) => send({ type: 'reply', requestId, ok: false, error: e.message }),
+          );
           return;
-        case 'unblock': {
-          const record = blocks.unblock(command.address);
-          if (record === null) send({ type: 'reply', requestId, ok: false, error: `${command.address} is not blocked` });
-          else {
-            recorder?.unblock(record, 'manual');
-            send({ type: 'reply', requestId, ok: true, result: record });
-            publisher?.publish();
-          }
+        case 'unblock':
+          if (blocks === null) return send({ type: 'reply', requestId, ok: false, error: 'the engine has not started' });
+          blocks.unblock(command.address).then(
+            (record) => {
+              if (record === null) send({ type: 'reply', requestId, ok: false, error: `${command.address} is not blocked` });
+              else send({ type: 'reply', requestId, ok: true, result: record });
+              publisher?.publish();
+            },
+            (e: Error) => send({ type: 'reply', requestId, ok: false, error: e.message }),
+          );
           return;
-        }
+        case 'unblockAll':
+          if (blocks === null) return send({ type: 'reply', requestId, ok: false, error: 'the engine has not started' });
+          blocks.unblockAll().then(
+            (count) => {
+              send({ type: 'reply', requestId, ok: true, result: count });
+              publisher?.publish();
+            },
+            (e: Error) => send({ type: 'reply', requestId, ok: false, error: e.message }),
+          );
+          return;
         case 'pauseSnapshots':
           if (publisher) publisher.paused = true;
           send({ type: 'reply', requestId, ok: true });

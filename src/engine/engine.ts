@@ -14,6 +14,7 @@ import type { ProcessOwnerLookup } from '../platform/process-owners/process-owne
 import { Pipeline } from './pipeline.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
+import type { BlockManager } from './response/block-manager.js';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -38,6 +39,8 @@ export interface EngineOptions {
   blocklists?: readonly AddressBlocklist[];
   /** Forensic pcaps per alert; the owner closes it after run(). */
   forensic?: ForensicRecorder | null;
+  /** Policy and blocking; the owner stops it after run(). */
+  responder?: BlockManager | null;
 }
 
 /** How long the end of a replay waits for outstanding reverse-DNS answers. */
@@ -77,6 +80,7 @@ export class Engine {
       enricher: this.enricher,
       processTagger: this.processTagger,
       forensic: options.forensic ?? null,
+      responder: options.responder ?? null,
       interfaceName: options.source.description,
       platformInfo: `${osType()} ${osRelease()}`,
       homeNet,

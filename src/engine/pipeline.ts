@@ -19,6 +19,7 @@ import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
+import type { BlockManager } from './response/block-manager.js';
 
 export interface PipelineOptions {
   interfaceName: string;
@@ -47,6 +48,8 @@ export interface PipelineOptions {
   processTagger?: FlowProcessTagger | null;
   /** Keeps recent frames and writes each attacker's packets to a pcap per alert. */
   forensic?: ForensicRecorder | null;
+  /** Decides each new alert's action (log / prompt / block) before it is published. */
+  responder?: Pick<BlockManager, 'onAlert' | 'onPacketTime' | 'proven'> | null;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -77,6 +80,7 @@ export class Pipeline {
   private readonly feed: PacketFeed | null;
   private readonly processTagger: FlowProcessTagger | null;
   private readonly forensic: ForensicRecorder | null;
+  private readonly responder: PipelineOptions['responder'];
 
   packets = 0;
   bytes = 0;
@@ -89,6 +93,7 @@ export class Pipeline {
 
   constructor(options: PipelineOptions) {
     this.forensic = options.forensic ?? null;
+    this.responder = options.responder ?? null;
     this.flows = new FlowTable(options.flowCapacity);
     this.flowIdleMicros = options.flowIdleSeconds * 1e6;
     this.feed = options.feed ?? null;
@@ -100,6 +105,7 @@ export class Pipeline {
       homeNet: options.homeNet,
       raise: (alert, now) => {
         options.enricher?.enrich(alert);
+        this.responder?.onAlert(alert);
         this.alerts.raise(alert, now);
         this.forensic?.onAlert(alert);
       },
@@ -142,6 +148,8 @@ export class Pipeline {
       this.suspiciousPort.onPacket(pkt, flows, slot);
       const malicious = this.malicious;
       for (let i = 0; i < malicious.length; i++) malicious[i]!.onPacket(pkt, flows, slot);
+      // A handshake that acknowledged our SYN-ACK: the originator's address is real (auto-block proof).
+      if ((this.flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.proven.addWords(pkt.src0, pkt.src1, pkt.src2, pkt.src3, pkt.tsMicros);
       if (this.processTagger !== null && slot >= 0 && (this.flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, this.flows.uidOf(slot));
       if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
     } else if (result === DecodeResult.NOT_IP) {
@@ -161,6 +169,7 @@ export class Pipeline {
     for (const d of this.detectors) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
     this.forensic?.tick(nowMicros);
+    this.responder?.onPacketTime(nowMicros);
   }
 
   /** End of input: pass on every pending alert update. */

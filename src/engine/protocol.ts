@@ -8,7 +8,7 @@ import type { Alert } from './alerts/alert.js';
 import type { EngineStats } from './engine-stats.js';
 import type { FeedPacket } from './feed/packet-feed.js';
 import type { FlowSummary } from './flows/flow-table.js';
-import type { BlockRecord } from './response/block-book.js';
+import type { BlockRecord } from './response/block-record.js';
 
 /** A snapshot of the engine, at most ~10 a second. */
 export interface Snapshot {
@@ -26,13 +26,15 @@ export interface Snapshot {
   flows: FlowSummary[];
   /** Alerts raised or updated since the previous snapshot (latest state of each). */
   newAlerts: Alert[];
-  /** Active blocks (dry runs until the firewall backends land). */
+  /** Active blocks (blocked, or dry_run when nothing is changed in the firewall). */
   blocks: BlockRecord[];
 }
 
 export type EngineCommand =
   | { name: 'block'; address: string; durationSeconds: number; reason: string }
   | { name: 'unblock'; address: string }
+  /** Reply: how many blocks were removed. */
+  | { name: 'unblockAll' }
   | { name: 'pauseSnapshots' }
   | { name: 'resumeSnapshots' }
   | { name: 'status' }

@@ -3,7 +3,7 @@ import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import type { GeoTagger } from './enrich/geo/index.js';
 import type { Snapshot } from './protocol.js';
-import type { BlockBook } from './response/block-book.js';
+import type { BlockRecord } from './response/block-record.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
@@ -38,7 +38,7 @@ export class SnapshotPublisher {
     private readonly engine: Engine,
     private readonly feed: PacketFeed,
     private readonly send: (snapshot: Snapshot, done: () => void) => void,
-    private readonly blocks: BlockBook,
+    private readonly blocks: { active(): BlockRecord[] },
     options: SnapshotPublisherOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 100;

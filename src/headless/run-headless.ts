@@ -8,6 +8,7 @@ import { loadBlocklists } from '../engine/detectors/blocklist/load-blocklists.js
 import { openForensic } from '../engine/store/forensic/open-forensic.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
+import { createBlockManager } from '../engine/response/create-block-manager.js';
 
 export interface HeadlessIo {
   stdout: NodeJS.WritableStream & import('node:stream').Writable;
@@ -27,7 +28,19 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   const recorder = await openRecorder(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const forensic = openForensic(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
-  const engine = new Engine({
+  let engine: Engine | null = null;
+  const responder = await createBlockManager(config, {
+    canPrompt: false,
+    recorder,
+    onEvent: (event) => out.write(event),
+    onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+    warn: (line) => io.diagnostic(`snoopy-tui: ${line}`),
+    debug: (line) => {
+      if (config.debug) io.diagnostic(`snoopy-tui: ${line}`);
+    },
+  });
+  engine = new Engine({
+    responder,
     config,
     ...createEnrichers(config),
     forensic,
@@ -52,6 +65,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   }
   const end = await engine.run();
   engine.close();
+  await responder.stop(config.flushOnExit);
   await Promise.all([recorder.close(), forensic?.close()]);
   if (statsTimer !== null) clearInterval(statsTimer);
   process.removeListener('SIGINT', stopOnSignal);

@@ -11,6 +11,11 @@ export const FlowEvent = {
   HANDSHAKE_DONE: 2,
   /** The responder reset the connection with this packet. */
   RESP_RESET: 4,
+  /**
+   * The originator's handshake ACK acknowledged the responder's SYN-ACK sequence number + 1:
+   * it received our SYN-ACK, so its source address is not spoofed (DESIGN §4, auto-block proof).
+   */
+  SOURCE_PROVEN: 8,
 } as const;
 
 export interface FlowSummary {
@@ -74,6 +79,8 @@ export class FlowTable {
   private readonly uids: Float64Array;
   private readonly http = new Map<number, HttpRequestInfo>();
   private readonly httpChecked: Uint8Array;
+  /** The responder's SYN-ACK sequence number, to check the originator's handshake ACK against. */
+  private readonly respIsn: Uint32Array;
 
   size = 0;
   evicted = 0;
@@ -114,6 +121,7 @@ export class FlowTable {
     this.respBytes = new Float64Array(capacity);
     this.uids = new Float64Array(capacity);
     this.httpChecked = new Uint8Array(capacity);
+    this.respIsn = new Uint32Array(capacity);
   }
 
   /**
@@ -159,7 +167,7 @@ export class FlowTable {
       this.respBytes[slot]! += bytes;
     }
     this.lastSeen[slot] = pkt.tsMicros;
-    if (pkt.proto === IpProto.TCP && pkt.l4Offset !== 0) events |= this.trackTcp(slot, pkt.tcpFlags, fromOrig, pkt.payloadLen);
+    if (pkt.proto === IpProto.TCP && pkt.l4Offset !== 0) events |= this.trackTcp(slot, pkt, fromOrig);
     if (fromOrig && pkt.payloadLen > 0 && this.httpChecked[slot] === 0) {
       // Only the first payload-carrying packet of the originator is looked at for HTTP.
       this.httpChecked[slot] = 1;
@@ -174,7 +182,9 @@ export class FlowTable {
     return slot;
   }
 
-  private trackTcp(slot: number, flags: number, fromOrig: boolean, payloadLen: number): number {
+  private trackTcp(slot: number, pkt: Packet, fromOrig: boolean): number {
+    const flags = pkt.tcpFlags;
+    const payloadLen = pkt.payloadLen;
     const before = this.history[slot]!;
     let h = before;
     const syn = (flags & TcpFlag.SYN) !== 0;
@@ -186,14 +196,20 @@ export class FlowTable {
       if (flags & TcpFlag.RST) h |= H.ORIG_RST;
       if (payloadLen > 0) h |= H.ORIG_DATA;
     } else {
-      if (syn && ack) h |= H.RESP_SYN_ACK;
+      if (syn && ack) {
+        h |= H.RESP_SYN_ACK;
+        this.respIsn[slot] = pkt.tcpSeq;
+      }
       if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
       if (flags & TcpFlag.RST) h |= H.RESP_RST;
       if (payloadLen > 0) h |= H.RESP_DATA;
     }
     this.history[slot] = h;
     let events = 0;
-    if ((h & H.ESTABLISHED) !== 0 && (before & H.ESTABLISHED) === 0) events |= FlowEvent.HANDSHAKE_DONE;
+    if ((h & H.ESTABLISHED) !== 0 && (before & H.ESTABLISHED) === 0) {
+      events |= FlowEvent.HANDSHAKE_DONE;
+      if (pkt.tcpAck === ((this.respIsn[slot]! + 1) >>> 0)) events |= FlowEvent.SOURCE_PROVEN;
+    }
     if ((h & H.RESP_RST) !== 0 && (before & H.RESP_RST) === 0) events |= FlowEvent.RESP_RESET;
     return events;
   }

@@ -1,5 +1,5 @@
 import type { Alert } from '../alerts/alert.js';
-import type { BlockRecord } from '../response/block-book.js';
+import type { BlockRecord } from '../response/block-record.js';
 import type { BlockEntry, HistoryEntry, UnblockEntry, UnblockReason } from './history/history-entry.js';
 import { HistoryOpenError } from './history/history-open-error.js';
 import { HistoryStore } from './history/history-store.js';
@@ -58,7 +58,7 @@ export class RunRecorder {
     }
   }
 
-  block(record: BlockRecord, alertId?: string): void {
+  block(record: BlockRecord): void {
     const entry: BlockEntry = {
       kind: 'block',
       at: new Date(record.createdAt).toISOString(),
@@ -66,16 +66,30 @@ export class RunRecorder {
       reason: record.reason,
       durationSeconds: Math.round((record.expiresAt - record.createdAt) / 1000),
       action: record.action,
-      ...(alertId !== undefined ? { alertId } : {}),
+      network: record.network,
+      port: record.port,
+      ...(record.detail !== undefined ? { detail: record.detail } : {}),
+      ...(record.alertId !== undefined ? { alertId: record.alertId } : {}),
+      ...(record.attackType !== undefined ? { attackType: record.attackType } : {}),
     };
     this.history?.add(entry);
     this.daily?.logBlock(entry);
+    // Active blocks are what a restart reconciles the firewall with: write them now, not later.
+    if (entry.action === 'blocked') this.history?.flush().catch(() => undefined);
   }
 
   unblock(record: BlockRecord, reason: UnblockReason): void {
-    const entry: UnblockEntry = { kind: 'unblock', at: new Date().toISOString(), address: record.address, reason };
+    const entry: UnblockEntry = { kind: 'unblock', at: new Date().toISOString(), address: record.address, reason, network: record.network, port: record.port };
     this.history?.add(entry);
     this.daily?.logBlock(entry);
+    this.history?.flush().catch(() => undefined);
+  }
+
+  /** Every history entry (archives included), oldest first; null when there is no history file. */
+  async allEntries(): Promise<HistoryEntry[] | null> {
+    if (this.history === null) return null;
+    await this.history.flush();
+    return this.history.readAll();
   }
 
   /** The newest `limit` entries of the history file and its archives, oldest first. */

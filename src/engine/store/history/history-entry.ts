@@ -21,6 +21,11 @@ export interface BlockEntry {
   /** Why a block was suppressed or failed, or the backend's note. */
   detail?: string;
   alertId?: string;
+  /** What the firewall held (an IPv6 /64, or the address as /32 or /128); absent = the address. */
+  network?: string;
+  /** Only this local port, for per-port blocks. */
+  port?: { protocol: 'tcp' | 'udp'; number: number } | null;
+  attackType?: string;
 }
 
 export interface UnblockEntry {
@@ -29,6 +34,8 @@ export interface UnblockEntry {
   address: string;
   reason: UnblockReason;
   detail?: string;
+  network?: string;
+  port?: { protocol: 'tcp' | 'udp'; number: number } | null;
 }
 
 export type HistoryEntry = AlertEntry | BlockEntry | UnblockEntry;

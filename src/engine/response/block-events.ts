@@ -1,0 +1,74 @@
+import type { BlockRecord } from './block-record.js';
+
+/** JSON lines of the response side (DESIGN §3.2: `block` / `unblock` share the alert stream). */
+export type UnblockReason = 'expired' | 'manual' | 'flush';
+
+export interface BlockEvent {
+  event_type: 'block';
+  timestamp: string;
+  address: string;
+  network: string;
+  port: BlockRecord['port'];
+  duration: number;
+  expires_at: string;
+  action: BlockRecord['action'];
+  reason: string;
+  detail: string | null;
+  alert_id: string | null;
+  attack_type: string | null;
+  offense: number;
+  firewall: string;
+}
+
+export interface UnblockEvent {
+  event_type: 'unblock';
+  timestamp: string;
+  address: string;
+  network: string;
+  reason: UnblockReason;
+  blocked_for_s: number;
+}
+
+/** Seed 000's "attack … appears to have stopped": no new evidence for the quiet period. */
+export interface AttackStoppedEvent {
+  event_type: 'attack_stopped';
+  timestamp: string;
+  attacker_ip: string;
+  attack_type: string;
+  alert_id: string;
+  /** First to last evidence, seconds. */
+  duration: number;
+  action: string;
+}
+
+export type ResponseEvent = BlockEvent | UnblockEvent | AttackStoppedEvent;
+
+export function blockEvent(r: BlockRecord): BlockEvent {
+  return {
+    event_type: 'block',
+    timestamp: new Date(r.createdAt).toISOString(),
+    address: r.address,
+    network: r.network,
+    port: r.port,
+    duration: Math.round((r.expiresAt - r.createdAt) / 1000),
+    expires_at: new Date(r.expiresAt).toISOString(),
+    action: r.action,
+    reason: r.reason,
+    detail: r.detail ?? null,
+    alert_id: r.alertId ?? null,
+    attack_type: r.attackType ?? null,
+    offense: r.offense,
+    firewall: r.firewall,
+  };
+}
+
+export function unblockEvent(r: BlockRecord, reason: UnblockReason, nowMs: number): UnblockEvent {
+  return {
+    event_type: 'unblock',
+    timestamp: new Date(nowMs).toISOString(),
+    address: r.address,
+    network: r.network,
+    reason,
+    blocked_for_s: Math.round((nowMs - r.createdAt) / 1000),
+  };
+}

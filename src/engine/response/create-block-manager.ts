@@ -1,0 +1,55 @@
+import type { RunConfig } from '../../config/run-config.js';
+import type { Alert } from '../alerts/alert.js';
+import { chooseFirewall } from '../../platform/firewall/choose-firewall.js';
+import { Fail2banBridge } from '../../platform/fail2ban.js';
+import { hostProtectedSources } from '../../platform/self-protection/host-protected-sources.js';
+import type { RunRecorder } from '../store/run-recorder.js';
+import type { ResponseEvent } from './block-events.js';
+import { BlockManager } from './block-manager.js';
+import { historyBlockState } from './history-blocks.js';
+import { ProtectedAddresses } from './protected-addresses.js';
+import { ProvenSources } from './proven-sources.js';
+import { ResponsePolicy } from './response-policy.js';
+
+export interface ResponseWiring {
+  /** A UI that can ask is attached (engine process), else headless. */
+  canPrompt: boolean;
+  recorder: RunRecorder | null;
+  onEvent(event: ResponseEvent): void;
+  onAlertChanged(alert: Alert): void;
+  warn(line: string): void;
+  debug(line: string): void;
+}
+
+/**
+ * Builds the response side of a run from its config: the firewall backend (none for dry runs),
+ * the never-block list, the policy, fail2ban, and the reconciliation with the history.
+ */
+export async function createBlockManager(config: RunConfig, w: ResponseWiring): Promise<BlockManager> {
+  const chosen = await chooseFirewall(config.dryRun ? 'none' : config.firewall);
+  if (chosen.note !== null) (chosen.firewall.name === 'none' ? w.warn : w.debug)(chosen.note);
+  const protection = new ProtectedAddresses(hostProtectedSources(), config.allow);
+  await protection.refreshSshPeers();
+  const fail2ban = config.fail2ban && !config.dryRun && chosen.firewall.name !== 'none' && Fail2banBridge.available() ? new Fail2banBridge(config.fail2banJail, w.warn) : null;
+  const manager = new BlockManager({
+    firewall: chosen.firewall,
+    dryRun: config.dryRun || chosen.firewall.name === 'none',
+    protection,
+    policy: new ResponsePolicy({ profile: config.profile, autoBlock: config.autoBlock, overrides: config.response }),
+    proven: new ProvenSources(),
+    durationSeconds: config.blockDurationSeconds,
+    maxDurationSeconds: config.maxBlockDurationSeconds,
+    escalate: config.escalate,
+    ipv6Prefix: config.ipv6BlockPrefix,
+    requireProof: config.requireProof,
+    canPrompt: w.canPrompt,
+    onEvent: w.onEvent,
+    onRecord: (record, kind, reason) => (kind === 'block' ? w.recorder?.block(record) : w.recorder?.unblock(record, reason ?? 'manual')),
+    onAlertChanged: w.onAlertChanged,
+    ...(fail2ban !== null ? { onBlocked: (r) => void fail2ban.ban(r.address) } : {}),
+    warn: w.warn,
+  });
+  const entries = config.dryRun ? null : ((await w.recorder?.allEntries()) ?? null);
+  await manager.start(entries === null ? null : historyBlockState(entries, Date.now()));
+  return manager;
+}

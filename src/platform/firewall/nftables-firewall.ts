@@ -1,0 +1,100 @@
+import { runCommand, type CommandRunner } from '../exec/run-command.js';
+import { hostOrCidr, timeoutOf, type BlockSpec, type Firewall, type FirewallEntry } from './firewall.js';
+import { parseNftSetListing } from './nftables-listing.js';
+
+export const NFT_TABLE = 'snoopy';
+const NFT_PATH = '/usr/sbin/nft';
+
+/** The sets of our table: plain source networks, and source network + protocol + local port. */
+const SETS = {
+  addr4: 'type ipv4_addr',
+  addr6: 'type ipv6_addr',
+  port4: 'type ipv4_addr . inet_proto . inet_service',
+  port6: 'type ipv6_addr . inet_proto . inet_service',
+} as const;
+type SetName = keyof typeof SETS;
+
+/**
+ * nftables backend: our own `table inet snoopy`, four sets with `flags interval, timeout` (the
+ * kernel expires entries itself), and input + forward chains hooked at priority filter - 10 so
+ * they run before the distribution's filter chains. Every change is one `nft -f -` batch, which
+ * the kernel applies atomically.
+ */
+export class NftablesFirewall implements Firewall {
+  readonly name = 'nftables';
+  readonly kernelTimeouts = true;
+
+  constructor(
+    private readonly run: CommandRunner = runCommand,
+    private readonly nft: string = NFT_PATH,
+  ) {}
+
+  setup(): Promise<void> {
+    return this.batch(setupScript());
+  }
+
+  async apply(add: readonly BlockSpec[], remove: readonly BlockSpec[]): Promise<void> {
+    if (add.length === 0 && remove.length === 0) return;
+    await this.batch(applyScript(add, remove));
+  }
+
+  async list(): Promise<FirewallEntry[]> {
+    const r = await this.run([this.nft, '-j', 'list', 'table', 'inet', NFT_TABLE], { allowFailure: true });
+    // A missing table means nothing of ours is in the firewall.
+    if (r.exitCode !== 0) return [];
+    return parseNftSetListing(r.stdout);
+  }
+
+  flush(): Promise<void> {
+    // `add` first makes the delete idempotent: deleting a table that does not exist fails.
+    return this.batch(`add table inet ${NFT_TABLE}\ndelete table inet ${NFT_TABLE}\n`);
+  }
+
+  private async batch(script: string): Promise<void> {
+    await this.run([this.nft, '-f', '-'], { input: script, timeoutMs: 30_000 });
+  }
+}
+
+export function setupScript(): string {
+  const t = `inet ${NFT_TABLE}`;
+  const lines = [`add table ${t}`];
+  for (const [name, type] of Object.entries(SETS)) lines.push(`add set ${t} ${name} { ${type}; flags interval, timeout; }`);
+  for (const hook of ['input', 'forward']) {
+    lines.push(`add chain ${t} ${hook} { type filter hook ${hook} priority filter - 10; policy accept; }`);
+    // Rules are rewritten, never appended twice; the sets (our blocks) are left as they are.
+    lines.push(`flush chain ${t} ${hook}`);
+    lines.push(`add rule ${t} ${hook} ip saddr @addr4 counter drop comment "snoopy-tui: blocked sources"`);
+    lines.push(`add rule ${t} ${hook} ip6 saddr @addr6 counter drop comment "snoopy-tui: blocked sources"`);
+    lines.push(`add rule ${t} ${hook} ip saddr . meta l4proto . th dport @port4 counter drop comment "snoopy-tui: blocked source and port"`);
+    lines.push(`add rule ${t} ${hook} ip6 saddr . meta l4proto . th dport @port6 counter drop comment "snoopy-tui: blocked source and port"`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Adds use add + delete + add so an entry that already exists gets the new timeout (a plain
+ * `add` keeps the old one) and an absent one does not make the delete fail the whole batch.
+ * Removes use add + delete for the same reason.
+ */
+export function applyScript(add: readonly BlockSpec[], remove: readonly BlockSpec[]): string {
+  const lines: string[] = [];
+  for (const spec of remove) {
+    const { set, element } = elementOf(spec);
+    lines.push(`add element inet ${NFT_TABLE} ${set} { ${element} }`);
+    lines.push(`delete element inet ${NFT_TABLE} ${set} { ${element} }`);
+  }
+  for (const spec of add) {
+    const { set, element } = elementOf(spec);
+    lines.push(`add element inet ${NFT_TABLE} ${set} { ${element} }`);
+    lines.push(`delete element inet ${NFT_TABLE} ${set} { ${element} }`);
+    lines.push(`add element inet ${NFT_TABLE} ${set} { ${element} timeout ${timeoutOf(spec)}s }`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function elementOf(spec: BlockSpec): { set: SetName; element: string } {
+  // Addresses are canonical (parsed and re-formatted by the block manager), never raw input.
+  const net = hostOrCidr(spec.cidr, spec.family);
+  if (spec.port === null) return { set: spec.family === 4 ? 'addr4' : 'addr6', element: net };
+  return { set: spec.family === 4 ? 'port4' : 'port6', element: `${net} . ${spec.port.protocol} . ${spec.port.number}` };
+}
