@@ -1,0 +1,99 @@
+/**
+ * Self-protection end to end (DESIGN §4, issue #4): the admin is logged in over SSH from
+ * address S; a SYN flood forged with S as its source, and a real connect scan from S, must
+ * never get S blocked — the engine finds the live session with `ss` inside the victim
+ * namespace — and the SSH session survives. Real sshd, hping3, nmap and nftables, all inside
+ * namespaces this file creates.
+ *
+ * Needs root, ip netns, sshd/ssh, hping3, nmap, nft and a built dist/.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanupOnExit, createNetnsPair, destroyNetnsPair, execIn, netnsSkipReason, spawnIn, waitForExit, sweepStaleNamespaces, type NetnsPair } from '../support/netns.js';
+import { startSshd, type TestSshd } from '../support/sshd.js';
+import { CLI_PATH, HeadlessProcess } from './headless-process.js';
+
+const TOOLS = ['ip', 'nmap', 'hping3', 'ssh', 'ssh-keygen', 'nft', 'ss'];
+/** Where the forged flood really comes from: another address on the attacker side. */
+const FORGER = '10.88.0.3';
+
+const skipReason: string | null = (() => {
+  const env = netnsSkipReason(TOOLS);
+  if (env !== null) return env;
+  if (!existsSync('/usr/sbin/sshd')) return 'sshd is not installed (openssh-server)';
+  if (!existsSync(CLI_PATH)) return `${CLI_PATH} is missing: build first with npx tsc -p .`;
+  return null;
+})();
+
+let net: NetnsPair;
+let tmp: string;
+let sshd: TestSshd;
+let removeExitHandlers: (() => void) | null = null;
+
+before(async () => {
+  if (skipReason !== null) return;
+  sweepStaleNamespaces();
+  net = await createNetnsPair();
+  removeExitHandlers = cleanupOnExit(net);
+  tmp = mkdtempSync(join(tmpdir(), 'snoopy-selfprot-'));
+  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${FORGER}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
+  sshd = startSshd(net.victim, join(tmp, 'ssh'));
+  const deadline = Date.now() + 5000;
+  while (!execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htln', 'sport', '= :22'], { encoding: 'utf8' }).includes(':22')) {
+    if (Date.now() > deadline) throw new Error('sshd did not start listening');
+    await sleep(50);
+  }
+});
+
+after(() => {
+  if (skipReason !== null || net === undefined) return;
+  destroyNetnsPair(net);
+  removeExitHandlers?.();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('self-protection', { skip: skipReason ?? false }, () => {
+  test("a flood forged with the admin's SSH address and a real scan from it never block it; the session survives", async () => {
+    const admin = net.attackerV4;
+    // The admin's session: it prints "alive" only if its TCP connection still works 12 s later.
+    const session = spawnIn(net.attacker, [...sshd.sshArgv(net.victimV4, admin), 'sleep 12; echo alive']);
+    let sessionOut = '';
+    session.stdout!.setEncoding('utf8');
+    session.stdout!.on('data', (s: string) => (sessionOut += s));
+    const established = Date.now() + 8000;
+    while (!execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htn', 'state', 'established', 'sport', '= :22'], { encoding: 'utf8' }).includes(admin)) {
+      if (Date.now() > established) throw new Error('the SSH session did not come up');
+      await sleep(100);
+    }
+
+    const history = join(tmp, 'history.json');
+    const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '0.2', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '60', '--history', history, '--log-dir', join(tmp, 'logs')]);
+    try {
+      await engine.waitForLine((j) => j.event_type === 'stats', 10_000, 'first stats line');
+      // ~5000 SYN/s for 3 s from FORGER with the admin's address as source.
+      await execIn(net.attacker, ['hping3', '-q', '-S', '-p', '22', '-a', admin, '-i', 'u200', '-c', '15000', net.victimV4], 30_000).catch(() => undefined);
+      // And a real scan from the admin's address (it completes handshakes: a proven source).
+      await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', '-S', admin, '-e', net.attackerIf, '-p', '1-40', '--max-retries', '0', net.victimV4], 60_000);
+      const flood = await engine.waitForLine((j) => j.event_type === 'alert' && j.attack_type === 'SYN_FLOOD' && j.attacker_ip === admin, 10_000, 'SYN_FLOOD alert from the forged address');
+      const scan = await engine.waitForLine((j) => j.event_type === 'alert' && j.attack_type === 'PORT_SCAN' && j.attacker_ip === admin, 10_000, 'PORT_SCAN alert from the admin address');
+      for (const alert of [flood, scan]) {
+        assert.equal(alert.json!.action, 'suppressed', `alert ${String(alert.json!.attack_type)} must be suppressed`);
+        assert.match(String((alert.json!.attack_details as Record<string, unknown>).response_note), /live SSH peer/);
+      }
+      const suppressed = engine.byType('block').map((l) => l.json!);
+      assert.ok(suppressed.length > 0 && suppressed.every((b) => b.action === 'suppressed' && /live SSH peer/.test(String(b.detail))), JSON.stringify(suppressed));
+      assert.ok(!engine.byType('block').some((l) => l.json!.action === 'blocked'), 'nothing was blocked');
+      assert.doesNotMatch(execFileSync('ip', ['netns', 'exec', net.victim, 'nft', 'list', 'set', 'inet', 'snoopy', 'addr4'], { encoding: 'utf8' }), new RegExp(admin.replaceAll('.', '\\.')));
+    } finally {
+      await engine.interrupt();
+    }
+    await waitForExit(session, 20_000, 'ssh session');
+    assert.equal(sessionOut.trim(), 'alive', 'the SSH session kept working through the flood');
+    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+  });
+});
