@@ -53,6 +53,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.flushOnExit !== undefined) config.flushOnExit = file.flushOnExit;
   if (file.fail2ban !== undefined) config.fail2ban = file.fail2ban;
   if (file.fail2banJail !== undefined) config.fail2banJail = file.fail2banJail;
+  if (file.iptablesVariant !== undefined) config.iptablesVariant = file.iptablesVariant;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;

@@ -20,7 +20,7 @@ export async function runFlush(config: RunConfig, io: { out(line: string): void;
   const choices = config.firewall === 'auto' ? (process.platform === 'linux' ? (['nftables', 'iptables'] as const) : (['auto'] as const)) : [config.firewall];
   let failed = false;
   for (const choice of choices) {
-    const { firewall } = await chooseFirewall(choice);
+    const { firewall } = await chooseFirewall(choice, undefined, undefined, config.iptablesVariant);
     try {
       const before = await firewall.list();
       await firewall.flush();

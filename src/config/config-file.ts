@@ -7,6 +7,7 @@ import { ATTACK_TYPES, type AttackType } from '../engine/alerts/alert.js';
 import { RESPONSE_ACTIONS, type ResponseAction } from '../engine/response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
+import { IPTABLES_VARIANTS, type IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 
 /**
  * The JSON config file (`-c FILE`). Every flag has a key of the same name in camelCase, plus
@@ -45,6 +46,7 @@ export interface ConfigFile {
   flushOnExit?: boolean;
   fail2ban?: boolean;
   fail2banJail?: string;
+  iptablesVariant?: IptablesVariant;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -156,6 +158,10 @@ const SCHEMA: Schema = {
   flushOnExit: boolean,
   fail2ban: boolean,
   fail2banJail: nonEmptyString,
+  iptablesVariant: (v, key) => {
+    if (typeof v !== 'string' || !(IPTABLES_VARIANTS as readonly string[]).includes(v)) throw new ConfigError(`key '${key}' must be one of ${IPTABLES_VARIANTS.join(', ')}, got ${JSON.stringify(v)}`);
+    return v;
+  },
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {

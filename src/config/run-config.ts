@@ -1,6 +1,7 @@
 import type { AttackType } from '../engine/alerts/alert.js';
 import type { ResponseAction } from '../engine/response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
+import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
@@ -69,6 +70,8 @@ export interface RunConfig {
   /** Also ban in fail2ban when it is installed (--no-fail2ban turns it off). */
   fail2ban: boolean;
   fail2banJail: string;
+  /** The iptables backend's binaries: the system alternative, or iptables-nft / iptables-legacy. */
+  iptablesVariant: IptablesVariant;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -108,5 +111,6 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     flushOnExit: false,
     fail2ban: true,
     fail2banJail: 'sshd',
+    iptablesVariant: 'system',
   };
 }

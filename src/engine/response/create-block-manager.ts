@@ -26,7 +26,7 @@ export interface ResponseWiring {
  * the never-block list, the policy, fail2ban, and the reconciliation with the history.
  */
 export async function createBlockManager(config: RunConfig, w: ResponseWiring): Promise<BlockManager> {
-  const chosen = await chooseFirewall(config.dryRun ? 'none' : config.firewall);
+  const chosen = await chooseFirewall(config.dryRun ? 'none' : config.firewall, undefined, undefined, config.iptablesVariant);
   if (chosen.note !== null) (chosen.firewall.name === 'none' ? w.warn : w.debug)(chosen.note);
   const protection = new ProtectedAddresses(hostProtectedSources(), config.allow);
   await protection.refreshSshPeers();

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { runCommand, type CommandRunner } from '../exec/run-command.js';
 import type { Firewall, FirewallName } from './firewall.js';
-import { IptablesFirewall } from './iptables-firewall.js';
+import { IptablesFirewall, iptablesPaths, type IptablesVariant } from './iptables-firewall.js';
 import { NetshFirewall } from './netsh-firewall.js';
 import { NftablesFirewall } from './nftables-firewall.js';
 import { NoFirewall } from './no-firewall.js';
@@ -28,12 +28,12 @@ function executable(path: string): boolean {
  * `--firewall auto`: nftables where `nft` answers, else iptables + ipset, pf on macOS/BSD, netsh
  * on Windows, otherwise none (with a note: detection goes on, blocks become dry runs).
  */
-export async function chooseFirewall(choice: FirewallChoice, run: CommandRunner = runCommand, platform: NodeJS.Platform = process.platform): Promise<ChosenFirewall> {
+export async function chooseFirewall(choice: FirewallChoice, run: CommandRunner = runCommand, platform: NodeJS.Platform = process.platform, iptables: IptablesVariant = 'system'): Promise<ChosenFirewall> {
   switch (choice) {
     case 'nftables':
       return { firewall: new NftablesFirewall(run), note: null };
     case 'iptables':
-      return { firewall: new IptablesFirewall(run), note: null };
+      return { firewall: new IptablesFirewall(run, iptablesPaths(iptables)), note: null };
     case 'pfctl':
       return { firewall: new PfFirewall(run), note: null };
     case 'netsh':
@@ -49,6 +49,6 @@ export async function chooseFirewall(choice: FirewallChoice, run: CommandRunner 
     const probe = await run(['/usr/sbin/nft', 'list', 'tables'], { allowFailure: true, timeoutMs: 5000 }).catch(() => null);
     if (probe !== null && probe.exitCode === 0) return { firewall: new NftablesFirewall(run), note: 'firewall: nftables (table inet snoopy)' };
   }
-  if (executable('/usr/sbin/iptables') && executable('/usr/sbin/ipset')) return { firewall: new IptablesFirewall(run), note: 'firewall: iptables + ipset (chain SNOOPY)' };
+  if (executable('/usr/sbin/iptables') && executable('/usr/sbin/ipset')) return { firewall: new IptablesFirewall(run, iptablesPaths(iptables)), note: 'firewall: iptables + ipset (chain SNOOPY)' };
   return { firewall: new NoFirewall(), note: 'no usable firewall found (nft, or iptables with ipset): blocks are recorded as dry runs' };
 }

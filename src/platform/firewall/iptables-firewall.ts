@@ -16,6 +16,15 @@ export interface IptablesPaths {
 /** `iptables` is the distribution's choice (nft or legacy); tests pass the other explicitly. */
 export const IPTABLES_DEFAULT_PATHS: IptablesPaths = { iptables: '/usr/sbin/iptables', ip6tables: '/usr/sbin/ip6tables', ipset: '/usr/sbin/ipset' };
 export const IPTABLES_LEGACY_PATHS: IptablesPaths = { iptables: '/usr/sbin/iptables-legacy', ip6tables: '/usr/sbin/ip6tables-legacy', ipset: '/usr/sbin/ipset' };
+export const IPTABLES_NFT_PATHS: IptablesPaths = { iptables: '/usr/sbin/iptables-nft', ip6tables: '/usr/sbin/ip6tables-nft', ipset: '/usr/sbin/ipset' };
+
+/** Which iptables: the distribution's alternative (`system`), or explicitly nft or legacy. */
+export type IptablesVariant = 'system' | 'nft' | 'legacy';
+export const IPTABLES_VARIANTS: readonly IptablesVariant[] = ['system', 'nft', 'legacy'];
+
+export function iptablesPaths(variant: IptablesVariant): IptablesPaths {
+  return variant === 'legacy' ? IPTABLES_LEGACY_PATHS : variant === 'nft' ? IPTABLES_NFT_PATHS : IPTABLES_DEFAULT_PATHS;
+}
 
 /**
  * iptables + ipset backend: four ipsets with per-entry `timeout` (the kernel expires entries),
