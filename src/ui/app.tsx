@@ -13,9 +13,10 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { commandForKey, type CommandName } from './keymap.js';
 import { ALERT_COLUMNS, alertRows } from './panes/alert-rows.js';
 import { BLOCKED_COLUMNS, blockedRows } from './panes/blocked-rows.js';
+import type { BlockRecord } from '../engine/response/block-record.js';
 import { CONNECTION_COLUMNS, connectionRows } from './panes/connection-rows.js';
 import { FEED_COLUMNS, feedRows } from './panes/feed-rows.js';
-import { initialViewState, PANES, resolveHighlight, viewReducer, type BlockTarget, type PaneId } from './state/view-state.js';
+import { formatDuration, initialViewState, PANES, resolveHighlight, viewReducer, type BlockTarget, type PaneId } from './state/view-state.js';
 import { historyEventFromEntry, type EngineData, type EngineDataStore } from './store/engine-data-store.js';
 import type { HistoryEntry } from '../engine/store/history/history-entry.js';
 import type { Theme } from './theme.js';
@@ -24,6 +25,7 @@ import type { Theme } from './theme.js';
 export interface EngineActions {
   block(address: string, durationSeconds: number, reason: string): Promise<unknown>;
   unblock(address: string): Promise<unknown>;
+  unblockAll(): Promise<unknown>;
   /** The history file's newest entries; `available` is false when the run keeps no history file. */
   history(limit: number): Promise<{ available: boolean; entries: HistoryEntry[] }>;
 }
@@ -169,6 +171,12 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
         );
         return;
       }
+      case 'unblockAll':
+        actions.unblockAll().then(
+          (count) => dispatch({ type: 'notice', text: `unblocked ${String(count)} address(es)` }),
+          (e: Error) => dispatch({ type: 'notice', text: `unblock failed: ${e.message}` }),
+        );
+        return;
       case 'openFilter':
         return dispatch({ type: 'openFilter' });
       case 'clearFilter':
@@ -216,7 +224,7 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     const { target, durationSeconds } = view.prompt;
     dispatch({ type: 'closePrompt' });
     actions.block(target.address, durationSeconds, target.reason).then(
-      () => dispatch({ type: 'notice', text: `${dryRun ? 'dry run: recorded block of' : 'blocked'} ${target.address}` }),
+      (result) => dispatch({ type: 'notice', text: blockNotice(target.address, result as BlockRecord | undefined) }),
       (e: Error) => dispatch({ type: 'notice', text: `block failed: ${e.message}` }),
     );
   };
@@ -299,4 +307,20 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
       <StatusBar notice={live.status === 'ended' && live.endError ? live.endError : (view.notice ?? live.warning)} width={columns} theme={theme} />
     </Box>
   );
+}
+
+/** What became of a block the person asked for, in one line for the status bar. */
+export function blockNotice(address: string, r: BlockRecord | undefined): string {
+  switch (r?.action) {
+    case 'blocked':
+      return `blocked ${r.network} in ${r.firewall} for ${formatDuration(Math.round((r.expiresAt - r.createdAt) / 1000))}`;
+    case 'dry_run':
+      return `dry run: recorded block of ${address}, no firewall change`;
+    case 'suppressed':
+      return `not blocked: ${address} is ${(r.detail ?? 'protected').replace(/^protected: /, '')}`;
+    case 'block_failed':
+      return `block of ${address} failed: ${r.detail ?? 'firewall error'}`;
+    default:
+      return `block of ${address} requested`;
+  }
 }

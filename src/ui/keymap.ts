@@ -13,6 +13,7 @@ export type CommandName =
   | 'bottom'
   | 'block'
   | 'unblock'
+  | 'unblockAll'
   | 'openFilter'
   | 'clearFilter'
   | 'nextPane'
@@ -46,6 +47,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { command: 'bottom', keys: 'G End', description: 'last row (follow new rows)', match: (i, k) => k.end || ch('G')(i, k) },
   { command: 'block', keys: 'b', description: 'block the highlighted address (asks first)', match: ch('b') },
   { command: 'unblock', keys: 'u', description: 'unblock the highlighted address', match: ch('u') },
+  { command: 'unblockAll', keys: 'U', description: 'unblock every address we blocked', match: ch('U') },
   { command: 'openFilter', keys: '/', description: 'filter: process NAME, port N, ip CIDR, status S, country CC, proto P, alert; and/or/not ( )', match: ch('/') },
   { command: 'clearFilter', keys: 'Esc', description: 'clear the filter / close overlays', match: (_i, k) => k.escape },
   { command: 'nextPane', keys: 'Tab', description: 'next pane', match: (_i, k) => k.tab && !k.shift },

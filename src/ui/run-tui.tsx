@@ -38,6 +38,7 @@ export async function runTui(config: RunConfig): Promise<number> {
   const actions: EngineActions = {
     block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),
     unblock: (address) => client.command({ name: 'unblock', address }),
+    unblockAll: () => client.command({ name: 'unblockAll' }),
     history: (limit) => client.command({ name: 'history', limit }) as Promise<{ available: boolean; entries: HistoryEntry[] }>,
   };
 
@@ -72,7 +73,7 @@ export async function runTui(config: RunConfig): Promise<number> {
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
   screen.enter();
   instance = render(
-    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={true} trustedProcesses={new Set(config.trustedProcesses)} onQuit={() => quit(0)} />,
+    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={config.dryRun} trustedProcesses={new Set(config.trustedProcesses)} onQuit={() => quit(0)} />,
     { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => {
       if (metrics.frames++ === 0) metrics.firstFrameMs = performance.now();
     } },

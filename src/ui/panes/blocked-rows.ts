@@ -7,6 +7,8 @@ export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'CC', width: 4 },
   { title: 'REASON', width: 22 },
   { title: 'LEFT', width: 8, align: 'right' },
+  { title: '#', width: 3, align: 'right' },
+  { title: 'FIREWALL', width: 9 },
   { title: 'ACTION', width: 9 },
 ];
 
@@ -21,6 +23,7 @@ export function blockedRows(blocks: readonly BlockRecord[], nowMs: number, sortI
     key: b.address,
     address: b.address,
     tone: b.action === 'blocked' ? 'danger' : 'warning',
-    cells: [b.address, countryTag(null), b.reason, formatUptime((b.expiresAt - nowMs) / 1000), b.action],
+    // The network when it is wider than the address (an IPv6 /64).
+    cells: [b.network !== undefined && !b.network.startsWith(`${b.address}/`) ? b.network : b.address, countryTag(null), b.reason, formatUptime((b.expiresAt - nowMs) / 1000), String(b.offense ?? 1), b.firewall ?? '', b.action],
   }));
 }

@@ -53,14 +53,22 @@ function setup() {
     block: async (address, durationSeconds, reason) => {
       calls.block.push([address, durationSeconds, reason]);
       const now = Date.now();
-      blocks = [...blocks, { address, reason, createdAt: now, expiresAt: now + durationSeconds * 1000, action: 'dry_run' }];
+      const record: BlockRecord = { address, network: `${address}/32`, port: null, reason, createdAt: now, expiresAt: now + durationSeconds * 1000, action: 'dry_run', offense: 1, firewall: 'none' };
+      blocks = [...blocks, record];
       store.apply(snapshot({ blocks }));
+      return record;
     },
     history: async () => ({ available: historyFile !== null, entries: historyFile ?? [] }),
     unblock: async (address) => {
       calls.unblock.push(address);
       blocks = blocks.filter((b) => b.address !== address);
       store.apply(snapshot({ blocks }));
+    },
+    unblockAll: async () => {
+      const count = blocks.length;
+      blocks = [];
+      store.apply(snapshot({ blocks }));
+      return count;
     },
   };
   let quit = 0;
