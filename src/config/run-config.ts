@@ -43,6 +43,13 @@ export interface RunConfig {
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
   captureBufferBytes: number;
+  // --- auth log and processes (issue #3) ---
+  /** --auth-log: a file, 'journald', 'none', or null = the distribution's default (live only). */
+  authLog: string | null;
+  /** Extra SUSPICIOUS_COMMAND patterns (config key `suspiciousCommands`), case-insensitive regexes. */
+  suspiciousCommands: string[];
+  /** SUSPICIOUS_PROCESS from /proc (live only; config key `processMonitor`). */
+  processMonitor: boolean;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -70,5 +77,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     blocklists: [],
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
+    authLog: null,
+    suspiciousCommands: [],
+    processMonitor: true,
   };
 }
