@@ -17,6 +17,7 @@ export interface CliFlags {
   logDir?: string;
   pcapDir?: string;
   blocklist?: string;
+  authLog?: string;
   analyze?: boolean;
   geolocate?: boolean;
   json?: boolean;
@@ -55,6 +56,7 @@ const OPTIONS = {
   'log-dir': { type: 'string' },
   'pcap-dir': { type: 'string' },
   blocklist: { type: 'string' },
+  'auth-log': { type: 'string' },
   config: { type: 'string', short: 'c' },
   firewall: { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -93,6 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
   if (v['pcap-dir'] !== undefined) flags.pcapDir = v['pcap-dir'];
   if (v.blocklist !== undefined) flags.blocklist = v.blocklist;
+  if (v['auth-log'] !== undefined) flags.authLog = v['auth-log'];
   if (v.analyze !== undefined) flags.analyze = v.analyze;
   if (v.geolocate !== undefined) flags.geolocate = v.geolocate;
   if (v.json !== undefined) flags.json = v.json;

@@ -25,6 +25,11 @@ Detection:
       --threshold N        distinct ports one source must probe on one target to be a port scan
                            (overrides the profile)
       --blocklist FILE[,…] IP/CIDR blocklists: traffic with a listed address is MALICIOUS_IP
+      --auth-log FILE      auth log to watch for SSH/FTP brute force and suspicious sudo commands
+                           (default live: /var/log/auth.log, else /var/log/secure, else journald;
+                           'journald' or 'none' choose; replays: none unless given, then read once)
+                           Live runs also watch processes (/proc) for SUSPICIOUS_PROCESS
+                           (config key processMonitor: false turns it off)
 
 Response:
       --firewall auto|nftables|iptables|pfctl|netsh|none

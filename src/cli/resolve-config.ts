@@ -4,6 +4,7 @@ import { PROFILE_NAMES, PROFILES, type ProfileName } from '../config/profiles.js
 import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
+import { compileCommandPatterns } from '../engine/detectors/host/suspicious-commands.js';
 import type { CliFlags } from './args.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
@@ -63,6 +64,19 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
   if (file.thresholds?.flood !== undefined) Object.assign(config.thresholds.flood, file.thresholds.flood);
   if (file.thresholds?.exfiltration !== undefined) Object.assign(config.thresholds.exfiltration, file.thresholds.exfiltration);
+  // --- auth log and processes (issue #3) ---
+  if (file.authLog !== undefined) config.authLog = file.authLog;
+  if (file.processMonitor !== undefined) config.processMonitor = file.processMonitor;
+  if (file.suspiciousCommands !== undefined) {
+    try {
+      compileCommandPatterns(file.suspiciousCommands);
+    } catch (e) {
+      throw new ConfigError(`config file ${flags.config}: key 'suspiciousCommands': ${(e as Error).message}`);
+    }
+    config.suspiciousCommands = file.suspiciousCommands;
+  }
+  if (file.thresholds?.authBruteForce !== undefined) Object.assign(config.thresholds.authBruteForce, file.thresholds.authBruteForce);
+  if (file.thresholds?.suspiciousProcess !== undefined) Object.assign(config.thresholds.suspiciousProcess, file.thresholds.suspiciousProcess);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
 
@@ -79,6 +93,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
   if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');
   if (flags.blocklist !== undefined) config.blocklists = nonEmpty(flags.blocklist, '--blocklist').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (flags.authLog !== undefined) config.authLog = nonEmpty(flags.authLog, '--auth-log');
   if (flags.blockDuration !== undefined) config.blockDurationSeconds = parsePositiveInt(flags.blockDuration, '--block-duration');
   if (flags.firewall !== undefined) config.firewall = parseFirewall(flags.firewall);
   if (flags.dryRun !== undefined) config.dryRun = flags.dryRun;

@@ -52,8 +52,14 @@ export interface ConfigFile {
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
     flood?: { synPps?: number; udpPps?: number; icmpPps?: number; reflectionPps?: number; ddosSources?: number; topShare?: number };
     exfiltration?: { bytes?: number; windowSeconds?: number };
+    authBruteForce?: { failures?: number; windowSeconds?: number };
+    suspiciousProcess?: { cpuPercent?: number; sustainedSeconds?: number };
   };
   flows?: { capacity?: number; idleSeconds?: number };
+  // --- auth log and processes (issue #3); thresholds.authBruteForce / thresholds.suspiciousProcess too ---
+  authLog?: string;
+  suspiciousCommands?: string[];
+  processMonitor?: boolean;
 }
 
 type Checker = (value: unknown, key: string) => unknown;
@@ -170,8 +176,14 @@ const SCHEMA: Schema = {
     },
     flood: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
     exfiltration: { bytes: positiveInt, windowSeconds: positiveNumber },
+    authBruteForce: { failures: positiveInt, windowSeconds: positiveNumber },
+    suspiciousProcess: { cpuPercent: positiveNumber, sustainedSeconds: positiveNumber },
   },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
+  // --- auth log and processes (issue #3) ---
+  authLog: nonEmptyString,
+  suspiciousCommands: stringList,
+  processMonitor: boolean,
 };
 
 function check(value: unknown, schema: Schema, path: string): Record<string, unknown> {

@@ -21,6 +21,11 @@ export interface DetectionThresholds {
   flood: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>;
   /** Bytes leaving the home net to one destination within the window (seed 004: 15 MB in 60 s). */
   exfiltration: { bytes?: number; windowSeconds?: number };
+  // --- auth log and processes (issue #3) ---
+  /** Failed logins per source and service in the auth log within the window (fail2ban: 5 in 10 min). */
+  authBruteForce: { failures: number; windowSeconds: number };
+  /** A process over this CPU use (percent of one core) for this long is SUSPICIOUS_PROCESS. */
+  suspiciousProcess: { cpuPercent: number; sustainedSeconds: number };
 }
 
 export interface Profile {
@@ -30,9 +35,19 @@ export interface Profile {
   thresholds: DetectionThresholds;
 }
 
+// --- auth log and processes (issue #3) ---
+// Auth log: fail2ban's defaults (maxretry 5, findtime 10 min) for balanced; 3 for high-security.
+// CPU: seed 001 alerts at 80 %; a build or a backup keeps a core busy for minutes, so the
+// sustained time is long enough that only something that never stops is reported.
+const HOST_THRESHOLDS: Record<ProfileName, Pick<DetectionThresholds, 'authBruteForce' | 'suspiciousProcess'>> = {
+  'high-security': { authBruteForce: { failures: 3, windowSeconds: 600 }, suspiciousProcess: { cpuPercent: 80, sustainedSeconds: 60 } },
+  balanced: { authBruteForce: { failures: 5, windowSeconds: 600 }, suspiciousProcess: { cpuPercent: 90, sustainedSeconds: 120 } },
+  development: { authBruteForce: { failures: 10, windowSeconds: 300 }, suspiciousProcess: { cpuPercent: 98, sustainedSeconds: 300 } },
+};
+
 export const PROFILES: Record<ProfileName, Profile> = {
   // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
-  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 }, exfiltration: { bytes: 10_000_000 } } },
-  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {}, exfiltration: {} } },
-  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 }, exfiltration: { bytes: 100_000_000 } } },
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 }, exfiltration: { bytes: 10_000_000 }, ...HOST_THRESHOLDS['high-security'] } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {}, exfiltration: {}, ...HOST_THRESHOLDS.balanced } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 }, exfiltration: { bytes: 100_000_000 }, ...HOST_THRESHOLDS.development } },
 };

@@ -72,6 +72,13 @@ export interface RunConfig {
   fail2banJail: string;
   /** The iptables backend's binaries: the system alternative, or iptables-nft / iptables-legacy. */
   iptablesVariant: IptablesVariant;
+  // --- auth log and processes (issue #3) ---
+  /** --auth-log: a file, 'journald', 'none', or null = the distribution's default (live only). */
+  authLog: string | null;
+  /** Extra SUSPICIOUS_COMMAND patterns (config key `suspiciousCommands`), case-insensitive regexes. */
+  suspiciousCommands: string[];
+  /** SUSPICIOUS_PROCESS from /proc (live only; config key `processMonitor`). */
+  processMonitor: boolean;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -112,5 +119,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     fail2ban: true,
     fail2banJail: 'sshd',
     iptablesVariant: 'system',
+    authLog: null,
+    suspiciousCommands: [],
+    processMonitor: true,
   };
 }

@@ -19,6 +19,8 @@ import type { EngineToUi, UiToEngine } from './protocol.js';
 import type { BlockManager } from './response/block-manager.js';
 import { createBlockManager } from './response/create-block-manager.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+import { openAuthLog } from '../platform/logs/open-auth-log.js';
+import { ProcSampler } from '../platform/processes/proc-sampler.js';
 
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
@@ -72,6 +74,8 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     source,
     homeNet: defaultHome ? hostAddresses() : msg.homeNet,
     ...(defaultHome ? { homeNetProvider: hostAddresses } : {}),
+    authLog: openAuthLog(msg.config.authLog, source.kind === 'live', (line) => send({ type: 'warning', message: line })),
+    processSampler: msg.config.processMonitor && source.kind === 'live' ? new ProcSampler() : null,
     feed,
     onAlert: (alert, kind) => {
       recorder?.alert(alert, kind);

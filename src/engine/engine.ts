@@ -15,6 +15,13 @@ import { Pipeline } from './pipeline.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
 import type { BlockManager } from './response/block-manager.js';
+import type { LogSource } from '../platform/logs/log-source.js';
+import type { ProcessSampler } from '../platform/processes/proc-sampler.js';
+import { AuthBruteForceDetector } from './detectors/auth-log/auth-brute-force-detector.js';
+import { SuspiciousCommandDetector } from './detectors/auth-log/suspicious-command-detector.js';
+import { compileCommandPatterns } from './detectors/host/suspicious-commands.js';
+import { SuspiciousProcessDetector } from './detectors/host/suspicious-process-detector.js';
+import { AuthLogMonitor } from './logs/auth-log-monitor.js';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -41,7 +48,14 @@ export interface EngineOptions {
   forensic?: ForensicRecorder | null;
   /** Policy and blocking; the owner stops it after run(). */
   responder?: BlockManager | null;
+  /** Auth log to watch (SSH/FTP brute force, SUSPICIOUS_COMMAND); null = none. */
+  authLog?: LogSource | null;
+  /** /proc sampler for SUSPICIOUS_PROCESS; used for live sources only. */
+  processSampler?: ProcessSampler | null;
 }
+
+/** How often the process list is sampled (SUSPICIOUS_PROCESS). */
+const PROCESS_SAMPLE_MS = 5_000;
 
 /** How long the end of a replay waits for outstanding reverse-DNS answers. */
 const SETTLE_ENRICHMENT_MS = 2000;
@@ -66,6 +80,9 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private readonly homeNetProvider: (() => string[]) | null;
   private lastHomeNetRefresh = performance.now();
+  readonly authLog: AuthLogMonitor | null;
+  private readonly processes: { sampler: ProcessSampler; detector: SuspiciousProcessDetector } | null;
+  private processTimer: NodeJS.Timeout | null = null;
 
   constructor(options: EngineOptions) {
     this.source = options.source;
@@ -96,6 +113,40 @@ export class Engine {
       feed: options.feed ?? null,
     });
     this.homeNetProvider = options.homeNetProvider ?? null;
+
+    // Detectors of other inputs raise into the same alert book as the packet detectors.
+    const ctx = this.pipeline.context;
+    const patterns = compileCommandPatterns(options.config.suspiciousCommands);
+    if (options.authLog) {
+      const bruteForce = new AuthBruteForceDetector(options.config.thresholds.authBruteForce, ctx);
+      this.pipeline.addHostDetector(bruteForce);
+      this.authLog = new AuthLogMonitor(options.authLog, bruteForce, new SuspiciousCommandDetector(patterns, ctx));
+    } else {
+      this.authLog = null;
+    }
+    // A replay's processes are not the recorded host's: /proc is watched live only.
+    this.processes =
+      options.processSampler && options.source.kind === 'live'
+        ? { sampler: options.processSampler, detector: new SuspiciousProcessDetector({ ...options.config.thresholds.suspiciousProcess, ignorePids: [process.pid] }, patterns, ctx) }
+        : null;
+  }
+
+  private startProcessSampling(): void {
+    const p = this.processes;
+    if (p === null) return;
+    let busy = false;
+    const sample = () => {
+      if (busy) return;
+      busy = true;
+      p.sampler
+        .sample()
+        .then((samples) => p.detector.onSample(samples, Date.now() * 1000))
+        .catch(() => undefined) // /proc unreadable for a moment: the next sample tries again
+        .finally(() => (busy = false));
+    };
+    sample();
+    this.processTimer = setInterval(sample, PROCESS_SAMPLE_MS);
+    this.processTimer.unref();
   }
 
   /** Runs until the source ends; every pending alert update is passed on before it resolves. */
@@ -105,6 +156,13 @@ export class Engine {
       // starts rather than at the first public address under load.
       await this.geo.ready();
     }
+    if (this.authLog !== null) {
+      // A replay's log (given with --auth-log) is read in full before the packets, so the
+      // alerts do not depend on which input finishes first; live, the follower keeps going.
+      const reading = this.authLog.start();
+      if (this.source.kind !== 'live') await reading;
+    }
+    this.startProcessSampling();
     if (this.source.kind === 'live') {
       // Live packet time is wall time, so a quiet network still ages flows and windows.
       this.timer = setInterval(() => {
@@ -117,6 +175,8 @@ export class Engine {
       return await this.source.start(this.pipeline.sink);
     } finally {
       if (this.timer !== null) clearInterval(this.timer);
+      if (this.processTimer !== null) clearInterval(this.processTimer);
+      this.authLog?.stop();
       // Names still on their way belong in the alerts' last update.
       await this.enricher.settle(SETTLE_ENRICHMENT_MS);
       this.pipeline.finish();
@@ -135,6 +195,7 @@ export class Engine {
 
   stop(): void {
     this.source.stop();
+    this.authLog?.stop();
   }
 
   /** Releases the enrichers (resolver timers); call once the run is over. */

@@ -76,6 +76,8 @@ export class Pipeline {
   private readonly suspiciousPort: SuspiciousPortDetector;
   private readonly malicious: MaliciousIpDetector[];
   private readonly ctx: DetectorContext;
+  /** Detectors fed by other inputs than packets (auth log, /proc); ticked with the others. */
+  private readonly hostDetectors: { onTick(nowMicros: number): void }[] = [];
   private readonly flowIdleMicros: number;
   private readonly feed: PacketFeed | null;
   private readonly processTagger: FlowProcessTagger | null;
@@ -110,6 +112,7 @@ export class Pipeline {
         this.forensic?.onAlert(alert);
       },
       changed: (alert) => this.alerts.changed(alert),
+      find: (attackType, attacker) => this.alerts.find(attackType, attacker),
     });
     this.portScan = new PortScanDetector(options.portScan, ctx);
     this.flood = new FloodDetector(options.flood ?? {}, ctx);
@@ -119,6 +122,16 @@ export class Pipeline {
     this.suspiciousPort = new SuspiciousPortDetector({}, ctx);
     this.malicious = (options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx));
     this.detectors = [this.portScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
+  }
+
+  /** Where detectors of other inputs (auth log, processes) raise into the same alert book. */
+  get context(): DetectorContext {
+    return this.ctx;
+  }
+
+  /** Ticks a detector of another input together with the packet detectors. */
+  addHostDetector(detector: { onTick(nowMicros: number): void }): void {
+    this.hostDetectors.push(detector);
   }
 
   /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */
@@ -167,6 +180,7 @@ export class Pipeline {
     if (nowMicros <= 0) return;
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
     for (const d of this.detectors) d.onTick(nowMicros);
+    for (const d of this.hostDetectors) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
     this.forensic?.tick(nowMicros);
     this.responder?.onPacketTime(nowMicros);

@@ -9,6 +9,8 @@ import { openForensic } from '../engine/store/forensic/open-forensic.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
 import { JsonLinesWriter } from './json-lines-writer.js';
 import { createBlockManager } from '../engine/response/create-block-manager.js';
+import { openAuthLog } from '../platform/logs/open-auth-log.js';
+import { ProcSampler } from '../platform/processes/proc-sampler.js';
 
 export interface HeadlessIo {
   stdout: NodeJS.WritableStream & import('node:stream').Writable;
@@ -48,6 +50,8 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     source,
     homeNet,
     ...(config.homeNet === null && source.kind === 'live' ? { homeNetProvider: hostAddresses } : {}),
+    authLog: openAuthLog(config.authLog, source.kind === 'live', (line) => io.diagnostic(`snoopy-tui: ${line}`)),
+    processSampler: config.processMonitor && source.kind === 'live' ? new ProcSampler() : null,
     onAlert: (alert: Alert, kind) => {
       recorder.alert(alert, kind);
       out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' });

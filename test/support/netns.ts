@@ -117,11 +117,11 @@ export function killAllChildren(): void {
  * (linkwatch), and until then getifaddrs() consumers such as os.networkInterfaces() do not
  * list it at all.
  */
-export async function createNetnsPair(): Promise<NetnsPair> {
+export async function createNetnsPair(prefix: string = NETNS_PREFIX): Promise<NetnsPair> {
   const id = `${process.pid}`;
   const pair: NetnsPair = {
-    attacker: `${NETNS_PREFIX}${id}-attacker`,
-    victim: `${NETNS_PREFIX}${id}-victim`,
+    attacker: `${prefix}${id}-attacker`,
+    victim: `${prefix}${id}-victim`,
     // Interface names are at most 15 bytes: "snp" + pid (≤ 7 digits) + role.
     attackerIf: `snp${id}a`,
     victimIf: `snp${id}v`,

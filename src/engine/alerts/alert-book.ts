@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert } from './alert.js';
+import type { Alert, AttackType } from './alert.js';
 
 /** What the engine passes on: a new alert, or a changed one (same id) while the attack goes on. */
 export type AlertListener = (alert: Alert, kind: 'new' | 'update') => void;
@@ -13,6 +13,8 @@ export type AlertListener = (alert: Alert, kind: 'new' | 'update') => void;
 export class AlertBook {
   private readonly alerts = new Map<string, { alert: Alert; emittedAt: number; dirty: boolean }>();
   private readonly dirty = new Set<string>();
+  /** The latest alert per (attack type, attacker): detectors of other inputs (auth logs) join it. */
+  private readonly latestByAttack = new Map<string, string>();
   total = 0;
   forgotten = 0;
 
@@ -29,11 +31,15 @@ export class AlertBook {
   raise(alert: Alert, nowMicros: number): void {
     if (this.alerts.size >= this.maxAlerts) {
       const oldest = this.alerts.keys().next().value as string;
+      const gone = this.alerts.get(oldest)!.alert;
       this.alerts.delete(oldest);
       this.dirty.delete(oldest);
+      const key = attackKey(gone.attack_type, gone.attacker_ip);
+      if (this.latestByAttack.get(key) === oldest) this.latestByAttack.delete(key);
       this.forgotten++;
     }
     this.alerts.set(alert.id, { alert, emittedAt: nowMicros, dirty: false });
+    this.latestByAttack.set(attackKey(alert.attack_type, alert.attacker_ip), alert.id);
     this.total++;
     this.listener(alert, 'new');
   }
@@ -67,7 +73,17 @@ export class AlertBook {
     this.listener(entry.alert, 'update');
   }
 
+  /** The latest alert raised for this attacker and attack type, whichever detector raised it. */
+  find(attackType: AttackType, attacker: string): Alert | null {
+    const id = this.latestByAttack.get(attackKey(attackType, attacker));
+    return id === undefined ? null : (this.alerts.get(id)?.alert ?? null);
+  }
+
   list(): Alert[] {
     return [...this.alerts.values()].map((e) => e.alert);
   }
+}
+
+function attackKey(attackType: AttackType, attacker: string): string {
+  return `${attackType}|${attacker}`;
 }

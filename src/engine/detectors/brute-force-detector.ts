@@ -19,6 +19,8 @@ export interface BruteForceConfig {
 /** One alert: an attacker's attempts on one attack type (e.g. all DATABASE_ATTACK services). */
 class Campaign {
   live = true;
+  /** The alert was raised by the auth-log detector and this detector joined it. */
+  adopted = false;
   attempts = 0;
   constructor(
     readonly key: string,
@@ -152,7 +154,8 @@ export class BruteForceDetector implements PacketDetector {
     campaign.attempts = inWindow;
     entry.campaign = campaign;
     this.fill(campaign, pkt, svc);
-    this.ctx.raise(campaign.alert, ts);
+    if (campaign.adopted) this.ctx.changed(campaign.alert);
+    else this.ctx.raise(campaign.alert, ts);
   }
 
   private newCampaign(attackType: AttackType, attacker: string, firstSeen: number, ts: number): Campaign {
@@ -160,6 +163,17 @@ export class BruteForceDetector implements PacketDetector {
       const oldest = this.campaigns.values().next().value as Campaign;
       this.dropCampaign(oldest);
       this.evictedAttackers++;
+    }
+    // The auth log may have shown this attack first: one alert per attacker and attack type.
+    const logged = this.ctx.find?.(attackType, attacker) ?? null;
+    if (logged !== null && logged.attack_details.source === 'auth_log' && Date.parse(logged.attack_details.first_seen) * 1000 + logged.duration * 1e6 >= ts - 10 * this.windowMicros) {
+      logged.attack_details.source = 'packets+auth_log';
+      Object.assign(logged.attack_details, { attempts: 0, window_seconds: this.windowSeconds, threshold: 0 });
+      const key = campaignKey(attackType, attacker);
+      const joined = new Campaign(key, logged, firstSeen, ts);
+      joined.adopted = true;
+      this.campaigns.set(key, joined);
+      return joined;
     }
     const alert: Alert = newAlert(this.ctx, {
       attackType,

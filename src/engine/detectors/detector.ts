@@ -13,6 +13,12 @@ export interface DetectorContext {
   homeNet: CidrSet | null;
   raise(alert: Alert, nowMicros: number): void;
   changed(alert: Alert): void;
+  /**
+   * The latest alert already raised for this attacker and attack type by any detector, so a
+   * second source of evidence (packets, auth log) updates one alert instead of raising another.
+   * Optional: contexts without an alert book (unit tests) find nothing.
+   */
+  find?(attackType: Alert['attack_type'], attacker: string): Alert | null;
 }
 
 /**

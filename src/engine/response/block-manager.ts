@@ -198,7 +198,8 @@ export class BlockManager {
       this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${reason}`, 0));
       return;
     }
-    const provenByLog = alert.attack_details.source === 'auth_log';
+    // sshd's own TCP stack accepted the connection that the log line reports: the source is real.
+    const provenByLog = typeof alert.attack_details.source === 'string' && alert.attack_details.source.includes('auth_log');
     if ((this.o.requireProof ?? true) && !provenByLog && !this.o.proven.has(attacker.text)) {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       alert.attack_details.response_note = 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)';

@@ -1,0 +1,184 @@
+import { roundSeconds, type Alert, type AttackType } from '../../alerts/alert.js';
+import type { AuthFailure, AuthService } from '../../logs/auth-events.js';
+import type { DetectorContext } from '../detector.js';
+import { newAlert } from '../new-alert.js';
+
+export interface AuthBruteForceConfig {
+  /** Failed attempts of one source on one service within the window that raise an alert. */
+  failures: number;
+  windowSeconds: number;
+  /** Bound on (service, source) entries; the least recently used are evicted past it. */
+  maxSources?: number;
+  /** Bound on the user names kept per alert (the rest are counted). */
+  maxUsernames?: number;
+}
+
+const ATTACK_TYPE: Record<AuthService, AttackType> = { ssh: 'SSH_BRUTE_FORCE', ftp: 'FTP_BRUTE_FORCE' };
+/** Connections (source + port) remembered to count each failed connection once. */
+const MAX_CONNECTIONS = 4096;
+
+/** Failures of one source on one service. */
+class SourceEntry {
+  /** Times of the failures still in the window, oldest first (at most `failures` kept). */
+  readonly times: number[] = [];
+  readonly usernames = new Set<string>();
+  usernamesDropped = 0;
+  total = 0;
+  firstSeen: number;
+  lastSeen: number;
+  alert: Alert | null = null;
+  constructor(
+    readonly service: AuthService,
+    readonly source: string,
+    ts: number,
+  ) {
+    this.firstSeen = ts;
+    this.lastSeen = ts;
+  }
+}
+
+/**
+ * SSH_BRUTE_FORCE / FTP_BRUTE_FORCE from auth-log lines, the way fail2ban counts them: failed
+ * attempts per source and service in a sliding window (its default, 5 in 10 minutes, is the
+ * balanced profile). Time is the log line's own.
+ *
+ * One alert per attacker and attack type (DESIGN §3.3): when the packet detector already raised
+ * one for this attacker, the log's evidence (user names, failure count) is added to it.
+ *
+ * sshd writes several lines per failed attempt ("Invalid user", "Failed password", PAM,
+ * "Connection closed … [preauth]"): `AuthFailure.weight` says which count, and per connection
+ * (source port) the connection-level lines count only if nothing else on it did.
+ */
+export class AuthBruteForceDetector {
+  private readonly entries = new Map<string, SourceEntry>();
+  /** "source|port" → the connection already had a counted failure (true) or only an Invalid user line (false). */
+  private readonly connections = new Map<string, boolean>();
+  private readonly windowMicros: number;
+  private readonly maxSources: number;
+  private readonly maxUsernames: number;
+  evictedSources = 0;
+
+  constructor(
+    private readonly config: AuthBruteForceConfig,
+    private readonly ctx: DetectorContext,
+  ) {
+    this.windowMicros = config.windowSeconds * 1e6;
+    this.maxSources = Math.max(1, config.maxSources ?? 16_384);
+    this.maxUsernames = Math.max(1, config.maxUsernames ?? 20);
+  }
+
+  onFailure(ev: AuthFailure, ts: number): void {
+    const entry = this.entry(ev.service, ev.source, ts);
+    if (ev.user !== null && ev.user !== '') this.addUser(entry, ev.user);
+    if (!this.counts(ev)) {
+      if (entry.alert !== null) this.fill(entry);
+      return;
+    }
+    entry.total++;
+    if (ts > entry.lastSeen) entry.lastSeen = ts;
+    entry.times.push(ts);
+    const cutoff = ts - this.windowMicros;
+    while (entry.times.length > 0 && entry.times[0]! < cutoff) entry.times.shift();
+    if (entry.times.length > this.config.failures) entry.times.shift();
+    if (entry.alert === null) {
+      if (entry.times.length < this.config.failures) return;
+      entry.firstSeen = entry.times[0]!;
+      this.raise(entry, ts);
+      return;
+    }
+    this.fill(entry);
+  }
+
+  /** Whether this line is a new failed attempt (see the class comment). */
+  private counts(ev: AuthFailure): boolean {
+    if (ev.weight === 'evidence') return false;
+    if (ev.port === null) return ev.weight === 'attempt';
+    const key = `${ev.source}|${ev.port}`;
+    const seen = this.connections.get(key);
+    if (seen === undefined && this.connections.size >= MAX_CONNECTIONS) this.connections.delete(this.connections.keys().next().value as string);
+    if (ev.weight === 'attempt') {
+      this.connections.set(key, true);
+      // "Invalid user" already counted this connection's first attempt.
+      return seen !== false;
+    }
+    if (seen !== undefined) return false;
+    // An "Invalid user" line is followed by "Failed password" when a password was tried.
+    this.connections.set(key, ev.what !== 'invalid_user');
+    return true;
+  }
+
+  private entry(service: AuthService, source: string, ts: number): SourceEntry {
+    const key = `${service}|${source}`;
+    let entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.entries.delete(key);
+    } else {
+      if (this.entries.size >= this.maxSources) {
+        this.entries.delete(this.entries.keys().next().value as string);
+        this.evictedSources++;
+      }
+      entry = new SourceEntry(service, source, ts);
+    }
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private addUser(entry: SourceEntry, user: string): void {
+    if (entry.usernames.has(user)) return;
+    if (entry.usernames.size >= this.maxUsernames) entry.usernamesDropped++;
+    // Cut very long names: they are attacker-chosen text.
+    else entry.usernames.add(user.length > 64 ? user.slice(0, 64) : user);
+  }
+
+  private raise(entry: SourceEntry, ts: number): void {
+    const attackType = ATTACK_TYPE[entry.service];
+    const existing = this.ctx.find?.(attackType, entry.source) ?? null;
+    if (existing !== null && lastEvidenceMicros(existing) >= ts - 10 * this.windowMicros) {
+      // The packet detector saw this attack already: one alert, two kinds of evidence.
+      entry.alert = existing;
+      existing.attack_details.source = 'packets+auth_log';
+      this.fill(entry);
+      return;
+    }
+    entry.alert = newAlert(this.ctx, {
+      attackType,
+      severity: 'high',
+      attacker: entry.source,
+      nowMicros: ts,
+      firstSeenMicros: entry.firstSeen,
+      protocol: 'tcp',
+      service: entry.service,
+      details: { source: 'auth_log' },
+    });
+    this.fill(entry);
+    this.ctx.raise(entry.alert, ts);
+  }
+
+  /** Writes the log's evidence into the alert (its own fields only when the alert is ours). */
+  private fill(entry: SourceEntry): void {
+    const a = entry.alert!;
+    const d = a.attack_details;
+    d.usernames = [...entry.usernames];
+    if (entry.usernamesDropped > 0) d.usernames_dropped = entry.usernamesDropped;
+    d.auth_failures = entry.total;
+    d.auth_threshold = this.config.failures;
+    d.auth_window_seconds = this.config.windowSeconds;
+    if (d.source === 'auth_log') {
+      a.packet_count = entry.total;
+      a.duration = roundSeconds((entry.lastSeen - entry.firstSeen) / 1e6);
+    }
+    this.ctx.changed(a);
+  }
+
+  onTick(nowMicros: number): void {
+    // Sources silent for ten windows start over: a later attack is a new alert.
+    const cutoff = nowMicros - 10 * this.windowMicros;
+    for (const [key, entry] of this.entries) {
+      if (entry.lastSeen < cutoff) this.entries.delete(key);
+    }
+  }
+}
+
+function lastEvidenceMicros(alert: Alert): number {
+  return Date.parse(alert.attack_details.first_seen) * 1000 + alert.duration * 1e6;
+}
