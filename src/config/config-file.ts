@@ -29,6 +29,8 @@ export interface ConfigFile {
   syslog?: boolean;
   signatures?: Record<string, string[]>;
   blocklists?: string[];
+  /** libpcap's kernel buffer for live capture, bytes (no flag: a tuning knob). */
+  captureBufferBytes?: number;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -110,6 +112,7 @@ const SCHEMA: Schema = {
   syslog: boolean,
   signatures: signatureMap,
   blocklists: stringList,
+  captureBufferBytes: positiveInt,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {

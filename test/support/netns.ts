@@ -112,16 +112,16 @@ export function killAllChildren(): void {
 }
 
 /**
- * Creates the two namespaces and the veth between them, both families, and returns once both
- * ends are operationally up: a new veth reports NO-CARRIER for up to ~1 s after `link set up`
+ * Creates the two namespaces (`<prefix><pid>-attacker|victim`) and the veth between them, both
+ * families, and returns once both ends are operationally up: a new veth reports NO-CARRIER for up to ~1 s after `link set up`
  * (linkwatch), and until then getifaddrs() consumers such as os.networkInterfaces() do not
  * list it at all.
  */
-export async function createNetnsPair(): Promise<NetnsPair> {
+export async function createNetnsPair(prefix: string = NETNS_PREFIX): Promise<NetnsPair> {
   const id = `${process.pid}`;
   const pair: NetnsPair = {
-    attacker: `${NETNS_PREFIX}${id}-attacker`,
-    victim: `${NETNS_PREFIX}${id}-victim`,
+    attacker: `${prefix}${id}-attacker`,
+    victim: `${prefix}${id}-victim`,
     // Interface names are at most 15 bytes: "snp" + pid (≤ 7 digits) + role.
     attackerIf: `snp${id}a`,
     victimIf: `snp${id}v`,
