@@ -33,6 +33,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
   if (file.syslog !== undefined) config.syslog = file.syslog;
   if (file.blocklists !== undefined) config.blocklists = file.blocklists;
+  if (file.captureBufferBytes !== undefined) config.captureBufferBytes = file.captureBufferBytes;
   if (file.signatures !== undefined) {
     try {
       // Compiled now so a bad pattern is one line naming it, before anything starts.

@@ -47,6 +47,8 @@ export interface ConfigFile {
   fail2ban?: boolean;
   fail2banJail?: string;
   iptablesVariant?: IptablesVariant;
+  /** libpcap's kernel buffer for live capture, bytes (no flag: a tuning knob). */
+  captureBufferBytes?: number;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -168,6 +170,7 @@ const SCHEMA: Schema = {
     if (typeof v !== 'string' || !(IPTABLES_VARIANTS as readonly string[]).includes(v)) throw new ConfigError(`key '${key}' must be one of ${IPTABLES_VARIANTS.join(', ')}, got ${JSON.stringify(v)}`);
     return v;
   },
+  captureBufferBytes: positiveInt,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {
@@ -210,14 +213,20 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`config file ${source}: not valid JSON (${(e as Error).message})`);
+    throw new ConfigError(`config file ${source}: not valid JSON (${escapeControls((e as Error).message)})`);
   }
   try {
     return check(json, SCHEMA, '') as ConfigFile;
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`config file ${source}: ${e.message}`);
+    // Key names come from the file and may hold control characters.
+    if (e instanceof ConfigError) throw new ConfigError(`config file ${source}: ${escapeControls(e.message)}`);
     throw e;
   }
+}
+
+/** JSON.parse quotes the offending text, raw: a newline in it would split the one-line error. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function loadConfigFile(path: string): ConfigFile {

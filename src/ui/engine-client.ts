@@ -28,6 +28,8 @@ export class EngineClient {
       if (this.stderrLines.length > 200) this.stderrLines.splice(0, this.stderrLines.length - 200);
     });
     this.child.on('message', (raw) => this.dispatch(raw as EngineToUi));
+    // kill() emits 'error' when the signal cannot be sent (EPERM once the UI is unprivileged).
+    this.child.on('error', (e) => this.stderrLines.push(`engine process: ${e.message}`));
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code) => {
         for (const p of this.pending.values()) p.reject(new Error('engine process exited'));
@@ -58,7 +60,11 @@ export class EngineClient {
   async stop(timeoutMs = 2000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     if (this.child.connected) this.send({ type: 'stop' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      // After the UI dropped root it may not signal the (root) engine: closing the channel
+      // is what ends it then (the engine exits on disconnect).
+      if (!this.child.kill('SIGKILL') && this.child.connected) this.child.disconnect();
+    }, timeoutMs);
     await this.exited;
     clearTimeout(timer);
   }

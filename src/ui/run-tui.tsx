@@ -7,6 +7,7 @@ import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { themeFromEnv } from './theme.js';
 import { writeFileSync } from 'node:fs';
+import { currentProcessPrivileges, dropToInvokingUser } from '../platform/privileges/drop-to-invoking-user.js';
 
 /** Frames per second at most, whatever the packet rate (DESIGN §5). */
 export const MAX_FPS = 15;
@@ -20,6 +21,17 @@ export async function runTui(config: RunConfig): Promise<number> {
   const screen = new TerminalScreen(stdout);
   const store = new EngineDataStore(MAX_FPS);
   const client = new EngineClient();
+  // The engine is forked and keeps root (capture, firewall, history); from here on the UI runs
+  // as the person behind sudo. Nothing below needs root: the terminal's fds are already open,
+  // and files (history included) are read by the engine.
+  const privileges = currentProcessPrivileges();
+  try {
+    if (privileges !== null) dropToInvokingUser(privileges);
+  } catch (e) {
+    await client.stop();
+    process.stderr.write(`snoopy-tui: ${(e as Error).message}; stopping rather than run the UI as root\n`);
+    return 1;
+  }
   // A start failure (missing file, no privileges, unknown interface) is the same one line on
   // stderr as in headless mode, not a screen to dismiss.
   let startupError: string | null = null;

@@ -112,8 +112,8 @@ export function killAllChildren(): void {
 }
 
 /**
- * Creates the two namespaces and the veth between them, both families, and returns once both
- * ends are operationally up: a new veth reports NO-CARRIER for up to ~1 s after `link set up`
+ * Creates the two namespaces (`<prefix><pid>-attacker|victim`) and the veth between them, both
+ * families, and returns once both ends are operationally up: a new veth reports NO-CARRIER for up to ~1 s after `link set up`
  * (linkwatch), and until then getifaddrs() consumers such as os.networkInterfaces() do not
  * list it at all.
  */

@@ -47,7 +47,8 @@ export function Header({ data, paused, width, theme, nowMs }: HeaderProps) {
         <Text color={theme.muted}>pkts </Text>
         <Text>{formatCount(stats?.packets ?? 0)} </Text>
         <Text color={theme.muted}>drops </Text>
-        <Text>{stats?.dropped === null || stats === null ? 'n/a' : formatCount(stats.dropped)} </Text>
+        {/* n/a: the source cannot tell (an unpatched capture binding); replays never drop. */}
+        <Text color={stats && stats.dropped !== null && stats.dropped > 0 ? theme.warning : undefined}>{stats?.dropped === null || stats === null ? 'n/a' : formatCount(stats.dropped)} </Text>
         <Text color={theme.muted}>bad </Text>
         <Text color={stats && stats.malformed > 0 ? theme.warning : undefined}>{formatCount(stats?.malformed ?? 0)} </Text>
         <Text color={theme.muted}>alerts </Text>

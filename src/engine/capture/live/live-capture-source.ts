@@ -1,6 +1,7 @@
 import { defaultRouteInterface, listInterfaceNames } from '../../../platform/network-interfaces.js';
 import { LinkType } from '../link-type.js';
 import { SourceOpenError, type PacketSink, type PacketSource, type SourceEnd, type SourceStats } from '../packet-source.js';
+import { KernelDropCounter } from './kernel-drop-counter.js';
 import { loadCap, type CapHandle } from './load-cap.js';
 
 export interface LiveCaptureOptions {
@@ -35,6 +36,7 @@ export class LiveCaptureSource implements PacketSource {
   private readonly handle: CapHandle;
   private readonly buffer = Buffer.alloc(PACKET_BUFFER_BYTES);
   private received = 0;
+  private readonly drops = new KernelDropCounter();
   private resolveEnd: ((end: SourceEnd) => void) | null = null;
 
   constructor(options: LiveCaptureOptions) {
@@ -86,6 +88,8 @@ export class LiveCaptureSource implements PacketSource {
 
   stop(): void {
     this.handle.removeAllListeners('packet');
+    // Last reading before close: afterwards the handle has no counters to ask.
+    this.sampleDrops();
     try {
       this.handle.close();
     } catch {
@@ -97,8 +101,14 @@ export class LiveCaptureSource implements PacketSource {
   }
 
   stats(): SourceStats {
-    // cap 0.2.1 does not expose pcap_stats(); kernel drops are not known here.
-    return { received: this.received, dropped: null };
+    this.sampleDrops();
+    return { received: this.received, dropped: this.drops.total };
+  }
+
+  private sampleDrops(): void {
+    if (typeof this.handle.stats !== 'function') return; // unpatched cap: drops stay unknown (null)
+    const kernel = this.handle.stats();
+    if (kernel !== null) this.drops.sample(kernel.dropped);
   }
 }
 

@@ -14,6 +14,20 @@ export interface CapHandle {
   close(): void;
   on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): void;
   removeAllListeners(event?: string): void;
+  /**
+   * pcap_stats() of the open handle, or null once closed. Not in cap 0.2.1 itself: added by
+   * scripts/patch-cap.mjs at install; absent when the patch could not be applied.
+   */
+  stats?(): CapKernelStats | null;
+}
+
+/** libpcap's counters since open (32-bit, they wrap). */
+export interface CapKernelStats {
+  received: number;
+  /** Dropped by the kernel because the capture buffer was full. */
+  dropped: number;
+  /** Dropped by the interface or its driver (from the interface's own counters). */
+  ifDropped: number;
 }
 
 let loaded: CapModule | null = null;
