@@ -5,6 +5,7 @@ import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
 import type { CliFlags } from './args.js';
+import { applyNotificationsFile } from './resolve-notifications.js';
 
 /** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
 export function resolveRunConfig(flags: CliFlags): RunConfig {
@@ -50,6 +51,10 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.thresholds?.exfiltration !== undefined) Object.assign(config.thresholds.exfiltration, file.thresholds.exfiltration);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
+  // Notifications and -v (issue #7).
+  if (file.notifications !== undefined) applyNotificationsFile(config.notifications, file.notifications, flags.config ?? '');
+  if (file.verbose !== undefined) config.verbose = file.verbose;
+  config.configFile = flags.config ?? null;
 
   // Flags.
   if (flags.interface !== undefined) config.interface = nonEmpty(flags.interface, '--interface');
@@ -60,6 +65,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
   if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
   if (flags.debug !== undefined) config.debug = flags.debug;
+  if (flags.verbose !== undefined) config.verbose = flags.verbose;
   if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
   if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
   if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');

@@ -1,5 +1,6 @@
 import type { AttackType } from '../engine/alerts/alert.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
+import { defaultNotificationSettings, type NotificationSettings } from '../platform/notify/notify-settings.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
 export interface RunConfig {
@@ -43,6 +44,14 @@ export interface RunConfig {
   blockDurationSeconds: number;
   /** Kernel capture buffer for live capture, bytes. */
   captureBufferBytes: number;
+
+  // Notifications, verbose and the config file path (issue #7).
+  /** Channels of `notifications.*` in the config file (desktop, webhook, slack, telegram, syslog). */
+  notifications: NotificationSettings;
+  /** -v: a human-readable line per new alert on stderr in headless mode. */
+  verbose: boolean;
+  /** The -c file, so SIGHUP can read it again; null without -c. */
+  configFile: string | null;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -70,5 +79,9 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     blocklists: [],
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,
+
+    notifications: defaultNotificationSettings(),
+    verbose: false,
+    configFile: null,
   };
 }

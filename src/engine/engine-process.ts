@@ -18,16 +18,20 @@ import { PacketFeed } from './feed/packet-feed.js';
 import type { EngineToUi, UiToEngine } from './protocol.js';
 import { BlockBook } from './response/block-book.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+import { createNotifier } from '../platform/notify/create-notifier.js';
+import { NotificationDispatcher } from '../platform/notify/notification-dispatcher.js';
 
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
 const blocks = new BlockBook();
 let recorder: RunRecorder | null = null;
 let forensic: ForensicRecorder | null = null;
+/** Desktop / webhook / Slack / Telegram / syslog; it only queues, so the packet path never waits. */
+let notifier = NotificationDispatcher.none();
 
 /** Everything written to disk is finished before the process goes. */
 function closeStores(): Promise<unknown> {
-  return Promise.allSettled([recorder?.close(), forensic?.close()]);
+  return Promise.allSettled([recorder?.close(), forensic?.close(), notifier.close(2000)]);
 }
 
 function send(message: EngineToUi, done?: () => void): void {
@@ -47,6 +51,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
   }
   recorder = await openRecorder(msg.config, (line) => send({ type: 'warning', message: line }));
   forensic = openForensic(msg.config, (line) => send({ type: 'warning', message: line }));
+  notifier = createNotifier(msg.config, { warn: (line) => send({ type: 'warning', message: line }) });
   const feed = new PacketFeed();
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = msg.homeNet === null && source.kind === 'live';
@@ -62,6 +67,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     onAlert: (alert, kind) => {
       recorder?.alert(alert, kind);
       publisher?.noteAlert(alert);
+      if (kind === 'new') notifier.notifyAlert(alert);
     },
   });
   engine = current;
