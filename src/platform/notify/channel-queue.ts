@@ -93,12 +93,11 @@ export class ChannelQueue {
   }
 
   /**
-   * Waits up to `graceMs` for queued events to go out (no new retries are started once closing),
-   * then gives up on the rest. Resolves with the number of events left undelivered.
+   * Waits up to `graceMs` for queued events to go out (retries included), then aborts the attempt
+   * in flight and gives up on the rest. Resolves with the number of events left undelivered.
    */
   async close(graceMs: number): Promise<number> {
     this.closing = true;
-    this.wakeBackoff?.();
     if (this.pending > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -112,6 +111,7 @@ export class ChannelQueue {
     this.queue.length = 0;
     // A server that never answers must not hold the process open until its timeout.
     this.cancel.abort();
+    this.wakeBackoff?.();
     return left;
   }
 
@@ -135,7 +135,7 @@ export class ChannelQueue {
         return;
       } catch (e) {
         if (this.cancel.signal.aborted) return; // counted by close() as not sent
-        if (attempt >= this.policy.retries || this.closing) {
+        if (attempt >= this.policy.retries) {
           this.counters.failed++;
           this.onFailure(this.channel, redactSecrets((e as Error).message || String(e), this.channel.secrets));
           return;
@@ -143,6 +143,7 @@ export class ChannelQueue {
       }
       this.counters.retried++;
       await this.sleep(delay);
+      if (this.cancel.signal.aborted) return;
       delay = Math.min(delay * 2, this.policy.maxBackoffMs);
     }
   }
