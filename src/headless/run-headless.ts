@@ -60,7 +60,6 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     },
   });
   out.onClosed = () => engine.stop();
-  if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
 
   let statsTimer: NodeJS.Timeout | null = null;
   const stopOnSignal = () => engine.stop();
@@ -87,6 +86,8 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     );
   };
   process.on('SIGHUP', reloadOnSignal);
+  // Printed once signals are handled: a test (or a script) may signal as soon as it sees it.
+  if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
   if (source.kind === 'live') {
     statsTimer = setInterval(() => out.write({ event_type: 'stats', ...engine.stats() }), config.refreshSeconds * 1000);
     process.once('SIGINT', stopOnSignal);
@@ -94,7 +95,6 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   }
   const end = await engine.run();
   engine.close();
-  process.removeListener('SIGHUP', reloadOnSignal);
   await Promise.all([recorder.close(), forensic?.close()]);
   if (statsTimer !== null) clearInterval(statsTimer);
   process.removeListener('SIGINT', stopOnSignal);
@@ -103,6 +103,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   await out.drain();
   // After the last line: notifications still queued get a short grace, then are given up.
   await notifier.close(NOTIFY_GRACE_MS);
+  process.removeListener('SIGHUP', reloadOnSignal);
   if (end.reason === 'error') {
     io.diagnostic(`snoopy-tui: ${end.error ?? 'capture ended with an error'}`);
     return 2;
