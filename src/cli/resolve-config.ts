@@ -102,6 +102,8 @@ function parsePositiveNumber(text: string, flag: string): number {
 }
 
 function parseCidrs(text: string, flag: string): string[] {
+  // An empty list would silently mean "nothing is ours" (found by the flag-walk test).
+  if (text.trim() === '') throw new ConfigError(`${flag} needs at least one CIDR`);
   try {
     return CidrSet.parse(text).ranges;
   } catch (e) {
