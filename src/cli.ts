@@ -35,6 +35,14 @@ async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<n
   );
 }
 
+/** --test-alerts: one test message through every enabled channel, one line per channel. */
+async function runTestAlerts(config: RunConfig): Promise<number> {
+  const { sendTestAlerts, formatTestAlerts } = await import('./platform/notify/test-alerts.js');
+  const results = await sendTestAlerts(config);
+  process.stdout.write(formatTestAlerts(results));
+  return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
+}
+
 function fail(message: string): number {
   process.stderr.write(`snoopy-tui: ${message}\n`);
   return 1;
@@ -50,7 +58,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`snoopy-tui ${version()}\n`);
     return 0;
   }
+  // --dashboard is seed 000's name for the TUI; asking for both modes is a mistake, not a choice.
+  if (flags.dashboard && flags.headless) return fail('--dashboard (terminal UI) and --headless exclude each other: pick one');
   const config = resolveRunConfig(flags);
+  if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
   if (flags.flush) {
     const { runFlush } = await import('./cli/run-flush.js');
@@ -74,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
   return runHeadless(config, {
     stdout: process.stdout,
     diagnostic: (line) => process.stderr.write(`${line}\n`),
+    // SIGHUP (systemctl reload) reads the same flags and -c file again.
+    reloadConfig: () => resolveRunConfig(flags),
   });
 }
 

@@ -34,6 +34,10 @@ export interface CliFlags {
   debug?: boolean;
   version?: boolean;
   help?: boolean;
+  // Notifications, -v, --dashboard (issue #7).
+  verbose?: boolean;
+  dashboard?: boolean;
+  testAlerts?: boolean;
 }
 
 const OPTIONS = {
@@ -68,6 +72,10 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  // Notifications, -v, --dashboard (issue #7).
+  verbose: { type: 'boolean', short: 'v' },
+  dashboard: { type: 'boolean' },
+  'test-alerts': { type: 'boolean' },
 } as const;
 
 /** Parses argv (without node and script); throws ConfigError with one line for bad usage. */
@@ -112,6 +120,10 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;
   if (v.help !== undefined) flags.help = v.help;
+  // Notifications, -v, --dashboard (issue #7).
+  if (v.verbose !== undefined) flags.verbose = v.verbose;
+  if (v.dashboard !== undefined) flags.dashboard = v.dashboard;
+  if (v['test-alerts'] !== undefined) flags.testAlerts = v['test-alerts'];
   return flags;
 }
 

@@ -68,11 +68,24 @@ Reports (over the history file; no capture, no root needed):
 
 Output:
       --headless           JSON lines on stdout: alerts, alert updates, stats
+                           (SIGHUP re-reads -c FILE: new thresholds apply to the running detectors;
+                           a bad file is one warning and the running config stays)
+      --dashboard          the terminal UI, explicitly (the default; not with --headless)
+  -v, --verbose            headless: also a readable line per new alert on stderr
       --refresh SECONDS    seconds between stats lines in live headless mode (default 5)
   -c, --config FILE        JSON config file; every flag has a key of the same name in camelCase
       --debug              diagnostics on stderr
       --version            print the version
   -h, --help               this help
+
+Notifications (config file only, under "notifications"; see README):
+  desktop (notify-send / osascript / PowerShell toast), webhook (JSON POST of the alert line),
+  slack ({"text": …}), telegram (botToken, chatId, apiBase), syslog (logger, auth facility).
+  Each has enabled, minSeverity (default medium; syslog low), perMinute, timeoutSeconds (5), retries (3).
+  Live runs notify new alerts through enabled channels (syslog is on unless "enabled": false);
+  replays only through channels the config enables explicitly.
+      --test-alerts        send one test message through every enabled channel, one line each;
+                           exit 0 if all worked, 1 otherwise
 
 Exit status: 0 on success, 1 on a usage or setup error (one line on stderr),
 2 when a capture file turned out truncated or malformed part-way (everything before it is reported).

@@ -8,6 +8,7 @@ import { compileCommandPatterns } from '../engine/detectors/host/suspicious-comm
 import type { CliFlags } from './args.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
+import { applyNotificationsFile } from './resolve-notifications.js';
 
 /** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
 export function resolveRunConfig(flags: CliFlags): RunConfig {
@@ -80,6 +81,10 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.thresholds?.suspiciousProcess !== undefined) Object.assign(config.thresholds.suspiciousProcess, file.thresholds.suspiciousProcess);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
+  // Notifications and -v (issue #7).
+  if (file.notifications !== undefined) applyNotificationsFile(config.notifications, file.notifications, flags.config ?? '');
+  if (file.verbose !== undefined) config.verbose = file.verbose;
+  config.configFile = flags.config ?? null;
 
   // Flags.
   if (flags.interface !== undefined) config.interface = nonEmpty(flags.interface, '--interface');
@@ -90,6 +95,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
   if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
   if (flags.debug !== undefined) config.debug = flags.debug;
+  if (flags.verbose !== undefined) config.verbose = flags.verbose;
   if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
   if (flags.logDir !== undefined) config.logDir = nonEmpty(flags.logDir, '--log-dir');
   if (flags.pcapDir !== undefined) config.pcapDir = nonEmpty(flags.pcapDir, '--pcap-dir');
@@ -143,6 +149,8 @@ function parsePositiveNumber(text: string, flag: string): number {
 }
 
 function parseCidrs(text: string, flag: string): string[] {
+  // An empty list would silently mean "nothing is ours" (found by the flag-walk test).
+  if (text.trim() === '') throw new ConfigError(`${flag} needs at least one CIDR`);
   try {
     return CidrSet.parse(text).ranges;
   } catch (e) {

@@ -8,6 +8,7 @@ import { RESPONSE_ACTIONS, type ResponseAction } from '../engine/response/respon
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
 import { IPTABLES_VARIANTS, type IptablesVariant } from '../platform/firewall/iptables-firewall.js';
+import type { Severity } from '../engine/alerts/alert.js';
 
 /**
  * The JSON config file (`-c FILE`). Every flag has a key of the same name in camelCase, plus
@@ -62,6 +63,28 @@ export interface ConfigFile {
   authLog?: string;
   suspiciousCommands?: string[];
   processMonitor?: boolean;
+
+  // Notifications and -v (issue #7).
+  verbose?: boolean;
+  notifications?: NotificationsFile;
+}
+
+/** One channel under `notifications`; see src/platform/notify/notify-settings.ts for defaults. */
+export interface ChannelFile {
+  enabled?: boolean;
+  minSeverity?: Severity;
+  perMinute?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+}
+
+export interface NotificationsFile {
+  desktop?: ChannelFile;
+  webhook?: ChannelFile & { url?: string };
+  slack?: ChannelFile & { url?: string };
+  /** Seed 001 spells the keys bot_token / chat_id; both spellings are accepted. */
+  telegram?: ChannelFile & { botToken?: string; bot_token?: string; chatId?: string; chat_id?: string; apiBase?: string };
+  syslog?: ChannelFile;
 }
 
 type Checker = (value: unknown, key: string) => unknown;
@@ -132,6 +155,41 @@ const ipv6Prefix: Checker = (v, key) => {
 };
 const speed: Checker = (v, key) => (v === 'max' ? v : positiveNumber(v, key));
 
+// Notification values. Messages about URLs and tokens never echo the value: it may be a secret.
+const severity: Checker = (v, key) => {
+  if (v !== 'low' && v !== 'medium' && v !== 'high' && v !== 'critical') throw new ConfigError(`key '${key}' must be one of low, medium, high, critical, got ${JSON.stringify(v)}`);
+  return v;
+};
+const retryCount: Checker = (v, key) => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10) throw new ConfigError(`key '${key}' must be an integer from 0 to 10, got ${JSON.stringify(v)}`);
+  return v;
+};
+const timeoutSeconds: Checker = (v, key) => {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 120) throw new ConfigError(`key '${key}' must be a number of seconds in (0, 120], got ${JSON.stringify(v)}`);
+  return v;
+};
+const httpUrl: Checker = (v, key) => {
+  let ok = false;
+  try {
+    ok = typeof v === 'string' && ['http:', 'https:'].includes(new URL(v).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ConfigError(`key '${key}' must be an http:// or https:// URL (value not shown: it may hold a secret)`);
+  return v;
+};
+const secretString: Checker = (v, key) => {
+  if (typeof v !== 'string' || v.trim() === '' || /[\s/?#]/.test(v)) throw new ConfigError(`key '${key}' must be a non-empty string without spaces or '/' (value not shown: it is a secret)`);
+  return v;
+};
+/** Telegram chat ids are numbers (-1001234…) or @channelnames; JSON files write both. */
+const chatId: Checker = (v, key) => {
+  if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+  if (typeof v === 'string' && /^(-?\d+|@\w{4,})$/.test(v.trim())) return v.trim();
+  throw new ConfigError(`key '${key}' must be a numeric chat id or @channelname, got ${JSON.stringify(v)}`);
+};
+const CHANNEL_SCHEMA = { enabled: boolean, minSeverity: severity, perMinute: positiveInt, timeoutSeconds, retries: retryCount };
+
 type Schema = { [key: string]: Checker | Schema };
 
 const SCHEMA: Schema = {
@@ -187,6 +245,15 @@ const SCHEMA: Schema = {
   authLog: nonEmptyString,
   suspiciousCommands: stringList,
   processMonitor: boolean,
+
+  verbose: boolean,
+  notifications: {
+    desktop: CHANNEL_SCHEMA,
+    webhook: { ...CHANNEL_SCHEMA, url: httpUrl },
+    slack: { ...CHANNEL_SCHEMA, url: httpUrl },
+    telegram: { ...CHANNEL_SCHEMA, botToken: secretString, bot_token: secretString, chatId, chat_id: chatId, apiBase: httpUrl },
+    syslog: CHANNEL_SCHEMA,
+  },
 };
 
 function check(value: unknown, schema: Schema, path: string): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { ResponseAction } from '../engine/response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
+import { defaultNotificationSettings, type NotificationSettings } from '../platform/notify/notify-settings.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
 export interface RunConfig {
@@ -79,6 +80,13 @@ export interface RunConfig {
   suspiciousCommands: string[];
   /** SUSPICIOUS_PROCESS from /proc (live only; config key `processMonitor`). */
   processMonitor: boolean;
+  // Notifications, verbose and the config file path (issue #7).
+  /** Channels of `notifications.*` in the config file (desktop, webhook, slack, telegram, syslog). */
+  notifications: NotificationSettings;
+  /** -v: a human-readable line per new alert on stderr in headless mode. */
+  verbose: boolean;
+  /** The -c file, so SIGHUP can read it again; null without -c. */
+  configFile: string | null;
 }
 
 export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
@@ -122,5 +130,9 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     authLog: null,
     suspiciousCommands: [],
     processMonitor: true,
+
+    notifications: defaultNotificationSettings(),
+    verbose: false,
+    configFile: null,
   };
 }

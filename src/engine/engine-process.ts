@@ -21,6 +21,8 @@ import { createBlockManager } from './response/create-block-manager.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { openAuthLog } from '../platform/logs/open-auth-log.js';
 import { ProcSampler } from '../platform/processes/proc-sampler.js';
+import { createNotifier } from '../platform/notify/create-notifier.js';
+import { NotificationDispatcher } from '../platform/notify/notification-dispatcher.js';
 
 let engine: Engine | null = null;
 let publisher: SnapshotPublisher | null = null;
@@ -31,8 +33,12 @@ let forensic: ForensicRecorder | null = null;
 let stopFlush = false;
 
 /** Everything written to disk is finished before the process goes. */
+/** Desktop / webhook / Slack / Telegram / syslog; it only queues, so the packet path never waits. */
+let notifier = NotificationDispatcher.none();
+
+/** Everything written to disk is finished before the process goes. */
 function closeStores(): Promise<unknown> {
-  return Promise.allSettled([blocks?.stop(stopFlush).then(() => recorder?.close()) ?? recorder?.close(), forensic?.close()]);
+  return Promise.allSettled([blocks?.stop(stopFlush).then(() => recorder?.close()) ?? recorder?.close(), forensic?.close(), notifier.close(2000)]);
 }
 
 function send(message: EngineToUi, done?: () => void): void {
@@ -58,10 +64,12 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     recorder,
     onEvent: () => publisher?.publish(),
     onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+    onBlocked: (record) => notifier.notifyBlock(record),
     warn: (line) => send({ type: 'warning', message: line }),
     debug: () => undefined,
   });
   blocks = manager;
+  notifier = createNotifier(msg.config, { warn: (line) => send({ type: 'warning', message: line }) });
   const feed = new PacketFeed();
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = msg.homeNet === null && source.kind === 'live';
@@ -80,6 +88,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     onAlert: (alert, kind) => {
       recorder?.alert(alert, kind);
       publisher?.noteAlert(alert);
+      if (kind === 'new') notifier.notifyAlert(alert);
     },
   });
   engine = current;

@@ -193,6 +193,11 @@ export class Engine {
     }
   }
 
+  /** Applies reloaded thresholds to the running detectors; returns what needs a restart instead. */
+  reconfigure(config: RunConfig): string[] {
+    return this.pipeline.reconfigure(config.thresholds);
+  }
+
   stop(): void {
     this.source.stop();
     this.authLog?.stop();

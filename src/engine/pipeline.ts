@@ -20,6 +20,7 @@ import type { ForensicRecorder } from './store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
 import type { BlockManager } from './response/block-manager.js';
+import type { DetectionThresholds } from '../config/profiles.js';
 
 export interface PipelineOptions {
   interfaceName: string;
@@ -138,6 +139,17 @@ export class Pipeline {
   setHomeNet(homeNet: CidrSet | null): void {
     this.ctx.homeNet = homeNet;
     this.processTagger?.setHomeNet(homeNet);
+  }
+
+  /**
+   * New detection thresholds while running (SIGHUP): every detector keeps its state and applies
+   * the new values from the next packet. Returns the settings that could not be applied live.
+   */
+  reconfigure(thresholds: DetectionThresholds): string[] {
+    this.portScan.reconfigure(thresholds.portScan);
+    this.bruteForce.reconfigure(thresholds.bruteForce);
+    this.flood.reconfigure(thresholds.flood);
+    return this.exfiltration.reconfigure(thresholds.exfiltration);
   }
 
   /** The PacketSink a source feeds. An arrow function so it can be handed out unbound. */

@@ -11,12 +11,21 @@ import { JsonLinesWriter } from './json-lines-writer.js';
 import { createBlockManager } from '../engine/response/create-block-manager.js';
 import { openAuthLog } from '../platform/logs/open-auth-log.js';
 import { ProcSampler } from '../platform/processes/proc-sampler.js';
+import { createNotifier } from '../platform/notify/create-notifier.js';
+import { verboseAlertLine } from './verbose-line.js';
+import { settingsNeedingRestart } from './config-reload.js';
+import { ConfigError } from '../config/config-error.js';
 
 export interface HeadlessIo {
   stdout: NodeJS.WritableStream & import('node:stream').Writable;
   /** One diagnostic line (no trailing newline needed). */
   diagnostic(line: string): void;
+  /** Reads the flags and -c file again (SIGHUP); throws ConfigError when the new config is bad. */
+  reloadConfig?: () => RunConfig;
 }
+
+/** How long the end of a run waits for queued notifications before giving up on them. */
+const NOTIFY_GRACE_MS = 3000;
 
 /**
  * `--headless`: alerts, alert updates and stats as JSON lines on stdout (DESIGN §3.2).
@@ -29,6 +38,11 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   const out = new JsonLinesWriter(io.stdout);
   const recorder = await openRecorder(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const forensic = openForensic(config, (line) => io.diagnostic(`snoopy-tui: ${line}`));
+  const notifier = createNotifier(config, {
+    warn: (line) => io.diagnostic(`snoopy-tui: warning: ${line}`),
+    ...(config.debug ? { debug: (line: string) => io.diagnostic(`snoopy-tui: ${line}`) } : {}),
+  });
+  let running = config;
   const homeNet = config.homeNet ?? (source.kind === 'live' ? hostAddresses() : null);
   let engine: Engine | null = null;
   const responder = await createBlockManager(config, {
@@ -36,6 +50,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     recorder,
     onEvent: (event) => out.write(event),
     onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+    onBlocked: (record) => notifier.notifyBlock(record),
     warn: (line) => io.diagnostic(`snoopy-tui: ${line}`),
     debug: (line) => {
       if (config.debug) io.diagnostic(`snoopy-tui: ${line}`);
@@ -55,13 +70,42 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     onAlert: (alert: Alert, kind) => {
       recorder.alert(alert, kind);
       out.write(kind === 'new' ? alert : { ...alert, event_type: 'alert_update' });
+      // After the JSON line: a channel never delays the alert record (it only queues here).
+      if (kind === 'new') {
+        if (running.verbose) io.diagnostic(verboseAlertLine(alert));
+        notifier.notifyAlert(alert);
+      }
     },
   });
   out.onClosed = () => engine.stop();
-  if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
 
   let statsTimer: NodeJS.Timeout | null = null;
   const stopOnSignal = () => engine.stop();
+  // SIGHUP (systemctl reload): read the config again; new thresholds reach the running
+  // detectors, which keep their state. A bad file changes nothing. Without -c there is nothing to read.
+  const reloadOnSignal = () => {
+    if (io.reloadConfig === undefined || config.configFile === null) {
+      io.diagnostic('snoopy-tui: warning: SIGHUP: no config file to reload (start with -c FILE)');
+      return;
+    }
+    let next: RunConfig;
+    try {
+      next = io.reloadConfig();
+    } catch (e) {
+      const why = e instanceof ConfigError ? e.message : (e as Error).message;
+      io.diagnostic(`snoopy-tui: warning: SIGHUP: config not reloaded, keeping the running one: ${why}`);
+      return;
+    }
+    const notApplied = [...engine.reconfigure(next), ...settingsNeedingRestart(running, next)];
+    running = { ...running, thresholds: next.thresholds, verbose: next.verbose };
+    io.diagnostic(
+      `snoopy-tui: reloaded ${config.configFile}: port scan ${next.thresholds.portScan.ports} ports / ${next.thresholds.portScan.windowSeconds} s` +
+        (notApplied.length > 0 ? `; not applied until restart: ${notApplied.join(', ')}` : ''),
+    );
+  };
+  process.on('SIGHUP', reloadOnSignal);
+  // Printed once signals are handled: a test (or a script) may signal as soon as it sees it.
+  if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
   if (source.kind === 'live') {
     statsTimer = setInterval(() => out.write({ event_type: 'stats', ...engine.stats() }), config.refreshSeconds * 1000);
     process.once('SIGINT', stopOnSignal);
@@ -76,6 +120,9 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   process.removeListener('SIGTERM', stopOnSignal);
   out.write({ event_type: 'stats', ...engine.stats() });
   await out.drain();
+  // After the last line: notifications still queued get a short grace, then are given up.
+  await notifier.close(NOTIFY_GRACE_MS);
+  process.removeListener('SIGHUP', reloadOnSignal);
   if (end.reason === 'error') {
     io.diagnostic(`snoopy-tui: ${end.error ?? 'capture ended with an error'}`);
     return 2;

@@ -32,7 +32,7 @@ class Campaign {
 
 /** Attempts of one source on one service: the last `threshold` attempt times, a ring. */
 class Entry {
-  readonly times: Float64Array;
+  times: Float64Array;
   head = 0;
   filled = 0;
   lastSeen = 0;
@@ -44,6 +44,19 @@ class Entry {
     threshold: number,
   ) {
     this.times = new Float64Array(threshold);
+  }
+
+  /** Keeps the newest min(filled, n) attempt times in a ring of n. */
+  resize(n: number): void {
+    if (n === this.times.length) return;
+    const old = this.times.length;
+    const ordered: number[] = [];
+    for (let i = 0; i < this.filled; i++) ordered.push(this.times[(this.head - this.filled + i + old) % old]!);
+    const kept = ordered.slice(-n);
+    this.times = new Float64Array(n);
+    this.times.set(kept);
+    this.filled = kept.length;
+    this.head = kept.length % n;
   }
 
   /** Records an attempt; returns how many of the remembered attempts lie within the window. */
@@ -81,8 +94,9 @@ class Entry {
 export class BruteForceDetector implements PacketDetector {
   readonly name = 'brute-force';
   private readonly thresholds: Int32Array;
-  private readonly windowMicros: number;
-  private readonly windowSeconds: number;
+  // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
+  private windowMicros: number;
+  private windowSeconds: number;
   private readonly maxEntries: number;
   private readonly maxAttackers: number;
   private readonly ctx: DetectorContext;
@@ -101,6 +115,17 @@ export class BruteForceDetector implements PacketDetector {
     this.maxEntries = Math.max(1, config.maxEntries ?? 16_384);
     this.maxAttackers = Math.max(1, config.maxAttackers ?? 4096);
     this.ctx = ctx;
+  }
+
+  /**
+   * New thresholds from a config reload. Remembered attempts stay; each ring is resized to the
+   * new threshold of its service (keeping the newest attempts) so a raised threshold can be met.
+   */
+  reconfigure(config: Pick<BruteForceConfig, 'attempts' | 'windowSeconds'>): void {
+    MONITORED_SERVICES.forEach((s, i) => (this.thresholds[i] = Math.max(1, Math.floor(config.attempts[s.group]))));
+    this.windowSeconds = config.windowSeconds;
+    this.windowMicros = config.windowSeconds * 1e6;
+    for (const entry of this.entries.values()) entry.resize(this.thresholds[entry.service]!);
   }
 
   get trackedEntries(): number {

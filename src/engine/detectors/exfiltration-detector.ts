@@ -71,7 +71,8 @@ class Transfer {
  */
 export class ExfiltrationDetector implements PacketDetector {
   readonly name = 'exfiltration';
-  readonly thresholdBytes: number;
+  // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
+  thresholdBytes: number;
   readonly windowSeconds: number;
   readonly capacity: number;
   private readonly windowMicros: number;
@@ -112,6 +113,16 @@ export class ExfiltrationDetector implements PacketDetector {
   evictedDestinations = 0;
   /** Live alerts ended by eviction of their destination. */
   evictedTransfers = 0;
+
+  /**
+   * New byte threshold from a config reload. The window is the geometry of every destination's
+   * buckets, so a changed window is returned as not applied (it needs a restart).
+   */
+  reconfigure(config: Pick<ExfiltrationConfig, 'bytes' | 'windowSeconds'>): string[] {
+    this.thresholdBytes = Math.max(1, config.bytes ?? EXFILTRATION_DEFAULTS.bytes);
+    const window = config.windowSeconds ?? EXFILTRATION_DEFAULTS.windowSeconds;
+    return window === this.windowSeconds ? [] : ['thresholds.exfiltration.windowSeconds (needs a restart)'];
+  }
 
   constructor(config: ExfiltrationConfig, ctx: DetectorContext) {
     this.thresholdBytes = Math.max(1, config.bytes ?? EXFILTRATION_DEFAULTS.bytes);

@@ -130,8 +130,9 @@ export class FloodDetector implements PacketDetector {
   private readonly ctx: DetectorContext;
   private readonly thresholds: Float64Array;
   private readonly trackFrom: Float64Array;
-  private readonly ddosSources: number;
-  private readonly topShare: number;
+  // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
+  private ddosSources: number;
+  private topShare: number;
   private readonly endMicros: number;
   private readonly sets: number;
 
@@ -172,6 +173,15 @@ export class FloodDetector implements PacketDetector {
   private readonly attacksByKey = new Map<string, number>();
   private usedSlots = 0;
   evictedTargets = 0;
+
+  /** New rates from a config reload (unset keys: the defaults); targets and floods in progress are kept. */
+  reconfigure(config: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>): void {
+    const c = { ...FLOOD_DEFAULTS, ...config };
+    this.thresholds.set([c.synPps, c.udpPps, c.icmpPps, c.reflectionPps]);
+    this.thresholds.forEach((t, i) => (this.trackFrom[i] = t / TRACK_FRACTION));
+    this.ddosSources = c.ddosSources;
+    this.topShare = c.topShare;
+  }
 
   constructor(config: FloodConfig, ctx: DetectorContext) {
     const c = { ...FLOOD_DEFAULTS, ...config };

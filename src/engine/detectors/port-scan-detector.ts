@@ -63,8 +63,9 @@ class ScanPair {
  */
 export class PortScanDetector implements PacketDetector {
   readonly name = 'port-scan';
-  private readonly threshold: number;
-  private readonly windowMicros: number;
+  // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
+  private threshold: number;
+  private windowMicros: number;
   private readonly maxPairs: number;
   private readonly ctx: DetectorContext;
 
@@ -95,6 +96,12 @@ export class PortScanDetector implements PacketDetector {
     for (let c = 0; c < slots; c++) this.cache[(c << 2) + 1] = EMPTY;
     this.cacheTs = new Float64Array(slots);
     this.cachePair = new Array<ScanPair | null>(slots).fill(null);
+  }
+
+  /** New thresholds from a config reload; tracked pairs and ongoing scans are kept. */
+  reconfigure(config: Pick<PortScanConfig, 'ports' | 'windowSeconds'>): void {
+    this.threshold = Math.max(2, config.ports);
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   get trackedPairs(): number {

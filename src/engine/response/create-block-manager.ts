@@ -5,6 +5,7 @@ import { Fail2banBridge } from '../../platform/fail2ban.js';
 import { hostProtectedSources } from '../../platform/self-protection/host-protected-sources.js';
 import type { RunRecorder } from '../store/run-recorder.js';
 import type { ResponseEvent } from './block-events.js';
+import type { BlockRecord } from './block-record.js';
 import { BlockManager } from './block-manager.js';
 import { historyBlockState } from './history-blocks.js';
 import { ProtectedAddresses } from './protected-addresses.js';
@@ -19,6 +20,8 @@ export interface ResponseWiring {
   onAlertChanged(alert: Alert): void;
   warn(line: string): void;
   debug(line: string): void;
+  /** Each block that went into the firewall (notifications). */
+  onBlocked?(record: BlockRecord): void;
 }
 
 /**
@@ -46,7 +49,10 @@ export async function createBlockManager(config: RunConfig, w: ResponseWiring): 
     onEvent: w.onEvent,
     onRecord: (record, kind, reason) => (kind === 'block' ? w.recorder?.block(record) : w.recorder?.unblock(record, reason ?? 'manual')),
     onAlertChanged: w.onAlertChanged,
-    ...(fail2ban !== null ? { onBlocked: (r) => void fail2ban.ban(r.address) } : {}),
+    onBlocked: (r) => {
+      w.onBlocked?.(r);
+      if (fail2ban !== null) void fail2ban.ban(r.address);
+    },
     warn: w.warn,
   });
   const entries = config.dryRun ? null : ((await w.recorder?.allEntries()) ?? null);

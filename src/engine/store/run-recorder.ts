@@ -4,7 +4,6 @@ import type { BlockEntry, HistoryEntry, UnblockEntry, UnblockReason } from './hi
 import { HistoryOpenError } from './history/history-open-error.js';
 import { HistoryStore } from './history/history-store.js';
 import { DailyJsonLog } from './daily-log/daily-json-log.js';
-import type { SyslogSink } from '../../platform/syslog/syslog-sink.js';
 
 export interface RunRecorderOptions {
   /** History file, or null for none (replays without --history). */
@@ -13,8 +12,6 @@ export interface RunRecorderOptions {
   logDir: string | null;
   /** One diagnostic line (warnings: quarantined history, lock held, log write failures). */
   warn(line: string): void;
-  /** New alerts also go to syslog / journald; null for none. */
-  syslog?: SyslogSink | null;
 }
 
 /**
@@ -26,7 +23,6 @@ export class RunRecorder {
   private constructor(
     private readonly history: HistoryStore | null,
     private readonly daily: DailyJsonLog | null,
-    private readonly syslog: SyslogSink | null,
   ) {}
 
   static async open(options: RunRecorderOptions): Promise<RunRecorder> {
@@ -42,7 +38,7 @@ export class RunRecorder {
       }
     }
     const daily = options.logDir === null ? null : new DailyJsonLog(options.logDir, { onProblem: (line: string) => options.warn(line) });
-    return new RunRecorder(history, daily, options.syslog ?? null);
+    return new RunRecorder(history, daily);
   }
 
   get hasHistory(): boolean {
@@ -52,10 +48,7 @@ export class RunRecorder {
   /** New alerts go to both; updates replace the history entry (the daily log keeps the first line). */
   alert(alert: Alert, kind: 'new' | 'update'): void {
     this.history?.upsertAlert(alert);
-    if (kind === 'new') {
-      this.daily?.logAlert(alert);
-      this.syslog?.alert(alert);
-    }
+    if (kind === 'new') this.daily?.logAlert(alert);
   }
 
   block(record: BlockRecord): void {

@@ -58,12 +58,25 @@ export class SyslogSink {
       return;
     }
     this.sentInWindow++;
-    const argv = [this.loggerPath, '-t', 'snoopy-tui', '-p', `auth.${syslogLevel(alert.severity)}`, ...(this.socketPath ? ['-u', this.socketPath] : []), '--', `${alert.attack_type} from ${alert.attacker_ip}: ${JSON.stringify(alert)}`];
-    void this.run(argv).then((code) => {
+    void this.write(syslogMessage(alert), alert.severity).then((code) => {
       if (code === 0) this.sent++;
       else this.failed++;
     });
   }
+
+  /**
+   * One record at the priority of `severity`; resolves with logger's exit code. No rate limit
+   * here: the notification dispatcher that calls it has its own per-channel limit and queue.
+   */
+  write(message: string, severity: string): Promise<number> {
+    const argv = [this.loggerPath, '-t', 'snoopy-tui', '-p', `auth.${syslogLevel(severity)}`, ...(this.socketPath ? ['-u', this.socketPath] : []), '--', message];
+    return this.run(argv);
+  }
+}
+
+/** One line: a newline in attacker text is escaped by JSON.stringify, so it cannot start a record. */
+export function syslogMessage(alert: Alert): string {
+  return `${alert.attack_type} from ${alert.attacker_ip}: ${JSON.stringify(alert)}`;
 }
 
 export function syslogLevel(severity: string): string {
