@@ -1,7 +1,7 @@
 import type { ConnState } from '../../engine/flows/tcp-history.js';
 import { parseAddress } from '../../net/address.js';
 import type { FilterNode, Protocol } from './ast.js';
-import { FilterError, excerpt } from './filter-error.js';
+import { FilterError, excerpt, shorten } from './filter-error.js';
 import { keywordCase, type Token } from './lexer.js';
 import { closest as closestOf } from './suggest.js';
 
@@ -62,7 +62,7 @@ export function isProtocol(word: string): word is Protocol {
 /** Shows a token in a message: quoted strings as typed, anything else in single quotes. */
 export function showToken(token: Token): string {
   if (token.kind === 'end') return 'end of filter';
-  if (token.kind === 'string') return token.raw.length > 24 ? `${token.raw.slice(0, 23)}…` : token.raw;
+  if (token.kind === 'string') return shorten(token.raw);
   return excerpt(token.raw);
 }
 
