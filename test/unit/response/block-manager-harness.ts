@@ -1,0 +1,102 @@
+import type { ProfileName } from '../../../src/config/profiles.js';
+import type { Alert, AttackType } from '../../../src/engine/alerts/alert.js';
+import { newAlert } from '../../../src/engine/detectors/new-alert.js';
+import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/engine/response/block-events.js';
+import { BlockManager, type BlockManagerOptions } from '../../../src/engine/response/block-manager.js';
+import type { BlockRecord } from '../../../src/engine/response/block-record.js';
+import { ProtectedAddresses } from '../../../src/engine/response/protected-addresses.js';
+import { ProvenSources } from '../../../src/engine/response/proven-sources.js';
+import { ResponsePolicy } from '../../../src/engine/response/response-policy.js';
+import { recordingContext } from '../../support/recording-context.js';
+import { FakeFirewall } from './fake-firewall.js';
+
+export const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+
+export interface HostState {
+  own: string[];
+  gateways: string[];
+  resolvers: string[];
+  ssh: string[];
+}
+
+export interface Harness {
+  manager: BlockManager;
+  firewall: FakeFirewall;
+  proven: ProvenSources;
+  protection: ProtectedAddresses;
+  host: HostState;
+  clock: { now: number };
+  events: ResponseEvent[];
+  records: { record: BlockRecord; kind: 'block' | 'unblock'; reason: string | undefined }[];
+  changed: Alert[];
+  blocked: BlockRecord[];
+  warnings: string[];
+  blockEvents(): BlockEvent[];
+  unblockEvents(): UnblockEvent[];
+  /** A new alert from `attacker` (packet time = the clock). */
+  alert(attacker: string, attackType?: AttackType, details?: Record<string, unknown>): Alert;
+}
+
+export interface HarnessOptions extends Partial<Omit<BlockManagerOptions, 'firewall' | 'protection' | 'policy' | 'proven' | 'onEvent' | 'warn'>> {
+  firewall?: FakeFirewall;
+  profile?: ProfileName;
+  autoBlock?: boolean | null;
+  allow?: string[];
+  host?: Partial<HostState>;
+}
+
+/**
+ * A BlockManager over a FakeFirewall, a fixed host (own 10.0.2.15 and 2001:db8:1:2::15,
+ * gateway 10.0.2.2, resolver 10.255.255.53), policy high-security (PORT_SCAN → block), base
+ * duration 300 s, and a clock the test moves.
+ */
+export function harness(o: HarnessOptions = {}): Harness {
+  const host: HostState = { own: ['10.0.2.15', 'fe80::15%eth0', '2001:db8:1:2::15'], gateways: ['10.0.2.2'], resolvers: ['10.255.255.53'], ssh: [], ...o.host };
+  const clock = { now: T0 };
+  const firewall = o.firewall ?? new FakeFirewall();
+  const protection = new ProtectedAddresses(
+    { ownAddresses: () => host.own, gateways: () => host.gateways, resolvers: () => host.resolvers, sshPeers: async () => [...host.ssh] },
+    o.allow ?? [],
+    () => clock.now,
+  );
+  const proven = new ProvenSources();
+  const events: ResponseEvent[] = [];
+  const records: Harness['records'] = [];
+  const changed: Alert[] = [];
+  const blocked: BlockRecord[] = [];
+  const warnings: string[] = [];
+  const { firewall: _f, profile, autoBlock, allow: _a, host: _h, ...rest } = o;
+  const manager = new BlockManager({
+    firewall,
+    dryRun: false,
+    protection,
+    policy: new ResponsePolicy({ profile: profile ?? 'high-security', autoBlock: autoBlock ?? null, overrides: {} }),
+    proven,
+    durationSeconds: 300,
+    canPrompt: true,
+    onEvent: (e) => events.push(e),
+    onRecord: (record, kind, reason) => records.push({ record: { ...record }, kind, reason }),
+    onAlertChanged: (a) => changed.push(a),
+    onBlocked: (r) => blocked.push(r),
+    warn: (l) => warnings.push(l),
+    now: () => clock.now,
+    ...rest,
+  });
+  const { ctx } = recordingContext();
+  return {
+    manager,
+    firewall,
+    proven,
+    protection,
+    host,
+    clock,
+    events,
+    records,
+    changed,
+    blocked,
+    warnings,
+    blockEvents: () => events.filter((e): e is BlockEvent => e.event_type === 'block'),
+    unblockEvents: () => events.filter((e): e is UnblockEvent => e.event_type === 'unblock'),
+    alert: (attacker, attackType = 'PORT_SCAN', details = {}) => newAlert(ctx, { attackType, severity: 'high', attacker, nowMicros: clock.now * 1000, details }),
+  };
+}

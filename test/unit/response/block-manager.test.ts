@@ -1,0 +1,801 @@
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import type { HistoryBlock, HistoryBlockState } from '../../../src/engine/response/history-blocks.js';
+import type { BlockSpec } from '../../../src/platform/firewall/firewall.js';
+import { harness, T0, type Harness, type HarnessOptions } from './block-manager-harness.js';
+import { FakeFirewall, settle } from './fake-firewall.js';
+
+const ATTACKER = '203.0.113.7';
+const spec4 = (address: string, timeoutSeconds: number): BlockSpec => ({ cidr: `${address}/32`, family: 4, port: null, timeoutSeconds });
+
+/** A started harness that is stopped when the test ends. */
+async function started(t: TestContext, o: HarnessOptions = {}, history: HistoryBlockState | null = null): Promise<Harness> {
+  const h = harness(o);
+  t.after(() => h.manager.stop(false));
+  await h.manager.start(history);
+  return h;
+}
+
+/** The adds of every apply() after the reconciliation at start (which is apply #0 when not a dry run). */
+function addsAfterStart(h: Harness): BlockSpec[][] {
+  return h.firewall.applies.slice(1).map((a) => a.add);
+}
+
+function noHistory(offenses: [string, number][] = []): HistoryBlockState {
+  return { active: new Map(), ended: new Set(), offenses: new Map(offenses) };
+}
+
+describe('BlockManager: policy', () => {
+  test('log (development profile): the alert stays logged and nothing is blocked', async (t) => {
+    const h = await started(t, { profile: 'development' });
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    await settle();
+    assert.equal(a.action, 'logged');
+    assert.equal(h.firewall.applies.length, 1, 'only the reconciliation at start');
+    assert.deepEqual(h.events, []);
+  });
+
+  test('prompt (balanced): prompted when a UI can ask, logged headless; nothing is blocked', async (t) => {
+    for (const canPrompt of [true, false]) {
+      const h = await started(t, { profile: 'balanced', canPrompt });
+      h.proven.add(ATTACKER, 0);
+      const a = h.alert(ATTACKER);
+      h.manager.onAlert(a);
+      await settle();
+      assert.equal(a.action, canPrompt ? 'prompted' : 'logged');
+      assert.deepEqual(addsAfterStart(h), []);
+    }
+  });
+
+  test('--auto-block on balanced blocks; DDOS is still only prompted', async (t) => {
+    const h = await started(t, { profile: 'balanced', autoBlock: true });
+    h.proven.add(ATTACKER, 0);
+    h.proven.add('203.0.113.8', 0);
+    const scan = h.alert(ATTACKER, 'PORT_SCAN');
+    const ddos = h.alert('203.0.113.8', 'DDOS');
+    h.manager.onAlert(scan);
+    h.manager.onAlert(ddos);
+    assert.equal(scan.action, 'blocked');
+    assert.equal(ddos.action, 'prompted');
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
+});
+
+describe('BlockManager: blocking', () => {
+  test('a proven source is decided synchronously, then blocked as its /32 for the base duration', async (t) => {
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'blocked', 'the alert line carries its action when it is published');
+    assert.equal(h.firewall.applies.length, 1, 'no firewall I/O inside onAlert');
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+    const [ev] = h.blockEvents();
+    assert.ok(ev);
+    assert.equal(h.blockEvents().length, 1);
+    assert.deepEqual(
+      { address: ev.address, network: ev.network, port: ev.port, duration: ev.duration, action: ev.action, alert_id: ev.alert_id, attack_type: ev.attack_type, offense: ev.offense, firewall: ev.firewall, reason: ev.reason, timestamp: ev.timestamp, expires_at: ev.expires_at },
+      { address: ATTACKER, network: `${ATTACKER}/32`, port: null, duration: 300, action: 'blocked', alert_id: a.id, attack_type: 'PORT_SCAN', offense: 1, firewall: 'nftables', reason: 'PORT_SCAN detected', timestamp: new Date(T0).toISOString(), expires_at: new Date(T0 + 300_000).toISOString() },
+    );
+    assert.deepEqual(
+      h.manager.active().map((r) => [r.address, r.network, r.action]),
+      [[ATTACKER, `${ATTACKER}/32`, 'blocked']],
+    );
+    assert.deepEqual(
+      h.blocked.map((r) => r.address),
+      [ATTACKER],
+      'onBlocked (fail2ban) hears of it',
+    );
+    assert.deepEqual(
+      h.records.map((r) => [r.kind, r.record.action]),
+      [['block', 'blocked']],
+    );
+  });
+
+  test('an attacker written as ::ffff:a.b.c.d is blocked as the plain IPv4 address', async (t) => {
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(`::ffff:${ATTACKER}`);
+    h.manager.onAlert(a);
+    await settle();
+    assert.equal(a.action, 'blocked');
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
+
+  test('an alert whose attacker is not an address is left alone', async (t) => {
+    const h = await started(t);
+    const a = h.alert('not-an-ip');
+    h.manager.onAlert(a);
+    await settle();
+    assert.equal(a.action, 'logged');
+    assert.deepEqual(h.events, []);
+  });
+
+  test('a new alert for a source already blocked is marked blocked without a second firewall change', async (t) => {
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    h.manager.onAlert(h.alert(ATTACKER));
+    await settle();
+    const again = h.alert(ATTACKER, 'SSH_BRUTE_FORCE');
+    h.manager.onAlert(again);
+    await settle();
+    assert.equal(again.action, 'blocked');
+    assert.equal(again.attack_details.response_note, 'already blocked');
+    assert.equal(addsAfterStart(h).length, 1);
+    assert.equal(h.blockEvents().length, 1);
+  });
+
+  test('IPv6: blocked as its /64, canonical even when the alert spells it uncompressed in upper case; the rest of the /64 is then already blocked', async (t) => {
+    const h = await started(t);
+    h.proven.add('2001:db8:77:1::abc', 0);
+    h.proven.add('2001:db8:77:1::def', 0);
+    const a = h.alert('2001:0DB8:0077:0001:0000:0000:0000:0ABC');
+    h.manager.onAlert(a);
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[{ cidr: '2001:db8:77:1::/64', family: 6, port: null, timeoutSeconds: 300 }]]);
+    assert.equal(h.blockEvents()[0]!.address, '2001:db8:77:1::abc');
+    const neighbour = h.alert('2001:db8:77:1::def');
+    h.manager.onAlert(neighbour);
+    await settle();
+    assert.equal(neighbour.attack_details.response_note, 'already blocked');
+    assert.equal(addsAfterStart(h).length, 1);
+  });
+
+  test('IPv6 whose /64 holds one of our own addresses (or a live SSH peer) is blocked as the /128 only', async (t) => {
+    const h = await started(t, { host: { ssh: ['2001:db8:5:5::22'] } });
+    await h.protection.refreshSshPeers();
+    for (const attacker of ['2001:db8:1:2::bad', '2001:db8:5:5::bad']) {
+      h.proven.add(attacker, 0);
+      h.manager.onAlert(h.alert(attacker));
+    }
+    await settle();
+    assert.deepEqual(
+      addsAfterStart(h)
+        .flat()
+        .map((s) => s.cidr)
+        .sort(),
+      ['2001:db8:1:2::bad/128', '2001:db8:5:5::bad/128'],
+    );
+  });
+
+  test('ipv6Prefix option: 128 blocks the host, 56 the /56', async (t) => {
+    const h128 = await started(t, { ipv6Prefix: 128 });
+    h128.proven.add('2001:db8:77:1::abc', 0);
+    h128.manager.onAlert(h128.alert('2001:db8:77:1::abc'));
+    const h56 = await started(t, { ipv6Prefix: 56 });
+    h56.proven.add('2001:db8:77:1::abc', 0);
+    h56.manager.onAlert(h56.alert('2001:db8:77:1::abc'));
+    await settle();
+    assert.equal(addsAfterStart(h128)[0]![0]!.cidr, '2001:db8:77:1::abc/128');
+    assert.equal(addsAfterStart(h56)[0]![0]!.cidr, '2001:db8:77::/56');
+  });
+
+  test('manual block: no policy and no proof needed; a port block carries its port; bad input is refused', async (t) => {
+    const h = await started(t, { profile: 'development' });
+    const r = await h.manager.block('198.51.100.9', 3600, 'manual from the UI', { protocol: 'tcp', number: 22 });
+    assert.equal(r.action, 'blocked');
+    assert.equal(r.reason, 'manual from the UI');
+    assert.equal(r.expiresAt - r.createdAt, 3_600_000);
+    assert.deepEqual(addsAfterStart(h), [[{ cidr: '198.51.100.9/32', family: 4, port: { protocol: 'tcp', number: 22 }, timeoutSeconds: 3600 }]]);
+    await assert.rejects(h.manager.block('example.com', 60, 'x'), RangeError);
+    await assert.rejects(h.manager.block('198.51.100.10', 0, 'x'), RangeError);
+    await assert.rejects(h.manager.block('198.51.100.10', Number.NaN, 'x'), RangeError);
+    assert.equal(addsAfterStart(h).length, 1);
+  });
+});
+
+describe('BlockManager: self-protection', () => {
+  const cases: [string, string, string][] = [
+    ['127.0.0.1', 'loopback', 'loopback'],
+    ['::1', 'loopback', 'loopback v6'],
+    ['::ffff:10.0.2.15', 'own address', 'own IPv4 in mapped form'],
+    ['FE80:0:0:0:0:0:0:15', 'own address', 'own link-local, uncompressed'],
+    ['2001:db8:1:2::15', 'own address', 'own global v6'],
+    ['10.0.2.2', 'gateway', 'gateway'],
+    ['10.255.255.53', 'DNS resolver', 'resolver'],
+    ['192.0.2.99', 'allowlisted (--allow)', '--allow range'],
+    ['::ffff:198.51.100.20', 'live SSH peer', 'SSH peer, forged in mapped form'],
+    ['224.0.0.251', 'unspecified or multicast', 'multicast'],
+  ];
+  for (const [attacker, reason, name] of cases) {
+    test(`never blocked: ${name} (${attacker})`, async (t) => {
+      const h = await started(t, { allow: ['192.0.2.0/24'], host: { ssh: ['198.51.100.20'] } });
+      await h.protection.refreshSshPeers();
+      h.proven.add(attacker, 0);
+      const a = h.alert(attacker);
+      h.manager.onAlert(a);
+      assert.equal(a.action, 'suppressed');
+      assert.equal(a.attack_details.response_note, `not blocked: ${reason}`);
+      await settle();
+      assert.deepEqual(addsAfterStart(h), []);
+      const [ev] = h.blockEvents();
+      assert.equal(ev?.action, 'suppressed');
+      assert.equal(ev?.detail, `protected: ${reason}`);
+      assert.deepEqual(h.manager.active(), []);
+      assert.deepEqual(h.blocked, []);
+    });
+  }
+
+  test('an SSH session newer than the cached list still prevents the block: ss is re-read before the firewall change (peer listed as ::ffff:)', async (t) => {
+    const h = await started(t);
+    await h.protection.refreshSshPeers();
+    // The admin logs in from that address after the cached list of sessions was read.
+    h.host.ssh = ['::ffff:198.51.100.20'];
+    h.clock.now += 2000;
+    h.proven.add('198.51.100.20', 0);
+    const a = h.alert('198.51.100.20');
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'blocked', 'the cached list does not know the session yet');
+    await settle();
+    assert.equal(a.action, 'suppressed');
+    assert.equal(a.attack_details.response_note, 'not blocked: live SSH peer');
+    assert.deepEqual(h.changed, [a], 'the UI hears that the alert changed');
+    assert.deepEqual(addsAfterStart(h), []);
+    assert.deepEqual(
+      h.blockEvents().map((e) => e.action),
+      ['suppressed'],
+    );
+  });
+
+  test('a manual block of a protected address is refused with the reason', async (t) => {
+    const h = await started(t, { allow: ['192.0.2.0/24'] });
+    const r = await h.manager.block('::ffff:192.0.2.5', 600, 'manual');
+    assert.equal(r.action, 'suppressed');
+    assert.equal(r.detail, 'protected: allowlisted (--allow)');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+});
+
+describe('BlockManager: proof that a source is not spoofed', () => {
+  test('an unproven source waits (prompted, or logged headless) and is blocked when it completes a handshake', async (t) => {
+    for (const canPrompt of [true, false]) {
+      const h = await started(t, { canPrompt });
+      const a = h.alert(ATTACKER, 'SYN_FLOOD');
+      h.manager.onAlert(a);
+      assert.equal(a.action, canPrompt ? 'prompted' : 'logged');
+      assert.match(String(a.attack_details.response_note), /not auto-blocked yet.*spoofed/);
+      await settle();
+      assert.deepEqual(addsAfterStart(h), []);
+      h.proven.add('203.0.113.99', 1); // someone else: nothing happens
+      await settle();
+      assert.deepEqual(h.changed, []);
+      h.proven.add(ATTACKER, 2);
+      assert.equal(a.action, 'blocked');
+      assert.equal(a.attack_details.response_note, undefined);
+      assert.deepEqual(h.changed, [a]);
+      await settle();
+      assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+    }
+  });
+
+  test('an unproven source that turns out to be protected is suppressed when the proof arrives', async (t) => {
+    const h = await started(t);
+    const a = h.alert('198.51.100.20');
+    h.manager.onAlert(a);
+    h.host.ssh = ['198.51.100.20'];
+    await h.protection.refreshSshPeers();
+    h.proven.add('198.51.100.20', 1);
+    await settle();
+    assert.equal(a.action, 'suppressed');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+
+  test('auth-log evidence is proof (sshd accepted the connection)', async (t) => {
+    const h = await started(t);
+    const a = h.alert(ATTACKER, 'SSH_BRUTE_FORCE', { source: 'auth_log' });
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'blocked');
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
+
+  test('requireProof: false trusts the evidence', async (t) => {
+    const h = await started(t, { requireProof: false });
+    const a = h.alert(ATTACKER, 'SYN_FLOOD');
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'blocked');
+  });
+
+  test(
+    'two alerts from the same unproven source: both are updated when it proves itself',
+    { todo: 'BUG: block-manager.ts decideBlock keeps one alert per address in waitingForProof (set(attacker.text, alert) overwrites); the first alert keeps action "prompted" and the note "not auto-blocked yet" forever although its source is then blocked, and onAlertChanged is never called for it' },
+    async (t) => {
+      const h = await started(t);
+      const scan = h.alert(ATTACKER, 'PORT_SCAN');
+      const flood = h.alert(ATTACKER, 'SYN_FLOOD');
+      h.manager.onAlert(scan);
+      h.manager.onAlert(flood);
+      h.proven.add(ATTACKER, 1);
+      await settle();
+      assert.equal(flood.action, 'blocked');
+      assert.equal(scan.action, 'blocked');
+    },
+  );
+});
+
+describe('BlockManager: escalation', () => {
+  /** Blocks ATTACKER through an alert, unblocks it, and returns the duration it got. */
+  async function blockOnce(h: Harness): Promise<number> {
+    h.manager.onAlert(h.alert(ATTACKER));
+    await settle();
+    const last = h.firewall.applies.at(-1)!;
+    assert.equal(last.add.length, 1);
+    await h.manager.unblock(ATTACKER);
+    return last.add[0]!.timeoutSeconds;
+  }
+
+  test('repeat offenders: 5 min → 10 → 20 → … capped at the maximum; offenses are counted', async (t) => {
+    const h = await started(t, { maxDurationSeconds: 2000 });
+    h.proven.add(ATTACKER, 0);
+    const durations = [];
+    for (let i = 0; i < 5; i++) durations.push(await blockOnce(h));
+    assert.deepEqual(durations, [300, 600, 1200, 2000, 2000]);
+    assert.deepEqual(
+      h.blockEvents().map((e) => [e.duration, e.offense]),
+      [
+        [300, 1],
+        [600, 2],
+        [1200, 3],
+        [2000, 4],
+        [2000, 5],
+      ],
+    );
+  });
+
+  test('the default maximum is 7 days', async (t) => {
+    const h = await started(t, {}, noHistory([[ATTACKER, 40]]));
+    h.proven.add(ATTACKER, 0);
+    assert.equal(await blockOnce(h), 7 * 86_400);
+  });
+
+  test('escalate: false keeps the base duration', async (t) => {
+    const h = await started(t, { escalate: false });
+    h.proven.add(ATTACKER, 0);
+    assert.deepEqual([await blockOnce(h), await blockOnce(h), await blockOnce(h)], [300, 300, 300]);
+  });
+
+  test('offenses survive a restart (from the history)', async (t) => {
+    const h = await started(t, {}, noHistory([[ATTACKER, 2]]));
+    h.proven.add(ATTACKER, 0);
+    assert.equal(await blockOnce(h), 1200);
+    assert.equal(h.blockEvents()[0]!.offense, 3);
+  });
+
+  test('escalation is per address: another source starts at the base duration', async (t) => {
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    h.proven.add('203.0.113.8', 0);
+    await blockOnce(h);
+    await blockOnce(h);
+    h.manager.onAlert(h.alert('203.0.113.8'));
+    await settle();
+    assert.equal(h.firewall.applies.at(-1)!.add[0]!.timeoutSeconds, 300);
+  });
+
+  test('a manual block counts as an offense (its own duration), so the next automatic one doubles', async (t) => {
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    await h.manager.block(ATTACKER, 60, 'manual');
+    await h.manager.unblock(ATTACKER);
+    assert.equal(await blockOnce(h), 600);
+  });
+
+  test('a failed block is no offense', async (t) => {
+    const fw = new FakeFirewall();
+    const h = await started(t, { firewall: fw });
+    h.proven.add(ATTACKER, 0);
+    fw.failWith = new Error('nft: exit 1');
+    h.manager.onAlert(h.alert(ATTACKER));
+    await settle();
+    fw.failWith = null;
+    assert.equal(await blockOnce(h), 300);
+  });
+});
+
+describe('BlockManager: batching and firewall failures', () => {
+  test('blocks decided while an apply is in flight all go into exactly one second apply', async (t) => {
+    const h = await started(t);
+    const release = h.firewall.hold();
+    const attackers = ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4', '2001:db8:77:1::1'];
+    for (const a of attackers) h.proven.add(a, 0);
+    const first = h.alert(attackers[0]!);
+    h.manager.onAlert(first);
+    await h.firewall.applyCalled(2);
+    const later = attackers.slice(1).map((a) => h.alert(a));
+    for (const a of later) h.manager.onAlert(a);
+    // Decisions do not wait for the firewall.
+    assert.ok(later.every((a) => a.action === 'blocked'));
+    await settle();
+    assert.equal(h.firewall.applies.length, 2, 'start + the first block; the rest waits');
+    release();
+    await settle();
+    await h.manager.stop(false);
+    assert.equal(h.firewall.applies.length, 3);
+    assert.deepEqual(
+      h.firewall.applies[2]!.add.map((s) => s.cidr),
+      ['203.0.113.2/32', '203.0.113.3/32', '203.0.113.4/32', '2001:db8:77:1::/64'],
+    );
+    assert.equal(h.blockEvents().length, 5);
+  });
+
+  test('a firewall failure: the alert becomes block_failed, the UI is told, the failure is recorded, nothing stays active', async (t) => {
+    const h = await started(t);
+    h.firewall.failWith = new Error('/usr/sbin/nft: exit 1: Error: Could not process rule: No such file or directory');
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'blocked');
+    await settle();
+    assert.equal(a.action, 'block_failed');
+    assert.match(String(a.attack_details.response_note), /^block failed: .*Could not process rule/);
+    assert.deepEqual(h.changed, [a]);
+    const [ev] = h.blockEvents();
+    assert.equal(ev?.action, 'block_failed');
+    assert.match(String(ev?.detail), /Could not process rule/);
+    assert.deepEqual(h.manager.active(), []);
+    assert.deepEqual(h.blocked, [], 'fail2ban is not told about a block that did not happen');
+  });
+
+  test('every alert of a failing batch becomes block_failed', async (t) => {
+    const h = await started(t);
+    const release = h.firewall.hold();
+    const attackers = ['203.0.113.1', '203.0.113.2', '203.0.113.3'];
+    for (const a of attackers) h.proven.add(a, 0);
+    const alerts = attackers.map((a) => h.alert(a));
+    h.manager.onAlert(alerts[0]!);
+    await h.firewall.applyCalled(2);
+    h.manager.onAlert(alerts[1]!);
+    h.manager.onAlert(alerts[2]!);
+    await settle();
+    h.firewall.failApply = (i) => (i === 2 ? new Error('ipset: set full') : null);
+    release();
+    await settle();
+    assert.deepEqual(
+      alerts.map((a) => a.action),
+      ['blocked', 'block_failed', 'block_failed'],
+    );
+    assert.deepEqual(h.changed, [alerts[1], alerts[2]]);
+  });
+
+  test('a firewall unusable at start: one warning, blocks are block_failed at once and the firewall is not touched again', async (t) => {
+    const fw = new FakeFirewall();
+    fw.setupError = new Error('/usr/sbin/nft: exit 1: Operation not permitted');
+    const h = await started(t, { firewall: fw });
+    assert.equal(h.warnings.length, 1);
+    assert.match(h.warnings[0]!, /unusable.*Operation not permitted/);
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'block_failed');
+    await settle();
+    assert.deepEqual(fw.calls, ['setup']);
+    assert.equal(h.blockEvents()[0]!.action, 'block_failed');
+    const manual = await h.manager.block('198.51.100.9', 60, 'manual');
+    assert.equal(manual.action, 'block_failed');
+    assert.deepEqual(fw.calls, ['setup']);
+  });
+
+  test(
+    'two alerts for the same source before its block lands give one block, not two',
+    {
+      todo: 'BUG: block-manager.ts decideBlock checks `this.blocks` for an existing block, but applyBlock only adds the record after `await refreshSshPeers()` and `await queue.add()`; a second alert for the same source in between (a scan and a brute force from one attacker, raised in the same packet burst) starts a second applyBlock: two firewall adds, two block events and two `blocked` history entries for one block, which historyBlockState then counts as two offenses (the next block after a restart is 4× instead of 2×). Fix: keep a pending map (key → promise/record) set synchronously in decideBlock/applyBlock and treat it like an existing block',
+    },
+    async (t) => {
+      const h = await started(t);
+      h.proven.add(ATTACKER, 0);
+      const scan = h.alert(ATTACKER, 'PORT_SCAN');
+      const brute = h.alert(ATTACKER, 'SSH_BRUTE_FORCE');
+      h.manager.onAlert(scan);
+      h.manager.onAlert(brute);
+      await settle();
+      assert.equal(h.blockEvents().length, 1);
+      assert.equal(addsAfterStart(h).flat().length, 1);
+      assert.equal(brute.attack_details.response_note, 'already blocked');
+    },
+  );
+});
+
+describe('BlockManager: dry run', () => {
+  test('decides and records like a real run but never touches the firewall (start, blocks, unblock, expiry, flush)', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const fw = new FakeFirewall();
+    fw.entries = [{ cidr: '192.0.2.200/32', family: 4, port: null, remainingSeconds: 50 }];
+    const h = await started(t, { firewall: fw, dryRun: true }, noHistory());
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    assert.equal(a.action, 'dry_run');
+    const manual = await h.manager.block('198.51.100.9', 600, 'manual');
+    await settle();
+    assert.equal(manual.action, 'dry_run');
+    assert.equal(manual.firewall, 'none');
+    assert.deepEqual(
+      h.blockEvents().map((e) => [e.address, e.action, e.firewall]),
+      [
+        [ATTACKER, 'dry_run', 'none'],
+        ['198.51.100.9', 'dry_run', 'none'],
+      ],
+    );
+    assert.equal(h.manager.active().length, 2);
+    const again = h.alert(ATTACKER);
+    h.manager.onAlert(again);
+    assert.equal(again.action, 'dry_run', 'already (dry-run) blocked');
+    await h.manager.unblock('198.51.100.9');
+    h.clock.now += 301_000;
+    t.mock.timers.tick(1000);
+    assert.deepEqual(
+      h.unblockEvents().map((e) => [e.address, e.reason]),
+      [
+        ['198.51.100.9', 'manual'],
+        [ATTACKER, 'expired'],
+      ],
+    );
+    await h.manager.stop(true);
+    assert.deepEqual(fw.calls, [], 'no setup, list, apply or flush');
+  });
+});
+
+describe('BlockManager: unblock and expiry', () => {
+  test('unblock removes the network from the firewall and records it', async (t) => {
+    const h = await started(t);
+    h.proven.add('2001:db8:77:1::abc', 0);
+    h.manager.onAlert(h.alert('2001:db8:77:1::abc'));
+    await settle();
+    h.clock.now += 42_000;
+    const r = await h.manager.unblock('2001:DB8:77:1:0:0:0:ABC');
+    assert.equal(r?.network, '2001:db8:77:1::/64');
+    assert.deepEqual(h.firewall.applies.at(-1), { add: [], remove: [{ cidr: '2001:db8:77:1::/64', family: 6, port: null, timeoutSeconds: 1 }] });
+    assert.deepEqual(h.unblockEvents(), [{ event_type: 'unblock', timestamp: new Date(T0 + 42_000).toISOString(), address: '2001:db8:77:1::abc', network: '2001:db8:77:1::/64', reason: 'manual', blocked_for_s: 42 }]);
+    assert.deepEqual(
+      h.records.filter((r) => r.kind === 'unblock').map((r) => r.reason),
+      ['manual'],
+    );
+    assert.deepEqual(h.manager.active(), []);
+  });
+
+  test('unblock of an address not blocked (or not an address) is null; unblockAll removes every block', async (t) => {
+    const h = await started(t);
+    assert.equal(await h.manager.unblock('203.0.113.250'), null);
+    assert.equal(await h.manager.unblock('garbage'), null);
+    for (const a of ['203.0.113.1', '203.0.113.2']) await h.manager.block(a, 600, 'manual');
+    await h.manager.block('203.0.113.3', 600, 'manual', { protocol: 'udp', number: 53 });
+    assert.equal(await h.manager.unblockAll(), 3);
+    assert.deepEqual(h.manager.active(), []);
+    const removed = h.firewall.applies.flatMap((a) => a.remove).map((s) => `${s.cidr}${s.port ? ` ${s.port.protocol}/${s.port.number}` : ''}`);
+    assert.deepEqual(removed.sort(), ['203.0.113.1/32', '203.0.113.2/32', '203.0.113.3/32 udp/53']);
+  });
+
+  test('a failing removal warns but the block is ended anyway', async (t) => {
+    const h = await started(t);
+    await h.manager.block(ATTACKER, 600, 'manual');
+    h.firewall.failWith = new Error('nft: exit 1');
+    await h.manager.unblock(ATTACKER);
+    assert.deepEqual(h.manager.active(), []);
+    assert.match(h.warnings.at(-1)!, /unblock 203\.0\.113\.7 failed/);
+    assert.equal(h.unblockEvents().length, 1);
+  });
+
+  test('expiry without kernel timeouts (pf, netsh): our timer removes the entry when its time is up', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const fw = new FakeFirewall('pfctl', false);
+    const h = await started(t, { firewall: fw });
+    await h.manager.block(ATTACKER, 300, 'manual');
+    h.clock.now += 299_000;
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.equal(h.manager.active().length, 1, 'not yet');
+    h.clock.now += 1_000;
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.deepEqual(h.manager.active(), []);
+    assert.deepEqual(fw.applies.at(-1), { add: [], remove: [{ cidr: `${ATTACKER}/32`, family: 4, port: null, timeoutSeconds: 1 }] });
+    assert.deepEqual(
+      h.unblockEvents().map((e) => [e.address, e.reason, e.blocked_for_s]),
+      [[ATTACKER, 'expired', 300]],
+    );
+  });
+
+  test('expiry with kernel timeouts: the record ends, the kernel removes the entry itself', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const h = await started(t);
+    await h.manager.block(ATTACKER, 300, 'manual');
+    const applies = h.firewall.applies.length;
+    h.clock.now += 300_000;
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.deepEqual(h.manager.active(), []);
+    assert.equal(h.firewall.applies.length, applies);
+    assert.equal(h.unblockEvents()[0]?.reason, 'expired');
+  });
+
+  test('a source blocked again after its block expired gets a fresh block (and a longer one)', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const h = await started(t);
+    h.proven.add(ATTACKER, 0);
+    h.manager.onAlert(h.alert(ATTACKER));
+    await settle();
+    h.clock.now += 301_000;
+    t.mock.timers.tick(1000);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    await settle();
+    assert.equal(a.attack_details.response_note, undefined);
+    assert.deepEqual(
+      addsAfterStart(h).map((add) => add[0]!.timeoutSeconds),
+      [300, 600],
+    );
+  });
+
+  test('stop(true) flushes our firewall objects and ends every block; a failing flush warns and keeps them', async (t) => {
+    const h = await started(t);
+    await h.manager.block(ATTACKER, 300, 'manual');
+    h.firewall.flushError = new Error('nft: busy');
+    await h.manager.stop(true);
+    assert.match(h.warnings.at(-1)!, /flushing firewall nftables failed/);
+    assert.equal(h.manager.active().length, 1);
+    h.firewall.flushError = null;
+    await h.manager.stop(true);
+    assert.deepEqual(h.manager.active(), []);
+    assert.deepEqual(
+      h.unblockEvents().map((e) => [e.address, e.reason]),
+      [[ATTACKER, 'flush']],
+    );
+    assert.equal(h.firewall.calls.filter((c) => c === 'flush').length, 2);
+  });
+});
+
+describe('BlockManager: reconciliation with the history at start', () => {
+  function historyBlock(address: string, network: string, createdAt: number, seconds: number, port: HistoryBlock['port'] = null): HistoryBlock {
+    return { address, network, port, reason: 'PORT_SCAN detected', createdAt, expiresAt: createdAt + seconds * 1000, alertId: `alert-${address}`, attackType: 'PORT_SCAN' };
+  }
+
+  test('restores blocks in force with their remaining time, removes entries the history ended, adopts unknown ones — in one apply', async (t) => {
+    const fw = new FakeFirewall();
+    fw.entries = [
+      // In force per the history, still in the firewall.
+      { cidr: '203.0.113.1/32', family: 4, port: null, remainingSeconds: 100 },
+      // Ended (unblocked) per the history, still in the firewall: stale.
+      { cidr: '203.0.113.2/32', family: 4, port: null, remainingSeconds: 500 },
+      { cidr: '2001:db8:9::/64', family: 6, port: { protocol: 'tcp', number: 22 }, remainingSeconds: 30 },
+      // Unknown to the history: adopted; the one without a kernel timeout gets one.
+      { cidr: '198.51.100.0/24', family: 4, port: null, remainingSeconds: 77 },
+      { cidr: '198.51.100.200/32', family: 4, port: null, remainingSeconds: null },
+    ];
+    const history: HistoryBlockState = {
+      active: new Map([
+        ['203.0.113.1/32', historyBlock('203.0.113.1', '203.0.113.1/32', T0 - 200_000, 300)],
+        // In force per the history but missing from the firewall (reboot): re-added.
+        ['2001:db8:77:1::/64', historyBlock('2001:db8:77:1::abc', '2001:db8:77:1::/64', T0 - 60_000, 600)],
+      ]),
+      ended: new Set(['203.0.113.2/32', '2001:db8:9::/64 tcp/22']),
+      offenses: new Map([['203.0.113.1', 3]]),
+    };
+    const h = await started(t, { firewall: fw }, history);
+    assert.deepEqual(fw.calls, ['setup', 'list', 'apply']);
+    assert.deepEqual(fw.applies, [
+      {
+        add: [
+          { cidr: '203.0.113.1/32', family: 4, port: null, timeoutSeconds: 100 },
+          { cidr: '2001:db8:77:1::/64', family: 6, port: null, timeoutSeconds: 540 },
+          { cidr: '198.51.100.200/32', family: 4, port: null, timeoutSeconds: 300 },
+        ],
+        remove: [
+          { cidr: '203.0.113.2/32', family: 4, port: null, timeoutSeconds: 1 },
+          { cidr: '2001:db8:9::/64', family: 6, port: { protocol: 'tcp', number: 22 }, timeoutSeconds: 1 },
+        ],
+      },
+    ]);
+    const active = new Map(h.manager.active().map((r) => [r.network, r]));
+    assert.deepEqual([...active.keys()].sort(), ['198.51.100.0/24', '198.51.100.200/32', '2001:db8:77:1::/64', '203.0.113.1/32']);
+    const restored = active.get('203.0.113.1/32')!;
+    assert.equal(restored.detail, 'restored from history');
+    assert.equal(restored.offense, 3);
+    assert.equal(restored.expiresAt, T0 + 100_000);
+    assert.equal(restored.alertId, 'alert-203.0.113.1');
+    const adopted = active.get('198.51.100.0/24')!;
+    assert.equal(adopted.detail, 'adopted from the firewall (not in the history)');
+    assert.equal(adopted.expiresAt, T0 + 77_000);
+    assert.equal(active.get('198.51.100.200/32')!.expiresAt, T0 + 300_000);
+    // Adopted entries are written to the history; restored ones are already in it.
+    assert.deepEqual(
+      h.records.map((r) => [r.kind, r.record.network]),
+      [
+        ['block', '198.51.100.0/24'],
+        ['block', '198.51.100.200/32'],
+      ],
+    );
+    assert.match(h.warnings.join('\n'), /2 block\(s\) restored .* 2 stale entries removed, 2 unknown entries adopted/);
+  });
+
+  test('without a history file every entry in the firewall is adopted, none removed', async (t) => {
+    const fw = new FakeFirewall();
+    fw.entries = [
+      { cidr: '203.0.113.2/32', family: 4, port: null, remainingSeconds: 500 },
+      { cidr: '203.0.113.3/32', family: 4, port: { protocol: 'tcp', number: 22 }, remainingSeconds: 5 },
+    ];
+    const h = await started(t, { firewall: fw }, null);
+    assert.deepEqual(fw.applies, [{ add: [], remove: [] }]);
+    assert.equal(h.manager.active().length, 2);
+  });
+
+  test('a restored block is "already blocked" for new alerts, and unblock removes it', async (t) => {
+    const history: HistoryBlockState = { active: new Map([[`${ATTACKER}/32`, historyBlock(ATTACKER, `${ATTACKER}/32`, T0 - 10_000, 300)]]), ended: new Set(), offenses: new Map([[ATTACKER, 1]]) };
+    const h = await started(t, {}, history);
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    h.manager.onAlert(a);
+    assert.equal(a.attack_details.response_note, 'already blocked');
+    await h.manager.unblock(ATTACKER);
+    assert.deepEqual(h.firewall.applies.at(-1)!.remove, [{ cidr: `${ATTACKER}/32`, family: 4, port: null, timeoutSeconds: 1 }]);
+  });
+
+  test('restored blocks without kernel timeouts are removed by our timer at their original expiry', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const fw = new FakeFirewall('pfctl', false);
+    const history: HistoryBlockState = { active: new Map([[`${ATTACKER}/32`, historyBlock(ATTACKER, `${ATTACKER}/32`, T0 - 250_000, 300)]]), ended: new Set(), offenses: new Map() };
+    const h = await started(t, { firewall: fw }, history);
+    h.clock.now += 50_000;
+    t.mock.timers.tick(1000);
+    await settle();
+    assert.deepEqual(h.manager.active(), []);
+    assert.deepEqual(fw.applies.at(-1)!.remove, [{ cidr: `${ATTACKER}/32`, family: 4, port: null, timeoutSeconds: 1 }]);
+  });
+
+  test(
+    'a block restored from the history is not re-applied to an address that is protected now (--allow, SSH peer)',
+    {
+      todo: 'BUG: block-manager.ts reconcile() re-adds every history.active block (and keeps every adopted firewall entry) without asking ProtectedAddresses. An admin who locked himself out and restarts with --allow <his address> (or logs in over another path, so he is a live SSH peer) is blocked again at start, against DESIGN §4 "never block … --allow ranges / live SSH peers". Fix: in reconcile, skip (and remove from the firewall, recording an unblock) entries whose network reasonForNetwork() refuses',
+    },
+    async (t) => {
+      const fw = new FakeFirewall();
+      fw.entries = [{ cidr: '192.0.2.50/32', family: 4, port: null, remainingSeconds: 200 }];
+      const history: HistoryBlockState = {
+        active: new Map([
+          ['192.0.2.50/32', historyBlock('192.0.2.50', '192.0.2.50/32', T0 - 100_000, 300)],
+          ['198.51.100.20/32', historyBlock('198.51.100.20', '198.51.100.20/32', T0 - 100_000, 300)],
+        ]),
+        ended: new Set(),
+        offenses: new Map(),
+      };
+      const h = harness({ firewall: fw, allow: ['192.0.2.0/24'], host: { ssh: ['198.51.100.20'] } });
+      t.after(() => h.manager.stop(false));
+      await h.protection.refreshSshPeers();
+      await h.manager.start(history);
+      const added = fw.applies.flatMap((a) => a.add).map((s) => s.cidr);
+      assert.deepEqual(added, []);
+      assert.deepEqual(
+        fw.applies.flatMap((a) => a.remove).map((s) => s.cidr),
+        ['192.0.2.50/32'],
+      );
+      assert.deepEqual(h.manager.active(), []);
+    },
+  );
+});
+
+describe('BlockManager: attack stopped', () => {
+  test('a blocked attack without new evidence for the quiet period is reported stopped, once', async (t) => {
+    const h = await started(t, { quietSeconds: 60 });
+    h.proven.add(ATTACKER, 0);
+    const a = h.alert(ATTACKER);
+    a.packet_count = 10;
+    h.manager.onAlert(a);
+    const t0 = T0 * 1000;
+    h.manager.onPacketTime(t0 + 30e6);
+    a.packet_count = 20; // more evidence at +40 s
+    h.manager.onPacketTime(t0 + 40e6);
+    h.manager.onPacketTime(t0 + 90e6);
+    assert.deepEqual(
+      h.events.filter((e) => e.event_type === 'attack_stopped'),
+      [],
+    );
+    h.manager.onPacketTime(t0 + 100e6);
+    h.manager.onPacketTime(t0 + 200e6);
+    const stopped = h.events.filter((e) => e.event_type === 'attack_stopped');
+    assert.equal(stopped.length, 1);
+    assert.deepEqual(stopped[0], { event_type: 'attack_stopped', timestamp: new Date(T0 + 100_000).toISOString(), attacker_ip: ATTACKER, attack_type: 'PORT_SCAN', alert_id: a.id, duration: 0, action: 'blocked' });
+  });
+});
