@@ -67,7 +67,7 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
     onBlocked: (record) => notifier.notifyBlock(record),
     warn: (line) => send({ type: 'warning', message: line }),
     debug: () => undefined,
-  });
+  }, source.kind);
   blocks = manager;
   notifier = createNotifier(msg.config, { warn: (line) => send({ type: 'warning', message: line }) });
   const feed = new PacketFeed();

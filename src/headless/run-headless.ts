@@ -55,7 +55,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     debug: (line) => {
       if (config.debug) io.diagnostic(`snoopy-tui: ${line}`);
     },
-  });
+  }, source.kind);
   engine = new Engine({
     responder,
     config,

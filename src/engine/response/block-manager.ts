@@ -68,6 +68,7 @@ export class BlockManager {
   private firewallBroken: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
+  private setupDone: Promise<void> | null = null;
 
   constructor(private readonly o: BlockManagerOptions) {
     this.now = o.now ?? Date.now;
@@ -96,7 +97,6 @@ export class BlockManager {
     if (history !== null) for (const [address, n] of history.offenses) this.offenses.set(address, n);
     if (!this.o.dryRun) {
       try {
-        await this.o.firewall.setup();
         await this.reconcile(history);
       } catch (e) {
         this.firewallBroken = (e as Error).message;
@@ -140,10 +140,26 @@ export class BlockManager {
       if (e.remainingSeconds === null && this.o.firewall.kernelTimeouts) add.push({ cidr: e.cidr, family: e.family, port: e.port, timeoutSeconds: seconds });
       adopted++;
     }
-    await this.o.firewall.apply(add, remove);
+    if (add.length + remove.length > 0) {
+      await this.ensureSetup();
+      await this.o.firewall.apply(add, remove);
+    }
     if (restored + adopted + remove.length > 0) {
       this.o.warn(`firewall ${this.o.firewall.name}: ${restored} block(s) restored from the history with their remaining time, ${remove.length} stale entr${remove.length === 1 ? 'y' : 'ies'} removed, ${adopted} unknown entr${adopted === 1 ? 'y' : 'ies'} adopted`);
     }
+  }
+
+  /**
+   * Our table / chain / sets are created on the first block (or restore), not at start: a run
+   * that never blocks leaves the host's firewall exactly as it found it. A failed setup is
+   * retried on the next block.
+   */
+  private ensureSetup(): Promise<void> {
+    this.setupDone ??= this.o.firewall.setup().catch((e: unknown) => {
+      this.setupDone = null;
+      throw e;
+    });
+    return this.setupDone;
   }
 
   /** Active blocks (blocked or dry run), oldest first. */
@@ -258,6 +274,7 @@ export class BlockManager {
     if (!this.o.dryRun) {
       if (this.firewallBroken !== null) return this.failed(record, alert, this.firewallBroken);
       try {
+        await this.ensureSetup();
         await this.queue.add({ cidr: network, family: attacker.family, port, timeoutSeconds: seconds });
       } catch (e) {
         return this.failed(record, alert, (e as Error).message);
@@ -298,7 +315,7 @@ export class BlockManager {
 
   private async remove(key: string, r: BlockRecord, reason: UnblockReason): Promise<void> {
     this.blocks.delete(key);
-    if (r.action === 'blocked' && !this.o.dryRun && this.firewallBroken === null) {
+    if (r.action === 'blocked' && !this.o.dryRun && this.firewallBroken === null && this.setupDone !== null) {
       try {
         await this.queue.remove({ cidr: r.network, family: r.network.includes(':') ? 6 : 4, port: r.port, timeoutSeconds: 1 });
       } catch (e) {
@@ -321,7 +338,7 @@ export class BlockManager {
     for (const [key, r] of this.blocks) {
       if (r.expiresAt > now) continue;
       this.blocks.delete(key);
-      if (r.action === 'blocked' && !this.o.firewall.kernelTimeouts && !this.o.dryRun) {
+      if (r.action === 'blocked' && !this.o.firewall.kernelTimeouts && !this.o.dryRun && this.setupDone !== null) {
         this.queue.remove({ cidr: r.network, family: r.network.includes(':') ? 6 : 4, port: r.port, timeoutSeconds: 1 }).catch((e: Error) => this.o.warn(`removing expired block of ${r.address} failed: ${e.message}`));
       }
       this.o.onRecord?.(r, 'unblock', 'expired');

@@ -28,15 +28,19 @@ export interface ResponseWiring {
  * Builds the response side of a run from its config: the firewall backend (none for dry runs),
  * the never-block list, the policy, fail2ban, and the reconciliation with the history.
  */
-export async function createBlockManager(config: RunConfig, w: ResponseWiring): Promise<BlockManager> {
-  const chosen = await chooseFirewall(config.dryRun ? 'none' : config.firewall, undefined, undefined, config.iptablesVariant);
+export async function createBlockManager(config: RunConfig, w: ResponseWiring, sourceKind: 'live' | 'file'): Promise<BlockManager> {
+  // A capture file's attackers are long gone and its addresses may be anyone's: whatever the
+  // config says, a replay never touches the firewall (resolveRunConfig sets it too; this is the
+  // engine's own guard for callers that build a RunConfig directly).
+  const dryRun = config.dryRun || sourceKind === 'file';
+  const chosen = await chooseFirewall(dryRun ? 'none' : config.firewall, undefined, undefined, config.iptablesVariant);
   if (chosen.note !== null) (chosen.firewall.name === 'none' ? w.warn : w.debug)(chosen.note);
   const protection = new ProtectedAddresses(hostProtectedSources(), config.allow);
   await protection.refreshSshPeers();
-  const fail2ban = config.fail2ban && !config.dryRun && chosen.firewall.name !== 'none' && Fail2banBridge.available() ? new Fail2banBridge(config.fail2banJail, w.warn) : null;
+  const fail2ban = config.fail2ban && !dryRun && chosen.firewall.name !== 'none' && Fail2banBridge.available() ? new Fail2banBridge(config.fail2banJail, w.warn) : null;
   const manager = new BlockManager({
     firewall: chosen.firewall,
-    dryRun: config.dryRun || chosen.firewall.name === 'none',
+    dryRun: dryRun || chosen.firewall.name === 'none',
     protection,
     policy: new ResponsePolicy({ profile: config.profile, autoBlock: config.autoBlock, overrides: config.response }),
     proven: new ProvenSources(),
@@ -55,7 +59,7 @@ export async function createBlockManager(config: RunConfig, w: ResponseWiring): 
     },
     warn: w.warn,
   });
-  const entries = config.dryRun ? null : ((await w.recorder?.allEntries()) ?? null);
+  const entries = dryRun ? null : ((await w.recorder?.allEntries()) ?? null);
   await manager.start(entries === null ? null : historyBlockState(entries, Date.now()));
   return manager;
 }
