@@ -224,7 +224,9 @@ describe('BruteForceDetector on recorded traffic', () => {
       assert.equal(a.attacker_ip, '10.77.0.1');
       assert.equal(a.target_ip, '10.77.0.2');
       assert.equal(a.target_port, 22);
-      assert.equal(a.packet_count, 13, 'every hydra connection counts');
+      // 48 wrong passwords (USERAUTH_FAILUREs after the "none" probe's) + hydra's first connection,
+      // which ends after the probe without trying a password.
+      assert.equal(a.packet_count, 49, 'every failed password counts');
       assert.ok(h.changed.every((c) => c === a));
     });
   }
@@ -233,6 +235,15 @@ describe('BruteForceDetector on recorded traffic', () => {
     const h = await replay('fixtures/benign-ssh.pcap', 'balanced');
     assert.equal(h.raised.length, 0);
   });
+
+  // 7 logins within 5 s: 5 key sessions, a mistyped password, then the right one. Counting
+  // connections raised SSH_BRUTE_FORCE here; only the one failed password counts now.
+  for (const profile of ['high-security', 'balanced'] as const) {
+    test(`ssh sessions and one mistyped password (${profile}): no alert`, async () => {
+      const h = await replay('fixtures/benign-ssh-password.pcap', profile);
+      assert.deepEqual(h.raised, []);
+    });
+  }
 
   test('a connect() port scan (balanced) is not a brute force', async () => {
     const h = await replay('fixtures/nmap-connect.pcap', 'balanced');
