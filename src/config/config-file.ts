@@ -3,6 +3,7 @@ import { CidrSet } from '../net/cidr-set.js';
 import { ConfigError } from './config-error.js';
 import type { ServiceGroup } from '../engine/detectors/service-table.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
+import type { Severity } from '../engine/alerts/alert.js';
 
 /**
  * The JSON config file (`-c FILE`). Every flag has a key of the same name in camelCase, plus
@@ -29,6 +30,8 @@ export interface ConfigFile {
   syslog?: boolean;
   signatures?: Record<string, string[]>;
   blocklists?: string[];
+  /** Port → service name and risk (seed 004's `suspicious_ports`); replaces the default table. */
+  suspiciousPorts?: Record<string, { service: string; risk: Severity }>;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -78,6 +81,22 @@ const signatureMap: Checker = (v, key) => {
   }
   return v;
 };
+const RISKS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+/** `{ "4444": { "service": "Metasploit", "risk": "critical" }, … }` (seed 004's suspicious_ports). */
+const suspiciousPortMap: Checker = (v, key) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of port → { service, risk }`);
+  for (const [port, spec] of Object.entries(v)) {
+    const k = `${key}.${port}`;
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new ConfigError(`key '${key}': '${port}' is not a port number (0-65535)`);
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ConfigError(`key '${k}' must be an object { service, risk }`);
+    const extra = Object.keys(spec).find((f) => f !== 'service' && f !== 'risk');
+    if (extra !== undefined) throw new ConfigError(`unknown key '${k}.${extra}'`);
+    const { service, risk } = spec as { service?: unknown; risk?: unknown };
+    if (typeof service !== 'string' || service.trim() === '') throw new ConfigError(`key '${k}.service' must be a non-empty string, got ${JSON.stringify(service)}`);
+    if (typeof risk !== 'string' || !RISKS.includes(risk as Severity)) throw new ConfigError(`key '${k}.risk' must be one of ${RISKS.join(', ')}, got ${JSON.stringify(risk)}`);
+  }
+  return v;
+};
 const share: Checker = (v, key) => {
   if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw new ConfigError(`key '${key}' must be a number in (0, 1], got ${JSON.stringify(v)}`);
   return v;
@@ -110,6 +129,7 @@ const SCHEMA: Schema = {
   syslog: boolean,
   signatures: signatureMap,
   blocklists: stringList,
+  suspiciousPorts: suspiciousPortMap,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {
