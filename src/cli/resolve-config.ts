@@ -35,6 +35,9 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.syslog !== undefined) config.syslog = file.syslog;
   if (file.blocklists !== undefined) config.blocklists = file.blocklists;
   if (file.captureBufferBytes !== undefined) config.captureBufferBytes = file.captureBufferBytes;
+  if (file.suspiciousPorts !== undefined) {
+    config.suspiciousPorts = Object.fromEntries(Object.entries(file.suspiciousPorts).map(([port, spec]) => [Number(port), { name: spec.service, risk: spec.risk }]));
+  }
   if (file.signatures !== undefined) {
     try {
       // Compiled now so a bad pattern is one line naming it, before anything starts.

@@ -50,6 +50,8 @@ export interface ConfigFile {
   iptablesVariant?: IptablesVariant;
   /** libpcap's kernel buffer for live capture, bytes (no flag: a tuning knob). */
   captureBufferBytes?: number;
+  /** Port → service name and risk (seed 004's `suspicious_ports`); replaces the default table. */
+  suspiciousPorts?: Record<string, { service: string; risk: Severity }>;
   thresholds?: {
     portScan?: { ports?: number; windowSeconds?: number };
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
@@ -124,6 +126,22 @@ const signatureMap: Checker = (v, key) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of attack type → list of patterns`);
   for (const [type, list] of Object.entries(v)) {
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) throw new ConfigError(`key '${key}.${type}' must be a list of pattern strings`);
+  }
+  return v;
+};
+const RISKS: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+/** `{ "4444": { "service": "Metasploit", "risk": "critical" }, … }` (seed 004's suspicious_ports). */
+const suspiciousPortMap: Checker = (v, key) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of port → { service, risk }`);
+  for (const [port, spec] of Object.entries(v)) {
+    const k = `${key}.${port}`;
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new ConfigError(`key '${key}': '${port}' is not a port number (0-65535)`);
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ConfigError(`key '${k}' must be an object { service, risk }`);
+    const extra = Object.keys(spec).find((f) => f !== 'service' && f !== 'risk');
+    if (extra !== undefined) throw new ConfigError(`unknown key '${k}.${extra}'`);
+    const { service, risk } = spec as { service?: unknown; risk?: unknown };
+    if (typeof service !== 'string' || service.trim() === '') throw new ConfigError(`key '${k}.service' must be a non-empty string, got ${JSON.stringify(service)}`);
+    if (typeof risk !== 'string' || !RISKS.includes(risk as Severity)) throw new ConfigError(`key '${k}.risk' must be one of ${RISKS.join(', ')}, got ${JSON.stringify(risk)}`);
   }
   return v;
 };
@@ -229,6 +247,7 @@ const SCHEMA: Schema = {
     return v;
   },
   captureBufferBytes: positiveInt,
+  suspiciousPorts: suspiciousPortMap,
   thresholds: {
     portScan: { ports: positiveInt, windowSeconds: positiveNumber },
     bruteForce: {

@@ -2,6 +2,7 @@ import type { AttackType } from '../engine/alerts/alert.js';
 import type { ResponseAction } from '../engine/response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
+import type { RiskyPort } from '../engine/detectors/suspicious-port-detector.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 import { defaultNotificationSettings, type NotificationSettings } from '../platform/notify/notify-settings.js';
 
@@ -41,6 +42,8 @@ export interface RunConfig {
   pcapDir: string | null;
   /** IP/CIDR blocklist files for MALICIOUS_IP (--blocklist). */
   blocklists: string[];
+  /** Risky ports for SUSPICIOUS_PORT (config key `suspiciousPorts`); null = the default table. */
+  suspiciousPorts: Record<number, RiskyPort> | null;
   /** Extra payload signature patterns by attack type (config key `signatures`). */
   signatures: Partial<Record<AttackType, string[]>>;
   /** Default duration of a block, seconds (--block-duration). */
@@ -111,6 +114,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     pcapDir: null,
     syslog: true,
     signatures: {},
+    suspiciousPorts: null,
     blocklists: [],
     blockDurationSeconds: 300,
     captureBufferBytes: 64 * 1024 * 1024,

@@ -108,6 +108,7 @@ export class Engine {
       flood: options.config.thresholds.flood,
       exfiltration: options.config.thresholds.exfiltration,
       blocklists: options.blocklists ?? [],
+      suspiciousPort: options.config.suspiciousPorts === null ? {} : { ports: options.config.suspiciousPorts },
       payloadSignatures: { extraPatterns: options.config.signatures },
       onAlert: options.onAlert,
       feed: options.feed ?? null,

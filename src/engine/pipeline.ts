@@ -10,7 +10,7 @@ import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfil
 import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
-import { SuspiciousPortDetector } from './detectors/suspicious-port-detector.js';
+import { SuspiciousPortDetector, type SuspiciousPortConfig } from './detectors/suspicious-port-detector.js';
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
@@ -38,6 +38,8 @@ export interface PipelineOptions {
   exfiltration?: ExfiltrationConfig;
   /** Loaded --blocklist files, one MALICIOUS_IP detector each. */
   blocklists?: readonly AddressBlocklist[];
+  /** Risky ports (config key suspiciousPorts); {} uses the default table. */
+  suspiciousPort?: SuspiciousPortConfig;
   onAlert: AlertListener;
   /** Seconds of packet time between updates of one ongoing alert. */
   alertUpdateSeconds?: number;
@@ -120,7 +122,7 @@ export class Pipeline {
     this.bruteForce = new BruteForceDetector(options.bruteForce, ctx);
     this.payload = new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx);
     this.exfiltration = new ExfiltrationDetector(options.exfiltration ?? {}, ctx);
-    this.suspiciousPort = new SuspiciousPortDetector({}, ctx);
+    this.suspiciousPort = new SuspiciousPortDetector(options.suspiciousPort ?? {}, ctx);
     this.malicious = (options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx));
     this.detectors = [this.portScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
   }

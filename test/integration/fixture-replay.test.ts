@@ -7,6 +7,8 @@ interface ManifestEntry {
   file: string;
   format: 'pcap' | 'pcapng';
   expect: { port_scan: null | { attacker_ip: string; scan_type: string }; alerts?: { attack_type: string; attacker_ip: string }[] };
+  /** Extra command-line arguments the replay needs (e.g. --home-net for exfiltration). */
+  args?: string[];
   packets: number;
   description: string;
 }
@@ -30,7 +32,7 @@ const CONTRACT_FIELDS: [string, string][] = [
 describe('replaying the recorded fixtures headless', () => {
   test('every alert_update belongs to an alert raised before it', () => {
     for (const entry of manifest) {
-      const run = runCli(['--replay', `${FIXTURES}${entry.file}`, '--headless']);
+      const run = runCli(['--replay', `${FIXTURES}${entry.file}`, '--headless', ...(entry.args ?? [])]);
       const ids = new Set<string>();
       for (const l of run.lines) {
         if (l.event_type === 'alert') ids.add(l.id);
@@ -44,12 +46,16 @@ describe('replaying the recorded fixtures headless', () => {
     for (const t of ['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP']) assert.ok(types.has(t), `no ${t} fixture`);
     assert.ok(manifest.some((m) => m.format === 'pcapng'));
     assert.ok(manifest.some((m) => m.expect.port_scan === null));
+    // every fixture states its other alerts too ([] = none), and the attack types of issue #3 have one
+    assert.ok(manifest.every((m) => Array.isArray(m.expect.alerts)), 'an entry without expect.alerts');
+    const attacks = new Set(manifest.flatMap((m) => (m.expect.alerts ?? []).map((a) => a.attack_type)));
+    for (const t of ['SSH_BRUTE_FORCE', 'FTP_BRUTE_FORCE', 'SYN_FLOOD', 'UDP_FLOOD', 'ICMP_FLOOD', 'DDOS', 'DATA_EXFILTRATION']) assert.ok(attacks.has(t), `no ${t} fixture`);
   });
 
   for (const entry of manifest) {
     test(`${entry.file}: ${entry.expect.port_scan ? `one ${entry.expect.port_scan.scan_type} PORT_SCAN from ${entry.expect.port_scan.attacker_ip}` : 'no alert'}; stats count = capinfos`, () => {
       const path = `${FIXTURES}${entry.file}`;
-      const run = runCli(['--replay', path, '--headless']);
+      const run = runCli(['--replay', path, '--headless', ...(entry.args ?? [])]);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const alerts = run.lines.filter((l) => l.event_type === 'alert');

@@ -1,7 +1,7 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
 import { roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
-import { IpProto, type Packet } from '../decode/packet.js';
+import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { MONITORED_SERVICES, serviceIndexOfPort, type ServiceThresholds } from './service-table.js';
@@ -82,6 +82,14 @@ class Entry {
   }
 }
 
+/** SSH connection phases (per flow slot), see followSsh. */
+const SSH_NONE = 0;
+const SSH_KEX = 1;
+const SSH_ACCEPT = 2;
+const SSH_AUTH = 3;
+const SSH_DONE = 4;
+const SSH_PORT = 22;
+
 /**
  * Service brute force from packets (SSH_BRUTE_FORCE … WINRM_ATTACK): an attempt is a TCP
  * connection from a source to a monitored service port that completes its three-way handshake
@@ -89,7 +97,19 @@ class Entry {
  * attempts on one service within the window, one alert per (attacker, attack type) is raised;
  * every later attempt of that attacker on that attack type updates it.
  *
- * Packets to other ports cost one event test and one array read, nothing is allocated for them.
+ * SSH is different: counting connections made a handful of ordinary logins in a minute (scripts,
+ * scp, git, a mistyped password) a "brute force". The authentication outcome is read from the
+ * sizes of the encrypted server messages, as Zeek's SSH analyzer does: after the client's
+ * NEWKEYS (a 16-byte cleartext packet, type 21) the server's first segment is SERVICE_ACCEPT;
+ * USERAUTH_SUCCESS is 16 bytes shorter than it (same cipher and MAC overhead, 1-byte payload); the
+ * first other answer is the USERAUTH_FAILURE of the client's "none" probe, and every later server
+ * segment of that same size is one more failed attempt. A successful login counts nothing; a
+ * connection that ends (FIN/RST) with neither a success nor a counted failure counts one attempt
+ * (pre-auth disconnects, banner grabs, unfamiliar clients), so the connection count stays the
+ * lower bound it was.
+ *
+ * Packets to other ports cost one event test and one array read, nothing is allocated for them;
+ * SSH state is 5 bytes per flow-table slot, allocated once.
  */
 export class BruteForceDetector implements PacketDetector {
   readonly name = 'brute-force';
@@ -105,6 +125,10 @@ export class BruteForceDetector implements PacketDetector {
   /** Insertion order is age order. */
   private readonly campaigns = new Map<string, Campaign>();
   private nextSweep = 0;
+  /** Per flow slot (allocated at the first SSH connection): phase, SERVICE_ACCEPT and USERAUTH_FAILURE segment sizes. */
+  private sshPhase: Uint8Array | null = null;
+  private sshAcceptLen: Uint16Array | null = null;
+  private sshFailureLen: Uint16Array | null = null;
   evictedEntries = 0;
   evictedAttackers = 0;
 
@@ -133,18 +157,82 @@ export class BruteForceDetector implements PacketDetector {
   }
 
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
-    if (slot < 0 || (flows.lastEvents & FlowEvent.HANDSHAKE_DONE) === 0 || !flows.lastFromOrig) return;
+    if (slot < 0) return;
+    const events = flows.lastEvents;
+    if ((events & FlowEvent.NEW) !== 0 && this.sshPhase !== null) this.sshPhase[slot] = SSH_NONE;
     if (pkt.proto !== IpProto.TCP) return;
+    if ((events & FlowEvent.HANDSHAKE_DONE) === 0 || !flows.lastFromOrig) {
+      if (this.sshPhase !== null && this.sshPhase[slot]! !== SSH_NONE && this.sshPhase[slot]! !== SSH_DONE) this.followSsh(pkt, flows.lastFromOrig, slot);
+      return;
+    }
     const svc = serviceIndexOfPort(pkt.dstPort);
     if (svc < 0) return;
     const home = this.ctx.homeNet;
     if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
-    this.attempt(pkt, svc);
+    if (pkt.dstPort === SSH_PORT) {
+      this.startSsh(flows.capacity, slot);
+      return;
+    }
+    this.attempt(pkt, svc, true);
   }
 
-  private attempt(pkt: Packet, svc: number): void {
+  private startSsh(capacity: number, slot: number): void {
+    if (this.sshPhase === null || this.sshPhase.length !== capacity) {
+      this.sshPhase = new Uint8Array(capacity);
+      this.sshAcceptLen = new Uint16Array(capacity);
+      this.sshFailureLen = new Uint16Array(capacity);
+    }
+    this.sshPhase[slot] = SSH_KEX;
+    this.sshAcceptLen![slot] = 0;
+    this.sshFailureLen![slot] = 0;
+  }
+
+  /** One packet of an SSH connection whose handshake we saw: see the class comment. */
+  private followSsh(pkt: Packet, fromOrig: boolean, slot: number): void {
+    const phase = this.sshPhase!;
+    const svc = serviceIndexOfPort(SSH_PORT);
+    if ((pkt.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) !== 0) {
+      // Ended without a login: one attempt, unless its failures were counted already.
+      if (!this.sshCounted(slot)) this.attempt(pkt, svc, fromOrig);
+      phase[slot] = SSH_DONE;
+      return;
+    }
+    const len = pkt.payloadLen;
+    if (len === 0) return;
+    const p = phase[slot]!;
+    if (fromOrig) {
+      if (p === SSH_KEX && len === 16 && isNewKeys(pkt.buf, pkt.payloadOffset)) phase[slot] = SSH_ACCEPT;
+      return;
+    }
+    if (p === SSH_ACCEPT) {
+      this.sshAcceptLen![slot] = len;
+      phase[slot] = SSH_AUTH;
+      return;
+    }
+    if (p !== SSH_AUTH) return;
+    if (len + 16 === this.sshAcceptLen![slot]!) {
+      phase[slot] = SSH_DONE; // USERAUTH_SUCCESS
+      return;
+    }
+    const failureLen = this.sshFailureLen![slot]!;
+    if (failureLen === 0) {
+      this.sshFailureLen![slot] = len; // the answer to the "none" probe: not an attempt
+    } else if (len === failureLen) {
+      this.sshFailureLen![slot] = failureLen | COUNTED;
+      this.attempt(pkt, svc, false);
+    } else if (len === (failureLen & ~COUNTED)) {
+      this.attempt(pkt, svc, false);
+    }
+  }
+
+  private sshCounted(slot: number): boolean {
+    return (this.sshFailureLen![slot]! & COUNTED) !== 0;
+  }
+
+  /** `fromOrig`: the packet goes client → server (the attacker is its source), else the reverse. */
+  private attempt(pkt: Packet, svc: number, fromOrig: boolean): void {
     const ts = pkt.tsMicros;
-    const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    const attacker = fromOrig ? formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3) : formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
     const key = `${svc}|${attacker}`;
     let entry = this.entries.get(key);
     if (entry !== undefined) {
@@ -170,7 +258,7 @@ export class BruteForceDetector implements PacketDetector {
     if (campaign !== null) {
       campaign.attempts++;
       if (ts > campaign.lastSeen) campaign.lastSeen = ts;
-      this.fill(campaign, pkt, svc);
+      this.fill(campaign, pkt, svc, fromOrig);
       this.ctx.changed(campaign.alert);
       return;
     }
@@ -178,7 +266,7 @@ export class BruteForceDetector implements PacketDetector {
     campaign = this.newCampaign(service.attackType, attacker, entry.firstInWindow(ts, this.windowMicros), ts);
     campaign.attempts = inWindow;
     entry.campaign = campaign;
-    this.fill(campaign, pkt, svc);
+    this.fill(campaign, pkt, svc, fromOrig);
     if (campaign.adopted) this.ctx.changed(campaign.alert);
     else this.ctx.raise(campaign.alert, ts);
   }
@@ -216,10 +304,10 @@ export class BruteForceDetector implements PacketDetector {
   }
 
   /** Writes the evidence into the alert; the target is the one of the latest attempt. */
-  private fill(c: Campaign, pkt: Packet, svc: number): void {
+  private fill(c: Campaign, pkt: Packet, svc: number, fromOrig: boolean): void {
     const a = c.alert;
-    a.target_ip = formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
-    a.target_port = pkt.dstPort;
+    a.target_ip = fromOrig ? formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3) : formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    a.target_port = fromOrig ? pkt.dstPort : pkt.srcPort;
     a.packet_count = c.attempts;
     a.duration = roundSeconds((c.lastSeen - c.firstSeen) / 1e6);
     const d = a.attack_details;
@@ -247,6 +335,14 @@ export class BruteForceDetector implements PacketDetector {
     c.live = false;
     this.campaigns.delete(c.key);
   }
+}
+
+/** High bit of sshFailureLen: a failure of this connection was counted (segments are < 32 KiB to matter). */
+const COUNTED = 0x8000;
+
+/** SSH_MSG_NEWKEYS as a cleartext binary packet: length 12, padding 10, message 21. */
+function isNewKeys(buf: Buffer, off: number): boolean {
+  return buf[off] === 0 && buf[off + 1] === 0 && buf[off + 2] === 0 && buf[off + 3] === 12 && buf[off + 4] === 10 && buf[off + 5] === 21;
 }
 
 function campaignKey(attackType: AttackType, attacker: string): string {

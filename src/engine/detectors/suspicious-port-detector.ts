@@ -63,12 +63,18 @@ class Campaign {
 }
 
 /**
- * SUSPICIOUS_PORT: every new TCP or UDP flow (its first packet, from the originator) to a risky
- * port — or, failing that, from one — is counted against (remote address, port); the first raises
+ * SUSPICIOUS_PORT: every TCP or UDP conversation with a risky port — the responder's port, or,
+ * failing that, the originator's — is counted against (remote address, port); the first raises
  * an alert, later ones update its connection count. The direction is `outbound` when the
  * originator is in the home net, `inbound` otherwise (without a home net every flow counts as
- * inbound, the originator as remote). Per packet the cost is one event test, per new flow two
- * Int8Array reads; nothing is allocated unless the port is risky.
+ * inbound, the originator as remote). Per packet the cost is one event test, per new
+ * conversation two Int8Array reads; nothing is allocated unless the port is risky.
+ *
+ * A conversation, not a probe: TCP counts once the originator completes the handshake (its ACK
+ * travels the same way as the SYN), so a port scan touching risky ports is the port-scan
+ * detector's alert, not one SUSPICIOUS_PORT per port. UDP has no handshake, so a UDP flow counts
+ * at its first reply: a UDP packet from the responder, which a scan probe, a flood or a datagram
+ * to a closed port (answered by ICMP, if at all) never gets — only a service that answered did.
  */
 export class SuspiciousPortDetector implements PacketDetector {
   readonly name = 'suspicious-port';
@@ -111,28 +117,39 @@ export class SuspiciousPortDetector implements PacketDetector {
   }
 
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
-    // A connection, not a probe: TCP counts once the originator completes the handshake (its ACK
-    // travels the same way as the SYN), so a port scan touching risky ports is the port-scan
-    // detector's alert, not one SUSPICIOUS_PORT per port. UDP has no handshake to tell a scan
-    // probe from a conversation, so UDP is left out until replies are tracked per flow.
-    if (slot < 0 || !flows.lastFromOrig || pkt.proto !== IpProto.TCP) return;
-    if ((flows.lastEvents & FlowEvent.HANDSHAKE_DONE) === 0) return;
-    let port = pkt.dstPort;
-    if (this.lookup[port] === 0) {
-      port = pkt.srcPort;
-      if (this.lookup[port] === 0) return;
+    if (slot < 0) return;
+    if (pkt.proto === IpProto.TCP) {
+      // the originator's handshake-completing ACK: originator = source, responder port = dstPort
+      if (!flows.lastFromOrig || (flows.lastEvents & FlowEvent.HANDSHAKE_DONE) === 0) return;
+      this.conversation(pkt, pkt.dstPort, pkt.srcPort, true);
+    } else if (pkt.proto === IpProto.UDP) {
+      // the responder's first datagram: originator = destination, responder port = srcPort
+      if (flows.lastFromOrig || flows.respPackets[slot] !== 1) return;
+      this.conversation(pkt, pkt.srcPort, pkt.dstPort, false);
     }
-    this.hit(pkt, port);
   }
 
-  private hit(pkt: Packet, port: number): void {
+  private conversation(pkt: Packet, responderPort: number, originatorPort: number, fromOrig: boolean): void {
+    let port = responderPort;
+    if (this.lookup[port] === 0) {
+      port = originatorPort;
+      if (this.lookup[port] === 0) return;
+    }
+    this.hit(pkt, port, fromOrig);
+  }
+
+  /** `fromOrig`: the packet's source is the flow's originator (else its destination is). */
+  private hit(pkt: Packet, port: number, fromOrig: boolean): void {
     const ts = pkt.tsMicros;
     const home = this.ctx.homeNet;
-    const outbound = home !== null && home.has(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
     const src = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
     const dst = formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
-    const remote = outbound ? dst : src;
-    const local = outbound ? src : dst;
+    const originator = fromOrig ? src : dst;
+    const responder = fromOrig ? dst : src;
+    const outbound =
+      home !== null && (fromOrig ? home.has(pkt.src0, pkt.src1, pkt.src2, pkt.src3) : home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3));
+    const remote = outbound ? responder : originator;
+    const local = outbound ? originator : responder;
     const key = `${port}|${remote}`;
     let c = this.campaigns.get(key);
     const isNew = c === undefined;

@@ -92,6 +92,25 @@ describe('config file', () => {
     assert.equal(c.thresholds.bruteForce.attempts.ftp, 10, 'the rest of the profile stays');
   });
 
+  test('suspiciousPorts (seed 004 shape) replaces the risky-port table; bad entries name their key', () => {
+    assert.equal(resolve().suspiciousPorts, null, 'default table unless configured');
+    const dir = mkdtempSync(join(tmpdir(), 'snoopy-cfg-'));
+    const good = join(dir, 'ports.json');
+    writeFileSync(good, JSON.stringify({ suspiciousPorts: { '22': { service: 'SSH', risk: 'medium' }, '3306': { service: 'MySQL', risk: 'high' } } }));
+    assert.deepEqual(resolve('-c', good).suspiciousPorts, { 22: { name: 'SSH', risk: 'medium' }, 3306: { name: 'MySQL', risk: 'high' } });
+    const cases: [unknown, RegExp][] = [
+      [{ '70000': { service: 'x', risk: 'low' } }, /'70000' is not a port/],
+      [{ http: { service: 'x', risk: 'low' } }, /'http' is not a port/],
+      [{ '23': { service: 'Telnet', risk: 'severe' } }, /key 'suspiciousPorts\.23\.risk' must be one of low, medium, high, critical/],
+      [{ '23': { service: '', risk: 'low' } }, /key 'suspiciousPorts\.23\.service'/],
+      [{ '23': { service: 'Telnet', risk: 'low', note: 'x' } }, /unknown key 'suspiciousPorts\.23\.note'/],
+      [['23'], /must be an object of port/],
+    ];
+    for (const [value, re] of cases) {
+      assert.throws(() => parseConfigText(JSON.stringify({ suspiciousPorts: value }), 'c.json'), (e: unknown) => e instanceof ConfigError && re.test(e.message), JSON.stringify(value));
+    }
+  });
+
   test('a missing config file is one line', () => {
     assert.throws(() => resolve('-c', '/nonexistent/snoopy.json'), /cannot read config file \/nonexistent\/snoopy.json: no such file/);
   });

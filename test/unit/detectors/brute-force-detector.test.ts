@@ -214,6 +214,64 @@ async function replay(path: string, profile: ProfileKey) {
   return h;
 }
 
+/**
+ * One SSH connection as segment sizes: handshake, cleartext key exchange ending in the client's
+ * NEWKEYS, SERVICE_REQUEST/ACCEPT (44), the "none" probe and its USERAUTH_FAILURE (52), then one
+ * password try per `tries` entry answered by a failure (52) or USERAUTH_SUCCESS (28), then FIN.
+ */
+function sshConnection(h: ReturnType<typeof harness>, src: string, dst: string, t: number, tries: ('fail' | 'ok')[]): void {
+  const sp = nextSrcPort++;
+  let at = t;
+  const c = (flags: number, payload?: Buffer) => h.feed(tcpPacket(src, dst, { srcPort: sp, dstPort: 22, flags, ...(payload ? { payload } : {}) }, (at += 100)));
+  const s = (flags: number, payload?: Buffer) => h.feed(tcpPacket(dst, src, { srcPort: 22, dstPort: sp, flags, ...(payload ? { payload } : {}) }, (at += 100)));
+  const bytes = (n: number) => Buffer.alloc(n, 0xab);
+  c(SYN);
+  s(SYN | ACK);
+  c(ACK);
+  s(ACK, Buffer.from('SSH-2.0-OpenSSH_9.2p1\r\n'));
+  c(ACK, Buffer.from('SSH-2.0-OpenSSH_9.2p1\r\n'));
+  c(ACK, bytes(1448)); // KEXINIT, KEX_ECDH_INIT
+  s(ACK, bytes(1088)); // KEXINIT, KEX_ECDH_REPLY, NEWKEYS
+  c(ACK, Buffer.concat([Buffer.from([0, 0, 0, 12, 10, 21]), bytes(10)])); // NEWKEYS
+  c(ACK, bytes(44)); // SERVICE_REQUEST
+  s(ACK, bytes(44)); // SERVICE_ACCEPT
+  c(ACK, bytes(60)); // USERAUTH_REQUEST none
+  s(ACK, bytes(52)); // USERAUTH_FAILURE
+  for (const r of tries) {
+    c(ACK, bytes(92));
+    s(ACK, bytes(r === 'ok' ? 28 : 52));
+  }
+  c(FIN | ACK);
+  s(FIN | ACK);
+}
+
+describe('SSH: failed logins count, successful ones do not', () => {
+  test('each failed password is an attempt: 6 in one connection raise the alert (balanced)', () => {
+    const h = harness();
+    sshConnection(h, '203.0.113.5', '10.0.0.2', T0, ['fail', 'fail', 'fail', 'fail', 'fail']);
+    assert.equal(h.raised.length, 0);
+    sshConnection(h, '203.0.113.5', '10.0.0.2', T0 + 1e6, ['fail']);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attacker_ip, '203.0.113.5');
+    assert.equal(h.raised[0]!.target_ip, '10.0.0.2');
+    assert.equal(h.raised[0]!.target_port, 22);
+    assert.equal(h.raised[0]!.packet_count, 6);
+  });
+
+  test('20 successful logins in 20 s, some after a wrong password, are no brute force (high-security)', () => {
+    const h = harness({}, 'high-security');
+    for (let i = 0; i < 20; i++) sshConnection(h, '203.0.113.5', '10.0.0.2', T0 + i * 1e6, i % 10 === 0 ? ['fail', 'ok'] : ['ok']);
+    assert.deepEqual(h.raised, []);
+  });
+
+  test('connections that end before any login try still count one attempt each', () => {
+    const h = harness();
+    attempts(h, '203.0.113.5', '10.0.0.2', 22, 6);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.packet_count, 6);
+  });
+});
+
 describe('BruteForceDetector on recorded traffic', () => {
   for (const profile of ['high-security', 'balanced'] as const) {
     test(`hydra against sshd (${profile}): exactly one SSH_BRUTE_FORCE from 10.77.0.1`, async () => {
@@ -224,7 +282,9 @@ describe('BruteForceDetector on recorded traffic', () => {
       assert.equal(a.attacker_ip, '10.77.0.1');
       assert.equal(a.target_ip, '10.77.0.2');
       assert.equal(a.target_port, 22);
-      assert.equal(a.packet_count, 13, 'every hydra connection counts');
+      // 48 wrong passwords (USERAUTH_FAILUREs after the "none" probe's) + hydra's first connection,
+      // which ends after the probe without trying a password.
+      assert.equal(a.packet_count, 49, 'every failed password counts');
       assert.ok(h.changed.every((c) => c === a));
     });
   }
@@ -233,6 +293,15 @@ describe('BruteForceDetector on recorded traffic', () => {
     const h = await replay('fixtures/benign-ssh.pcap', 'balanced');
     assert.equal(h.raised.length, 0);
   });
+
+  // 7 logins within 5 s: 5 key sessions, a mistyped password, then the right one. Counting
+  // connections raised SSH_BRUTE_FORCE here; only the one failed password counts now.
+  for (const profile of ['high-security', 'balanced'] as const) {
+    test(`ssh sessions and one mistyped password (${profile}): no alert`, async () => {
+      const h = await replay('fixtures/benign-ssh-password.pcap', profile);
+      assert.deepEqual(h.raised, []);
+    });
+  }
 
   test('a connect() port scan (balanced) is not a brute force', async () => {
     const h = await replay('fixtures/nmap-connect.pcap', 'balanced');

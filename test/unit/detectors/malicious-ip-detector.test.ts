@@ -53,6 +53,32 @@ describe('blocklist parsing and membership', () => {
     assert.equal(r.set.name, 'test.txt');
   });
 
+  test('import formats: FireHOL netset, Spamhaus DROP (text and JSON lines), CSV first column', () => {
+    const netset = parseBlocklist(['#', '# firehol_level1', '# Maintainer      : FireHOL', '#', '0.0.0.0/8', '1.10.16.0/20', '223.254.0.0/16'].join('\n'), 'firehol_level1.netset');
+    assert.deepEqual([netset.entries, netset.skipped], [3, 0]);
+    assert.ok(has(netset.set, '1.10.20.1') && has(netset.set, '223.254.9.9') && !has(netset.set, '1.10.32.0'));
+    const dropTxt = parseBlocklist(['; Spamhaus DROP List 2024/05/01 - (c) 2024 The Spamhaus Project', '; Last-Modified: Wed, 01 May 2024 10:01:20 GMT', '1.10.16.0/20 ; SBL256894', '2.56.192.0/22 ; SBL459831'].join('\n'), 'drop.txt');
+    assert.deepEqual([dropTxt.entries, dropTxt.skipped], [2, 0]);
+    assert.ok(has(dropTxt.set, '2.56.195.255'));
+    const dropJson = parseBlocklist(
+      [
+        '{"cidr":"1.10.16.0/20","sblid":"SBL256894","rir":"apnic"}',
+        '{ "cidr" : "2001:db8:100::/40", "sblid": "SBL1", "rir": "ripencc" }',
+        '{"sblid":"SBL9","cidr":"5.134.128.0/19","rir":"ripencc"}',
+        '{"cidr":"not-a-cidr","sblid":"SBL2"}',
+        '{"type":"metadata","timestamp":1714557680,"size":75000,"records":1234,"copyright":"(c) 2024 The Spamhaus Project SLU","terms":"https://www.spamhaus.org/drop/terms/"}',
+      ].join('\n'),
+      'drop_v4.json',
+    );
+    assert.deepEqual([dropJson.entries, dropJson.skipped], [3, 1]);
+    assert.ok(has(dropJson.set, '1.10.16.1') && has(dropJson.set, '2001:db8:1ff::1') && has(dropJson.set, '5.134.150.1'));
+    assert.deepEqual(dropJson.skippedSamples[0], { line: 4, text: 'not-a-cidr","sblid":"SBL2"}' });
+    const csv = parseBlocklist(['ip,first_seen,reason', '"198.51.100.7","2024-05-01","scanner"', "'203.0.113.0/24',x", '192.0.2.9,2024-05-02,bruteforce', '"2001:db8::5",y'].join('\r\n'), 'feed.csv');
+    assert.deepEqual([csv.entries, csv.skipped], [4, 1], 'the header row is the one skipped line');
+    assert.ok(has(csv.set, '198.51.100.7') && has(csv.set, '203.0.113.200') && has(csv.set, '192.0.2.9') && has(csv.set, '2001:db8::5'));
+    assert.ok(!has(csv.set, '198.51.100.8'));
+  });
+
   test('ranges merge (adjacent /32s, nested CIDR)', () => {
     // 192.0.2.1-2 | 198.51.100.0/24 | 203.0.113.7 | 10.1/16 | 172.16.0.10-20 | 100.64.0.0/16 (mapped)
     assert.equal(r.set.v4RangeCount, 6);

@@ -81,17 +81,47 @@ describe('SuspiciousPortDetector', () => {
     assert.equal(a.severity, 'medium');
   });
 
-  test('from a risky source port, UDP, and ordinary ports ignored', () => {
+  test('from a risky source port, and ordinary ports ignored; bare SYNs are no conversation', () => {
     const h = harness();
     syn(h, '203.0.113.9', '10.0.0.2', 80, T0, 31337);
     assert.equal(h.raised.length, 1);
     assert.equal(h.raised[0]!.target_port, 31337);
     syn(h, '203.0.113.9', '10.0.0.2', 443, T0 + 1e6);
     assert.equal(h.raised.length, 1);
-    // UDP is left out (no handshake tells a probe from a conversation), and so are bare SYNs.
-    h.feed(udpPacket('203.0.113.7', '10.0.0.2', 5000, 69, T0 + 2e6));
     h.feed(tcpPacket('203.0.113.8', '10.0.0.2', { srcPort: 40000, dstPort: 23, flags: SYN }, T0 + 3e6));
     assert.equal(h.raised.length, 1);
+  });
+
+  test('UDP counts at the first reply: probes, floods and ICMP-answered datagrams never do', () => {
+    const h = harness();
+    // a probe or a flood to TFTP without a UDP answer: nothing, however many datagrams
+    for (let i = 0; i < 50; i++) h.feed(udpPacket('203.0.113.7', '10.0.0.2', 5000 + i, 69, T0 + i));
+    h.feed(udpPacket('203.0.113.7', '10.0.0.2', 5000, 69, T0 + 100));
+    assert.equal(h.raised.length, 0);
+    // TFTP answers: inbound conversation, the originator is the remote
+    h.feed(udpPacket('10.0.0.2', '203.0.113.7', 69, 5000, T0 + 200));
+    assert.equal(h.raised.length, 1);
+    const a = h.raised[0]!;
+    assert.equal(a.protocol, 'udp');
+    assert.equal(a.attacker_ip, '203.0.113.7');
+    assert.equal(a.target_ip, '10.0.0.2');
+    assert.equal(a.target_port, 69);
+    assert.equal(a.severity, 'medium');
+    assert.equal(a.attack_details.direction, 'inbound');
+    // more replies in the same flow do not count again
+    h.feed(udpPacket('10.0.0.2', '203.0.113.7', 69, 5000, T0 + 300));
+    assert.equal(a.attack_details.connections, 1);
+  });
+
+  test('UDP outbound: a home host talking to a risky port outside, answered', () => {
+    const h = harness();
+    h.feed(udpPacket('10.0.0.9', '198.51.100.4', 41000, 6667, T0));
+    h.feed(udpPacket('198.51.100.4', '10.0.0.9', 6667, 41000, T0 + 1000));
+    assert.equal(h.raised.length, 1);
+    const a = h.raised[0]!;
+    assert.equal(a.attacker_ip, '198.51.100.4');
+    assert.equal(a.target_ip, '10.0.0.9');
+    assert.equal(a.attack_details.direction, 'outbound');
   });
 
   test('bounded: oldest alert evicted past maxAlerts', () => {

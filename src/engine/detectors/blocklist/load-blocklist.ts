@@ -23,6 +23,12 @@ const MAX_SAMPLES = 5;
  * comment (`1.2.3.4 # x`, `1.2.3.0/24 ; SBL1`, `1.2.3.4;x`, `1.2.3.4,x`); lines starting with `#`
  * or `;` and blank lines are ignored. IPv4 is parsed straight from the bytes, without a string
  * per line; host bits of a CIDR are masked off.
+ *
+ * That covers plain lists, FireHOL `.netset` (`#` headers, CIDRs), Spamhaus DROP text
+ * (`a.b.c.d/n ; SBLnnn`) and CSV exports (the first column, quoted or not: `"1.2.3.4",…`; a header
+ * row is one skipped line). Spamhaus' JSON-lines DROP (`drop_v4.json`: `{"cidr":"1.10.16.0/20",
+ * "sblid":…}`) is read too: a line starting with `{` holds its entry in the `cidr` member, and one
+ * without it (the closing `{"type":"metadata",…}` record) is a comment.
  */
 export function parseBlocklist(data: Buffer | string, name: string): BlocklistLoadResult {
   const t0 = performance.now();
@@ -42,7 +48,15 @@ export function parseBlocklist(data: Buffer | string, name: string): BlocklistLo
     lineNo++;
     let p = i;
     while (p < end && isSpace(buf[p]!)) p++;
-    const first = p < end ? buf[p]! : 35;
+    let first = p < end ? buf[p]! : 35;
+    if (first === 123) {
+      // JSON object line: its "cidr" member, or nothing (a metadata record)
+      p = jsonCidrStart(buf, p, end);
+      first = p < 0 ? 35 : buf[p]!;
+      if (p < 0) p = end;
+    } else if (first === 34 || first === 39) {
+      p++; // a quoted CSV field: the closing quote ends the token
+    }
     if (first !== 35 && first !== 59) {
       let q = p;
       while (q < end && !isTokenEnd(buf[q]!)) q++;
@@ -77,7 +91,18 @@ function isSpace(c: number): boolean {
 }
 
 function isTokenEnd(c: number): boolean {
-  return c === 32 || c === 9 || c === 13 || c === 35 || c === 59 || c === 44;
+  return c === 32 || c === 9 || c === 13 || c === 35 || c === 59 || c === 44 || c === 34 || c === 39;
+}
+
+const CIDR_KEY = Buffer.from('"cidr"');
+
+/** In a JSON object line [p, end): where the string value of its "cidr" member starts, or -1. */
+function jsonCidrStart(buf: Buffer, p: number, end: number): number {
+  const k = buf.indexOf(CIDR_KEY, p);
+  if (k < 0 || k >= end) return -1;
+  let i = k + CIDR_KEY.length;
+  while (i < end && (isSpace(buf[i]!) || buf[i] === 58)) i++; // spaces and the ':'
+  return i < end && buf[i] === 34 ? i + 1 : -1;
 }
 
 /** Dotted quad at [p, q) into `out[0]`, returning the index after it, or -1. */
