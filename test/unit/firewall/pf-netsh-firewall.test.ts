@@ -181,6 +181,20 @@ describe('NoFirewall and chooseFirewall', () => {
     assert.equal(f.calls.length, 0);
   });
 
+  test('iptables variants: system, nft and legacy binaries', async () => {
+    for (const [variant, tool] of [
+      ['system', '/usr/sbin/iptables'],
+      ['nft', '/usr/sbin/iptables-nft'],
+      ['legacy', '/usr/sbin/iptables-legacy'],
+    ] as const) {
+      const f = fakeRunner();
+      const chosen = await chooseFirewall('iptables', f.run, 'linux', variant);
+      await chosen.firewall.flush();
+      assert.equal(f.calls[0]!.argv[0], tool, variant);
+      assert.ok(f.calls.some((c) => c.argv[0] === tool.replace('iptables', 'ip6tables')), variant);
+    }
+  });
+
   test('auto: netsh on Windows, pf on macOS and the BSDs, with a note', async () => {
     const f = fakeRunner();
     assert.equal((await chooseFirewall('auto', f.run, 'win32')).firewall.name, 'netsh');

@@ -1,4 +1,5 @@
 import type { ProfileName } from '../../../src/config/profiles.js';
+import type { Firewall } from '../../../src/platform/firewall/firewall.js';
 import type { Alert, AttackType } from '../../../src/engine/alerts/alert.js';
 import { newAlert } from '../../../src/engine/detectors/new-alert.js';
 import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/engine/response/block-events.js';
@@ -31,6 +32,8 @@ export interface Harness {
   changed: Alert[];
   blocked: BlockRecord[];
   warnings: string[];
+  /** How many apply() calls the FakeFirewall had seen when start() returned (the reconciliation, if any). */
+  applyBase: number;
   blockEvents(): BlockEvent[];
   unblockEvents(): UnblockEvent[];
   /** A new alert from `attacker` (packet time = the clock). */
@@ -39,6 +42,8 @@ export interface Harness {
 
 export interface HarnessOptions extends Partial<Omit<BlockManagerOptions, 'firewall' | 'protection' | 'policy' | 'proven' | 'onEvent' | 'warn'>> {
   firewall?: FakeFirewall;
+  /** A real backend (over a fake CommandRunner) instead of the FakeFirewall; `firewall` then stays unused. */
+  backend?: Firewall;
   profile?: ProfileName;
   autoBlock?: boolean | null;
   allow?: string[];
@@ -65,9 +70,9 @@ export function harness(o: HarnessOptions = {}): Harness {
   const changed: Alert[] = [];
   const blocked: BlockRecord[] = [];
   const warnings: string[] = [];
-  const { firewall: _f, profile, autoBlock, allow: _a, host: _h, ...rest } = o;
+  const { firewall: _f, backend, profile, autoBlock, allow: _a, host: _h, ...rest } = o;
   const manager = new BlockManager({
-    firewall,
+    firewall: backend ?? firewall,
     dryRun: false,
     protection,
     policy: new ResponsePolicy({ profile: profile ?? 'high-security', autoBlock: autoBlock ?? null, overrides: {} }),
@@ -95,6 +100,7 @@ export function harness(o: HarnessOptions = {}): Harness {
     changed,
     blocked,
     warnings,
+    applyBase: 0,
     blockEvents: () => events.filter((e): e is BlockEvent => e.event_type === 'block'),
     unblockEvents: () => events.filter((e): e is UnblockEvent => e.event_type === 'unblock'),
     alert: (attacker, attackType = 'PORT_SCAN', details = {}) => newAlert(ctx, { attackType, severity: 'high', attacker, nowMicros: clock.now * 1000, details }),

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import type { HistoryBlock, HistoryBlockState } from '../../../src/engine/response/history-blocks.js';
 import type { BlockSpec } from '../../../src/platform/firewall/firewall.js';
+import { PfFirewall } from '../../../src/platform/firewall/pf-firewall.js';
+import { fakeRunner } from '../firewall/fake-runner.js';
 import { harness, T0, type Harness, type HarnessOptions } from './block-manager-harness.js';
 import { FakeFirewall, settle } from './fake-firewall.js';
 
@@ -13,12 +15,13 @@ async function started(t: TestContext, o: HarnessOptions = {}, history: HistoryB
   const h = harness(o);
   t.after(() => h.manager.stop(false));
   await h.manager.start(history);
+  h.applyBase = h.firewall.applies.length;
   return h;
 }
 
-/** The adds of every apply() after the reconciliation at start (which is apply #0 when not a dry run). */
+/** The adds of every apply() after start (not the reconciliation, whether or not start applied one). */
 function addsAfterStart(h: Harness): BlockSpec[][] {
-  return h.firewall.applies.slice(1).map((a) => a.add);
+  return h.firewall.applies.slice(h.applyBase).map((a) => a.add);
 }
 
 function noHistory(offenses: [string, number][] = []): HistoryBlockState {
@@ -33,7 +36,7 @@ describe('BlockManager: policy', () => {
     h.manager.onAlert(a);
     await settle();
     assert.equal(a.action, 'logged');
-    assert.equal(h.firewall.applies.length, 1, 'only the reconciliation at start');
+    assert.equal(h.firewall.applies.length, h.applyBase, 'no firewall change after start');
     assert.deepEqual(h.events, []);
   });
 
@@ -71,7 +74,7 @@ describe('BlockManager: blocking', () => {
     const a = h.alert(ATTACKER);
     h.manager.onAlert(a);
     assert.equal(a.action, 'blocked', 'the alert line carries its action when it is published');
-    assert.equal(h.firewall.applies.length, 1, 'no firewall I/O inside onAlert');
+    assert.equal(h.firewall.applies.length, h.applyBase, 'no firewall I/O inside onAlert');
     await settle();
     assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
     const [ev] = h.blockEvents();
@@ -404,19 +407,19 @@ describe('BlockManager: batching and firewall failures', () => {
     for (const a of attackers) h.proven.add(a, 0);
     const first = h.alert(attackers[0]!);
     h.manager.onAlert(first);
-    await h.firewall.applyCalled(2);
+    await h.firewall.applyCalled(h.applyBase + 1);
     const later = attackers.slice(1).map((a) => h.alert(a));
     for (const a of later) h.manager.onAlert(a);
     // Decisions do not wait for the firewall.
     assert.ok(later.every((a) => a.action === 'blocked'));
     await settle();
-    assert.equal(h.firewall.applies.length, 2, 'start + the first block; the rest waits');
+    assert.equal(h.firewall.applies.length, h.applyBase + 1, 'the first block is in flight; the rest waits');
     release();
     await settle();
     await h.manager.stop(false);
-    assert.equal(h.firewall.applies.length, 3);
+    assert.equal(h.firewall.applies.length, h.applyBase + 2, 'exactly two apply calls for five blocks');
     assert.deepEqual(
-      h.firewall.applies[2]!.add.map((s) => s.cidr),
+      h.firewall.applies[h.applyBase + 1]!.add.map((s) => s.cidr),
       ['203.0.113.2/32', '203.0.113.3/32', '203.0.113.4/32', '2001:db8:77:1::/64'],
     );
     assert.equal(h.blockEvents().length, 5);
@@ -447,11 +450,11 @@ describe('BlockManager: batching and firewall failures', () => {
     for (const a of attackers) h.proven.add(a, 0);
     const alerts = attackers.map((a) => h.alert(a));
     h.manager.onAlert(alerts[0]!);
-    await h.firewall.applyCalled(2);
+    await h.firewall.applyCalled(h.applyBase + 1);
     h.manager.onAlert(alerts[1]!);
     h.manager.onAlert(alerts[2]!);
     await settle();
-    h.firewall.failApply = (i) => (i === 2 ? new Error('ipset: set full') : null);
+    h.firewall.failApply = (i) => (i === h.applyBase + 1 ? new Error('ipset: set full') : null);
     release();
     await settle();
     assert.deepEqual(
@@ -461,22 +464,23 @@ describe('BlockManager: batching and firewall failures', () => {
     assert.deepEqual(h.changed, [alerts[1], alerts[2]]);
   });
 
-  test('a firewall unusable at start: one warning, blocks are block_failed at once and the firewall is not touched again', async (t) => {
+  test('a firewall whose setup fails: blocks end as block_failed (UI told, recorded) and nothing is ever applied', async (t) => {
     const fw = new FakeFirewall();
     fw.setupError = new Error('/usr/sbin/nft: exit 1: Operation not permitted');
     const h = await started(t, { firewall: fw });
-    assert.equal(h.warnings.length, 1);
-    assert.match(h.warnings[0]!, /unusable.*Operation not permitted/);
     h.proven.add(ATTACKER, 0);
     const a = h.alert(ATTACKER);
     h.manager.onAlert(a);
-    assert.equal(a.action, 'block_failed');
     await settle();
-    assert.deepEqual(fw.calls, ['setup']);
+    assert.equal(a.action, 'block_failed');
+    assert.match(String(a.attack_details.response_note), /Operation not permitted/);
+    assert.deepEqual(h.changed, [a]);
     assert.equal(h.blockEvents()[0]!.action, 'block_failed');
     const manual = await h.manager.block('198.51.100.9', 60, 'manual');
     assert.equal(manual.action, 'block_failed');
-    assert.deepEqual(fw.calls, ['setup']);
+    assert.deepEqual(h.manager.active(), []);
+    assert.equal(fw.calls.includes('apply'), false);
+    assert.match(h.warnings.join('\n') + manual.detail, /Operation not permitted/);
   });
 
   test(
@@ -675,7 +679,8 @@ describe('BlockManager: reconciliation with the history at start', () => {
       offenses: new Map([['203.0.113.1', 3]]),
     };
     const h = await started(t, { firewall: fw }, history);
-    assert.deepEqual(fw.calls, ['setup', 'list', 'apply']);
+    assert.equal(fw.calls.filter((c) => c === 'apply').length, 1);
+    assert.ok(fw.calls.indexOf('setup') >= 0 && fw.calls.indexOf('setup') < fw.calls.indexOf('apply'), 'our table exists before entries are added');
     assert.deepEqual(fw.applies, [
       {
         add: [
@@ -718,9 +723,42 @@ describe('BlockManager: reconciliation with the history at start', () => {
       { cidr: '203.0.113.3/32', family: 4, port: { protocol: 'tcp', number: 22 }, remainingSeconds: 5 },
     ];
     const h = await started(t, { firewall: fw }, null);
-    assert.deepEqual(fw.applies, [{ add: [], remove: [] }]);
+    assert.deepEqual(
+      fw.applies.flatMap((a) => [...a.add, ...a.remove]),
+      [],
+    );
     assert.equal(h.manager.active().length, 2);
   });
+
+  test(
+    'entries adopted from the firewall are removed from it when unblocked, or (pf) when our timer expires them',
+    {
+      todo: 'BUG (uncommitted lazy-setup change in block-manager.ts, working tree of the lead): remove() and expire() now skip the firewall while `setupDone === null`, and reconcile() only runs ensureSetup() when it has something to add or remove. Entries adopted with their own time left (no history, or unknown to it) need neither, so setupDone stays null: unblock() reports them unblocked but leaves them in the kernel, and on pf/netsh (no kernel timeouts) an adopted entry is never removed at all. Fix: treat "the firewall already holds entries of ours" (list() returned any) as set up, or call ensureSetup() in remove()/expire() instead of skipping',
+    },
+    async (t) => {
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      const nft = new FakeFirewall();
+      nft.entries = [{ cidr: '203.0.113.2/32', family: 4, port: null, remainingSeconds: 500 }];
+      const h = await started(t, { firewall: nft }, null);
+      await h.manager.unblock('203.0.113.2');
+      assert.deepEqual(
+        nft.applies.flatMap((a) => a.remove).map((s) => s.cidr),
+        ['203.0.113.2/32'],
+      );
+
+      const pf = new FakeFirewall('pfctl', false);
+      pf.entries = [{ cidr: '203.0.113.3/32', family: 4, port: null, remainingSeconds: null }];
+      const hp = await started(t, { firewall: pf }, null);
+      hp.clock.now += 301_000;
+      t.mock.timers.tick(1000);
+      await settle();
+      assert.deepEqual(hp.manager.active(), []);
+      assert.deepEqual(
+        pf.applies.flatMap((a) => a.remove).map((s) => s.cidr),
+        ['203.0.113.3/32'],
+      );
+    },
+  );
 
   test('a restored block is "already blocked" for new alerts, and unblock removes it', async (t) => {
     const history: HistoryBlockState = { active: new Map([[`${ATTACKER}/32`, historyBlock(ATTACKER, `${ATTACKER}/32`, T0 - 10_000, 300)]]), ended: new Set(), offenses: new Map([[ATTACKER, 1]]) };
@@ -798,4 +836,29 @@ describe('BlockManager: attack stopped', () => {
     assert.equal(stopped.length, 1);
     assert.deepEqual(stopped[0], { event_type: 'attack_stopped', timestamp: new Date(T0 + 100_000).toISOString(), attacker_ip: ATTACKER, attack_type: 'PORT_SCAN', alert_id: a.id, duration: 0, action: 'blocked' });
   });
+});
+
+describe('BlockManager over the pf backend (commands checked through a fake runner)', () => {
+  test(
+    'a port block ending does not lift a whole-address block of the same address',
+    {
+      todo: 'BUG: pf-firewall.ts widens a port block to the whole address (a pf table holds addresses only), so the BlockManager entries "X" and "X tcp/22" are one pf table entry; when the port block expires (or is unblocked) PfFirewall.apply runs `pfctl -a snoopy -t snoopy_blocked -T delete X` and the whole-address block, still listed as active, silently stops working. Fix: in PfFirewall (or BlockManager for non-port-capable backends) only delete an address when no other active spec maps to it, e.g. keep a refcount per table entry, or key pf blocks without the port',
+    },
+    async (t) => {
+      t.mock.timers.enable({ apis: ['setInterval'] });
+      const f = fakeRunner();
+      const h = await started(t, { backend: new PfFirewall(f.run) });
+      await h.manager.block(ATTACKER, 3600, 'manual');
+      await h.manager.block(ATTACKER, 60, 'manual, ssh only', { protocol: 'tcp', number: 22 });
+      h.clock.now += 61_000;
+      t.mock.timers.tick(1000);
+      await settle();
+      assert.equal(h.manager.active().length, 1, 'the whole-address block is still in force');
+      assert.deepEqual(
+        f.lines().filter((l) => l.includes('-T delete')),
+        [],
+        'pf must keep the address while a block of it is active',
+      );
+    },
+  );
 });
