@@ -733,7 +733,7 @@ describe('BlockManager: reconciliation with the history at start', () => {
   test(
     'entries adopted from the firewall are removed from it when unblocked, or (pf) when our timer expires them',
     {
-      todo: 'BUG (uncommitted lazy-setup change in block-manager.ts, working tree of the lead): remove() and expire() now skip the firewall while `setupDone === null`, and reconcile() only runs ensureSetup() when it has something to add or remove. Entries adopted with their own time left (no history, or unknown to it) need neither, so setupDone stays null: unblock() reports them unblocked but leaves them in the kernel, and on pf/netsh (no kernel timeouts) an adopted entry is never removed at all. Fix: treat "the firewall already holds entries of ours" (list() returned any) as set up, or call ensureSetup() in remove()/expire() instead of skipping',
+      todo: 'BUG (lazy setup, commit ba650a4, block-manager.ts): remove() and expire() skip the firewall while `setupDone === null`, and reconcile() only runs ensureSetup() when it has something to add or remove. Entries adopted with their own time left (no history, or unknown to it) need neither, so setupDone stays null: unblock() reports them unblocked but leaves them in the kernel, and on pf/netsh (no kernel timeouts) an adopted entry is never removed at all. Fix: treat "the firewall already holds entries of ours" (list() returned any) as set up, or call ensureSetup() in remove()/expire() instead of skipping',
     },
     async (t) => {
       t.mock.timers.enable({ apis: ['setInterval'] });
