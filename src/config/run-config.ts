@@ -117,7 +117,9 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     suspiciousPorts: null,
     blocklists: [],
     blockDurationSeconds: 300,
-    captureBufferBytes: 64 * 1024 * 1024,
+    // 32 MiB holds ~0.7 s of a 440k pkt/s flood; the ring is resident memory (64 MiB cost ~96 MB RSS
+    // and left a spoofed flood only just under the 300 MB bound of DESIGN §5).
+    captureBufferBytes: 32 * 1024 * 1024,
     firewall: 'auto',
     dryRun: false,
     allow: [],

@@ -15,6 +15,16 @@ export interface EngineStats {
   flows_active: number;
   flows_evicted: number;
   flows_expired: number;
+  /**
+   * Event-loop delay of the engine process since the previous stats (ms, p50/p99/max): how long
+   * timers and commands waited — under a flood `cap` drains the ring without yielding.
+   */
+  event_loop_lag_ms: { p50: number; p99: number; max: number };
+  /** Resident memory of the engine process, MB (peak so far in rss_peak_mb). */
+  rss_mb: number;
+  rss_peak_mb: number;
+  /** Blocks in force (blocked or dry run). */
+  blocks_active: number;
   /** Packet time of the first and last packet (ISO 8601), null before any. */
   first_packet: string | null;
   last_packet: string | null;

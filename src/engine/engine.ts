@@ -1,4 +1,5 @@
 import { type as osType, release as osRelease } from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
 import { isoFromMicros } from './alerts/alert.js';
@@ -77,6 +78,10 @@ export class Engine {
   private readonly enricher: AlertEnricher;
   readonly processTagger: FlowProcessTagger | null;
   private readonly startedAt = performance.now();
+  /** Event-loop delay histogram, reset at every stats() call (10 ms resolution is plenty). */
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private rssPeak = 0;
+  private readonly responder: BlockManager | null;
   private timer: NodeJS.Timeout | null = null;
   private readonly homeNetProvider: (() => string[]) | null;
   private lastHomeNetRefresh = performance.now();
@@ -93,6 +98,8 @@ export class Engine {
     // A replay's processes are long gone: only live capture names them.
     this.processTagger = options.processOwners && options.source.kind === 'live' ? new FlowProcessTagger(options.processOwners, homeNet) : null;
     if (this.processTagger === null) options.processOwners?.close();
+    this.responder = options.responder ?? null;
+    this.loopDelay.enable();
     this.pipeline = new Pipeline({
       enricher: this.enricher,
       processTagger: this.processTagger,
@@ -206,6 +213,7 @@ export class Engine {
 
   /** Releases the enrichers (resolver timers); call once the run is over. */
   close(): void {
+    this.loopDelay.disable();
     this.enricher.close();
     this.reverseDns?.close();
     this.processTagger?.close();
@@ -214,6 +222,12 @@ export class Engine {
   stats(): EngineStats {
     const p = this.pipeline;
     const elapsed = (performance.now() - this.startedAt) / 1000;
+    const h = this.loopDelay;
+    const ms = (ns: number) => (Number.isFinite(ns) ? Math.round(ns / 1e5) / 10 : 0);
+    const lag = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+    h.reset();
+    const rss = process.memoryUsage.rss();
+    if (rss > this.rssPeak) this.rssPeak = rss;
     return {
       packets: p.packets,
       bytes: p.bytes,
@@ -227,6 +241,10 @@ export class Engine {
       flows_active: p.flows.size,
       flows_evicted: p.flows.evicted,
       flows_expired: p.flows.expired,
+      event_loop_lag_ms: lag,
+      rss_mb: Math.round(rss / 2 ** 20),
+      rss_peak_mb: Math.round(this.rssPeak / 2 ** 20),
+      blocks_active: this.responder?.active().length ?? 0,
       first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
       last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,
     };

@@ -58,7 +58,9 @@ const MAX_WATCHED = 4096;
 export class BlockManager {
   private readonly blocks = new Map<string, BlockRecord>();
   private readonly offenses = new Map<string, number>();
-  private readonly waitingForProof = new Map<string, Alert>();
+  private readonly waitingForProof = new Map<string, Alert[]>();
+  /** Blocks between the decision and the firewall's answer: a second alert must not add another. */
+  private readonly inFlight = new Map<string, Promise<BlockRecord>>();
   private readonly watched = new Map<string, { alert: Alert; count: number; changedAt: number }>();
   private readonly queue: FirewallQueue;
   private readonly now: () => number;
@@ -118,6 +120,15 @@ export class BlockManager {
     for (const [key, b] of history?.active ?? []) {
       const remaining = (b.expiresAt - now) / 1000;
       const family = b.network.includes(':') ? 6 : 4;
+      // The never-block list may have grown since (--allow, a new SSH session): it wins.
+      const protectedNow = this.o.protection.reasonForNetwork(b.network);
+      if (protectedNow !== null) {
+        if (inFirewall.has(key)) remove.push({ cidr: b.network, family, port: b.port, timeoutSeconds: 1 });
+        const gone: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: `lifted at start: ${protectedNow}`, offense: 1, firewall: this.o.firewall.name };
+        this.o.onRecord?.(gone, 'unblock', 'manual');
+        inFirewall.delete(key);
+        continue;
+      }
       // Re-applied even when present: the same element with its remaining time, never a second one.
       add.push({ cidr: b.network, family, port: b.port, timeoutSeconds: remaining });
       const record: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: 'restored from history', offense: history?.offenses.get(b.address) ?? 1, firewall: this.o.firewall.name };
@@ -128,7 +139,7 @@ export class BlockManager {
     }
     for (const [key, e] of inFirewall) {
       if (this.blocks.has(key)) continue;
-      if (history !== null && history.ended.has(key)) {
+      if ((history !== null && history.ended.has(key)) || this.o.protection.reasonForNetwork(e.cidr) !== null) {
         remove.push({ cidr: e.cidr, family: e.family, port: e.port, timeoutSeconds: 1 });
         continue;
       }
@@ -140,10 +151,10 @@ export class BlockManager {
       if (e.remainingSeconds === null && this.o.firewall.kernelTimeouts) add.push({ cidr: e.cidr, family: e.family, port: e.port, timeoutSeconds: seconds });
       adopted++;
     }
-    if (add.length + remove.length > 0) {
-      await this.ensureSetup();
-      await this.o.firewall.apply(add, remove);
-    }
+    // Our table exists when it holds entries; setup (idempotent) also rewrites its rules, so
+    // later removals and expiries of adopted entries reach the firewall.
+    if (add.length + remove.length > 0 || inFirewall.size > 0) await this.ensureSetup();
+    if (add.length + remove.length > 0) await this.o.firewall.apply(add, remove);
     if (restored + adopted + remove.length > 0) {
       this.o.warn(`firewall ${this.o.firewall.name}: ${restored} block(s) restored from the history with their remaining time, ${remove.length} stale entr${remove.length === 1 ? 'y' : 'ies'} removed, ${adopted} unknown entr${adopted === 1 ? 'y' : 'ies'} adopted`);
     }
@@ -219,13 +230,19 @@ export class BlockManager {
     if ((this.o.requireProof ?? true) && !provenByLog && !this.o.proven.has(attacker.text)) {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       alert.attack_details.response_note = 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)';
-      if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
-      this.waitingForProof.set(attacker.text, alert);
+      const waiting = this.waitingForProof.get(attacker.text);
+      if (waiting !== undefined) {
+        if (waiting.length < 16) waiting.push(alert);
+      } else {
+        if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
+        this.waitingForProof.set(attacker.text, [alert]);
+      }
       return;
     }
-    const existing = this.blocks.get(this.keyFor(attacker, null));
-    if (existing !== undefined) {
-      alert.action = existing.action === 'dry_run' ? 'dry_run' : 'blocked';
+    const key = this.keyFor(attacker, null);
+    const existing = this.blocks.get(key);
+    if (existing !== undefined || this.inFlight.has(key)) {
+      alert.action = existing?.action === 'dry_run' || (existing === undefined && this.o.dryRun) ? 'dry_run' : 'blocked';
       alert.attack_details.response_note = 'already blocked';
       this.watch(alert);
       return;
@@ -233,17 +250,20 @@ export class BlockManager {
     alert.action = this.o.dryRun ? 'dry_run' : this.firewallBroken !== null ? 'block_failed' : 'blocked';
     delete alert.attack_details.response_note;
     this.watch(alert);
-    void this.applyBlock(attacker, null, this.escalatedSeconds(attacker.text), `${alert.attack_type} detected`, alert);
+    const pending = this.applyBlock(attacker, null, this.escalatedSeconds(attacker.text), `${alert.attack_type} detected`, alert).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, pending);
   }
 
   private onProven(address: string): void {
-    const alert = this.waitingForProof.get(address);
-    if (alert === undefined) return;
+    const alerts = this.waitingForProof.get(address);
+    if (alerts === undefined) return;
     this.waitingForProof.delete(address);
     const attacker = canonicalAddress(address);
     if (attacker === null) return;
-    this.decideBlock(alert, attacker);
-    this.o.onAlertChanged?.(alert);
+    for (const alert of alerts) {
+      this.decideBlock(alert, attacker);
+      this.o.onAlertChanged?.(alert);
+    }
   }
 
   /** A block asked for by a person (UI `b`): no policy, no proof needed; protection still applies. */

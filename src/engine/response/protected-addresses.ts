@@ -53,7 +53,7 @@ export class ProtectedAddresses {
 
   /** Re-reads SSH peers unless that was done within `maxAgeMs`; concurrent callers share one run. */
   async refreshSshPeers(maxAgeMs = 0): Promise<void> {
-    if (this.now() - this.sshPeersAt <= maxAgeMs) return;
+    if (this.now() - this.sshPeersAt < maxAgeMs) return;
     this.refreshing ??= (async () => {
       try {
         this.ssh = group('live SSH peer', await this.sources.sshPeers());

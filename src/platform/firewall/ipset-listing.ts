@@ -22,7 +22,8 @@ export function parseIpsetSave(text: string): FirewallEntry[] {
     }
     const cidr = canonicalCidr(net.includes('/') ? net : `${net}/${family === 4 ? 32 : 128}`);
     if (cidr === null) continue;
-    out.push({ cidr, family, port, remainingSeconds: timeout === undefined ? null : Number(timeout) });
+    // `timeout 0` is ipset's "permanent" (an entry added without a timeout), not "expires now".
+    out.push({ cidr, family, port, remainingSeconds: timeout === undefined || Number(timeout) === 0 ? null : Number(timeout) });
   }
   return out;
 }

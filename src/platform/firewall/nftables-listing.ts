@@ -11,12 +11,13 @@ export function parseNftSetListing(text: string): FirewallEntry[] {
   } catch {
     return [];
   }
-  const items = (doc as { nftables?: unknown }).nftables;
+  if (!isObject(doc)) return [];
+  const items = doc.nftables;
   if (!Array.isArray(items)) return [];
   const out: FirewallEntry[] = [];
-  for (const item of items as Json[]) {
-    const set = item.set as Json | undefined;
-    if (set === undefined || !Array.isArray(set.elem)) continue;
+  for (const item of items as unknown[]) {
+    const set = isObject(item) ? item.set : undefined;
+    if (!isObject(set) || !Array.isArray(set.elem)) continue;
     const name = set.name;
     const family = name === 'addr4' || name === 'port4' ? 4 : name === 'addr6' || name === 'port6' ? 6 : null;
     if (family === null) continue;
@@ -29,12 +30,17 @@ export function parseNftSetListing(text: string): FirewallEntry[] {
   return out;
 }
 
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 function parseElement(raw: unknown, family: 4 | 6, withPort: boolean): FirewallEntry | null {
   // Elements with a timeout are {"elem": {"val": …, "timeout": s, "expires": s}}; others are bare values.
   let val: unknown = raw;
   let remaining: number | null = null;
-  if (typeof raw === 'object' && raw !== null && 'elem' in raw) {
-    const e = (raw as { elem: Json }).elem;
+  if (isObject(raw) && 'elem' in raw) {
+    const e = raw.elem;
+    if (!isObject(e)) return null;
     val = e.val;
     if (typeof e.expires === 'number') remaining = e.expires;
     else if (typeof e.timeout === 'number') remaining = e.timeout;

@@ -305,7 +305,7 @@ describe('BlockManager: proof that a source is not spoofed', () => {
 
   test(
     'two alerts from the same unproven source: both are updated when it proves itself',
-    { todo: 'BUG: block-manager.ts decideBlock keeps one alert per address in waitingForProof (set(attacker.text, alert) overwrites); the first alert keeps action "prompted" and the note "not auto-blocked yet" forever although its source is then blocked, and onAlertChanged is never called for it' },
+    {},
     async (t) => {
       const h = await started(t);
       const scan = h.alert(ATTACKER, 'PORT_SCAN');
@@ -486,7 +486,7 @@ describe('BlockManager: batching and firewall failures', () => {
   test(
     'two alerts for the same source before its block lands give one block, not two',
     {
-      todo: 'BUG: block-manager.ts decideBlock checks `this.blocks` for an existing block, but applyBlock only adds the record after `await refreshSshPeers()` and `await queue.add()`; a second alert for the same source in between (a scan and a brute force from one attacker, raised in the same packet burst) starts a second applyBlock: two firewall adds, two block events and two `blocked` history entries for one block, which historyBlockState then counts as two offenses (the next block after a restart is 4× instead of 2×). Fix: keep a pending map (key → promise/record) set synchronously in decideBlock/applyBlock and treat it like an existing block',
+      // (was a todo: the bug it showed is fixed)
     },
     async (t) => {
       const h = await started(t);
@@ -733,7 +733,7 @@ describe('BlockManager: reconciliation with the history at start', () => {
   test(
     'entries adopted from the firewall are removed from it when unblocked, or (pf) when our timer expires them',
     {
-      todo: 'BUG (lazy setup, commit ba650a4, block-manager.ts): remove() and expire() skip the firewall while `setupDone === null`, and reconcile() only runs ensureSetup() when it has something to add or remove. Entries adopted with their own time left (no history, or unknown to it) need neither, so setupDone stays null: unblock() reports them unblocked but leaves them in the kernel, and on pf/netsh (no kernel timeouts) an adopted entry is never removed at all. Fix: treat "the firewall already holds entries of ours" (list() returned any) as set up, or call ensureSetup() in remove()/expire() instead of skipping',
+      // (was a todo: the bug it showed is fixed)
     },
     async (t) => {
       t.mock.timers.enable({ apis: ['setInterval'] });
@@ -786,7 +786,7 @@ describe('BlockManager: reconciliation with the history at start', () => {
   test(
     'a block restored from the history is not re-applied to an address that is protected now (--allow, SSH peer)',
     {
-      todo: 'BUG: block-manager.ts reconcile() re-adds every history.active block (and keeps every adopted firewall entry) without asking ProtectedAddresses. An admin who locked himself out and restarts with --allow <his address> (or logs in over another path, so he is a live SSH peer) is blocked again at start, against DESIGN §4 "never block … --allow ranges / live SSH peers". Fix: in reconcile, skip (and remove from the firewall, recording an unblock) entries whose network reasonForNetwork() refuses',
+      // (was a todo: the bug it showed is fixed)
     },
     async (t) => {
       const fw = new FakeFirewall();
