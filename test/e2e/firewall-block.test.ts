@@ -21,6 +21,8 @@ const TOOLS = ['ip', 'nmap', 'curl', 'python3', 'nft', 'iptables', 'ipset'];
 const WEB_PORT = 8080;
 /** A second address on the attacker side: it does nothing wrong and must keep its access. */
 const ADDRESS_B = '10.88.0.3';
+/** The same on IPv6: the attacker's fd88::1 scans, fd88::3 does nothing wrong. */
+const ADDRESS_B6 = 'fd88::3';
 
 const skipReason: string | null = (() => {
   const env = netnsSkipReason(TOOLS);
@@ -40,7 +42,9 @@ before(async () => {
   removeExitHandlers = cleanupOnExit(net);
   tmp = mkdtempSync(join(tmpdir(), 'snoopy-fw-'));
   execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${ADDRESS_B}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
-  const web = spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
+  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${ADDRESS_B6}/64`, 'dev', net.attackerIf, 'nodad'], { stdio: 'pipe' });
+  // `::` takes IPv4 too (as ::ffff:a.b.c.d): one server for both families.
+  const web = spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
   void web;
   await waitFor(async () => (await connects(net.attackerV4)) === true, 5000, 'web server in the victim namespace');
 });
@@ -54,8 +58,9 @@ after(() => {
 
 /** A TCP connect + HTTP GET from `source` to the victim's web server: true when it answers. */
 async function connects(source: string): Promise<boolean> {
+  const target = source.includes(':') ? `[${net.victimV6}]` : net.victimV4;
   try {
-    await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '--interface', source, '--connect-timeout', '1.5', '--max-time', '2', `http://${net.victimV4}:${WEB_PORT}/`], 5000);
+    await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '--interface', source, '--connect-timeout', '1.5', '--max-time', '2', `http://${target}:${WEB_PORT}/`], 5000);
     return true;
   } catch {
     return false;
@@ -129,6 +134,27 @@ for (const { label, backend, variant, save } of BACKENDS) {
     });
   });
 }
+
+describe('blocking over IPv6 (nftables)', { skip: skipReason ?? false }, () => {
+  test('nmap -6 from A → A blocked (as /128: its /64 holds our own address), B still connects', async () => {
+    const history = join(tmp, 'history-v6.json');
+    const engine = await startEngine(['--firewall', 'nftables', '--auto-block', '--block-duration', '30', '--history', history]);
+    try {
+      await waitFor(() => connects(net.attackerV6), 5000, 'IPv6 web server');
+      await execIn(net.attacker, ['nmap', '-6', '-n', '-Pn', '-sT', '-S', net.attackerV6, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}`, '--max-retries', '0', net.victimV6], 60_000);
+      const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === net.attackerV6 && j.action === 'blocked', 10_000, 'block event for the IPv6 attacker');
+      assert.equal(block.json!.network, `${net.attackerV6}/128`, 'the /64 is shared with the victim, so only the address is blocked');
+      assert.match(nftSet('addr6'), /fd88::1 timeout/);
+      assert.equal(await connects(net.attackerV6), false, 'the IPv6 attacker is cut off');
+      assert.equal(await connects(ADDRESS_B6), true, 'another address of the same /64 still connects');
+      assert.equal(await connects(ADDRESS_B), true);
+    } finally {
+      await engine.interrupt();
+    }
+    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+    assert.equal(await connects(net.attackerV6), true);
+  });
+});
 
 describe('crash recovery', { skip: skipReason ?? false }, () => {
   test('kill -9 with a block active → on restart the block is in force with its remaining time, no duplicate', async () => {
