@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from 'ink';
-import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import { BlockPrompt } from './components/block-prompt.js';
 import { FilterPrompt } from './components/filter-prompt.js';
 import { Header } from './components/header.js';
@@ -13,6 +13,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { commandForKey, type CommandName } from './keymap.js';
 import { ALERT_COLUMNS, alertRows } from './panes/alert-rows.js';
 import { BLOCKED_COLUMNS, blockedRows } from './panes/blocked-rows.js';
+import { usePolicyPrompts } from './hooks/use-policy-prompts.js';
 import type { BlockRecord } from '../engine/response/block-record.js';
 import { CONNECTION_COLUMNS, connectionRows } from './panes/connection-rows.js';
 import { FEED_COLUMNS, feedRows } from './panes/feed-rows.js';
@@ -218,6 +219,9 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     },
     { isActive: view.prompt === null },
   );
+
+  const askToBlock = useCallback((target: BlockTarget) => dispatch({ type: 'openBlockPrompt', target, durationSeconds: blockSeconds }), [blockSeconds]);
+  usePolicyPrompts(live.alerts, live.blocks, view.prompt === null && !view.paused && !view.help, askToBlock);
 
   const confirmBlock = () => {
     if (view.prompt?.kind !== 'block') return;

@@ -94,6 +94,35 @@ afterEach(() => {
 });
 
 describe('App (ink-testing-library)', () => {
+  test('an alert the policy marks prompted opens the block prompt for its attacker once; y blocks, and the notice says the outcome', async () => {
+    const { store, frame, press, calls } = setup();
+    store.apply(snapshot({ newAlerts: [alert({ id: 'p1', attacker_ip: '198.51.100.66', action: 'prompted', attack_details: { service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux', response_note: 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)' } })] }));
+    await tick(150);
+    assert.match(frame(), /Block 198\.51\.100\.66/);
+    assert.match(frame(), /not auto-blocked yet/);
+    await press('y');
+    assert.deepEqual(calls.block.map((c) => c[0]), ['198.51.100.66']);
+    assert.match(frame(), /dry run: recorded block of 198\.51\.100\.66/);
+    // A later alert for the same attacker does not ask again.
+    store.apply(snapshot({ newAlerts: [alert({ id: 'p2', attacker_ip: '198.51.100.66', action: 'prompted', attack_type: 'SSH_BRUTE_FORCE' })] }));
+    await tick(150);
+    assert.doesNotMatch(frame(), /Block 198\.51\.100\.66/);
+  });
+
+  test('a prompted alert does not block without y: other keys are swallowed, n cancels', async () => {
+    const { store, frame, press, calls } = setup();
+    store.apply(snapshot({ newAlerts: [alert({ id: 'p3', attacker_ip: '198.51.100.67', action: 'prompted' })] }));
+    await tick(150);
+    assert.match(frame(), /Block 198\.51\.100\.67/);
+    await press('j');
+    await press('b');
+    assert.deepEqual(calls.block, []);
+    assert.match(frame(), /Block 198\.51\.100\.67/, 'the modal prompt keeps the keys');
+    await press('n');
+    assert.deepEqual(calls.block, []);
+    assert.doesNotMatch(frame(), /Block 198\.51\.100\.67/);
+  });
+
   test('header names the replay; the feed pane shows packets with TCP flags', async () => {
     const { frame, ui } = setup();
     await tick();

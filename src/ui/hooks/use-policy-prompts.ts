@@ -1,0 +1,26 @@
+import { useEffect, useRef } from 'react';
+import type { Alert } from '../../engine/alerts/alert.js';
+import type { BlockRecord } from '../../engine/response/block-record.js';
+import type { BlockTarget } from '../state/view-state.js';
+
+/**
+ * The `prompt` policy (issue #4): when the engine marks a new alert `prompted` — the profile
+ * asks before blocking, or the source has not proven it is real — the UI opens the block prompt
+ * for its attacker, once per attacker, when no other prompt is open and the display is live.
+ * The prompt's safe default is No, so a key pressed by chance never blocks anyone.
+ */
+export function usePolicyPrompts(alerts: readonly Alert[], blocks: readonly BlockRecord[], canAsk: boolean, ask: (target: BlockTarget) => void): void {
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    if (!canAsk) return;
+    const blocked = new Set(blocks.map((b) => b.address));
+    for (let i = alerts.length - 1; i >= 0; i--) {
+      const a = alerts[i]!;
+      if (a.action !== 'prompted' || asked.current.has(a.attacker_ip) || blocked.has(a.attacker_ip)) continue;
+      asked.current.add(a.attacker_ip);
+      const note = typeof a.attack_details.response_note === 'string' ? ` — ${a.attack_details.response_note}` : '';
+      ask({ address: a.attacker_ip, country: a.country, process: a.process, reason: `${a.attack_type} (${a.severity})${note}` });
+      return;
+    }
+  }, [alerts, blocks, canAsk, ask]);
+}
