@@ -97,10 +97,11 @@ describe('App (ink-testing-library)', () => {
   test('an alert the policy marks prompted opens the block prompt for its attacker once; y blocks, and the notice says the outcome', async () => {
     const { store, frame, press, calls } = setup();
     store.apply(snapshot({ newAlerts: [alert({ id: 'p1', attacker_ip: '198.51.100.66', action: 'prompted', attack_details: { service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux', response_note: 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)' } })] }));
-    await tick(150);
+    await tick(300);
     assert.match(frame(), /Block 198\.51\.100\.66/);
     assert.match(frame(), /not auto-blocked yet/);
     await press('y');
+    await tick(200);
     assert.deepEqual(calls.block.map((c) => c[0]), ['198.51.100.66']);
     assert.match(frame(), /dry run: recorded block of 198\.51\.100\.66/);
     // A later alert for the same attacker does not ask again.
