@@ -48,7 +48,9 @@ Response:
       --flush              remove every rule and block of ours from the firewall, then exit
   Automatic blocks need a source that completed a TCP handshake (a spoofed flood is never
   banned); config keys: response (per attack type: log|prompt|block), requireProof, escalate,
-  maxBlockDuration, ipv6BlockPrefix (64), flushOnExit, fail2banJail.
+  maxBlockDuration, ipv6BlockPrefix (64), flushOnExit, fail2banJail, iptablesVariant
+  (system|nft|legacy), stopServices (opt-in: {"SSH_BRUTE_FORCE": "ssh"} stops that unit while
+  the attack is blocked and starts it when the attack stops).
 
 Records:
       --history FILE       history file of alerts and blocks (live default: /var/lib/snoopy-tui/history.json

@@ -60,6 +60,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (file.fail2ban !== undefined) config.fail2ban = file.fail2ban;
   if (file.fail2banJail !== undefined) config.fail2banJail = file.fail2banJail;
   if (file.iptablesVariant !== undefined) config.iptablesVariant = file.iptablesVariant;
+  if (file.stopServices !== undefined) config.stopServices = file.stopServices;
   const ps = file.thresholds?.portScan;
   if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
   if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;

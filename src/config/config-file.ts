@@ -7,6 +7,7 @@ import { ATTACK_TYPES, type AttackType } from '../engine/alerts/alert.js';
 import { RESPONSE_ACTIONS, type ResponseAction } from '../engine/response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
+import { isUnitName } from '../platform/service-control.js';
 import { IPTABLES_VARIANTS, type IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 import type { Severity } from '../engine/alerts/alert.js';
 
@@ -48,6 +49,7 @@ export interface ConfigFile {
   fail2ban?: boolean;
   fail2banJail?: string;
   iptablesVariant?: IptablesVariant;
+  stopServices?: Partial<Record<AttackType, string>>;
   /** libpcap's kernel buffer for live capture, bytes (no flag: a tuning knob). */
   captureBufferBytes?: number;
   /** Port → service name and risk (seed 004's `suspicious_ports`); replaces the default table. */
@@ -242,6 +244,14 @@ const SCHEMA: Schema = {
   flushOnExit: boolean,
   fail2ban: boolean,
   fail2banJail: nonEmptyString,
+  stopServices: (v, key) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`key '${key}' must be an object of attack type → systemd unit`);
+    for (const [type, unit] of Object.entries(v)) {
+      if (!(ATTACK_TYPES as readonly string[]).includes(type)) throw new ConfigError(`key '${key}.${type}': unknown attack type`);
+      if (typeof unit !== 'string' || !isUnitName(unit)) throw new ConfigError(`key '${key}.${type}' must be a systemd unit name, got ${JSON.stringify(unit)}`);
+    }
+    return v;
+  },
   iptablesVariant: (v, key) => {
     if (typeof v !== 'string' || !(IPTABLES_VARIANTS as readonly string[]).includes(v)) throw new ConfigError(`key '${key}' must be one of ${IPTABLES_VARIANTS.join(', ')}, got ${JSON.stringify(v)}`);
     return v;

@@ -74,6 +74,8 @@ export interface RunConfig {
   /** Also ban in fail2ban when it is installed (--no-fail2ban turns it off). */
   fail2ban: boolean;
   fail2banJail: string;
+  /** Opt-in: stop this systemd unit while an attack of that type is blocked (config `stopServices`). */
+  stopServices: Partial<Record<AttackType, string>>;
   /** The iptables backend's binaries: the system alternative, or iptables-nft / iptables-legacy. */
   iptablesVariant: IptablesVariant;
   // --- auth log and processes (issue #3) ---
@@ -133,6 +135,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     fail2ban: true,
     fail2banJail: 'sshd',
     iptablesVariant: 'system',
+    stopServices: {},
     authLog: null,
     suspiciousCommands: [],
     processMonitor: true,

@@ -41,7 +41,18 @@ export interface AttackStoppedEvent {
   action: string;
 }
 
-export type ResponseEvent = BlockEvent | UnblockEvent | AttackStoppedEvent;
+/** What was done to a service during an attack (opt-in config `stopServices`). */
+export interface ServiceEvent {
+  event_type: 'service';
+  timestamp: string;
+  unit: string;
+  action: 'stopped' | 'started' | 'stop_failed' | 'start_failed';
+  attack_type: string;
+  alert_id: string;
+  detail: string | null;
+}
+
+export type ResponseEvent = BlockEvent | UnblockEvent | AttackStoppedEvent | ServiceEvent;
 
 export function blockEvent(r: BlockRecord): BlockEvent {
   return {

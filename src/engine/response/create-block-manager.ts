@@ -11,6 +11,8 @@ import { historyBlockState } from './history-blocks.js';
 import { ProtectedAddresses } from './protected-addresses.js';
 import { ProvenSources } from './proven-sources.js';
 import { ResponsePolicy } from './response-policy.js';
+import { ServiceGuard } from './service-guard.js';
+import { ServiceControl } from '../../platform/service-control.js';
 
 export interface ResponseWiring {
   /** A UI that can ask is attached (engine process), else headless. */
@@ -38,6 +40,8 @@ export async function createBlockManager(config: RunConfig, w: ResponseWiring, s
   const protection = new ProtectedAddresses(hostProtectedSources(), config.allow);
   await protection.refreshSshPeers();
   const fail2ban = config.fail2ban && !dryRun && chosen.firewall.name !== 'none' && Fail2banBridge.available() ? new Fail2banBridge(config.fail2banJail, w.warn) : null;
+  const guard = Object.keys(config.stopServices).length > 0 && !dryRun ? new ServiceGuard(config.stopServices, new ServiceControl(), w.onEvent) : null;
+  const onEvent = guard === null ? w.onEvent : (e: ResponseEvent) => (w.onEvent(e), guard.onResponseEvent(e));
   const manager = new BlockManager({
     firewall: chosen.firewall,
     dryRun: dryRun || chosen.firewall.name === 'none',
@@ -50,7 +54,7 @@ export async function createBlockManager(config: RunConfig, w: ResponseWiring, s
     ipv6Prefix: config.ipv6BlockPrefix,
     requireProof: config.requireProof,
     canPrompt: w.canPrompt,
-    onEvent: w.onEvent,
+    onEvent,
     onRecord: (record, kind, reason) => (kind === 'block' ? w.recorder?.block(record) : w.recorder?.unblock(record, reason ?? 'manual')),
     onAlertChanged: w.onAlertChanged,
     onBlocked: (r) => {
