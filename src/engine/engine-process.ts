@@ -60,7 +60,8 @@ async function start(msg: Extract<UiToEngine, { type: 'start' }>): Promise<void>
   forensic = openForensic(msg.config, (line) => send({ type: 'warning', message: line }));
   stopFlush = msg.config.flushOnExit;
   const manager = await createBlockManager(msg.config, {
-    canPrompt: true,
+    // A replay's attackers are history: its prompt-policy alerts are logged, not asked about.
+    canPrompt: source.kind === 'live',
     recorder,
     onEvent: () => publisher?.publish(),
     onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),

@@ -106,6 +106,7 @@ export function applyEngineMessage(data: EngineData, message: EngineToUi): Engin
         const merged = feed.concat(s.newPackets);
         feed = merged.length > FEED_CAPACITY ? merged.slice(merged.length - FEED_CAPACITY) : merged;
       }
+      feed = withLateProcessNames(feed, s.flows);
       let alerts = data.alerts;
       let alertedAddresses = data.alertedAddresses;
       const events: HistoryEvent[] = [];
@@ -144,6 +145,31 @@ export function applyEngineMessage(data: EngineData, message: EngineToUi): Engin
       };
     }
   }
+}
+
+/**
+ * A packet's process is looked up asynchronously (tens of ms cold): packets sent before the
+ * answer went out unnamed, while later snapshots name their flow. Fill those packets in from
+ * the flows, so `/process NAME` finds the first packets of a connection too.
+ */
+function withLateProcessNames(feed: readonly FeedPacket[], flows: readonly FlowSummary[]): FeedPacket[] {
+  let names: Map<number, string> | null = null;
+  for (const f of flows) {
+    if (f.process == null) continue;
+    names ??= new Map();
+    names.set(f.uid, f.process);
+  }
+  if (names === null) return feed as FeedPacket[];
+  let out: FeedPacket[] | null = null;
+  for (let i = 0; i < feed.length; i++) {
+    const p = feed[i]!;
+    if (p.process !== null) continue;
+    const name = names.get(p.flowUid);
+    if (name === undefined) continue;
+    out ??= feed.slice();
+    out[i] = { ...p, process: name };
+  }
+  return out ?? (feed as FeedPacket[]);
 }
 
 /** A history file entry as a history pane row. */
