@@ -48,6 +48,10 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
   if (file.thresholds?.flood !== undefined) Object.assign(config.thresholds.flood, file.thresholds.flood);
   if (file.thresholds?.exfiltration !== undefined) Object.assign(config.thresholds.exfiltration, file.thresholds.exfiltration);
+  if (file.thresholds?.distributedScan !== undefined) Object.assign(config.thresholds.distributedScan, file.thresholds.distributedScan);
+  if (file.thresholds?.hostSweep !== undefined) Object.assign(config.thresholds.hostSweep, file.thresholds.hostSweep);
+  if (file.thresholds?.slowScan !== undefined) Object.assign(config.thresholds.slowScan, file.thresholds.slowScan);
+  if (file.thresholds?.osFingerprint !== undefined) Object.assign(config.thresholds.osFingerprint, file.thresholds.osFingerprint);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
 

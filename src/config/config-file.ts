@@ -34,6 +34,10 @@ export interface ConfigFile {
     bruteForce?: { windowSeconds?: number; attempts?: Partial<Record<ServiceGroup, number>> };
     flood?: { synPps?: number; udpPps?: number; icmpPps?: number; reflectionPps?: number; ddosSources?: number; topShare?: number };
     exfiltration?: { bytes?: number; windowSeconds?: number };
+    distributedScan?: { ports?: number; sources?: number; windowSeconds?: number };
+    hostSweep?: { hosts?: number; windowSeconds?: number };
+    slowScan?: { ports?: number; windowSeconds?: number };
+    osFingerprint?: { probeKinds?: number; windowSeconds?: number };
   };
   flows?: { capacity?: number; idleSeconds?: number };
 }
@@ -118,6 +122,10 @@ const SCHEMA: Schema = {
     },
     flood: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
     exfiltration: { bytes: positiveInt, windowSeconds: positiveNumber },
+    distributedScan: { ports: positiveInt, sources: positiveInt, windowSeconds: positiveNumber },
+    hostSweep: { hosts: positiveInt, windowSeconds: positiveNumber },
+    slowScan: { ports: positiveInt, windowSeconds: positiveNumber },
+    osFingerprint: { probeKinds: positiveInt, windowSeconds: positiveNumber },
   },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
 };

@@ -10,6 +10,10 @@ import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfil
 import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
+import { DistributedScanDetector, type DistributedScanConfig } from './detectors/distributed-scan-detector.js';
+import { HostSweepDetector, type HostSweepConfig } from './detectors/host-sweep-detector.js';
+import { SlowScanDetector, type SlowScanConfig } from './detectors/slow-scan-detector.js';
+import { OsFingerprintDetector, type OsFingerprintConfig } from './detectors/os-fingerprint-detector.js';
 import { SuspiciousPortDetector } from './detectors/suspicious-port-detector.js';
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
@@ -19,6 +23,7 @@ import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
 import type { ForensicRecorder } from './store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
+import { PROFILES } from '../config/profiles.js';
 
 export interface PipelineOptions {
   interfaceName: string;
@@ -34,6 +39,14 @@ export interface PipelineOptions {
   flood?: FloodConfig;
   /** Bytes leaving the home net per destination and window; needs a home net. */
   exfiltration?: ExfiltrationConfig;
+  /** DISTRIBUTED_SCAN thresholds; the balanced profile's when absent. */
+  distributedScan?: DistributedScanConfig;
+  /** HOST_SWEEP thresholds; the balanced profile's when absent. */
+  hostSweep?: HostSweepConfig;
+  /** Slow PORT_SCAN thresholds (PORT_SCAN's own window marks what is fast); balanced when absent. */
+  slowScan?: Omit<SlowScanConfig, 'fastWindowSeconds'>;
+  /** OS_FINGERPRINT thresholds; the balanced profile's when absent. */
+  osFingerprint?: OsFingerprintConfig;
   /** Loaded --blocklist files, one MALICIOUS_IP detector each. */
   blocklists?: readonly AddressBlocklist[];
   onAlert: AlertListener;
@@ -66,6 +79,10 @@ export class Pipeline {
   // The same detectors as typed fields: the packet path calls each from its own call site, which
   // V8 keeps monomorphic (one loop over six classes would be a megamorphic call per detector).
   private readonly portScan: PortScanDetector;
+  private readonly distributedScan: DistributedScanDetector;
+  private readonly hostSweep: HostSweepDetector;
+  private readonly slowScan: SlowScanDetector;
+  private readonly osFingerprint: OsFingerprintDetector;
   private readonly flood: FloodDetector;
   private readonly bruteForce: BruteForceDetector;
   private readonly payload: PayloadSignatureDetector;
@@ -106,13 +123,18 @@ export class Pipeline {
       changed: (alert) => this.alerts.changed(alert),
     });
     this.portScan = new PortScanDetector(options.portScan, ctx);
+    const balanced = PROFILES.balanced.thresholds;
+    this.distributedScan = new DistributedScanDetector(options.distributedScan ?? balanced.distributedScan, ctx);
+    this.hostSweep = new HostSweepDetector(options.hostSweep ?? balanced.hostSweep, ctx);
+    this.slowScan = new SlowScanDetector({ ...(options.slowScan ?? balanced.slowScan), fastWindowSeconds: options.portScan.windowSeconds }, ctx, this.portScan);
+    this.osFingerprint = new OsFingerprintDetector(options.osFingerprint ?? balanced.osFingerprint, ctx);
     this.flood = new FloodDetector(options.flood ?? {}, ctx);
     this.bruteForce = new BruteForceDetector(options.bruteForce, ctx);
     this.payload = new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx);
     this.exfiltration = new ExfiltrationDetector(options.exfiltration ?? {}, ctx);
     this.suspiciousPort = new SuspiciousPortDetector({}, ctx);
     this.malicious = (options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx));
-    this.detectors = [this.portScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
+    this.detectors = [this.portScan, this.distributedScan, this.hostSweep, this.slowScan, this.osFingerprint, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
   }
 
   /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */
@@ -135,6 +157,10 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const flows = this.flows;
       this.portScan.onPacket(pkt, flows, slot);
+      this.distributedScan.onPacket(pkt, flows, slot);
+      this.hostSweep.onPacket(pkt, flows, slot);
+      this.slowScan.onPacket(pkt, flows, slot);
+      this.osFingerprint.onPacket(pkt, flows, slot);
       this.flood.onPacket(pkt, flows, slot);
       this.bruteForce.onPacket(pkt, flows, slot);
       this.payload.onPacket(pkt, flows, slot);
