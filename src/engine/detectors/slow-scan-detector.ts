@@ -128,7 +128,9 @@ export class SlowScanDetector implements PacketDetector {
         return;
       }
       i = this.create(hash, pkt, ts);
+      // The cached first probe: its port, and (not kept in the cache) its kind taken as this one's.
       this.addPort(i, cache[r + 1]! - 1);
+      this.kinds[i * PROBE_KIND_COUNT + kind]!++;
       cache[r + 1] = 0;
     } else if (this.state[i] === LIVE && ts - this.firstSeen[i]! > this.windowMicros) {
       // Nothing old adds up to a scan now: start the window again.
