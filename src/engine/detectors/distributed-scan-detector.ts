@@ -28,6 +28,8 @@ class TargetScan {
   readonly dst = new Uint32Array(4);
   readonly ports = new PortSet();
   readonly srcAddr = new Uint32Array(SOURCE_SLOTS * 4);
+  /** Last address word of each source: the loop that finds a source compares these first. */
+  readonly srcLow = new Uint32Array(SOURCE_SLOTS);
   /** Ports of this target that this source probed first: its slice of the scan. */
   readonly srcNewPorts = new Int32Array(SOURCE_SLOTS);
   readonly srcProbes = new Int32Array(SOURCE_SLOTS);
@@ -133,8 +135,11 @@ export class DistributedScanDetector implements PacketDetector {
   /** The slot of this packet's source, added if new; -1 when it brings nothing and the table is full. */
   private sourceSlot(t: TargetScan, p: Packet, isNewPort: boolean): number {
     const a = t.srcAddr;
-    for (let s = 0; s < t.srcUsed; s++) if (sameSrc(p, a, s << 2)) return s;
-    let s = t.srcUsed;
+    const low = t.srcLow;
+    const src3 = p.src3;
+    const used = t.srcUsed;
+    for (let s = 0; s < used; s++) if (low[s] === src3 && sameSrc(p, a, s << 2)) return s;
+    let s = used;
     if (s === SOURCE_SLOTS) {
       // Only a source that brings a new port may take a slot: flood packets to known ports do not churn it.
       if (!isNewPort) return -1;
@@ -145,6 +150,7 @@ export class DistributedScanDetector implements PacketDetector {
       t.srcUsed++;
     }
     copySrc(p, a, s << 2);
+    low[s] = src3;
     t.srcNewPorts[s] = 0;
     t.srcProbes[s] = 0;
     return s;

@@ -3,7 +3,7 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { copySrc, hashDst, hashSrc, sameSrc } from './address-hash.js';
+import { copySrc, hashSrc, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
 
@@ -25,7 +25,7 @@ const BITMAP_BITS = 8192;
 /** `service` of an ICMP echo sweep (TCP/UDP use proto << 16 | port). */
 const ICMP_ECHO = 1 << 24;
 
-/** Distinct destination hosts of one sweep, as 32-bit address hashes; bounded at 1 KiB. */
+/** Distinct destination hosts of one sweep, as 32-bit host keys; bounded at 1 KiB. */
 class HostSet {
   private readonly exact = new Uint32Array(EXACT_HOSTS);
   private bitmap: Uint32Array | null = null;
@@ -41,7 +41,8 @@ class HostSet {
       this.bitmap = new Uint32Array(BITMAP_BITS / 32);
       for (let i = 0; i < EXACT_HOSTS; i++) this.setBit(this.exact[i]!);
     }
-    // Past 64 hosts a hashed bitmap counts them: a /16 sweep is undercounted by a few percent.
+    // Past 64 hosts a bitmap of the keys' low 13 bits counts them: exact for up to 8192 consecutive
+    // IPv4 addresses; a wider sweep is undercounted.
     if (!this.setBit(h)) return false;
     this.size++;
     return true;
@@ -138,9 +139,10 @@ export class HostSweepDetector implements PacketDetector {
     }
     // Never 0, so a zeroed cache slot is free.
     const key = (hashSrc(pkt, service) | 1) >>> 0;
-    const host = hashDst(pkt, 0x5eed);
+    // A cheap 32-bit host key, not a full hash: exact for IPv4 (its low bits are the address's).
+    const host = (pkt.dst3 ^ Math.imul(pkt.dst2, 0x9e3779b1) ^ Math.imul(pkt.dst1 ^ pkt.dst0, 0x85ebca6b)) >>> 0;
     const ts = pkt.tsMicros;
-    let sweep = this.sweeps.get(key);
+    let sweep = this.sweeps.size === 0 ? undefined : this.sweeps.get(key);
     if (sweep !== undefined && (sweep.service !== service || !sameSrc(pkt, sweep.src))) sweep = undefined;
     if (sweep === undefined) {
       const r = (key & this.cacheMask) << 1;

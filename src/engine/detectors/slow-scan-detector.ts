@@ -82,6 +82,8 @@ export class SlowScanDetector implements PacketDetector {
   private readonly kinds: Uint32Array;
   private readonly kernelSyns: Uint32Array;
   private readonly scanOf: (SlowScan | null)[];
+  /** Live pairs per set: a probe of an empty set (nearly all, under a spoofed flood) skips the lookup. */
+  private readonly setUsed: Uint8Array;
   private readonly scans = new Map<string, SlowScan>();
   private nextSweep = 0;
   used = 0;
@@ -110,6 +112,7 @@ export class SlowScanDetector implements PacketDetector {
     this.kinds = new Uint32Array(n * PROBE_KIND_COUNT);
     this.kernelSyns = new Uint32Array(n);
     this.scanOf = new Array<SlowScan | null>(n).fill(null);
+    this.setUsed = new Uint8Array(sets);
   }
 
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
@@ -229,6 +232,7 @@ export class SlowScanDetector implements PacketDetector {
   }
 
   private find(hash: number, p: Packet): number {
+    if (this.setUsed[hash & this.setMask] === 0) return -1;
     const base = (hash & this.setMask) * WAYS;
     for (let i = base; i < base + WAYS; i++) {
       if (this.state[i] !== FREE && this.hashes[i] === hash && sameSrc(p, this.addrs, i * 8) && sameDst(p, this.addrs, i * 8 + 4)) return i;
@@ -247,7 +251,10 @@ export class SlowScanDetector implements PacketDetector {
       if (i < 0 || this.lastSeen[j]! < this.lastSeen[i]!) i = j;
     }
     if (this.state[i] !== FREE) this.evictedPairs++;
-    else this.used++;
+    else {
+      this.used++;
+      this.setUsed[hash & this.setMask]!++;
+    }
     this.hashes[i] = hash;
     copySrc(p, this.addrs, i * 8);
     copyDst(p, this.addrs, i * 8 + 4);
@@ -273,6 +280,7 @@ export class SlowScanDetector implements PacketDetector {
         this.state[i] = FREE;
         this.scanOf[i] = null;
         this.used--;
+        this.setUsed[(i / WAYS) | 0]!--;
       }
     }
     for (const [attacker, scan] of this.scans) if (scan.lastSeen < nowMicros - 2 * this.windowMicros) this.scans.delete(attacker);
