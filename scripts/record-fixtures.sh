@@ -52,6 +52,7 @@ nmap-distributed.pcap|pcap|-|-|one SYN scan of ports 1-59 split over six attacke
 nmap-os.pcap|pcap|-|-|nmap -O -p 22,80,443 --max-os-tries 1: OS detection (SEQ, ECN, T2-T7, U1, IE probes) after a 3-port SYN scan
 nmap-host-sweep.pcap|pcap|-|-|host sweep of 32 victim addresses (10.77.0.100-131): nmap -sn -PE --send-ip (ICMP echo), then nmap -Pn -sS -p22
 nmap-scan-delay.pcap|pcap|10.77.0.1|SYN|nmap -sS --scan-delay 500ms -p 1-40: about 2 probes a second, still a fast scan for PORT_SCAN's 60 s window
+nmap-ipproto.pcap|pcap|10.77.0.1|IP_PROTOCOL|nmap -sO (IP protocol scan) of all 256 protocol numbers, --max-retries 0; the victim answers ICMP protocol unreachable
 nmap-slow.pcap|pcap|10.77.0.1|SYN|nmap-scan-delay.pcap stretched 60 times in time offline (scripts/derive-fixtures.sh): one probe every 30 s over about 20 minutes, a slow scan
 EOF
 )
@@ -64,6 +65,13 @@ is_derived() { [[ " ${DERIVED_FIXTURES[*]} " == *" $1 "* ]]; }
 PUBLIC_FIXTURES=(nmap-syn-public.pcap)
 is_public() { [[ " ${PUBLIC_FIXTURES[*]} " == *" $1 "* ]]; }
 # expect.port_scan.scan_speed (an optional field): "slow" for low-and-slow scans.
+# Malformed packets a fixture holds on purpose (expect.malformed, an optional field; 0 when absent).
+fixture_malformed() {
+	case $1 in
+	# nmap -sO's probe for protocol 58 is an IPv4 packet claiming ICMPv6 with no ICMP header.
+	nmap-ipproto.pcap) echo 1 ;;
+	esac
+}
 fixture_scan_speed() { [[ $1 == nmap-slow.pcap ]] && echo slow || true; }
 # Fixtures whose payloads carry attacker-controlled terminal-hostile bytes: the manifest marks
 # them "injection": true (an optional field, absent elsewhere) so tests can find them.
@@ -119,6 +127,9 @@ write_manifest() {
 			'{file: $file, format: $format, expect: {port_scan: $ps}, packets: $packets,
 			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
 		if is_injection "$name"; then entries[-1]=$(jq -c '. + {injection: true}' <<<"${entries[-1]}"); fi
+		local bad
+		bad=$(fixture_malformed "$name")
+		if [[ -n $bad ]]; then entries[-1]=$(jq -c --argjson m "$bad" '.expect.malformed = $m' <<<"${entries[-1]}"); fi
 		if is_public "$name"; then entries[-1]=$(jq -c '. + {public: true}' <<<"${entries[-1]}"); fi
 		alerts=$(fixture_alerts "$name")
 		if [[ -n $alerts ]]; then entries[-1]=$(jq -c --argjson a "$alerts" '.expect.alerts = $a' <<<"${entries[-1]}"); fi
@@ -132,7 +143,10 @@ write_manifest() {
 probed_ports() {
 	local f=$1 ip=$2 scan=$3 ipf=ip
 	[[ $ip == *:* ]] && ipf=ipv6
-	if [[ $scan == UDP ]]; then
+	if [[ $scan == IP_PROTOCOL ]]; then
+		# outer header only (ICMP errors quote the probe, whose ip.src also matches)
+		tshark -n -r "$f" -Y "$ipf.src == $ip && !(icmp.type == 3)" -T fields -e ip.proto 2>/dev/null | cut -d, -f1
+	elif [[ $scan == UDP ]]; then
 		tshark -n -r "$f" -Y "$ipf.src == $ip && udp" -T fields -e udp.dstport 2>/dev/null
 	else
 		tshark -n -r "$f" -Y "$ipf.src == $ip && tcp" -T fields -e tcp.dstport 2>/dev/null
@@ -710,6 +724,13 @@ rec_nmap_host_sweep_pcap() {
 	cap_stop
 	for ((h = SWEEP_FIRST; h <= SWEEP_LAST; h++)); do ip -n "$SNP_NS_V" addr del "$SWEEP_PREFIX.$h/24" dev "$SNP_IF_V"; done
 	finish nmap-host-sweep.pcap
+}
+
+rec_nmap_ipproto_pcap() {
+	tcpdump_start nmap-ipproto.pcap
+	nmap_a -Pn -n -sO -T4 --max-retries 0 "$SNP_IP_V"
+	cap_stop
+	finish nmap-ipproto.pcap
 }
 
 # Source of the derived nmap-slow.pcap: 40 ports at 2 a second (about 20 s of wall time).

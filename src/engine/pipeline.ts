@@ -14,6 +14,7 @@ import { DistributedScanDetector, type DistributedScanConfig } from './detectors
 import { HostSweepDetector, type HostSweepConfig } from './detectors/host-sweep-detector.js';
 import { SlowScanDetector, type SlowScanConfig } from './detectors/slow-scan-detector.js';
 import { OsFingerprintDetector, type OsFingerprintConfig } from './detectors/os-fingerprint-detector.js';
+import { IpProtocolScanDetector } from './detectors/ip-protocol-scan-detector.js';
 import { SuspiciousPortDetector } from './detectors/suspicious-port-detector.js';
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
@@ -83,6 +84,7 @@ export class Pipeline {
   private readonly hostSweep: HostSweepDetector;
   private readonly slowScan: SlowScanDetector;
   private readonly osFingerprint: OsFingerprintDetector;
+  private readonly ipProtocolScan: IpProtocolScanDetector;
   private readonly flood: FloodDetector;
   private readonly bruteForce: BruteForceDetector;
   private readonly payload: PayloadSignatureDetector;
@@ -128,13 +130,15 @@ export class Pipeline {
     this.hostSweep = new HostSweepDetector(options.hostSweep ?? balanced.hostSweep, ctx);
     this.slowScan = new SlowScanDetector({ ...(options.slowScan ?? balanced.slowScan), fastWindowSeconds: options.portScan.windowSeconds }, ctx, this.portScan);
     this.osFingerprint = new OsFingerprintDetector(options.osFingerprint ?? balanced.osFingerprint, ctx);
+    // nmap -sO is a port scan over protocol numbers: PORT_SCAN's count and window apply.
+    this.ipProtocolScan = new IpProtocolScanDetector({ protocols: options.portScan.ports, windowSeconds: options.portScan.windowSeconds }, ctx);
     this.flood = new FloodDetector(options.flood ?? {}, ctx);
     this.bruteForce = new BruteForceDetector(options.bruteForce, ctx);
     this.payload = new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx);
     this.exfiltration = new ExfiltrationDetector(options.exfiltration ?? {}, ctx);
     this.suspiciousPort = new SuspiciousPortDetector({}, ctx);
     this.malicious = (options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx));
-    this.detectors = [this.portScan, this.distributedScan, this.hostSweep, this.slowScan, this.osFingerprint, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
+    this.detectors = [this.portScan, this.distributedScan, this.hostSweep, this.slowScan, this.osFingerprint, this.ipProtocolScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
   }
 
   /** Replaces what counts as ours; detectors read it per probe, so it applies at once. */
@@ -161,6 +165,7 @@ export class Pipeline {
       this.hostSweep.onPacket(pkt, flows, slot);
       this.slowScan.onPacket(pkt, flows, slot);
       this.osFingerprint.onPacket(pkt, flows, slot);
+      this.ipProtocolScan.onPacket(pkt, flows, slot);
       this.flood.onPacket(pkt, flows, slot);
       this.bruteForce.onPacket(pkt, flows, slot);
       this.payload.onPacket(pkt, flows, slot);

@@ -28,3 +28,10 @@ export function icmpPacket(src: string, dst: string, type: number, code: number,
   const frame = src.includes(':') ? ipv6(src, dst, IpProto.ICMPV6, msg) : ipv4({ src, dst, proto: IpProto.ICMP }, msg);
   return decoded(frame, tsMicros);
 }
+
+/** An IP packet of any protocol number with 8 zero bytes of payload (nmap -sO's probes look like this). */
+export function ipPacket(src: string, dst: string, proto: number, tsMicros: number): Packet {
+  const body = Buffer.alloc(8);
+  const frame = src.includes(':') ? ipv6(src, dst, proto, body) : ipv4({ src, dst, proto }, body);
+  return decoded(frame, tsMicros);
+}
