@@ -3,7 +3,7 @@ import { AlertBook, type AlertListener } from './alerts/alert-book.js';
 import type { PacketSink } from './capture/packet-source.js';
 import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
 import { MalformedCounters } from './decode/malformed.js';
-import { Packet } from './decode/packet.js';
+import { IpProto, Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { BruteForceDetector, type BruteForceConfig } from './detectors/brute-force-detector.js';
 import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfiltration-detector.js';
@@ -161,11 +161,7 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const flows = this.flows;
       this.portScan.onPacket(pkt, flows, slot);
-      this.distributedScan.onPacket(pkt, flows, slot);
-      this.hostSweep.onPacket(pkt, flows, slot);
-      this.slowScan.onPacket(pkt, flows, slot);
-      this.osFingerprint.onPacket(pkt, flows, slot);
-      this.ipProtocolScan.onPacket(pkt, flows, slot);
+      if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.scanDetectors(pkt, flows, slot);
       this.flood.onPacket(pkt, flows, slot);
       this.bruteForce.onPacket(pkt, flows, slot);
       this.payload.onPacket(pkt, flows, slot);
@@ -184,6 +180,19 @@ export class Pipeline {
       if (this.onPacketPathTick !== null) this.onPacketPathTick();
     }
   };
+
+  /**
+   * The scan detectors beyond PORT_SCAN only look at packets that open a flow (and ICMP, for echo
+   * sweeps and nmap's IE probes): the rest of a conversation never reaches them. Out of `sink`
+   * so its inlining budget goes to the per-packet work every packet needs.
+   */
+  private scanDetectors(pkt: Packet, flows: FlowTable, slot: number): void {
+    this.distributedScan.onPacket(pkt, flows, slot);
+    this.hostSweep.onPacket(pkt, flows, slot);
+    this.slowScan.onPacket(pkt, flows, slot);
+    this.osFingerprint.onPacket(pkt, flows, slot);
+    this.ipProtocolScan.onPacket(pkt, flows, slot);
+  }
 
   /** Housekeeping at packet time `nowMicros`: idle flows, detector windows, due alert updates. */
   tick(nowMicros: number): void {

@@ -23,6 +23,10 @@ export interface DistributedScanConfig {
 /** Sources remembered per target; the one that brought the fewest new ports makes room. */
 const SOURCE_SLOTS = 16;
 
+function filterBit(src3: number): number {
+  return 1 << (Math.imul(src3, 0x9e3779b1) >>> 27);
+}
+
 /** One target and the sources probing it in the current window. Reused after eviction. */
 class TargetScan {
   readonly dst = new Uint32Array(4);
@@ -30,6 +34,8 @@ class TargetScan {
   readonly srcAddr = new Uint32Array(SOURCE_SLOTS * 4);
   /** Last address word of each source: the loop that finds a source compares these first. */
   readonly srcLow = new Uint32Array(SOURCE_SLOTS);
+  /** 32-bit filter of the sources in the table: most flood packets skip the search on it. */
+  srcFilter = 0;
   /** Ports of this target that this source probed first: its slice of the scan. */
   readonly srcNewPorts = new Int32Array(SOURCE_SLOTS);
   readonly srcProbes = new Int32Array(SOURCE_SLOTS);
@@ -56,6 +62,7 @@ class TargetScan {
     this.srcNewPorts.fill(0);
     this.srcProbes.fill(0);
     this.srcUsed = 0;
+    this.srcFilter = 0;
     this.splitting = 0;
     this.probes = 0;
     this.tcpProbes = 0;
@@ -89,6 +96,8 @@ export class DistributedScanDetector implements PacketDetector {
   private readonly ctx: DetectorContext;
   /** By destination hash; insertion order is age order for eviction. */
   private readonly targets = new Map<number, TargetScan>();
+  /** The target of the last probe: floods and scans hit one target many times in a row. */
+  private last: TargetScan | null = null;
   private nextSweep = 0;
   evictedTargets = 0;
   /** Sources that lost their slot to a new one (the table per target is full). */
@@ -111,10 +120,14 @@ export class DistributedScanDetector implements PacketDetector {
     const kind = newFlowProbeKind(pkt, flows, slot, this.ctx.homeNet);
     if (kind === ProbeKind.NONE) return;
     const ts = pkt.tsMicros;
-    const hash = hashDst(pkt, 0x5ca7);
-    let t = this.targets.get(hash);
-    if (t === undefined || !sameDst(pkt, t.dst)) t = this.takeTarget(hash, pkt, ts);
-    else if (t.alert === null && ts - t.windowStart > this.windowMicros) t.restartWindow(ts);
+    let t = this.last;
+    if (t === null || !sameDst(pkt, t.dst)) {
+      const hash = hashDst(pkt, 0x5ca7);
+      const found = this.targets.get(hash);
+      t = found !== undefined && sameDst(pkt, found.dst) ? found : this.takeTarget(hash, pkt, ts);
+      this.last = t;
+    }
+    if (t.alert === null && ts - t.windowStart > this.windowMicros) t.restartWindow(ts);
 
     const isNewPort = t.ports.add(pkt.dstPort);
     t.probes++;
@@ -138,7 +151,10 @@ export class DistributedScanDetector implements PacketDetector {
     const low = t.srcLow;
     const src3 = p.src3;
     const used = t.srcUsed;
-    for (let s = 0; s < used; s++) if (low[s] === src3 && sameSrc(p, a, s << 2)) return s;
+    const bit = filterBit(src3);
+    if ((t.srcFilter & bit) !== 0) {
+      for (let s = 0; s < used; s++) if (low[s] === src3 && sameSrc(p, a, s << 2)) return s;
+    }
     let s = used;
     if (s === SOURCE_SLOTS) {
       // Only a source that brings a new port may take a slot: flood packets to known ports do not churn it.
@@ -151,6 +167,14 @@ export class DistributedScanDetector implements PacketDetector {
     }
     copySrc(p, a, s << 2);
     low[s] = src3;
+    if (used === SOURCE_SLOTS) {
+      // A slot changed hands: rebuild the filter without the source that left.
+      let f = 0;
+      for (let i = 0; i < SOURCE_SLOTS; i++) f |= filterBit(low[i]!);
+      t.srcFilter = f;
+    } else {
+      t.srcFilter |= bit;
+    }
     t.srcNewPorts[s] = 0;
     t.srcProbes[s] = 0;
     return s;
@@ -230,7 +254,10 @@ export class DistributedScanDetector implements PacketDetector {
     // Quiet targets go after a window; an alerted one after ten, so a pause does not split one scan in two alerts.
     for (const [hash, t] of this.targets) {
       const keep = t.alert === null ? this.windowMicros : 10 * this.windowMicros;
-      if (t.lastSeen < nowMicros - keep) this.targets.delete(hash);
+      if (t.lastSeen < nowMicros - keep) {
+        this.targets.delete(hash);
+        if (t === this.last) this.last = null;
+      }
     }
   }
 }

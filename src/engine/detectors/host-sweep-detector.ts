@@ -116,7 +116,7 @@ export class HostSweepDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.maxSweeps = Math.max(1, config.maxSweeps ?? 4096);
     this.ctx = ctx;
-    const slots = config.cacheSlots ?? 16_384;
+    const slots = config.cacheSlots ?? 4096;
     this.cacheMask = slots - 1;
     this.cache = new Uint32Array(slots * 2);
   }

@@ -99,7 +99,7 @@ export class SlowScanDetector implements PacketDetector {
     while (sets * WAYS < (config.maxPairs ?? 8192)) sets <<= 1;
     this.setMask = sets - 1;
     const n = (this.capacity = sets * WAYS);
-    const slots = config.cacheSlots ?? 16_384;
+    const slots = config.cacheSlots ?? 4096;
     this.cacheMask = slots - 1;
     this.cache = new Uint32Array(slots * 2);
     this.hashes = new Uint32Array(n);
