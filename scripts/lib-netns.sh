@@ -7,13 +7,13 @@
 #   snp-rec-attacker [snp-a 10.77.0.1/24 fd77::1/64] <--veth--> [snp-v 10.77.0.2/24 fd77::2/64] snp-rec-victim
 #
 # The veth is created directly inside the namespaces, so the host namespace is never touched.
+# SNP_REC_PREFIX (default snp-rec) names the namespaces and the lock, so two checkouts can record
+# at the same time without touching each other's namespaces (e.g. SNP_REC_PREFIX=snp-scan).
 
-# SNP_REC_PREFIX names the namespaces (default snp-rec-): two recordings with different prefixes
-# (e.g. two worktrees) never touch each other's namespaces, and each takes its own lock.
-SNP_REC_PREFIX=${SNP_REC_PREFIX:-snp-rec-}
-[[ $SNP_REC_PREFIX =~ ^[a-z0-9-]{1,10}$ ]] || { echo "error: SNP_REC_PREFIX must be 1-10 of [a-z0-9-]" >&2; exit 1; }
-SNP_NS_A=${SNP_REC_PREFIX}attacker
-SNP_NS_V=${SNP_REC_PREFIX}victim
+SNP_REC_PREFIX=${SNP_REC_PREFIX:-snp-rec}
+[[ $SNP_REC_PREFIX =~ ^[a-z][a-z0-9-]{0,15}$ ]] || { echo "error: SNP_REC_PREFIX must be 1-16 of [a-z0-9-], got '$SNP_REC_PREFIX'" >&2; exit 1; }
+SNP_NS_A=$SNP_REC_PREFIX-attacker
+SNP_NS_V=$SNP_REC_PREFIX-victim
 SNP_IF_A=snp-a
 SNP_IF_V=snp-v
 SNP_IP_A=10.77.0.1
@@ -68,8 +68,7 @@ snp_cleanup() {
 	exit "$rc"
 }
 
-SNP_LOCK=/run/lock/snoopy-record-netns.lock
-[[ $SNP_REC_PREFIX == snp-rec- ]] || SNP_LOCK=/run/lock/snoopy-record-netns.${SNP_REC_PREFIX%-}.lock
+SNP_LOCK=/run/lock/snoopy-record-netns-$SNP_REC_PREFIX.lock
 
 # snp_csum_off NS IFACE — compute checksums in software: with the veth's default checksum offload
 # every TCP/UDP checksum in a capture would be a partial one, unlike packets on a real wire.
@@ -82,7 +81,8 @@ snp_csum_off() {
 }
 
 # Installs the cleanup trap, removes leftovers of an earlier run, creates namespaces and veth.
-# Both recording scripts use the same namespace names (per SNP_REC_PREFIX), so one lock serialises them: a second
+# Both recording scripts use the same namespace names (per SNP_REC_PREFIX), so one lock per
+# prefix serialises them: a second
 # recording waits (up to 15 min) instead of tearing down the first one's namespaces.
 snp_setup_netns() {
 	trap snp_cleanup EXIT

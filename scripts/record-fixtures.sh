@@ -55,10 +55,32 @@ benign-browsing.pcap|pcap|-|-|the victim browses a site on 10.77.0.1:80 (HTTP/1.
 benign-download.pcap|pcap|-|-|the victim downloads a 25 MB .deb-like file over HTTP from 10.77.0.1:8000 (outside) plus its small index files; veth MTU 9000, tcpdump -s 96
 benign-dns.pcap|pcap|-|-|dnsmasq in the victim answers about 150 queries from 10.77.0.1 (dig: A, AAAA, MX, TXT, SRV, PTR, NXDOMAIN, some over TCP and IPv6)
 benign-ssh-password.pcap|pcap|-|-|5 ssh sessions (key auth) and one password login that fails once (wrong password, sshpass) then succeeds, user snoopy on the victim's sshd
+nmap-syn-public.pcap|pcap|81.2.69.142|SYN|nmap-syn.pcap with the scanner's address rewritten offline to 81.2.69.142 (scripts/derive-fixtures.sh) for geo tags; no traffic was sent to it
+nmap-distributed.pcap|pcap|-|-|one SYN scan of ports 1-59 split over six attacker addresses (nmap -sS -S ADDR -e snp-a): 10.77.0.11 probes 1-14 first, then 10.77.0.12-16 probe 9 ports each at the same time; every source stays under the PORT_SCAN threshold
+nmap-os.pcap|pcap|-|-|nmap -O -p 22,80,443 --max-os-tries 1: OS detection (SEQ, ECN, T2-T7, U1, IE probes) after a 3-port SYN scan
+nmap-host-sweep.pcap|pcap|-|-|host sweep of 32 victim addresses (10.77.0.100-131): nmap -sn -PE --send-ip (ICMP echo), then nmap -Pn -sS -p22
+nmap-scan-delay.pcap|pcap|10.77.0.1|SYN|nmap -sS --scan-delay 500ms -p 1-40: about 2 probes a second, still a fast scan for PORT_SCAN's 60 s window
+nmap-ipproto.pcap|pcap|10.77.0.1|IP_PROTOCOL|nmap -sO (IP protocol scan) of all 256 protocol numbers, --max-retries 0; the victim answers ICMP protocol unreachable
+nmap-slow.pcap|pcap|10.77.0.1|SYN|nmap-scan-delay.pcap stretched 60 times in time offline (scripts/derive-fixtures.sh): one probe every 30 s over about 20 minutes, a slow scan
 EOF
 )
 
 fixture_names() { cut -d'|' -f1 <<<"$FIXTURE_TABLE"; }
+# Fixtures made offline from recorded ones by scripts/derive-fixtures.sh (run after recording).
+DERIVED_FIXTURES=(nmap-syn-public.pcap nmap-slow.pcap)
+is_derived() { [[ " ${DERIVED_FIXTURES[*]} " == *" $1 "* ]]; }
+# Fixtures whose attacker has a public address: the manifest marks them "public": true.
+PUBLIC_FIXTURES=(nmap-syn-public.pcap)
+is_public() { [[ " ${PUBLIC_FIXTURES[*]} " == *" $1 "* ]]; }
+# expect.port_scan.scan_speed (an optional field): "slow" for low-and-slow scans.
+# Malformed packets a fixture holds on purpose (expect.malformed, an optional field; 0 when absent).
+fixture_malformed() {
+	case $1 in
+	# nmap -sO's probe for protocol 58 is an IPv4 packet claiming ICMPv6 with no ICMP header.
+	nmap-ipproto.pcap) echo 1 ;;
+	esac
+}
+fixture_scan_speed() { [[ $1 == nmap-slow.pcap ]] && echo slow || true; }
 # Fixtures whose payloads carry attacker-controlled terminal-hostile bytes: the manifest marks
 # them "injection": true (an optional field, absent elsewhere) so tests can find them.
 INJECTION_FIXTURES=(http-injection.pcap)
@@ -69,8 +91,12 @@ fixture_alerts() {
 	case $1 in
 	hydra-ssh.pcap) echo '[{"attack_type":"SSH_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
 	hping3-synflood.pcap) echo '[{"attack_type":"SYN_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
-	# a DDOS names the top spoofed source, which is random: "*" = any attacker
+	# A DDOS names its top spoofed source, which is random: "*" matches any address.
 	hping3-synflood-randsrc.pcap) echo '[{"attack_type":"DDOS","attacker_ip":"*"}]' ;;
+	# attacker_ip of a distributed scan: the source with the most probes (10.77.0.11, 14 ports).
+	nmap-distributed.pcap) echo '[{"attack_type":"DISTRIBUTED_SCAN","attacker_ip":"10.77.0.11"}]' ;;
+	nmap-os.pcap) echo '[{"attack_type":"OS_FINGERPRINT","attacker_ip":"10.77.0.1"}]' ;;
+	nmap-host-sweep.pcap) echo '[{"attack_type":"HOST_SWEEP","attacker_ip":"10.77.0.1"}]' ;;
 	http-attacks.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION SHELLSHOCK LOG4SHELL SCANNER_USER_AGENT |
 		jq -Rcn '[inputs | {attack_type: ., attacker_ip: "10.77.0.1"}]' ;;
 	hydra-ftp.pcap) echo '[{"attack_type":"FTP_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
@@ -114,7 +140,7 @@ write_manifest() {
 		ip=$(fixture_field "$name" 3)
 		scan=$(fixture_field "$name" 4)
 		if [[ $ip == - ]]; then ps=null ports=null; else
-			ps=$(jq -cn --arg ip "$ip" --arg t "$scan" '{attacker_ip: $ip, scan_type: $t}')
+			ps=$(jq -cn --arg ip "$ip" --arg t "$scan" --arg s "$(fixture_scan_speed "$name")" '{attacker_ip: $ip, scan_type: $t} + (if $s == "" then {} else {scan_speed: $s} end)')
 			ports=$(probed_ports "$f" "$ip" "$scan")
 		fi
 		entries+=("$(jq -cn --arg file "$name" --arg format "$(file_format "$f")" \
@@ -124,6 +150,10 @@ write_manifest() {
 			  encapsulation: $encap, ports_probed: $ports, description: $desc}')")
 		if is_injection "$name"; then entries[-1]=$(jq -c '. + {injection: true}' <<<"${entries[-1]}"); fi
 		# every fixture says which other alerts it expects; [] = none (benign, or a port scan only)
+		local bad
+		bad=$(fixture_malformed "$name")
+		if [[ -n $bad ]]; then entries[-1]=$(jq -c --argjson m "$bad" '.expect.malformed = $m' <<<"${entries[-1]}"); fi
+		if is_public "$name"; then entries[-1]=$(jq -c '. + {public: true}' <<<"${entries[-1]}"); fi
 		alerts=$(fixture_alerts "$name")
 		entries[-1]=$(jq -c --argjson a "${alerts:-[]}" '.expect.alerts = $a' <<<"${entries[-1]}")
 		args=$(fixture_args "$name")
@@ -143,7 +173,10 @@ write_manifest() {
 probed_ports() {
 	local f=$1 ip=$2 scan=$3 ipf=ip
 	[[ $ip == *:* ]] && ipf=ipv6
-	if [[ $scan == UDP ]]; then
+	if [[ $scan == IP_PROTOCOL ]]; then
+		# outer header only (ICMP errors quote the probe, whose ip.src also matches)
+		tshark -n -r "$f" -Y "$ipf.src == $ip && !(icmp.type == 3)" -T fields -e ip.proto 2>/dev/null | cut -d, -f1
+	elif [[ $scan == UDP ]]; then
 		tshark -n -r "$f" -Y "$ipf.src == $ip && udp" -T fields -e udp.dstport 2>/dev/null
 	else
 		tshark -n -r "$f" -Y "$ipf.src == $ip && tcp" -T fields -e tcp.dstport 2>/dev/null
@@ -189,6 +222,8 @@ if ((MANIFEST_ONLY)); then
 	exit 0
 fi
 ((${#SELECTED[@]})) || mapfile -t SELECTED < <(fixture_names)
+RECORD=()
+for name in "${SELECTED[@]}"; do is_derived "$name" || RECORD+=("$name"); done
 
 snp_require_root
 snp_require_tools ip tcpdump dumpcap editcap capinfos tshark nmap hping3 curl ssh ssh-keygen jq /usr/sbin/sshd python3 timeout
@@ -938,6 +973,66 @@ ssh_password_login() { # PASSWORD — one password login as snoopy from the atta
 	return "${PIPESTATUS[0]}"
 }
 
+# --- scans beyond one source and one target --------------------------------------------------
+# Extra addresses live on the namespaces' own veth ends: still nothing leaves the two namespaces.
+DIST_SOURCES=(10.77.0.11 10.77.0.12 10.77.0.13 10.77.0.14 10.77.0.15 10.77.0.16)
+rec_nmap_distributed_pcap() {
+	local ip i=0 pids=() pid
+	for ip in "${DIST_SOURCES[@]}"; do ip -n "$SNP_NS_A" addr add "$ip/24" dev "$SNP_IF_A"; done
+	tcpdump_start nmap-distributed.pcap
+	# The first source takes 14 ports (the most probes: the alert names it), then five more scan
+	# 9 ports each at the same time. -S spoofs nothing: each address is on the attacker's veth.
+	nmap_a -Pn -n -sS -T4 -S "${DIST_SOURCES[0]}" -e "$SNP_IF_A" -p 1-14 "$SNP_IP_V"
+	for ip in "${DIST_SOURCES[@]:1}"; do
+		snp_in_a nmap -Pn -n -sS -T4 -S "$ip" -e "$SNP_IF_A" -p "$((15 + i * 9))-$((23 + i * 9))" "$SNP_IP_V" >/dev/null 9>&- &
+		pids+=($!)
+		i=$((i + 1))
+	done
+	for pid in "${pids[@]}"; do wait "$pid" || snp_die "nmap $pid failed"; done
+	cap_stop
+	for ip in "${DIST_SOURCES[@]}"; do ip -n "$SNP_NS_A" addr del "$ip/24" dev "$SNP_IF_A"; done
+	snp_log "  $(tshark -n -r "$OUT/nmap-distributed.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields -e ip.src 2>/dev/null | sort | uniq -c | tr -s ' \n' ' ')(SYNs per source)"
+	finish nmap-distributed.pcap
+}
+
+rec_nmap_os_pcap() {
+	tcpdump_start nmap-os.pcap
+	# 22 and 80 are open, 443 closed: nmap needs one of each for its T1-T7 probes.
+	snp_in_a timeout 300 nmap -Pn -n -O --max-os-tries 1 -p 22,80,443 "$SNP_IP_V" | sed -n '/^PORT\|open\|closed\|OS\|Device\|Running/s/^/    /p'
+	cap_stop
+	finish nmap-os.pcap
+}
+
+SWEEP_PREFIX=10.77.0
+SWEEP_FIRST=100
+SWEEP_LAST=131
+rec_nmap_host_sweep_pcap() {
+	local h
+	for ((h = SWEEP_FIRST; h <= SWEEP_LAST; h++)); do ip -n "$SNP_NS_V" addr add "$SWEEP_PREFIX.$h/24" dev "$SNP_IF_V"; done
+	tcpdump_start nmap-host-sweep.pcap
+	# --send-ip: ICMP echo instead of ARP pings (the hosts share the attacker's subnet).
+	snp_in_a timeout 120 nmap -n -sn -PE --send-ip "$SWEEP_PREFIX.$SWEEP_FIRST-$SWEEP_LAST" | sed -n '/Nmap done/s/^/    /p'
+	nmap_a -n -Pn -sS -T4 -p 22 "$SWEEP_PREFIX.$SWEEP_FIRST-$SWEEP_LAST"
+	cap_stop
+	for ((h = SWEEP_FIRST; h <= SWEEP_LAST; h++)); do ip -n "$SNP_NS_V" addr del "$SWEEP_PREFIX.$h/24" dev "$SNP_IF_V"; done
+	finish nmap-host-sweep.pcap
+}
+
+rec_nmap_ipproto_pcap() {
+	tcpdump_start nmap-ipproto.pcap
+	nmap_a -Pn -n -sO -T4 --max-retries 0 "$SNP_IP_V"
+	cap_stop
+	finish nmap-ipproto.pcap
+}
+
+# Source of the derived nmap-slow.pcap: 40 ports at 2 a second (about 20 s of wall time).
+rec_nmap_scan_delay_pcap() {
+	tcpdump_start nmap-scan-delay.pcap
+	nmap_a -Pn -n -sS --scan-delay 500ms --max-retries 0 -p 1-40 "$SNP_IP_V"
+	cap_stop
+	finish nmap-scan-delay.pcap
+}
+
 # ---------------------------------------------------------------------------------------------
 # Main
 
@@ -951,10 +1046,13 @@ start_sshd
 snp_start_http
 snp_log "victim services up: sshd :22, http.server :80"
 
-for name in "${SELECTED[@]}"; do
+for name in "${RECORD[@]}"; do
 	fn=rec_${name//[-.]/_}
 	"$fn"
 done
+# Derived fixtures are rebuilt from what was just recorded (no traffic involved).
+snp_log "deriving ${DERIVED_FIXTURES[*]} (scripts/derive-fixtures.sh)"
+bash "$HERE/derive-fixtures.sh" | sed 's/^/    /'
 
 write_manifest
 print_summary

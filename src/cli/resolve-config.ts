@@ -83,6 +83,10 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   }
   if (file.thresholds?.authBruteForce !== undefined) Object.assign(config.thresholds.authBruteForce, file.thresholds.authBruteForce);
   if (file.thresholds?.suspiciousProcess !== undefined) Object.assign(config.thresholds.suspiciousProcess, file.thresholds.suspiciousProcess);
+  if (file.thresholds?.distributedScan !== undefined) Object.assign(config.thresholds.distributedScan, file.thresholds.distributedScan);
+  if (file.thresholds?.hostSweep !== undefined) Object.assign(config.thresholds.hostSweep, file.thresholds.hostSweep);
+  if (file.thresholds?.slowScan !== undefined) Object.assign(config.thresholds.slowScan, file.thresholds.slowScan);
+  if (file.thresholds?.osFingerprint !== undefined) Object.assign(config.thresholds.osFingerprint, file.thresholds.osFingerprint);
   if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
   if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
   // Notifications and -v (issue #7).

@@ -61,6 +61,10 @@ export interface ConfigFile {
     exfiltration?: { bytes?: number; windowSeconds?: number };
     authBruteForce?: { failures?: number; windowSeconds?: number };
     suspiciousProcess?: { cpuPercent?: number; sustainedSeconds?: number };
+    distributedScan?: { ports?: number; sources?: number; windowSeconds?: number };
+    hostSweep?: { hosts?: number; windowSeconds?: number };
+    slowScan?: { ports?: number; windowSeconds?: number };
+    osFingerprint?: { probeKinds?: number; windowSeconds?: number };
   };
   flows?: { capacity?: number; idleSeconds?: number };
   // --- auth log and processes (issue #3); thresholds.authBruteForce / thresholds.suspiciousProcess too ---
@@ -268,6 +272,10 @@ const SCHEMA: Schema = {
     exfiltration: { bytes: positiveInt, windowSeconds: positiveNumber },
     authBruteForce: { failures: positiveInt, windowSeconds: positiveNumber },
     suspiciousProcess: { cpuPercent: positiveNumber, sustainedSeconds: positiveNumber },
+    distributedScan: { ports: positiveInt, sources: positiveInt, windowSeconds: positiveNumber },
+    hostSweep: { hosts: positiveInt, windowSeconds: positiveNumber },
+    slowScan: { ports: positiveInt, windowSeconds: positiveNumber },
+    osFingerprint: { probeKinds: positiveInt, windowSeconds: positiveNumber },
   },
   flows: { capacity: positiveInt, idleSeconds: positiveNumber },
   // --- auth log and processes (issue #3) ---

@@ -26,6 +26,14 @@ export interface DetectionThresholds {
   authBruteForce: { failures: number; windowSeconds: number };
   /** A process over this CPU use (percent of one core) for this long is SUSPICIOUS_PROCESS. */
   suspiciousProcess: { cpuPercent: number; sustainedSeconds: number };
+  /** Distinct ports of one target, and sources that each brought a slice of them, within the window. */
+  distributedScan: { ports: number; sources: number; windowSeconds: number };
+  /** Distinct hosts one source probes on the same port (or with ICMP echo) within the window. */
+  hostSweep: { hosts: number; windowSeconds: number };
+  /** PORT_SCAN with scan_speed "slow": distinct ports of one target within a long window. */
+  slowScan: { ports: number; windowSeconds: number };
+  /** Distinct kinds of nmap -O probe (of 8) one source sends one target within the window. */
+  osFingerprint: { probeKinds: number; windowSeconds: number };
 }
 
 export interface Profile {
@@ -47,7 +55,8 @@ const HOST_THRESHOLDS: Record<ProfileName, Pick<DetectionThresholds, 'authBruteF
 
 export const PROFILES: Record<ProfileName, Profile> = {
   // psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier.
-  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 }, exfiltration: { bytes: 10_000_000 }, ...HOST_THRESHOLDS['high-security'] } },
-  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {}, exfiltration: {}, ...HOST_THRESHOLDS.balanced } },
-  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 }, exfiltration: { bytes: 100_000_000 }, ...HOST_THRESHOLDS.development } },
+  // A slow scan is the same count of ports over half an hour (nmap -T1 sends one probe per 15 s).
+  'high-security': { name: 'high-security', autoBlock: true, thresholds: { portScan: { ports: 10, windowSeconds: 120 }, bruteForce: BRUTE_FORCE_THRESHOLDS['high-security'], flood: { synPps: 500, udpPps: 2500, icmpPps: 500 }, exfiltration: { bytes: 10_000_000 }, distributedScan: { ports: 20, sources: 3, windowSeconds: 120 }, hostSweep: { hosts: 10, windowSeconds: 120 }, slowScan: { ports: 10, windowSeconds: 3600 }, osFingerprint: { probeKinds: 3, windowSeconds: 120 }, ...HOST_THRESHOLDS['high-security'] } },
+  balanced: { name: 'balanced', autoBlock: false, thresholds: { portScan: { ports: 15, windowSeconds: 60 }, bruteForce: BRUTE_FORCE_THRESHOLDS.balanced, flood: {}, exfiltration: {}, distributedScan: { ports: 30, sources: 3, windowSeconds: 60 }, hostSweep: { hosts: 20, windowSeconds: 60 }, slowScan: { ports: 15, windowSeconds: 1800 }, osFingerprint: { probeKinds: 4, windowSeconds: 60 }, ...HOST_THRESHOLDS.balanced } },
+  development: { name: 'development', autoBlock: false, thresholds: { portScan: { ports: 50, windowSeconds: 30 }, bruteForce: BRUTE_FORCE_THRESHOLDS.development, flood: { synPps: 5000, udpPps: 20000, icmpPps: 5000 }, exfiltration: { bytes: 100_000_000 }, distributedScan: { ports: 100, sources: 5, windowSeconds: 30 }, hostSweep: { hosts: 50, windowSeconds: 30 }, slowScan: { ports: 50, windowSeconds: 900 }, osFingerprint: { probeKinds: 5, windowSeconds: 30 }, ...HOST_THRESHOLDS.development } },
 };

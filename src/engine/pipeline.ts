@@ -3,13 +3,18 @@ import { AlertBook, type AlertListener } from './alerts/alert-book.js';
 import type { PacketSink } from './capture/packet-source.js';
 import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
 import { MalformedCounters } from './decode/malformed.js';
-import { Packet } from './decode/packet.js';
+import { IpProto, Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import { BruteForceDetector, type BruteForceConfig } from './detectors/brute-force-detector.js';
 import { ExfiltrationDetector, type ExfiltrationConfig } from './detectors/exfiltration-detector.js';
 import { FloodDetector, type FloodConfig } from './detectors/flood-detector.js';
 import { PayloadSignatureDetector, type PayloadSignatureConfig } from './detectors/payload-signature-detector.js';
 import { PortScanDetector, type PortScanConfig } from './detectors/port-scan-detector.js';
+import { DistributedScanDetector, type DistributedScanConfig } from './detectors/distributed-scan-detector.js';
+import { HostSweepDetector, type HostSweepConfig } from './detectors/host-sweep-detector.js';
+import { SlowScanDetector, type SlowScanConfig } from './detectors/slow-scan-detector.js';
+import { OsFingerprintDetector, type OsFingerprintConfig } from './detectors/os-fingerprint-detector.js';
+import { IpProtocolScanDetector } from './detectors/ip-protocol-scan-detector.js';
 import { SuspiciousPortDetector, type SuspiciousPortConfig } from './detectors/suspicious-port-detector.js';
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
@@ -20,7 +25,7 @@ import type { ForensicRecorder } from './store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
 import type { BlockManager } from './response/block-manager.js';
-import type { DetectionThresholds } from '../config/profiles.js';
+import { PROFILES, type DetectionThresholds } from '../config/profiles.js';
 
 export interface PipelineOptions {
   interfaceName: string;
@@ -36,6 +41,14 @@ export interface PipelineOptions {
   flood?: FloodConfig;
   /** Bytes leaving the home net per destination and window; needs a home net. */
   exfiltration?: ExfiltrationConfig;
+  /** DISTRIBUTED_SCAN thresholds; the balanced profile's when absent. */
+  distributedScan?: DistributedScanConfig;
+  /** HOST_SWEEP thresholds; the balanced profile's when absent. */
+  hostSweep?: HostSweepConfig;
+  /** Slow PORT_SCAN thresholds (PORT_SCAN's own window marks what is fast); balanced when absent. */
+  slowScan?: Omit<SlowScanConfig, 'fastWindowSeconds'>;
+  /** OS_FINGERPRINT thresholds; the balanced profile's when absent. */
+  osFingerprint?: OsFingerprintConfig;
   /** Loaded --blocklist files, one MALICIOUS_IP detector each. */
   blocklists?: readonly AddressBlocklist[];
   /** Risky ports (config key suspiciousPorts); {} uses the default table. */
@@ -72,6 +85,11 @@ export class Pipeline {
   // The same detectors as typed fields: the packet path calls each from its own call site, which
   // V8 keeps monomorphic (one loop over six classes would be a megamorphic call per detector).
   private readonly portScan: PortScanDetector;
+  private readonly distributedScan: DistributedScanDetector;
+  private readonly hostSweep: HostSweepDetector;
+  private readonly slowScan: SlowScanDetector;
+  private readonly osFingerprint: OsFingerprintDetector;
+  private readonly ipProtocolScan: IpProtocolScanDetector;
   private readonly flood: FloodDetector;
   private readonly bruteForce: BruteForceDetector;
   private readonly payload: PayloadSignatureDetector;
@@ -118,13 +136,20 @@ export class Pipeline {
       find: (attackType, attacker) => this.alerts.find(attackType, attacker),
     });
     this.portScan = new PortScanDetector(options.portScan, ctx);
+    const balanced = PROFILES.balanced.thresholds;
+    this.distributedScan = new DistributedScanDetector(options.distributedScan ?? balanced.distributedScan, ctx);
+    this.hostSweep = new HostSweepDetector(options.hostSweep ?? balanced.hostSweep, ctx);
+    this.slowScan = new SlowScanDetector({ ...(options.slowScan ?? balanced.slowScan), fastWindowSeconds: options.portScan.windowSeconds }, ctx, this.portScan);
+    this.osFingerprint = new OsFingerprintDetector(options.osFingerprint ?? balanced.osFingerprint, ctx);
+    // nmap -sO is a port scan over protocol numbers: PORT_SCAN's count and window apply.
+    this.ipProtocolScan = new IpProtocolScanDetector({ protocols: options.portScan.ports, windowSeconds: options.portScan.windowSeconds }, ctx);
     this.flood = new FloodDetector(options.flood ?? {}, ctx);
     this.bruteForce = new BruteForceDetector(options.bruteForce, ctx);
     this.payload = new PayloadSignatureDetector(options.payloadSignatures ?? {}, ctx);
     this.exfiltration = new ExfiltrationDetector(options.exfiltration ?? {}, ctx);
     this.suspiciousPort = new SuspiciousPortDetector(options.suspiciousPort ?? {}, ctx);
     this.malicious = (options.blocklists ?? []).map((blocklist) => new MaliciousIpDetector({ blocklist }, ctx));
-    this.detectors = [this.portScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
+    this.detectors = [this.portScan, this.distributedScan, this.hostSweep, this.slowScan, this.osFingerprint, this.ipProtocolScan, this.flood, this.bruteForce, this.payload, this.exfiltration, this.suspiciousPort, ...this.malicious];
   }
 
   /** Where detectors of other inputs (auth log, processes) raise into the same alert book. */
@@ -168,6 +193,7 @@ export class Pipeline {
       const slot = this.flows.update(pkt);
       const flows = this.flows;
       this.portScan.onPacket(pkt, flows, slot);
+      if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.scanDetectors(pkt, flows, slot);
       this.flood.onPacket(pkt, flows, slot);
       this.bruteForce.onPacket(pkt, flows, slot);
       this.payload.onPacket(pkt, flows, slot);
@@ -188,6 +214,19 @@ export class Pipeline {
       if (this.onPacketPathTick !== null) this.onPacketPathTick();
     }
   };
+
+  /**
+   * The scan detectors beyond PORT_SCAN only look at packets that open a flow (and ICMP, for echo
+   * sweeps and nmap's IE probes): the rest of a conversation never reaches them. Out of `sink`
+   * so its inlining budget goes to the per-packet work every packet needs.
+   */
+  private scanDetectors(pkt: Packet, flows: FlowTable, slot: number): void {
+    this.distributedScan.onPacket(pkt, flows, slot);
+    this.hostSweep.onPacket(pkt, flows, slot);
+    this.slowScan.onPacket(pkt, flows, slot);
+    this.osFingerprint.onPacket(pkt, flows, slot);
+    this.ipProtocolScan.onPacket(pkt, flows, slot);
+  }
 
   /** Housekeeping at packet time `nowMicros`: idle flows, detector windows, due alert updates. */
   tick(nowMicros: number): void {

@@ -6,7 +6,7 @@ import { capinfosCount, FIXTURES, runCli } from '../support/run-cli.js';
 interface ManifestEntry {
   file: string;
   format: 'pcap' | 'pcapng';
-  expect: { port_scan: null | { attacker_ip: string; scan_type: string }; alerts?: { attack_type: string; attacker_ip: string }[] };
+  expect: { port_scan: null | { attacker_ip: string; scan_type: string; scan_speed?: 'slow' }; alerts?: { attack_type: string; attacker_ip: string }[]; malformed?: number };
   /** Extra command-line arguments the replay needs (e.g. --home-net for exfiltration). */
   args?: string[];
   packets: number;
@@ -43,13 +43,53 @@ describe('replaying the recorded fixtures headless', () => {
 
   test('the manifest covers scans of every basic type, benign traffic, floods, pcapng and cooked captures', () => {
     const types = new Set(manifest.map((m) => m.expect.port_scan?.scan_type).filter(Boolean));
-    for (const t of ['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP']) assert.ok(types.has(t), `no ${t} fixture`);
+    for (const t of ['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP', 'IP_PROTOCOL']) assert.ok(types.has(t), `no ${t} fixture`);
     assert.ok(manifest.some((m) => m.format === 'pcapng'));
     assert.ok(manifest.some((m) => m.expect.port_scan === null));
     // every fixture states its other alerts too ([] = none), and the attack types of issue #3 have one
     assert.ok(manifest.every((m) => Array.isArray(m.expect.alerts)), 'an entry without expect.alerts');
     const attacks = new Set(manifest.flatMap((m) => (m.expect.alerts ?? []).map((a) => a.attack_type)));
     for (const t of ['SSH_BRUTE_FORCE', 'FTP_BRUTE_FORCE', 'SYN_FLOOD', 'UDP_FLOOD', 'ICMP_FLOOD', 'DDOS', 'DATA_EXFILTRATION']) assert.ok(attacks.has(t), `no ${t} fixture`);
+    const alertTypes = new Set(manifest.flatMap((m) => (m.expect.alerts ?? []).map((a) => a.attack_type)));
+    for (const t of ['DISTRIBUTED_SCAN', 'HOST_SWEEP', 'OS_FINGERPRINT']) assert.ok(alertTypes.has(t), `no ${t} fixture`);
+    assert.ok(manifest.some((m) => m.expect.port_scan?.scan_speed === 'slow'), 'no slow scan fixture');
+  });
+
+  // What the scan detectors beyond PORT_SCAN report on their recorded fixtures, from the last update.
+  const last = (run: ReturnType<typeof runCli>, type: string) => {
+    const lines = run.lines.filter((l) => (l.event_type === 'alert' || l.event_type === 'alert_update') && l.attack_type === type);
+    assert.ok(lines.length > 0, `no ${type}`);
+    assert.ok(lines.every((l) => l.id === lines[0]!.id), 'one alert, updated');
+    return lines.at(-1)!;
+  };
+
+  test('nmap-distributed.pcap: six sources, 59 ports of 10.77.0.2, named after the busiest source', () => {
+    const a = last(runCli(['--replay', `${FIXTURES}nmap-distributed.pcap`, '--headless']), 'DISTRIBUTED_SCAN');
+    assert.equal(a.attacker_ip, '10.77.0.11');
+    assert.equal(a.target_ip, '10.77.0.2');
+    assert.equal(a.attack_details.sources, 6);
+    assert.equal(a.attack_details.ports_count, 59);
+    assert.deepEqual([...a.attack_details.source_sample].sort(), ['10.77.0.11', '10.77.0.12', '10.77.0.13', '10.77.0.14', '10.77.0.15', '10.77.0.16']);
+  });
+
+  test('nmap-host-sweep.pcap: 32 hosts swept on port 22 (and by ICMP echo)', () => {
+    const a = last(runCli(['--replay', `${FIXTURES}nmap-host-sweep.pcap`, '--headless']), 'HOST_SWEEP');
+    assert.equal(a.attack_details.hosts_count, 32);
+    assert.equal(a.target_port, 22);
+  });
+
+  test('nmap-os.pcap: every kind of nmap -O probe is seen', () => {
+    const a = last(runCli(['--replay', `${FIXTURES}nmap-os.pcap`, '--headless']), 'OS_FINGERPRINT');
+    assert.equal(a.target_ip, '10.77.0.2');
+    assert.deepEqual(a.attack_details.probe_kinds, ['SEQ', 'ECN', 'T2', 'T3', 'T5', 'T7', 'IE', 'U1']);
+  });
+
+  test('nmap-slow.pcap: the 20-minute scan is slow, its 20-second original fast, the same 40 ports', () => {
+    const slow = last(runCli(['--replay', `${FIXTURES}nmap-slow.pcap`, '--headless']), 'PORT_SCAN');
+    const fast = last(runCli(['--replay', `${FIXTURES}nmap-scan-delay.pcap`, '--headless']), 'PORT_SCAN');
+    assert.equal(slow.attack_details.ports_count, 40);
+    assert.ok(slow.duration > 1000, String(slow.duration));
+    assert.equal(fast.attack_details.scan_speed, undefined);
   });
 
   for (const entry of manifest) {
@@ -72,6 +112,7 @@ describe('replaying the recorded fixtures headless', () => {
         const alert = scans[0]!;
         assert.equal(alert.attacker_ip, expected.attacker_ip);
         assert.equal(alert.attack_details.scan_type, expected.scan_type);
+        assert.equal(alert.attack_details.scan_speed, expected.scan_speed, 'scan_speed');
         for (const [field, type] of CONTRACT_FIELDS) assert.equal(typeof alert[field], type, `field ${field}`);
         for (const field of ['target_ip', 'target_port', 'reverse_dns', 'country', 'process']) assert.ok(field in alert, `field ${field}`);
         assert.ok(!Number.isNaN(Date.parse(alert.timestamp)));
@@ -88,7 +129,7 @@ describe('replaying the recorded fixtures headless', () => {
       const counted = capinfosCount(path) ?? entry.packets;
       assert.equal(stats.packets, counted);
       assert.equal(stats.alerts, alerts.length);
-      assert.equal(stats.malformed, 0, JSON.stringify(stats.malformed_by_reason));
+      assert.equal(stats.malformed, entry.expect.malformed ?? 0, JSON.stringify(stats.malformed_by_reason));
     });
   }
 });

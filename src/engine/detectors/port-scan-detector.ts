@@ -108,6 +108,11 @@ export class PortScanDetector implements PacketDetector {
     return this.pairs.size;
   }
 
+  /** Whether this attacker's (fast) scan is being reported: the slow-scan detector stays quiet then. */
+  hasScan(attacker: string): boolean {
+    return this.attackers.has(attacker);
+  }
+
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
     if (slot < 0 || pkt.l4Offset === 0) return;
     const events = flows.lastEvents;

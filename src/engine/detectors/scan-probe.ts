@@ -1,5 +1,7 @@
 import type { ScanType } from '../alerts/alert.js';
-import { TcpFlag } from '../decode/packet.js';
+import type { CidrSet } from '../../net/cidr-set.js';
+import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
+import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 
 /** Probe kinds, as array indexes for per-kind counters. */
 export const ProbeKind = {
@@ -45,3 +47,18 @@ export function classifyTcpProbe(flags: number, payloadLen: number): number {
  * nothing. This is what tells a connect scan from a SYN scan before any handshake completes.
  */
 export const KERNEL_SYN_MIN_OPTIONS = 12;
+
+/**
+ * The probe kind of this packet if it opens a new flow from its originator towards a target
+ * (a home-net address when a home net is set), else ProbeKind.NONE. What every scan detector
+ * counts: the first packet of each TCP/UDP conversation.
+ */
+export function newFlowProbeKind(pkt: Packet, flows: FlowTable, slot: number, homeNet: CidrSet | null): number {
+  if (slot < 0 || pkt.l4Offset === 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return ProbeKind.NONE;
+  let kind: number = ProbeKind.NONE;
+  if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
+  else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+  if (kind === ProbeKind.NONE) return kind;
+  if (homeNet !== null && !homeNet.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return ProbeKind.NONE;
+  return kind;
+}

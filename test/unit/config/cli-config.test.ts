@@ -111,6 +111,20 @@ describe('config file', () => {
     }
   });
 
+  test('scan detector thresholds come from the profile and the file (thresholds.distributedScan / hostSweep / slowScan / osFingerprint)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snoopy-cfg-'));
+    const file = join(dir, 'scans.json');
+    writeFileSync(file, JSON.stringify({ profile: 'development', thresholds: { distributedScan: { sources: 4 }, hostSweep: { hosts: 7, windowSeconds: 9 }, slowScan: { ports: 12 }, osFingerprint: { probeKinds: 6 } } }));
+    const c = resolve('-c', file);
+    assert.deepEqual(c.thresholds.distributedScan, { ports: 100, sources: 4, windowSeconds: 30 });
+    assert.deepEqual(c.thresholds.hostSweep, { hosts: 7, windowSeconds: 9 });
+    assert.deepEqual(c.thresholds.slowScan, { ports: 12, windowSeconds: 900 });
+    assert.deepEqual(c.thresholds.osFingerprint, { probeKinds: 6, windowSeconds: 30 });
+    assert.equal(resolve().thresholds.hostSweep.hosts, 20, 'balanced by default');
+    assert.throws(() => parseConfigText('{"thresholds": {"hostSweep": {"hostz": 3}}}', 't.json'), /unknown key 'thresholds.hostSweep.hostz'/);
+    assert.throws(() => parseConfigText('{"thresholds": {"slowScan": {"ports": 0}}}', 't.json'), /key 'thresholds.slowScan.ports' must be a positive integer/);
+  });
+
   test('a missing config file is one line', () => {
     assert.throws(() => resolve('-c', '/nonexistent/snoopy.json'), /cannot read config file \/nonexistent\/snoopy.json: no such file/);
   });

@@ -1,0 +1,143 @@
+import { newAlert } from './new-alert.js';
+import { formatAddress } from '../../net/address.js';
+import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
+import type { Packet } from '../decode/packet.js';
+import type { FlowTable } from '../flows/flow-table.js';
+import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
+import type { DetectorContext, PacketDetector } from './detector.js';
+import { classifyOsProbe, OS_PROBE_NAMES } from './os-probe.js';
+
+export interface OsFingerprintConfig {
+  /** Distinct kinds of OS-detection probe (of 8) one source must send one target within the window. */
+  probeKinds: number;
+  windowSeconds: number;
+  /** (source, target) pairs with state; past it the oldest is evicted (and counted). */
+  maxPairs?: number;
+}
+
+/** One (source, target) pair that sent at least one OS-detection probe. Reused after eviction. */
+class ProbePair {
+  readonly src = new Uint32Array(4);
+  readonly dst = new Uint32Array(4);
+  kinds = 0;
+  probes = 0;
+  firstSeen = 0;
+  lastSeen = 0;
+  alert: Alert | null = null;
+}
+
+/**
+ * OS_FINGERPRINT: the probe set of nmap -O (SEQ SYNs with odd windows, ECN, T2/T3/T5/T7,
+ * ICMP echo with code 9, the 300-byte UDP U1; see os-probe.ts). Fires once per attacker and
+ * target when `probeKinds` distinct kinds arrive within the window; later probes update it.
+ *
+ * Only packets that match a probe kind touch state (ordinary traffic never does); pairs are
+ * bounded by maxPairs, the oldest evicted (counted) and its object reused.
+ */
+export class OsFingerprintDetector implements PacketDetector {
+  readonly name = 'os-fingerprint';
+  private readonly probeKinds: number;
+  private readonly windowMicros: number;
+  private readonly maxPairs: number;
+  private readonly ctx: DetectorContext;
+  /** By (source, target) hash; insertion order is age order for eviction. */
+  private readonly pairs = new Map<number, ProbePair>();
+  private nextSweep = 0;
+  evictedPairs = 0;
+
+  constructor(config: OsFingerprintConfig, ctx: DetectorContext) {
+    this.probeKinds = Math.max(2, Math.min(OS_PROBE_NAMES.length, config.probeKinds));
+    this.windowMicros = config.windowSeconds * 1e6;
+    this.maxPairs = Math.max(1, config.maxPairs ?? 4096);
+    this.ctx = ctx;
+  }
+
+  get trackedPairs(): number {
+    return this.pairs.size;
+  }
+
+  onPacket(pkt: Packet, _flows: FlowTable, _slot: number): void {
+    const kind = classifyOsProbe(pkt);
+    if (kind === 0) return;
+    const home = this.ctx.homeNet;
+    if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+    const ts = pkt.tsMicros;
+    const hash = hashSrcDst(pkt);
+    let pair = this.pairs.get(hash);
+    if (pair === undefined || !sameSrc(pkt, pair.src) || !sameDst(pkt, pair.dst)) pair = this.takePair(hash, pkt, ts);
+    else if (pair.alert === null && ts - pair.firstSeen > this.windowMicros) {
+      pair.kinds = 0;
+      pair.probes = 0;
+      pair.firstSeen = ts;
+    }
+    pair.probes++;
+    if (ts > pair.lastSeen) pair.lastSeen = ts;
+    const isNewKind = (pair.kinds & kind) === 0;
+    pair.kinds |= kind;
+    if (pair.alert !== null) {
+      this.fill(pair);
+      if (isNewKind) this.ctx.changed(pair.alert);
+    } else if (isNewKind && bitCount(pair.kinds) >= this.probeKinds) {
+      pair.alert = newAlert(this.ctx, {
+        attackType: 'OS_FINGERPRINT',
+        severity: 'medium',
+        attacker: formatAddress(pair.src[0]!, pair.src[1]!, pair.src[2]!, pair.src[3]!),
+        nowMicros: ts,
+        firstSeenMicros: pair.firstSeen,
+        target: formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!),
+        protocol: 'tcp',
+        details: { probe_kinds: [] },
+      });
+      this.fill(pair);
+      this.ctx.raise(pair.alert, ts);
+    }
+  }
+
+  private fill(pair: ProbePair): void {
+    const a = pair.alert!;
+    a.packet_count = pair.probes;
+    a.duration = roundSeconds((pair.lastSeen - pair.firstSeen) / 1e6);
+    a.attack_details.first_seen = isoFromMicros(pair.firstSeen);
+    const names: string[] = [];
+    for (const [bit, name] of OS_PROBE_NAMES) if ((pair.kinds & bit) !== 0) names.push(name);
+    a.attack_details.probe_kinds = names;
+  }
+
+  private takePair(hash: number, p: Packet, ts: number): ProbePair {
+    let pair = this.pairs.get(hash);
+    if (pair !== undefined) {
+      this.pairs.delete(hash); // a hash collision: the newcomer takes the entry
+    } else if (this.pairs.size >= this.maxPairs) {
+      const [oldHash, oldest] = this.pairs.entries().next().value as [number, ProbePair];
+      this.pairs.delete(oldHash);
+      this.evictedPairs++;
+      pair = oldest;
+    } else {
+      pair = new ProbePair();
+    }
+    copySrc(p, pair.src);
+    copyDst(p, pair.dst);
+    pair.kinds = 0;
+    pair.probes = 0;
+    pair.firstSeen = ts;
+    pair.lastSeen = ts;
+    pair.alert = null;
+    this.pairs.set(hash, pair);
+    return pair;
+  }
+
+  onTick(nowMicros: number): void {
+    if (nowMicros < this.nextSweep) return;
+    this.nextSweep = nowMicros + Math.min(this.windowMicros, 10e6);
+    for (const [hash, pair] of this.pairs) {
+      const keep = pair.alert === null ? this.windowMicros : 10 * this.windowMicros;
+      if (pair.lastSeen < nowMicros - keep) this.pairs.delete(hash);
+    }
+  }
+}
+
+function bitCount(v: number): number {
+  let n = 0;
+  for (; v !== 0; v &= v - 1) n++;
+  return n;
+}
