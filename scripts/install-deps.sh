@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
   SUDO="sudo"
 fi
-PACKAGES=(libpcap-dev nftables iptables ipset tcpdump tshark nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux)
+PACKAGES=(libpcap-dev nftables iptables ipset tcpdump tshark nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux systemd)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
