@@ -5,6 +5,13 @@
  *
  *   npm run bench                 # the table
  *   npm run bench -- --profile    # plus a CPU profile of one single-source replay (top 10)
+ *   npm run bench -- --only firewall,latency   # a subset of: replay, firewall, latency, live, ui
+ *
+ * Sections besides the replay (each one file, each skipped with a "skipped: reason" row when
+ * it cannot run here — not root, a tool missing): firewall throughput (bench/firewall-bench.ts),
+ * detection-to-rule latency (bench/latency-bench.ts), live capture under hping3 floods
+ * (bench/live-bench.ts), the TUI in tmux (bench/ui-bench.ts). The live ones run only in
+ * snp-bench-<pid>-* namespaces they create. They run one after the other, never two at once.
  *
  * Inputs (cached in bench/out/, reused when present): a SYN flood of BENCH_PACKETS packets
  * (default 1,000,000) from one real source, and one with spoofed random sources, recorded by
