@@ -42,10 +42,8 @@ function runDriver(ns: string, backend: FirewallBackendKey): Promise<FirewallDri
 }
 
 const rate = (p: FirewallPhase): string => (p.blocks === 0 ? '' : `${fmtInt(p.blocks_per_s)} blocks/s`);
-const listNote = (p: FirewallPhase): string => {
-  const expected = p.op === 'add' && p.error !== undefined ? p.blocks : p.expected_after;
-  return `list() → ${fmtInt(p.listed_after)}${p.listed_after === expected ? ' ✓' : ` ✗ expected ${fmtInt(expected)}`}`;
-};
+const listNote = (p: FirewallPhase): string =>
+  `list() → ${fmtInt(p.listed_after)}${p.listed_after === p.expected_after ? ' ✓' : ` ✗ expected ${fmtInt(p.expected_after)}`}`;
 
 function rowsFor(r: FirewallDriverResult): Row[] {
   const section = `firewall ${r.backend}`;

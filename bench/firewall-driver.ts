@@ -28,7 +28,7 @@ export interface FirewallPhase {
   call_ms?: number[];
   /** Why the phase stopped early (e.g. the backend's 30 s command timeout); blocks then counts what was applied. */
   error?: string;
-  /** What list() returned right after, and how long it took. */
+  /** What list() returned right after, what it must return (entries before ± what was applied), how long it took. */
   listed_after: number;
   expected_after: number;
   list_seconds: number;
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const all = specs(blocks);
   const result: FirewallDriverResult = { backend, blocks, batch, sample, setup_seconds: 0, phases: [], correct: false, after_flush: -1 };
 
-  const phase = async (name: string, op: 'add' | 'remove', list: BlockSpec[], size: number, expectedAfter: number): Promise<number> => {
+  const phase = async (name: string, op: 'add' | 'remove', list: BlockSpec[], size: number, before: number): Promise<number> => {
     const callMs: number[] = [];
     let done = 0;
     let error: string | undefined;
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       ...(error !== undefined ? { error } : {}),
       ...(size === 1 ? { call_ms: callMs.map((x) => Math.round(x * 1000) / 1000) } : {}),
       listed_after: listed,
-      expected_after: expectedAfter,
+      expected_after: op === 'add' ? before + done : before - done,
       list_seconds: seconds(l0),
     });
     process.stderr.write(`[firewall-driver] ${backend} ${name} ${op} ${done}/${list.length}: ${s.toFixed(3)} s, list() → ${listed}${error !== undefined ? ` (${error})` : ''}\n`);
@@ -127,9 +127,8 @@ async function main(): Promise<void> {
     result.setup_seconds = seconds(t0);
     // A remove phase removes what its add phase got in (all of it, unless the add stopped early).
     const pair = async (name: string, size: number): Promise<void> => {
-      await phase(name, 'add', all, size, blocks);
-      const added = result.phases[result.phases.length - 1]!.blocks;
-      await phase(name, 'remove', all.slice(0, added), size, 0);
+      const added = await phase(name, 'add', all, size, 0);
+      await phase(name, 'remove', all.slice(0, added), size, added);
       // Whatever a failed remove left would skew the next phase.
       if (result.phases[result.phases.length - 1]!.listed_after !== 0) await fw.flush().then(() => fw.setup());
     };
@@ -137,10 +136,10 @@ async function main(): Promise<void> {
     if (batch > 0 && batch < blocks) await pair(`batches of ${batch}`, batch);
     // One apply() per block: the cost of not batching. A sample only (100k would take minutes).
     const few = all.slice(0, sample);
-    await phase(`one by one (sample of ${sample})`, 'add', few, 1, sample);
-    await phase(`one by one (sample of ${sample})`, 'remove', few, 1, 0);
-    // Correct = list() shows exactly what was applied: all of it, or (after an early stop) what got in.
-    result.correct = result.phases.every((p) => p.listed_after === (p.op === 'add' && p.error !== undefined ? p.blocks : p.expected_after));
+    const added = await phase(`one by one (sample of ${sample})`, 'add', few, 1, 0);
+    await phase(`one by one (sample of ${sample})`, 'remove', few, 1, added);
+    // Correct = list() shows exactly what was applied, also after a phase stopped early.
+    result.correct = result.phases.every((p) => p.listed_after === p.expected_after);
   } catch (e) {
     result.error = (e as Error).message;
   } finally {
