@@ -5,6 +5,13 @@
  *
  *   npm run bench                 # the table
  *   npm run bench -- --profile    # plus a CPU profile of one single-source replay (top 10)
+ *   npm run bench -- --only firewall,latency   # a subset of: replay, firewall, latency, live, ui
+ *
+ * Sections besides the replay (each one file, each skipped with a "skipped: reason" row when
+ * it cannot run here — not root, a tool missing): firewall throughput (bench/firewall-bench.ts),
+ * detection-to-rule latency (bench/latency-bench.ts), live capture under hping3 floods
+ * (bench/live-bench.ts), the TUI in tmux (bench/ui-bench.ts). The live ones run only in
+ * snp-bench-<pid>-* namespaces they create. They run one after the other, never two at once.
  *
  * Inputs (cached in bench/out/, reused when present): a SYN flood of BENCH_PACKETS packets
  * (default 1,000,000) from one real source, and one with spoofed random sources, recorded by
@@ -23,6 +30,11 @@ import { fileURLToPath } from 'node:url';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import type { ReplayOnceResult } from './replay-once.js';
 import { synthesizeFlood } from './synth-flood.js';
+import { fmtMillions, makeRow, renderTable, spread, type Row, type SectionResult } from './table.js';
+import { benchFirewall } from './firewall-bench.js';
+import { benchLatency } from './latency-bench.js';
+import { benchLive } from './live-bench.js';
+import { benchUi } from './ui-bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
@@ -38,6 +50,20 @@ const RECORDER_NAMESPACES = ['/run/netns/snp-rec-attacker', '/run/netns/snp-rec-
 const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
+
+/** Sections, in the order they run; `--only a,b` runs a subset. */
+const SECTIONS = ['replay', 'firewall', 'latency', 'live', 'ui'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function chosenSections(argv: string[]): Section[] {
+  const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (i < 0) return [...SECTIONS];
+  const value = argv[i]!.includes('=') ? argv[i]!.slice('--only='.length) : (argv[i + 1] ?? '');
+  const wanted = value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const unknown = wanted.filter((w) => !(SECTIONS as readonly string[]).includes(w));
+  if (unknown.length > 0 || wanted.length === 0) throw new Error(`--only takes a comma-separated subset of ${SECTIONS.join(',')} (got ${JSON.stringify(value)})`);
+  return SECTIONS.filter((s) => wanted.includes(s));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -252,78 +278,6 @@ async function peerOnce(cmd: string, args: string[]): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Statistics and the table
-
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function spread(xs: number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median, min: s[0]!, max: s[s.length - 1]!, n: s.length };
-}
-
-interface Row {
-  input: string;
-  measurement: string;
-  runs: number;
-  unit: 's' | 'MB';
-  median: number;
-  min: number;
-  max: number;
-  /** packets / median wall time. */
-  pps: number | null;
-  /** Our rows: our pps over tcpdump -nr's / tshark -r's (higher = we are faster). */
-  vs_tcpdump: number | null;
-  vs_tshark: number | null;
-  /** Peer rows: Engine.run() pps and CLI end-to-end pps over this peer's. */
-  run_vs_this: number | null;
-  e2e_vs_this: number | null;
-  target: string;
-  result: 'PASS' | 'MISS' | '';
-}
-
-const fmtMillions = (pps: number): string => `${(pps / 1e6).toFixed(2)} M/s`;
-const fmtVal = (v: number, unit: Row['unit']): string => (unit === 's' ? `${v.toFixed(3)} s` : `${v.toFixed(0)} MB`);
-const fmtRatio = (r: number | null): string => (r === null ? '' : `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`);
-
-function renderTable(rows: Row[]): string {
-  const head = ['input', 'measurement', 'runs', 'median', 'min', 'max', 'packets/s', 'ours/this: run', 'e2e', 'target', 'result'];
-  const cells = rows.map((r) => [
-    r.input,
-    r.measurement,
-    String(r.runs),
-    fmtVal(r.median, r.unit),
-    fmtVal(r.min, r.unit),
-    fmtVal(r.max, r.unit),
-    r.pps === null ? '' : fmtMillions(r.pps),
-    fmtRatio(r.run_vs_this),
-    fmtRatio(r.e2e_vs_this),
-    r.target,
-    r.result,
-  ]);
-  const all = [head, ...cells];
-  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  const rightAligned = new Set([2, 3, 4, 5, 6, 7, 8]);
-  const line = (r: string[]): string =>
-    r.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
-  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [line(head), sep];
-  let prev = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (prev !== '' && rows[i]!.input !== prev) out.push(sep);
-    prev = rows[i]!.input;
-    out.push(line(cells[i]!));
-  }
-  return out.join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
 
 interface InputResults {
   input: Input;
@@ -373,23 +327,7 @@ function rowsFor(r: InputResults): Row[] {
   const tshark = spread(r.tshark_s);
   const ours = pps(run.median);
   const oursE2e = pps(cli.median);
-  const row = (measurement: string, s: Spread, unit: Row['unit'], extra: Partial<Row>): Row => ({
-    input: key,
-    measurement,
-    runs: s.n,
-    unit,
-    median: s.median,
-    min: s.min,
-    max: s.max,
-    pps: null,
-    vs_tcpdump: null,
-    vs_tshark: null,
-    run_vs_this: null,
-    e2e_vs_this: null,
-    target: '',
-    result: '',
-    ...extra,
-  });
+  const row = (measurement: string, s: ReturnType<typeof spread>, unit: Row['unit'], extra: Partial<Row>): Row => makeRow(key, measurement, s, unit, extra);
   const rssTarget = key === 'spoofed';
   return [
     row('whole pipeline: Engine.run()', run, 's', {
@@ -447,13 +385,35 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npm run build` (npm run bench does)');
 
+  const sections = chosenSections(process.argv);
+  log(`sections: ${sections.join(', ')}`);
+  // The UI section replays the spoofed flood: the inputs are needed for it too.
   const inputs: Input[] = [];
-  for (const spec of INPUT_SPECS) inputs.push(await ensureInput(spec));
+  if (sections.includes('replay') || sections.includes('ui')) for (const spec of INPUT_SPECS) inputs.push(await ensureInput(spec));
   const results: InputResults[] = [];
-  for (const input of inputs) results.push(await measure(input));
+  if (sections.includes('replay')) for (const input of inputs) results.push(await measure(input));
   const rows = results.flatMap(rowsFor);
   const profiles: ProfileSummary[] = [];
-  if (wantProfile) for (const input of inputs) profiles.push(await profileReplay(input, stamp.replace(/[:.]/g, '-')));
+  if (wantProfile && sections.includes('replay')) for (const input of inputs) profiles.push(await profileReplay(input, stamp.replace(/[:.]/g, '-')));
+  // The live sections, one after the other (never two measurements at once on 2 shared cores).
+  const sectionRaw: Partial<Record<Section, unknown>> = {};
+  const sectionNotes: string[] = [];
+  const spoofed = inputs.find((i) => i.key === 'spoofed');
+  const runners: Record<Exclude<Section, 'replay'>, () => Promise<SectionResult>> = {
+    firewall: benchFirewall,
+    latency: benchLatency,
+    live: benchLive,
+    ui: () => benchUi(spoofed?.path ?? null),
+  };
+  for (const section of sections) {
+    if (section === 'replay') continue;
+    const t0 = performance.now();
+    const r = await runners[section]();
+    rows.push(...r.rows);
+    sectionRaw[section] = r.raw;
+    sectionNotes.push(...(r.notes ?? []).map((n) => `  ${section}: ${n}`));
+    log(`${section}: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
   const totalS = (performance.now() - started) / 1000;
 
   const machine = {
@@ -472,9 +432,14 @@ async function main(): Promise<void> {
         `${r.input.meta.origin.toUpperCase()} (${r.input.meta.how}); ${r.input.provenance}; ` +
         `alerts ${r.replay[0]!.alerts_new} new + ${r.replay[0]!.alert_updates} updates, flows active ${r.replay[0]!.flows_active}, evicted ${r.replay[0]!.flows_evicted}`,
     ),
-    `  Engine.run(): real Engine over openCaptureFile(F, {speed:'max'}), defaultRunConfig(), homeNet null, one fresh \`node --import tsx bench/replay-once.ts F\` per run; cli and peers: wall time incl. process start`,
-    `  ours/this = our packets/s ÷ that peer's (> 1: we are faster): run = Engine.run(), e2e = node dist/cli.js (process start included)`,
-    `  peers run ${RUNS} times, or once when the first run takes over ${PEER_ONCE_ABOVE_S} s; tcpdump -nr is slow on the spoofed flood because it caches every address's text in a fixed-size chained hash (ipaddr_string) even with -n`,
+    ...(results.length === 0
+      ? []
+      : [
+        `  Engine.run(): real Engine over openCaptureFile(F, {speed:'max'}), defaultRunConfig(), homeNet null, one fresh \`node --import tsx bench/replay-once.ts F\` per run; cli and peers: wall time incl. process start`,
+        `  ours/this = our packets/s ÷ that peer's (> 1: we are faster): run = Engine.run(), e2e = node dist/cli.js (process start included)`,
+        `  peers run ${RUNS} times, or once when the first run takes over ${PEER_ONCE_ABOVE_S} s; tcpdump -nr is slow on the spoofed flood because it caches every address's text in a fixed-size chained hash (ipaddr_string) even with -n`,
+        ]),
+    ...sectionNotes,
     `  load average (1/5/15 min) at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on this machine skews the figures)`,
   ];
   process.stdout.write(`${header.join('\n')}\n\n${renderTable(rows)}\n\nbench took ${totalS.toFixed(0)} s\n`);
@@ -488,7 +453,8 @@ async function main(): Promise<void> {
         timestamp: stamp,
         machine,
         packets_requested: PACKETS,
-        targets: { whole_pipeline_pps: TARGET_PPS, spoofed_rss_bytes: TARGET_RSS_BYTES },
+        sections,
+        targets: { whole_pipeline_pps: TARGET_PPS, spoofed_rss_bytes: TARGET_RSS_BYTES, detection_to_rule_ms: 50, ui_fps: 15, ui_first_frame_ms: 1000 },
         inputs: results.map((r) => ({
           key: r.input.key,
           label: r.input.label,
@@ -500,6 +466,7 @@ async function main(): Promise<void> {
         })),
         rows,
         raw: results.map((r) => ({ input: r.input.key, replay_once: r.replay, cli: r.cli, tcpdump_s: r.tcpdump_s, tshark_s: r.tshark_s })),
+        sections_raw: sectionRaw,
         profiles,
         load_average: { start: loadStart, end: loadavg() },
         bench_seconds: totalS,

@@ -7,6 +7,7 @@ import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { themeFromEnv } from './theme.js';
 import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { currentProcessPrivileges, dropToInvokingUser } from '../platform/privileges/drop-to-invoking-user.js';
 
 /** Frames per second at most, whatever the packet rate (DESIGN §5). */
@@ -80,9 +81,11 @@ export async function runTui(config: RunConfig): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('exit', () => screen.leave());
 
-  // SNOOPY_UI_METRICS=FILE: frames rendered and UI CPU, written at exit (benchmarks).
-  const metrics = { frames: 0, firstFrameMs: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage() };
+  // SNOOPY_UI_METRICS=FILE: frames rendered, UI CPU and the UI's own event-loop lag, written at exit (benchmarks).
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
+  const lag = metricsFile ? monitorEventLoopDelay({ resolution: 10 }) : null;
+  lag?.enable();
+  const metrics = { frames: 0, firstFrameMs: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage(), lag };
   screen.enter();
   instance = render(
     <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={config.dryRun} trustedProcesses={new Set(config.trustedProcesses)} onQuit={() => quit(0)} />,
@@ -106,12 +109,16 @@ export async function runTui(config: RunConfig): Promise<number> {
   return code;
 }
 
-function writeMetrics(file: string, m: { frames: number; firstFrameMs: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage }): void {
+function writeMetrics(file: string, m: { frames: number; firstFrameMs: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage; lag: IntervalHistogram | null }): void {
   const seconds = (performance.now() - m.startedAt) / 1000;
   const cpu = process.cpuUsage(m.cpuAtStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // firstFrameMs counts from process start (performance's time origin).
-  const record = { firstFrameMs: Math.round(m.firstFrameMs), frames: m.frames, seconds, framesPerSecond: m.frames / seconds, uiCpuSeconds: cpuSeconds, uiCpuShare: cpuSeconds / seconds };
+  m.lag?.disable();
+  // Nanoseconds, sampled like the engine's event_loop_lag_ms (10 ms resolution) so the two compare.
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  const eventLoopLagMs = m.lag === null ? null : { p50: ms(m.lag.percentile(50)), p99: ms(m.lag.percentile(99)), max: ms(m.lag.max), mean: ms(m.lag.mean) };
+  const record = { firstFrameMs: Math.round(m.firstFrameMs), frames: m.frames, seconds, framesPerSecond: m.frames / seconds, uiCpuSeconds: cpuSeconds, uiCpuShare: cpuSeconds / seconds, eventLoopLagMs };
   try {
     writeFileSync(file, `${JSON.stringify(record)}\n`);
   } catch {
