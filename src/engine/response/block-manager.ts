@@ -43,6 +43,10 @@ export interface BlockManagerOptions {
 
 /** What waits for proof, at most this many (oldest forgotten). */
 const MAX_WAITING = 1024;
+/** The timer re-reads SSH peers when its list is older than this … */
+const SSH_PEERS_FRESH_MS = 900;
+/** … and a block waits for a fresh list when it is older than this. */
+const SSH_PEERS_MAX_AGE_MS = 2500;
 /** Attacks watched for "stopped", at most this many. */
 const MAX_WATCHED = 4096;
 
@@ -277,8 +281,9 @@ export class BlockManager {
   }
 
   private async applyBlock(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null): Promise<BlockRecord> {
-    // Last look at live SSH sessions: one may have started since the cached list (ss is cheap).
-    await this.o.protection.refreshSshPeers(1000);
+    // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
+    // timer); older, and `ss` runs now, before anything is blocked.
+    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
     const late = this.o.protection.reasonFor(attacker);
     if (late !== null) {
       if (alert !== null) {
@@ -351,10 +356,9 @@ export class BlockManager {
   private expire(): void {
     const now = this.now();
     // Addresses come and go (DHCP, VPN, new SSH sessions): keep the never-block list current.
-    if (++this.ticks % 10 === 0) {
-      this.o.protection.refreshHost();
-      void this.o.protection.refreshSshPeers(5000);
-    }
+    // SSH peers are re-read every second here, so a block rarely waits for `ss` itself.
+    if (++this.ticks % 10 === 0) this.o.protection.refreshHost();
+    void this.o.protection.refreshSshPeers(SSH_PEERS_FRESH_MS);
     for (const [key, r] of this.blocks) {
       if (r.expiresAt > now) continue;
       this.blocks.delete(key);

@@ -5,17 +5,24 @@ import { parseNftSetListing } from './nftables-listing.js';
 export const NFT_TABLE = 'snoopy';
 const NFT_PATH = '/usr/sbin/nft';
 
-/** The sets of our table: plain source networks, and source network + protocol + local port. */
+/**
+ * The sets of our table. Single addresses go to plain hash sets: deleting from a set with
+ * `flags interval` costs more the bigger it is (100,000 deletes took over a minute, the same on
+ * a hash set a fraction of a second), and a refresh is a delete + add. Networks (an IPv6 /64,
+ * an --allow-sized range) go to interval sets, as do source + protocol + port entries.
+ */
 const SETS = {
-  addr4: 'type ipv4_addr',
-  addr6: 'type ipv6_addr',
-  port4: 'type ipv4_addr . inet_proto . inet_service',
-  port6: 'type ipv6_addr . inet_proto . inet_service',
+  addr4: { type: 'ipv4_addr', flags: 'timeout' },
+  addr6: { type: 'ipv6_addr', flags: 'timeout' },
+  net4: { type: 'ipv4_addr', flags: 'interval, timeout' },
+  net6: { type: 'ipv6_addr', flags: 'interval, timeout' },
+  port4: { type: 'ipv4_addr . inet_proto . inet_service', flags: 'interval, timeout' },
+  port6: { type: 'ipv6_addr . inet_proto . inet_service', flags: 'interval, timeout' },
 } as const;
 type SetName = keyof typeof SETS;
 
 /**
- * nftables backend: our own `table inet snoopy`, four sets with `flags interval, timeout` (the
+ * nftables backend: our own `table inet snoopy`, sets with `flags timeout` (the
  * kernel expires entries itself), and input + forward chains hooked at priority filter - 10 so
  * they run before the distribution's filter chains. Every change is one `nft -f -` batch, which
  * the kernel applies atomically.
@@ -58,13 +65,15 @@ export class NftablesFirewall implements Firewall {
 export function setupScript(): string {
   const t = `inet ${NFT_TABLE}`;
   const lines = [`add table ${t}`];
-  for (const [name, type] of Object.entries(SETS)) lines.push(`add set ${t} ${name} { ${type}; flags interval, timeout; }`);
+  for (const [name, set] of Object.entries(SETS)) lines.push(`add set ${t} ${name} { type ${set.type}; flags ${set.flags}; }`);
   for (const hook of ['input', 'forward']) {
     lines.push(`add chain ${t} ${hook} { type filter hook ${hook} priority filter - 10; policy accept; }`);
     // Rules are rewritten, never appended twice; the sets (our blocks) are left as they are.
     lines.push(`flush chain ${t} ${hook}`);
     lines.push(`add rule ${t} ${hook} ip saddr @addr4 counter drop comment "snoopy-tui: blocked sources"`);
     lines.push(`add rule ${t} ${hook} ip6 saddr @addr6 counter drop comment "snoopy-tui: blocked sources"`);
+    lines.push(`add rule ${t} ${hook} ip saddr @net4 counter drop comment "snoopy-tui: blocked networks"`);
+    lines.push(`add rule ${t} ${hook} ip6 saddr @net6 counter drop comment "snoopy-tui: blocked networks"`);
     lines.push(`add rule ${t} ${hook} ip saddr . meta l4proto . th dport @port4 counter drop comment "snoopy-tui: blocked source and port"`);
     lines.push(`add rule ${t} ${hook} ip6 saddr . meta l4proto . th dport @port6 counter drop comment "snoopy-tui: blocked source and port"`);
   }
@@ -95,6 +104,9 @@ export function applyScript(add: readonly BlockSpec[], remove: readonly BlockSpe
 function elementOf(spec: BlockSpec): { set: SetName; element: string } {
   // Addresses are canonical (parsed and re-formatted by the block manager), never raw input.
   const net = hostOrCidr(spec.cidr, spec.family);
-  if (spec.port === null) return { set: spec.family === 4 ? 'addr4' : 'addr6', element: net };
+  if (spec.port === null) {
+    const host = !net.includes('/');
+    return { set: spec.family === 4 ? (host ? 'addr4' : 'net4') : host ? 'addr6' : 'net6', element: net };
+  }
   return { set: spec.family === 4 ? 'port4' : 'port6', element: `${net} . ${spec.port.protocol} . ${spec.port.number}` };
 }

@@ -3,7 +3,7 @@ import type { FirewallEntry } from './firewall.js';
 
 type Json = Record<string, unknown>;
 
-/** Entries of our four sets from `nft -j list table inet snoopy`; unknown shapes are skipped. */
+/** Entries of our sets from `nft -j list table inet snoopy`; unknown shapes are skipped. */
 export function parseNftSetListing(text: string): FirewallEntry[] {
   let doc: unknown;
   try {
@@ -19,7 +19,7 @@ export function parseNftSetListing(text: string): FirewallEntry[] {
     const set = isObject(item) ? item.set : undefined;
     if (!isObject(set) || !Array.isArray(set.elem)) continue;
     const name = set.name;
-    const family = name === 'addr4' || name === 'port4' ? 4 : name === 'addr6' || name === 'port6' ? 6 : null;
+    const family = name === 'addr4' || name === 'net4' || name === 'port4' ? 4 : name === 'addr6' || name === 'net6' || name === 'port6' ? 6 : null;
     if (family === null) continue;
     const withPort = name === 'port4' || name === 'port6';
     for (const raw of set.elem as unknown[]) {

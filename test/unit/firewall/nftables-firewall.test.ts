@@ -14,19 +14,23 @@ const port4: BlockSpec = { cidr: '203.0.113.9/32', family: 4, port: { protocol: 
 const port6: BlockSpec = { cidr: '2001:db8:9::/64', family: 6, port: { protocol: 'udp', number: 53 }, timeoutSeconds: 119.2 };
 
 describe('nftables scripts', () => {
-  test('setupScript: our own table, four timed interval sets, input + forward chains before the filter hook, rules rewritten', () => {
+  test('setupScript: our own table, timed hash sets for addresses and interval sets for networks and ports, input + forward chains before the filter hook, rules rewritten', () => {
     const chain = (hook: string) => [
       `add chain inet snoopy ${hook} { type filter hook ${hook} priority filter - 10; policy accept; }`,
       `flush chain inet snoopy ${hook}`,
       `add rule inet snoopy ${hook} ip saddr @addr4 counter drop comment "snoopy-tui: blocked sources"`,
       `add rule inet snoopy ${hook} ip6 saddr @addr6 counter drop comment "snoopy-tui: blocked sources"`,
+      `add rule inet snoopy ${hook} ip saddr @net4 counter drop comment "snoopy-tui: blocked networks"`,
+      `add rule inet snoopy ${hook} ip6 saddr @net6 counter drop comment "snoopy-tui: blocked networks"`,
       `add rule inet snoopy ${hook} ip saddr . meta l4proto . th dport @port4 counter drop comment "snoopy-tui: blocked source and port"`,
       `add rule inet snoopy ${hook} ip6 saddr . meta l4proto . th dport @port6 counter drop comment "snoopy-tui: blocked source and port"`,
     ];
     const expected = [
       'add table inet snoopy',
-      'add set inet snoopy addr4 { type ipv4_addr; flags interval, timeout; }',
-      'add set inet snoopy addr6 { type ipv6_addr; flags interval, timeout; }',
+      'add set inet snoopy addr4 { type ipv4_addr; flags timeout; }',
+      'add set inet snoopy addr6 { type ipv6_addr; flags timeout; }',
+      'add set inet snoopy net4 { type ipv4_addr; flags interval, timeout; }',
+      'add set inet snoopy net6 { type ipv6_addr; flags interval, timeout; }',
       'add set inet snoopy port4 { type ipv4_addr . inet_proto . inet_service; flags interval, timeout; }',
       'add set inet snoopy port6 { type ipv6_addr . inet_proto . inet_service; flags interval, timeout; }',
       ...chain('input'),
@@ -48,9 +52,9 @@ describe('nftables scripts', () => {
     assert.equal(
       applyScript([net6, host6], []),
       [
-        'add element inet snoopy addr6 { 2001:db8:1:2::/64 }',
-        'delete element inet snoopy addr6 { 2001:db8:1:2::/64 }',
-        'add element inet snoopy addr6 { 2001:db8:1:2::/64 timeout 600s }',
+        'add element inet snoopy net6 { 2001:db8:1:2::/64 }',
+        'delete element inet snoopy net6 { 2001:db8:1:2::/64 }',
+        'add element inet snoopy net6 { 2001:db8:1:2::/64 timeout 600s }',
         'add element inet snoopy addr6 { 2001:db8::5 }',
         'delete element inet snoopy addr6 { 2001:db8::5 }',
         'add element inet snoopy addr6 { 2001:db8::5 timeout 60s }',
@@ -78,8 +82,8 @@ describe('nftables scripts', () => {
       [
         'add element inet snoopy port4 { 203.0.113.9 . tcp . 22 }',
         'delete element inet snoopy port4 { 203.0.113.9 . tcp . 22 }',
-        'add element inet snoopy addr6 { 2001:db8:1:2::/64 }',
-        'delete element inet snoopy addr6 { 2001:db8:1:2::/64 }',
+        'add element inet snoopy net6 { 2001:db8:1:2::/64 }',
+        'delete element inet snoopy net6 { 2001:db8:1:2::/64 }',
         'add element inet snoopy addr4 { 203.0.113.7 }',
         'delete element inet snoopy addr4 { 203.0.113.7 }',
         'add element inet snoopy addr4 { 203.0.113.7 timeout 300s }',
