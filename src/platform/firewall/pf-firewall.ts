@@ -1,6 +1,6 @@
 import { runCommand, type CommandRunner } from '../exec/run-command.js';
 import { canonicalCidr } from '../../net/canonical.js';
-import { hostOrCidr, type BlockSpec, type Firewall, type FirewallEntry } from './firewall.js';
+import { entryKey, hostOrCidr, type BlockSpec, type Firewall, type FirewallEntry } from './firewall.js';
 
 export const PF_ANCHOR = 'snoopy';
 export const PF_TABLE = 'snoopy_blocked';
@@ -11,12 +11,16 @@ const PFCTL = '/sbin/pfctl';
  * must be referenced from pf.conf (`anchor "snoopy"`), which the README shows. pf tables have no
  * per-entry timeout, so the block manager's timer removes entries. Adding an address also kills
  * its live states (`pfctl -k`), otherwise established connections would carry on.
- * Per-port blocks are widened to the whole address here (a table holds addresses only).
- * Not runnable on Linux: tests check the exact commands.
+ * Per-port blocks are widened to the whole address here (a table holds addresses only), so
+ * several of our entries can share one table address: it is counted, and deleted from the table
+ * only when the last entry that needs it goes. Not runnable on Linux: tests check the exact
+ * commands.
  */
 export class PfFirewall implements Firewall {
   readonly name = 'pfctl';
   readonly kernelTimeouts = false;
+  /** Table address → our entries (entryKey) that put it there. */
+  private readonly users = new Map<string, Set<string>>();
 
   constructor(
     private readonly run: CommandRunner = runCommand,
@@ -28,9 +32,24 @@ export class PfFirewall implements Firewall {
   }
 
   async apply(add: readonly BlockSpec[], remove: readonly BlockSpec[]): Promise<void> {
-    const removeNets = unique(remove.map(netOf));
+    for (const spec of add) {
+      const users = this.users.get(netOf(spec)) ?? new Set<string>();
+      users.add(entryKey(spec));
+      this.users.set(netOf(spec), users);
+    }
+    const removeNets: string[] = [];
+    for (const spec of remove) {
+      const net = netOf(spec);
+      const users = this.users.get(net);
+      users?.delete(entryKey(spec));
+      // Entries we never saw added (adopted from an earlier run) have no users: remove them.
+      if (users === undefined || users.size === 0) {
+        this.users.delete(net);
+        removeNets.push(net);
+      }
+    }
     const addNets = unique(add.map(netOf));
-    if (removeNets.length > 0) await this.run([this.pfctl, '-a', PF_ANCHOR, '-t', PF_TABLE, '-T', 'delete', ...removeNets], { allowFailure: true });
+    if (removeNets.length > 0) await this.run([this.pfctl, '-a', PF_ANCHOR, '-t', PF_TABLE, '-T', 'delete', ...unique(removeNets)], { allowFailure: true });
     if (addNets.length > 0) {
       await this.run([this.pfctl, '-a', PF_ANCHOR, '-t', PF_TABLE, '-T', 'add', ...addNets]);
       for (const net of addNets) await this.run([this.pfctl, '-k', net], { allowFailure: true });
@@ -52,6 +71,7 @@ export class PfFirewall implements Firewall {
   }
 
   async flush(): Promise<void> {
+    this.users.clear();
     await this.run([this.pfctl, '-a', PF_ANCHOR, '-t', PF_TABLE, '-T', 'kill'], { allowFailure: true });
     await this.run([this.pfctl, '-a', PF_ANCHOR, '-F', 'rules'], { allowFailure: true });
   }
