@@ -63,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
   const config = resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
+  if (flags.blocklistExport !== undefined) {
+    const { exportBlocklists } = await import('./cli/export-blocklists.js');
+    return exportBlocklists(config.blocklists, flags.blocklistExport, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+  }
   if (flags.flush) {
     const { runFlush } = await import('./cli/run-flush.js');
     return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });

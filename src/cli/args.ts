@@ -17,6 +17,7 @@ export interface CliFlags {
   logDir?: string;
   pcapDir?: string;
   blocklist?: string;
+  blocklistExport?: string;
   authLog?: string;
   analyze?: boolean;
   geolocate?: boolean;
@@ -60,6 +61,7 @@ const OPTIONS = {
   'log-dir': { type: 'string' },
   'pcap-dir': { type: 'string' },
   blocklist: { type: 'string' },
+  'blocklist-export': { type: 'string' },
   'auth-log': { type: 'string' },
   config: { type: 'string', short: 'c' },
   firewall: { type: 'string' },
@@ -103,6 +105,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
   if (v['pcap-dir'] !== undefined) flags.pcapDir = v['pcap-dir'];
   if (v.blocklist !== undefined) flags.blocklist = v.blocklist;
+  if (v['blocklist-export'] !== undefined) flags.blocklistExport = v['blocklist-export'];
   if (v['auth-log'] !== undefined) flags.authLog = v['auth-log'];
   if (v.analyze !== undefined) flags.analyze = v.analyze;
   if (v.geolocate !== undefined) flags.geolocate = v.geolocate;

@@ -25,6 +25,8 @@ Detection:
       --threshold N        distinct ports one source must probe on one target to be a port scan
                            (overrides the profile)
       --blocklist FILE[,…] IP/CIDR blocklists: traffic with a listed address is MALICIOUS_IP
+      --blocklist-export FILE  merge the --blocklist files (any supported format) into one
+                           minimal CIDR list written to FILE, then exit
       --auth-log FILE      auth log to watch for SSH/FTP brute force and suspicious sudo commands
                            (default live: /var/log/auth.log, else /var/log/secure, else journald;
                            'journald' or 'none' choose; replays: none unless given, then read once)

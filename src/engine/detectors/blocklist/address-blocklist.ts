@@ -40,6 +40,16 @@ export class AddressBlocklist {
     return new BlocklistBuilder().build(name);
   }
 
+  /** One list holding every range of `lists`, merged (for --blocklist-export). */
+  static union(name: string, lists: readonly AddressBlocklist[]): AddressBlocklist {
+    const b = new BlocklistBuilder();
+    for (const l of lists) {
+      for (let i = 0; i < l.v4Starts.length; i++) b.addV4Range(l.v4Starts[i]!, l.v4Ends[i]!);
+      for (let i = 0; i < l.v6Starts.length; i += 4) b.addV6Range(wordsToBig(l.v6Starts, i), wordsToBig(l.v6Ends, i));
+    }
+    return b.build(name);
+  }
+
   /** Merged IPv4 ranges. */
   get v4RangeCount(): number {
     return this.v4Starts.length;
