@@ -67,6 +67,12 @@ async function main(argv: string[]): Promise<number> {
     const { exportBlocklists } = await import('./cli/export-blocklists.js');
     return exportBlocklists(config.blocklists, flags.blocklistExport, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
   }
+  if (flags.unblock !== undefined) {
+    const list = flags.unblock.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    if (list.length === 0) return fail('--unblock needs an address');
+    const { runUnblock } = await import('./cli/run-unblock.js');
+    return runUnblock(config, list, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+  }
   if (flags.flush) {
     const { runFlush } = await import('./cli/run-flush.js');
     return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });

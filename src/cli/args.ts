@@ -32,6 +32,7 @@ export interface CliFlags {
   noAutoBlock?: boolean;
   noFail2ban?: boolean;
   flush?: boolean;
+  unblock?: string;
   debug?: boolean;
   version?: boolean;
   help?: boolean;
@@ -71,6 +72,7 @@ const OPTIONS = {
   'no-auto-block': { type: 'boolean' },
   'no-fail2ban': { type: 'boolean' },
   flush: { type: 'boolean' },
+  unblock: { type: 'string' },
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -120,6 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
   if (v['no-auto-block'] !== undefined) flags.noAutoBlock = v['no-auto-block'];
   if (v['no-fail2ban'] !== undefined) flags.noFail2ban = v['no-fail2ban'];
   if (v.flush !== undefined) flags.flush = v.flush;
+  if (v.unblock !== undefined) flags.unblock = v.unblock;
   if (v.debug !== undefined) flags.debug = v.debug;
   if (v.version !== undefined) flags.version = v.version;
   if (v.help !== undefined) flags.help = v.help;

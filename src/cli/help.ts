@@ -48,6 +48,8 @@ Response:
                            resolvers and live SSH peers are never blocked anyway
       --no-fail2ban        do not also ban in fail2ban (default: ban in jail sshd when installed)
       --flush              remove every rule and block of ours from the firewall, then exit
+      --unblock ADDR[,…]   remove our blocks of these addresses from the firewall (and the
+                           history), then exit
   Automatic blocks need a source that completed a TCP handshake (a spoofed flood is never
   banned); config keys: response (per attack type: log|prompt|block), requireProof, escalate,
   maxBlockDuration, ipv6BlockPrefix (64), flushOnExit, fail2banJail, iptablesVariant

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -183,8 +183,12 @@ describe('crash recovery', { skip: skipReason ?? false }, () => {
     } finally {
       await second.interrupt();
     }
+    // The manual unblock command (seed 000): the kernel entry goes, the history records it.
+    const unblock = execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--unblock', net.attackerV4, '--firewall', 'nftables', '--history', history], { encoding: 'utf8' });
+    assert.match(unblock, new RegExp(`removed ${net.attackerV4.replaceAll('.', '\\.')}/32`));
+    assert.equal(await connects(net.attackerV4), true, '--unblock removed the block');
+    assert.match(readFileSync(history, 'utf8'), /"kind": ?"unblock"/);
     execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
-    assert.equal(await connects(net.attackerV4), true, 'flush removed the block');
   });
 });
 
