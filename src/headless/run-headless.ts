@@ -33,6 +33,26 @@ const NOTIFY_GRACE_MS = 3000;
  * one on SIGINT/SIGTERM. Returns the exit status.
  */
 export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<number> {
+  // SIGINT/SIGTERM are ours from the first moment to the last: a signal while the run starts up
+  // (the firewall probe, ss, the history) or shuts down (history, notifications) ends it
+  // cleanly with its last stats line, instead of killing it half-way.
+  let stopRequested = false;
+  let stopEngine: (() => void) | null = null;
+  const onStopSignal = () => {
+    stopRequested = true;
+    stopEngine?.();
+  };
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
+  try {
+    return await runHeadlessUntilStopped(config, io, () => stopRequested, (stop) => (stopEngine = stop));
+  } finally {
+    process.removeListener('SIGINT', onStopSignal);
+    process.removeListener('SIGTERM', onStopSignal);
+  }
+}
+
+async function runHeadlessUntilStopped(config: RunConfig, io: HeadlessIo, stopRequested: () => boolean, onStoppable: (stop: () => void) => void): Promise<number> {
   const blocklists = await loadBlocklists(config.blocklists, (line) => io.diagnostic(`snoopy-tui: ${line}`));
   const source = await openPacketSource(config);
   const out = new JsonLinesWriter(io.stdout);
@@ -80,7 +100,6 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   out.onClosed = () => engine.stop();
 
   let statsTimer: NodeJS.Timeout | null = null;
-  const stopOnSignal = () => engine.stop();
   // SIGHUP (systemctl reload): read the config again; new thresholds reach the running
   // detectors, which keep their state. A bad file changes nothing. Without -c there is nothing to read.
   const reloadOnSignal = () => {
@@ -108,16 +127,18 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
   if (config.debug) io.diagnostic(`snoopy-tui: reading ${source.kind === 'live' ? 'interface' : 'file'} ${source.description}${homeNet ? `, home net ${homeNet.join(',')}` : ''}`);
   if (source.kind === 'live') {
     statsTimer = setInterval(() => out.write({ event_type: 'stats', ...engine.stats() }), config.refreshSeconds * 1000);
-    process.once('SIGINT', stopOnSignal);
-    process.once('SIGTERM', stopOnSignal);
   }
-  const end = await engine.run();
+  onStoppable(() => engine.stop());
+  // Asked to stop while starting: release the source without running it.
+  let end: Awaited<ReturnType<Engine['run']>>;
+  if (stopRequested()) {
+    engine.stop();
+    end = { reason: 'stopped' };
+  } else end = await engine.run();
   engine.close();
   await responder.stop(config.flushOnExit);
   await Promise.all([recorder.close(), forensic?.close()]);
   if (statsTimer !== null) clearInterval(statsTimer);
-  process.removeListener('SIGINT', stopOnSignal);
-  process.removeListener('SIGTERM', stopOnSignal);
   out.write({ event_type: 'stats', ...engine.stats() });
   await out.drain();
   // After the last line: notifications still queued get a short grace, then are given up.
