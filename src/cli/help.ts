@@ -7,10 +7,11 @@ Usage:
   snoopy-tui --replay FILE [options]         the same UI over a pcap or pcapng capture (no root needed)
   sudo snoopy-tui --headless [options]       no UI: JSON lines on stdout, diagnostics on stderr
 
-Keys in the UI: ↑↓/j k move, b block (asks first), u unblock, / filter, Esc clear,
+Keys in the UI: ↑↓/j k move, b block (asks first), u unblock, U unblock all, / filter, Esc clear,
   Tab or 1-5 panes (packets, connections, alerts, blocked, history), h history,
   p pause display, s sort, ? help, q quit.
-  Blocks go into the host firewall (see Response); replays never touch it.
+  Blocks go into the host firewall (see Response); replays never touch it. When the profile
+  says 'prompt', the block prompt opens by itself for a new attacker (live runs).
 
 Capture:
   -i, --interface NAME     capture interface (default: the one with the default route; 'any' allowed)
