@@ -3,8 +3,8 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
+import { SourceTargetPairs, type SourceTargetPair } from './source-target-pairs.js';
 
 export interface IpProtocolScanConfig {
   /** Distinct IP protocol numbers one source must send one target within the window (PORT_SCAN's port count). */
@@ -15,7 +15,7 @@ export interface IpProtocolScanConfig {
 }
 
 /** One (source, target) pair that sent a protocol other than TCP, UDP and ICMP. Reused after eviction. */
-class ProtocolPair {
+class ProtocolPair implements SourceTargetPair {
   readonly src = new Uint32Array(4);
   readonly dst = new Uint32Array(4);
   /** One bit per protocol number. */
@@ -41,21 +41,22 @@ export class IpProtocolScanDetector implements PacketDetector {
   readonly name = 'ip-protocol-scan';
   private readonly threshold: number;
   private readonly windowMicros: number;
-  private readonly maxPairs: number;
   private readonly ctx: DetectorContext;
-  private readonly pairs = new Map<number, ProtocolPair>();
-  private nextSweep = 0;
-  evictedPairs = 0;
+  private readonly pairs: SourceTargetPairs<ProtocolPair>;
 
   constructor(config: IpProtocolScanConfig, ctx: DetectorContext) {
     this.threshold = Math.max(2, config.protocols);
     this.windowMicros = config.windowSeconds * 1e6;
-    this.maxPairs = Math.max(1, config.maxPairs ?? 1024);
+    this.pairs = new SourceTargetPairs(Math.max(1, config.maxPairs ?? 1024), () => new ProtocolPair(), clearCounts);
     this.ctx = ctx;
   }
 
   get trackedPairs(): number {
     return this.pairs.size;
+  }
+
+  get evictedPairs(): number {
+    return this.pairs.evicted;
   }
 
   onPacket(pkt: Packet, _flows: FlowTable, _slot: number): void {
@@ -64,13 +65,10 @@ export class IpProtocolScanDetector implements PacketDetector {
     const home = this.ctx.homeNet;
     if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
     const ts = pkt.tsMicros;
-    const hash = hashSrcDst(pkt);
-    let pair = this.pairs.get(hash);
-    if (pair === undefined || !sameSrc(pkt, pair.src) || !sameDst(pkt, pair.dst)) pair = this.takePair(hash, pkt, ts);
-    else if (pair.alert === null && ts - pair.firstSeen > this.windowMicros) {
-      pair.seen.fill(0);
-      pair.count = 0;
-      pair.probes = 0;
+    const pair = this.pairs.of(pkt, ts);
+    if (pair.alert === null && ts - pair.firstSeen > this.windowMicros) {
+      // A new window: what this pair sent long ago does not add up to a scan now.
+      clearCounts(pair);
       pair.firstSeen = ts;
     }
     pair.probes++;
@@ -111,36 +109,13 @@ export class IpProtocolScanDetector implements PacketDetector {
     a.attack_details.protocols_count = pair.count;
   }
 
-  private takePair(hash: number, p: Packet, ts: number): ProtocolPair {
-    let pair = this.pairs.get(hash);
-    if (pair !== undefined) {
-      this.pairs.delete(hash); // a hash collision: the newcomer takes the entry
-    } else if (this.pairs.size >= this.maxPairs) {
-      const [oldHash, oldest] = this.pairs.entries().next().value as [number, ProtocolPair];
-      this.pairs.delete(oldHash);
-      this.evictedPairs++;
-      pair = oldest;
-    } else {
-      pair = new ProtocolPair();
-    }
-    copySrc(p, pair.src);
-    copyDst(p, pair.dst);
-    pair.seen.fill(0);
-    pair.count = 0;
-    pair.probes = 0;
-    pair.firstSeen = ts;
-    pair.lastSeen = ts;
-    pair.alert = null;
-    this.pairs.set(hash, pair);
-    return pair;
-  }
-
   onTick(nowMicros: number): void {
-    if (nowMicros < this.nextSweep) return;
-    this.nextSweep = nowMicros + Math.min(this.windowMicros, 10e6);
-    for (const [hash, pair] of this.pairs) {
-      const keep = pair.alert === null ? this.windowMicros : 10 * this.windowMicros;
-      if (pair.lastSeen < nowMicros - keep) this.pairs.delete(hash);
-    }
+    this.pairs.sweep(nowMicros, this.windowMicros);
   }
+}
+
+function clearCounts(pair: ProtocolPair): void {
+  pair.seen.fill(0);
+  pair.count = 0;
+  pair.probes = 0;
 }

@@ -3,9 +3,9 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../alerts/alert.js';
 import type { Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { classifyOsProbe, OS_PROBE_NAMES } from './os-probe.js';
+import { SourceTargetPairs, type SourceTargetPair } from './source-target-pairs.js';
 
 export interface OsFingerprintConfig {
   /** Distinct kinds of OS-detection probe (of 8) one source must send one target within the window. */
@@ -16,7 +16,7 @@ export interface OsFingerprintConfig {
 }
 
 /** One (source, target) pair that sent at least one OS-detection probe. Reused after eviction. */
-class ProbePair {
+class ProbePair implements SourceTargetPair {
   readonly src = new Uint32Array(4);
   readonly dst = new Uint32Array(4);
   kinds = 0;
@@ -38,22 +38,22 @@ export class OsFingerprintDetector implements PacketDetector {
   readonly name = 'os-fingerprint';
   private readonly probeKinds: number;
   private readonly windowMicros: number;
-  private readonly maxPairs: number;
   private readonly ctx: DetectorContext;
-  /** By (source, target) hash; insertion order is age order for eviction. */
-  private readonly pairs = new Map<number, ProbePair>();
-  private nextSweep = 0;
-  evictedPairs = 0;
+  private readonly pairs: SourceTargetPairs<ProbePair>;
 
   constructor(config: OsFingerprintConfig, ctx: DetectorContext) {
     this.probeKinds = Math.max(2, Math.min(OS_PROBE_NAMES.length, config.probeKinds));
     this.windowMicros = config.windowSeconds * 1e6;
-    this.maxPairs = Math.max(1, config.maxPairs ?? 4096);
+    this.pairs = new SourceTargetPairs(Math.max(1, config.maxPairs ?? 4096), () => new ProbePair(), clearCounts);
     this.ctx = ctx;
   }
 
   get trackedPairs(): number {
     return this.pairs.size;
+  }
+
+  get evictedPairs(): number {
+    return this.pairs.evicted;
   }
 
   onPacket(pkt: Packet, _flows: FlowTable, _slot: number): void {
@@ -62,12 +62,9 @@ export class OsFingerprintDetector implements PacketDetector {
     const home = this.ctx.homeNet;
     if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
     const ts = pkt.tsMicros;
-    const hash = hashSrcDst(pkt);
-    let pair = this.pairs.get(hash);
-    if (pair === undefined || !sameSrc(pkt, pair.src) || !sameDst(pkt, pair.dst)) pair = this.takePair(hash, pkt, ts);
-    else if (pair.alert === null && ts - pair.firstSeen > this.windowMicros) {
-      pair.kinds = 0;
-      pair.probes = 0;
+    const pair = this.pairs.of(pkt, ts);
+    if (pair.alert === null && ts - pair.firstSeen > this.windowMicros) {
+      clearCounts(pair);
       pair.firstSeen = ts;
     }
     pair.probes++;
@@ -103,37 +100,14 @@ export class OsFingerprintDetector implements PacketDetector {
     a.attack_details.probe_kinds = names;
   }
 
-  private takePair(hash: number, p: Packet, ts: number): ProbePair {
-    let pair = this.pairs.get(hash);
-    if (pair !== undefined) {
-      this.pairs.delete(hash); // a hash collision: the newcomer takes the entry
-    } else if (this.pairs.size >= this.maxPairs) {
-      const [oldHash, oldest] = this.pairs.entries().next().value as [number, ProbePair];
-      this.pairs.delete(oldHash);
-      this.evictedPairs++;
-      pair = oldest;
-    } else {
-      pair = new ProbePair();
-    }
-    copySrc(p, pair.src);
-    copyDst(p, pair.dst);
-    pair.kinds = 0;
-    pair.probes = 0;
-    pair.firstSeen = ts;
-    pair.lastSeen = ts;
-    pair.alert = null;
-    this.pairs.set(hash, pair);
-    return pair;
-  }
-
   onTick(nowMicros: number): void {
-    if (nowMicros < this.nextSweep) return;
-    this.nextSweep = nowMicros + Math.min(this.windowMicros, 10e6);
-    for (const [hash, pair] of this.pairs) {
-      const keep = pair.alert === null ? this.windowMicros : 10 * this.windowMicros;
-      if (pair.lastSeen < nowMicros - keep) this.pairs.delete(hash);
-    }
+    this.pairs.sweep(nowMicros, this.windowMicros);
   }
+}
+
+function clearCounts(pair: ProbePair): void {
+  pair.kinds = 0;
+  pair.probes = 0;
 }
 
 function bitCount(v: number): number {
