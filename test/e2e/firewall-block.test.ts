@@ -9,13 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanupOnExit, createNetnsPair, destroyNetnsPair, execIn, netnsSkipReason, spawnIn, sweepStaleNamespaces, type NetnsPair } from '../support/netns.js';
-import { CLI_PATH, HeadlessProcess } from './headless-process.js';
+import { execIn, spawnIn, type NetnsPair } from '../support/netns.js';
+import { addAttackerAddress, cliIn, cliNetnsSkipReason, useNetnsSuite } from '../support/netns-suite.js';
+import { HeadlessProcess } from './headless-process.js';
 
 const TOOLS = ['ip', 'nmap', 'curl', 'python3', 'nft', 'iptables', 'ipset'];
 const WEB_PORT = 8080;
@@ -24,36 +24,19 @@ const ADDRESS_B = '10.88.0.3';
 /** The same on IPv6: the attacker's fd88::1 scans, fd88::3 does nothing wrong. */
 const ADDRESS_B6 = 'fd88::3';
 
-const skipReason: string | null = (() => {
-  const env = netnsSkipReason(TOOLS);
-  if (env !== null) return env;
-  if (!existsSync(CLI_PATH)) return `${CLI_PATH} is missing: build first with npx tsc -p .`;
-  return null;
-})();
+const skipReason = cliNetnsSkipReason(TOOLS);
 
 let net: NetnsPair;
 let tmp: string;
-let removeExitHandlers: (() => void) | null = null;
 
-before(async () => {
-  if (skipReason !== null) return;
-  sweepStaleNamespaces();
-  net = await createNetnsPair();
-  removeExitHandlers = cleanupOnExit(net);
-  tmp = mkdtempSync(join(tmpdir(), 'snoopy-fw-'));
-  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${ADDRESS_B}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
-  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${ADDRESS_B6}/64`, 'dev', net.attackerIf, 'nodad'], { stdio: 'pipe' });
+useNetnsSuite(skipReason, 'snoopy-fw-', async (pair, dir) => {
+  net = pair;
+  tmp = dir;
+  addAttackerAddress(net, `${ADDRESS_B}/24`);
+  addAttackerAddress(net, `${ADDRESS_B6}/64`);
   // `::` takes IPv4 too (as ::ffff:a.b.c.d): one server for both families.
-  const web = spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
-  void web;
+  spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
   await waitFor(async () => (await connects(net.attackerV4)) === true, 5000, 'web server in the victim namespace');
-});
-
-after(() => {
-  if (skipReason !== null || net === undefined) return;
-  destroyNetnsPair(net);
-  removeExitHandlers?.();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** A TCP connect + HTTP GET from `source` to the victim's web server: true when it answers. */
@@ -127,7 +110,7 @@ for (const { label, backend, variant, save } of BACKENDS) {
       } finally {
         await engine.interrupt();
       }
-      const flush = execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', backend, ...configArgs, '--history', history], { encoding: 'utf8' });
+      const flush = cliIn(net.victim, ['--flush', '--firewall', backend, ...configArgs, '--history', history]);
       assert.match(flush, new RegExp(`${backend}: removed our rules`));
       assert.doesNotMatch(execFileSync('ip', ['netns', 'exec', net.victim, ...save], { encoding: 'utf8' }), /snoopy|SNOOPY/);
       if (backend === 'iptables') assert.doesNotMatch(execFileSync('ip', ['netns', 'exec', net.victim, 'ipset', 'list', '-n'], { encoding: 'utf8' }), /snoopy/);
@@ -151,7 +134,7 @@ describe('blocking over IPv6 (nftables)', { skip: skipReason ?? false }, () => {
     } finally {
       await engine.interrupt();
     }
-    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+    cliIn(net.victim, ['--flush', '--firewall', 'nftables', '--history', history]);
     assert.equal(await connects(net.attackerV6), true);
   });
 });
@@ -184,11 +167,11 @@ describe('crash recovery', { skip: skipReason ?? false }, () => {
       await second.interrupt();
     }
     // The manual unblock command (seed 000): the kernel entry goes, the history records it.
-    const unblock = execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--unblock', net.attackerV4, '--firewall', 'nftables', '--history', history], { encoding: 'utf8' });
+    const unblock = cliIn(net.victim, ['--unblock', net.attackerV4, '--firewall', 'nftables', '--history', history]);
     assert.match(unblock, new RegExp(`removed ${net.attackerV4.replaceAll('.', '\\.')}/32`));
     assert.equal(await connects(net.attackerV4), true, '--unblock removed the block');
     assert.match(readFileSync(history, 'utf8'), /"kind": ?"unblock"/);
-    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+    cliIn(net.victim, ['--flush', '--firewall', 'nftables', '--history', history]);
   });
 });
 

@@ -9,52 +9,35 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanupOnExit, createNetnsPair, destroyNetnsPair, execIn, netnsSkipReason, spawnIn, waitForExit, sweepStaleNamespaces, type NetnsPair } from '../support/netns.js';
+import { execIn, spawnIn, waitForExit, type NetnsPair } from '../support/netns.js';
+import { addAttackerAddress, cliIn, cliNetnsSkipReason, useNetnsSuite } from '../support/netns-suite.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
-import { CLI_PATH, HeadlessProcess } from './headless-process.js';
+import { HeadlessProcess } from './headless-process.js';
 
 const TOOLS = ['ip', 'nmap', 'hping3', 'ssh', 'ssh-keygen', 'nft', 'ss'];
 /** Where the forged flood really comes from: another address on the attacker side. */
 const FORGER = '10.88.0.3';
 
-const skipReason: string | null = (() => {
-  const env = netnsSkipReason(TOOLS);
-  if (env !== null) return env;
-  if (!existsSync('/usr/sbin/sshd')) return 'sshd is not installed (openssh-server)';
-  if (!existsSync(CLI_PATH)) return `${CLI_PATH} is missing: build first with npx tsc -p .`;
-  return null;
-})();
+const skipReason = existsSync('/usr/sbin/sshd') ? cliNetnsSkipReason(TOOLS) : 'sshd is not installed (openssh-server)';
 
 let net: NetnsPair;
 let tmp: string;
 let sshd: TestSshd;
-let removeExitHandlers: (() => void) | null = null;
 
-before(async () => {
-  if (skipReason !== null) return;
-  sweepStaleNamespaces();
-  net = await createNetnsPair();
-  removeExitHandlers = cleanupOnExit(net);
-  tmp = mkdtempSync(join(tmpdir(), 'snoopy-selfprot-'));
-  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${FORGER}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
+useNetnsSuite(skipReason, 'snoopy-selfprot-', async (pair, dir) => {
+  net = pair;
+  tmp = dir;
+  addAttackerAddress(net, `${FORGER}/24`);
   sshd = startSshd(net.victim, join(tmp, 'ssh'));
   const deadline = Date.now() + 5000;
   while (!execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htln', 'sport', '= :22'], { encoding: 'utf8' }).includes(':22')) {
     if (Date.now() > deadline) throw new Error('sshd did not start listening');
     await sleep(50);
   }
-});
-
-after(() => {
-  if (skipReason !== null || net === undefined) return;
-  destroyNetnsPair(net);
-  removeExitHandlers?.();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('self-protection', { skip: skipReason ?? false }, () => {
@@ -95,6 +78,6 @@ describe('self-protection', { skip: skipReason ?? false }, () => {
     }
     await waitForExit(session, 20_000, 'ssh session');
     assert.equal(sessionOut.trim(), 'alive', 'the SSH session kept working through the flood');
-    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+    cliIn(net.victim, ['--flush', '--firewall', 'nftables', '--history', history]);
   });
 });

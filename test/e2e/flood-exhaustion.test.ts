@@ -9,14 +9,13 @@
  * full 60 s. Traffic stays inside the two namespaces this file creates.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanupOnExit, createNetnsPair, destroyNetnsPair, execIn, netnsSkipReason, spawnIn, stopChild, sweepStaleNamespaces, type NetnsPair } from '../support/netns.js';
-import { CLI_PATH, HeadlessProcess } from './headless-process.js';
+import { execIn, spawnIn, stopChild, type NetnsPair } from '../support/netns.js';
+import { addAttackerAddress, cliIn, cliNetnsSkipReason, useNetnsSuite } from '../support/netns-suite.js';
+import { HeadlessProcess } from './headless-process.js';
 
 const TOOLS = ['ip', 'nmap', 'hping3', 'curl', 'python3', 'nft'];
 const FLOOD_SECONDS = Number(process.env.SNOOPY_FLOOD_SECONDS ?? 8);
@@ -25,33 +24,17 @@ const WEB_PORT = 8080;
 const REAL_SCANNER = '10.88.0.3';
 const RSS_LIMIT_MB = 300;
 
-const skipReason: string | null = (() => {
-  const env = netnsSkipReason(TOOLS);
-  if (env !== null) return env;
-  if (!existsSync(CLI_PATH)) return `${CLI_PATH} is missing: build first with npx tsc -p .`;
-  return null;
-})();
+const skipReason = cliNetnsSkipReason(TOOLS);
 
 let net: NetnsPair;
 let tmp: string;
-let removeExitHandlers: (() => void) | null = null;
 
-before(async () => {
-  if (skipReason !== null) return;
-  sweepStaleNamespaces();
-  net = await createNetnsPair();
-  removeExitHandlers = cleanupOnExit(net);
-  tmp = mkdtempSync(join(tmpdir(), 'snoopy-flood-'));
-  execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${REAL_SCANNER}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
+useNetnsSuite(skipReason, 'snoopy-flood-', async (pair, dir) => {
+  net = pair;
+  tmp = dir;
+  addAttackerAddress(net, `${REAL_SCANNER}/24`);
   spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
   await sleep(500);
-});
-
-after(() => {
-  if (skipReason !== null || net === undefined) return;
-  destroyNetnsPair(net);
-  removeExitHandlers?.();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 function vmHwmMb(pid: number): number {
@@ -105,6 +88,6 @@ describe(`${FLOOD_SECONDS} s of hping3 --rand-source flood, live`, { skip: skipR
     assert.ok(ddos !== undefined, 'the flood is one DDOS alert');
     assert.notEqual(ddos.json!.action, 'blocked');
     assert.ok(engine.byType('alert').filter((l) => l.json!.attack_type === 'DDOS').length === 1, 'one DDOS alert, updated, not one per source');
-    execFileSync('ip', ['netns', 'exec', net.victim, process.execPath, CLI_PATH, '--flush', '--firewall', 'nftables', '--history', history]);
+    cliIn(net.victim, ['--flush', '--firewall', 'nftables', '--history', history]);
   });
 });
