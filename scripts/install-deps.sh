@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages snoopy-tui and its tests need on Debian/Ubuntu (idempotent):
-# libpcap for capture; nftables/iptables/ipset for blocking; tcpdump, tshark, nmap, hping3,
+# build-essential and libpcap for building the capture binding (cap, node-gyp); nftables/iptables/ipset for blocking; tcpdump, tshark, nmap, hping3,
 # curl, sshd and tmux for the fixture recordings and end-to-end tests.
 set -euo pipefail
 SUDO=""
@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
   SUDO="sudo"
 fi
-PACKAGES=(libpcap-dev nftables iptables ipset tcpdump tshark nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux systemd)
+PACKAGES=(build-essential libpcap-dev nftables iptables ipset tcpdump tshark nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux systemd)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
