@@ -22,7 +22,7 @@ async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<n
   if (!REPORT_FORMATS.includes(format as (typeof REPORT_FORMATS)[number])) return fail(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${format}'`);
   if (flags.json && flags.format !== undefined && flags.format !== 'json') return fail('--json and --format disagree: use one');
   const { runReport } = await import('./reports/run-report.js');
-  const { defaultHistoryPath } = await import('./engine/store/default-paths.js');
+  const { defaultHistoryPath } = await import('./store/default-paths.js');
   return runReport(
     flags.analyze ? 'analyze' : 'geolocate',
     {
@@ -37,7 +37,7 @@ async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<n
 
 /** --test-alerts: one test message through every enabled channel, one line per channel. */
 async function runTestAlerts(config: RunConfig): Promise<number> {
-  const { sendTestAlerts, formatTestAlerts } = await import('./platform/notify/test-alerts.js');
+  const { sendTestAlerts, formatTestAlerts } = await import('./sinks/notify/test-alerts.js');
   const results = await sendTestAlerts(config);
   process.stdout.write(formatTestAlerts(results));
   return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;

@@ -1,11 +1,11 @@
 import type { RunConfig } from '../config/run-config.js';
-import { RunRecorder } from '../engine/store/run-recorder.js';
-import { historyBlockState, type HistoryBlock } from '../engine/response/history-blocks.js';
-import type { UnblockReason } from '../engine/response/block-events.js';
+import { RunRecorder } from '../store/run-recorder.js';
+import { historyBlockState, type HistoryBlock } from '../response/history-blocks.js';
+import type { UnblockReason } from '../response/block-events.js';
 import { chooseFirewall } from '../platform/firewall/choose-firewall.js';
 import type { Firewall } from '../platform/firewall/firewall.js';
 import { CommandError } from '../platform/exec/run-command.js';
-import { defaultHistoryPath, defaultLogDir } from '../engine/store/default-paths.js';
+import { defaultHistoryPath, defaultLogDir } from '../store/default-paths.js';
 
 /** What the one-shot firewall commands (--flush, --unblock) share. */
 export interface CommandIo {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config-error.js';
 import type { ChannelFile, NotificationsFile } from '../config/config-file.js';
-import type { ChannelSettings, NotificationSettings } from '../platform/notify/notify-settings.js';
+import type { ChannelSettings, NotificationSettings } from '../sinks/notify/notify-settings.js';
 
 /**
  * Applies `notifications.*` of the config file onto the defaults, and checks that an enabled

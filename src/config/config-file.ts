@@ -4,7 +4,7 @@ import { ConfigError } from './config-error.js';
 import type { ServiceGroup } from '../engine/detectors/service-table.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 import { ATTACK_TYPES, type AttackType } from '../engine/alerts/alert.js';
-import { RESPONSE_ACTIONS, type ResponseAction } from '../engine/response/response-policy.js';
+import { RESPONSE_ACTIONS, type ResponseAction } from '../response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
 import { isUnitName } from '../platform/service-control.js';

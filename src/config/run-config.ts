@@ -1,10 +1,10 @@
 import type { AttackType } from '../engine/alerts/alert.js';
-import type { ResponseAction } from '../engine/response/response-policy.js';
+import type { ResponseAction } from '../response/response-policy.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 import type { RiskyPort } from '../engine/detectors/suspicious-port-detector.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
-import { defaultNotificationSettings, type NotificationSettings } from '../platform/notify/notify-settings.js';
+import { defaultNotificationSettings, type NotificationSettings } from '../sinks/notify/notify-settings.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
 export interface RunConfig {

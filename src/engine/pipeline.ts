@@ -19,12 +19,12 @@ import { SuspiciousPortDetector, type SuspiciousPortConfig } from './detectors/s
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
 import type { HttpRequestInfo } from './decode/http-request.js';
-import type { AlertEnricher } from './enrich/alert-enricher.js';
-import type { FlowProcessTagger } from './enrich/flow-process-tagger.js';
-import type { ForensicRecorder } from './store/forensic/index.js';
+import type { AlertEnricher } from '../enrich/alert-enricher.js';
+import type { FlowProcessTagger } from '../enrich/flow-process-tagger.js';
+import type { ForensicRecorder } from '../store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
-import type { BlockManager } from './response/block-manager.js';
+import type { BlockManager } from '../response/block-manager.js';
 import { PROFILES, type DetectionThresholds } from '../config/profiles.js';
 
 export interface PipelineOptions {

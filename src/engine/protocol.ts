@@ -8,7 +8,7 @@ import type { Alert } from './alerts/alert.js';
 import type { EngineStats } from './engine-stats.js';
 import type { FeedPacket } from './feed/packet-feed.js';
 import type { FlowSummary } from './flows/flow-table.js';
-import type { BlockRecord } from './response/block-record.js';
+import type { BlockRecord } from '../response/block-record.js';
 
 /** A snapshot of the engine, at most ~10 a second. */
 export interface Snapshot {

@@ -2,18 +2,18 @@ import type { RunConfig } from '../config/run-config.js';
 import type { Alert } from '../engine/alerts/alert.js';
 import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
-import { createEnrichers } from '../engine/enrich/create-enrichers.js';
-import { openRecorder } from '../engine/store/open-recorder.js';
+import { createEnrichers } from '../enrich/create-enrichers.js';
+import { openRecorder } from '../store/open-recorder.js';
 import { loadBlocklists } from '../engine/detectors/blocklist/load-blocklists.js';
-import { openForensic } from '../engine/store/forensic/open-forensic.js';
+import { openForensic } from '../store/forensic/open-forensic.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
-import { JsonLinesWriter } from './json-lines-writer.js';
-import { createBlockManager } from '../engine/response/create-block-manager.js';
+import { JsonLinesWriter } from '../sinks/json-lines/json-lines-writer.js';
+import { createBlockManager } from '../response/create-block-manager.js';
 import { openAuthLog } from '../platform/logs/open-auth-log.js';
 import { ProcSampler } from '../platform/processes/proc-sampler.js';
-import { createNotifier } from '../platform/notify/create-notifier.js';
-import { verboseAlertLine } from './verbose-line.js';
-import { settingsNeedingRestart } from './config-reload.js';
+import { createNotifier } from '../sinks/notify/create-notifier.js';
+import { verboseAlertLine } from '../sinks/verbose/verbose-line.js';
+import { settingsNeedingRestart } from '../config/reload-diff.js';
 import { ConfigError } from '../config/config-error.js';
 
 export interface HeadlessIo {

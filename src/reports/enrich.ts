@@ -1,5 +1,5 @@
-import { ReverseDnsResolver } from '../engine/enrich/dns/index.js';
-import { classifyAddress, GeoTagger, type GeoLookupFn, type GeoTag } from '../engine/enrich/geo/index.js';
+import { ReverseDnsResolver } from '../enrich/dns/index.js';
+import { classifyAddress, GeoTagger, type GeoLookupFn, type GeoTag } from '../enrich/geo/index.js';
 import { formatAddress, parseAddress } from '../net/address.js';
 
 /** How the reports tag addresses; every part injectable for tests. */

@@ -1,5 +1,5 @@
 import type { Alert } from '../engine/alerts/alert.js';
-import { sanitizeForDisplay } from '../ui/sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../text/display-sanitizer.js';
 import { countryOf, reverseDnsOf } from './analyze.js';
 import { addressKey, type Enrichment } from './enrich.js';
 

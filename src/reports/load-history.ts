@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Alert } from '../engine/alerts/alert.js';
-import { readHistoryFiles, type BlockEntry, type UnblockEntry } from '../engine/store/index.js';
+import { readHistoryFiles, type BlockEntry, type UnblockEntry } from '../store/index.js';
 
 /** What the reports read: every alert (latest version), block and unblock, archives first. */
 export interface ReportHistory {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { GeoLookupFn } from '../engine/enrich/geo/index.js';
+import type { GeoLookupFn } from '../enrich/geo/index.js';
 import { buildAnalyzeReport, rankAttackers } from './analyze.js';
 import { enrichAddresses, type Enrichment } from './enrich.js';
 import { exportRows, toCsv, toText } from './export-alerts.js';

@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import { sanitizeForDisplay, truncateToWidth } from '../ui/sanitize/display-sanitizer.js';
+import { sanitizeForDisplay, truncateToWidth } from '../text/display-sanitizer.js';
 
 /** Plain-text table layout for the reports: aligned columns, a header rule, fitted to a width. */
 

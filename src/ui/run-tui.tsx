@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { RunConfig } from '../config/run-config.js';
 import { App, type EngineActions } from './app.js';
-import type { HistoryEntry } from '../engine/store/history/history-entry.js';
+import type { HistoryEntry } from '../store/history/history-entry.js';
 import { EngineClient } from './engine-client.js';
 import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';

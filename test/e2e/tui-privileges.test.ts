@@ -14,11 +14,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { HistoryStore } from '../../src/engine/store/history/history-store.js';
+import { HistoryStore } from '../../src/store/history/history-store.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { processAlive, tmuxAvailable, TmuxServer } from '../support/tmux.js';
 
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 const CLI = 'dist/cli.js';
 const TAB_BAR = /1 Packets\s+2 Connections\s+3 Alerts/;
 

@@ -22,7 +22,7 @@ import { decodeFrame, DecodeResult } from '../../src/engine/decode/decode-frame.
 import { parseHttpRequest } from '../../src/engine/decode/http-request.js';
 import { MalformedCounters } from '../../src/engine/decode/malformed.js';
 import { IpProto, Packet, TcpFlag } from '../../src/engine/decode/packet.js';
-import { HistoryStore } from '../../src/engine/store/history/history-store.js';
+import { HistoryStore } from '../../src/store/history/history-store.js';
 import { compileFilter, type FilterSubject } from '../../src/ui/filter/index.js';
 import { buildPcap, frame as filler, PcapngBuilder, readAll, writeTmp } from '../unit/capture/capture-builder.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
@@ -344,7 +344,7 @@ const filterTarget: FuzzTarget = {
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, captureTarget, configTarget, historyTarget, filterTarget];
 
-export const CORPUS_ROOT = new URL('./corpus/', import.meta.url).pathname;
+export const CORPUS_ROOT = new URL('./corpus', import.meta.url).pathname;
 
 /** The committed inputs of a target, by file name. */
 export function corpusOf(target: string): { name: string; bytes: Uint8Array }[] {

@@ -9,7 +9,7 @@ import { openCaptureFile } from '../../src/engine/capture/file/open-capture-file
 import { decodeFrame, DecodeResult } from '../../src/engine/decode/decode-frame.js';
 import { MalformedCounters } from '../../src/engine/decode/malformed.js';
 import { Packet } from '../../src/engine/decode/packet.js';
-import { ForensicRecorder } from '../../src/engine/store/forensic/index.js';
+import { ForensicRecorder } from '../../src/store/forensic/index.js';
 import { capinfosCount, FIXTURES, hasCommand } from '../support/run-cli.js';
 import { fakeAlert, readCapture, type Frame } from '../unit/forensic/helpers.js';
 

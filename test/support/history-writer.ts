@@ -9,8 +9,8 @@
  * hold: opens the history, prints `holding`, and keeps it open until killed.
  * An open that fails prints `error: <message>` and exits with status 3.
  */
-import { HistoryStore } from '../../src/engine/store/history/history-store.js';
-import type { HistoryEntry } from '../../src/engine/store/history/history-entry.js';
+import { HistoryStore } from '../../src/store/history/history-store.js';
+import type { HistoryEntry } from '../../src/store/history/history-entry.js';
 
 const [file, mode = 'burst'] = process.argv.slice(2);
 if (!file) {

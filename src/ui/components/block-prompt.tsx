@@ -2,7 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import type { Theme } from '../theme.js';
 import { formatDuration, type BlockTarget } from '../state/view-state.js';
 import { countryTag } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 
 export interface BlockPromptProps {
   target: BlockTarget;

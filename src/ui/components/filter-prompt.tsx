@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import type { Theme } from '../theme.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 
 export interface FilterPromptProps {
   draft: string;

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Theme } from '../theme.js';
 import type { EngineData } from '../store/engine-data-store.js';
 import { formatBytes, formatCount, formatUptime } from '../format.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 
 export interface HeaderProps {
   data: EngineData;

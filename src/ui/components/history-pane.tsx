@@ -2,7 +2,7 @@ import { Table } from '@alcalzone/ink-table';
 import { Box, Text } from 'ink';
 import type { HistoryEvent } from '../store/engine-data-store.js';
 import type { Theme } from '../theme.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 import { resolveHighlight } from '../state/view-state.js';
 
 export interface HistoryPaneProps {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Theme } from '../theme.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 import { fitCell } from './fit-cell.js';
 
 export interface ColumnSpec {

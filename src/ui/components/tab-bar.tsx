@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { Theme } from '../theme.js';
 import { PANES, PANE_TITLES, type PaneId } from '../state/view-state.js';
-import { sanitizeForDisplay } from '../sanitize/display-sanitizer.js';
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 
 export interface TabBarProps {
   active: PaneId;

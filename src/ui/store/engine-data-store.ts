@@ -3,8 +3,8 @@ import type { EngineStats } from '../../engine/engine-stats.js';
 import type { FeedPacket } from '../../engine/feed/packet-feed.js';
 import type { FlowSummary } from '../../engine/flows/flow-table.js';
 import type { EngineEndReason, EngineToUi } from '../../engine/protocol.js';
-import type { BlockRecord } from '../../engine/response/block-record.js';
-import type { HistoryEntry } from '../../engine/store/history/history-entry.js';
+import type { BlockRecord } from '../../response/block-record.js';
+import type { HistoryEntry } from '../../store/history/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseCliArgs } from '../../../src/cli/args.js';
 import { resolveRunConfig } from '../../../src/cli/resolve-config.js';
-import { activeChannels } from '../../../src/platform/notify/create-notifier.js';
+import { activeChannels } from '../../../src/sinks/notify/create-notifier.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'snp-ntf-config-'));
 let n = 0;

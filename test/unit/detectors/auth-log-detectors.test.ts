@@ -14,7 +14,7 @@ import { parseLogLine } from '../../../src/engine/logs/log-line.js';
 import { journalEntry } from '../../../src/platform/logs/journal-source.js';
 import { recordingContext } from '../../support/recording-context.js';
 
-const FIXTURES = new URL('../../../fixtures/auth/', import.meta.url).pathname;
+const FIXTURES = new URL('../../../fixtures/auth', import.meta.url).pathname;
 const S = 1e6;
 const T0 = Date.UTC(2026, 10, 21, 22, 0, 0) * 1000;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import geoip from 'geoip-lite';
-import { loadCountryDatabase } from '../../../src/engine/enrich/geo/country-database.js';
+import { loadCountryDatabase } from '../../../src/enrich/geo/country-database.js';
 
 /** A fixed pseudo-random walk over the address space (no Math.random: reproducible). */
 function* addresses(n: number): Generator<string> {

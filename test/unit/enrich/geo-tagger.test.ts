@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { GeoTagger, type GeoLookupFn, type GeoRecord } from '../../../src/engine/enrich/geo/index.js';
+import { GeoTagger, type GeoLookupFn, type GeoRecord } from '../../../src/enrich/geo/index.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

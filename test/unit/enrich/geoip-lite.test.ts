@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { GeoTagger } from '../../../src/engine/enrich/geo/index.js';
+import { GeoTagger } from '../../../src/enrich/geo/index.js';
 
 // The real database, as the engine loads it (offline: geoip-lite ships its data files).
 // Loading it costs ~140 MB of buffers in this test process.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_NAME_LENGTH, ReverseDnsResolver } from '../../../src/engine/enrich/dns/index.js';
+import { MAX_NAME_LENGTH, ReverseDnsResolver } from '../../../src/enrich/dns/index.js';
 
 // Every test injects `resolve`: no real DNS query is ever made (there is no network here, and
 // tests must not send traffic anywhere but loopback).

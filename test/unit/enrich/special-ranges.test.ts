@@ -8,7 +8,7 @@ import {
   classifyWords,
   embeddedV4,
   isSpecialAddress,
-} from '../../../src/engine/enrich/geo/special-ranges.js';
+} from '../../../src/enrich/geo/special-ranges.js';
 
 const LAN = [
   // RFC 1918, edges included

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { parseAddress } from '../../../src/net/address.js';
-import { defaultPcapDir, ForensicRecorder, forensicFileName, type ForensicFileSystem } from '../../../src/engine/store/forensic/index.js';
+import { defaultPcapDir, ForensicRecorder, forensicFileName, type ForensicFileSystem } from '../../../src/store/forensic/index.js';
 import { fakeAlert, feed, readCapture, SEC, T0, tcpFrame, withTempDir, type Frame } from './helpers.js';
 
 const ATTACKER = '203.0.113.45';

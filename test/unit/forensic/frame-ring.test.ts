@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { Packet } from '../../../src/engine/decode/packet.js';
-import { FORENSIC_SNAPLEN, FrameRing } from '../../../src/engine/store/forensic/frame-ring.js';
+import { FORENSIC_SNAPLEN, FrameRing } from '../../../src/store/forensic/frame-ring.js';
 
 /** A Packet carrying only what the ring reads. */
 function meta(capLen: number, ts: number, src3 = 1, dst3 = 2): Packet {

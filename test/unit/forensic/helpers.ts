@@ -7,7 +7,7 @@ import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { decodeFrame, DecodeResult } from '../../../src/engine/decode/decode-frame.js';
 import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
 import { IpProto, Packet } from '../../../src/engine/decode/packet.js';
-import type { ForensicRecorder } from '../../../src/engine/store/forensic/index.js';
+import type { ForensicRecorder } from '../../../src/store/forensic/index.js';
 import { ethernet, ipv4, ipv6, sll, tcp } from '../../support/frame-builder.js';
 
 export const SEC = 1_000_000;

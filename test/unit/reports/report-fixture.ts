@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Alert } from '../../../src/engine/alerts/alert.js';
-import type { GeoLookupFn, GeoRecord } from '../../../src/engine/enrich/geo/index.js';
-import type { HistoryEntry } from '../../../src/engine/store/index.js';
-import { HistoryStore } from '../../../src/engine/store/index.js';
+import type { GeoLookupFn, GeoRecord } from '../../../src/enrich/geo/index.js';
+import type { HistoryEntry } from '../../../src/store/index.js';
+import { HistoryStore } from '../../../src/store/index.js';
 import { runReport, type ReportDeps, type ReportOptions } from '../../../src/reports/index.js';
 
 export function alert(id: string, over: Partial<Alert> & { details?: Partial<Alert['attack_details']> }): Alert {

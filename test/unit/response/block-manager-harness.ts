@@ -2,12 +2,12 @@ import type { ProfileName } from '../../../src/config/profiles.js';
 import type { Firewall } from '../../../src/platform/firewall/firewall.js';
 import type { Alert, AttackType } from '../../../src/engine/alerts/alert.js';
 import { newAlert } from '../../../src/engine/detectors/new-alert.js';
-import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/engine/response/block-events.js';
-import { BlockManager, type BlockManagerOptions } from '../../../src/engine/response/block-manager.js';
-import type { BlockRecord } from '../../../src/engine/response/block-record.js';
-import { ProtectedAddresses } from '../../../src/engine/response/protected-addresses.js';
-import { ProvenSources } from '../../../src/engine/response/proven-sources.js';
-import { ResponsePolicy } from '../../../src/engine/response/response-policy.js';
+import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/response/block-events.js';
+import { BlockManager, type BlockManagerOptions } from '../../../src/response/block-manager.js';
+import type { BlockRecord } from '../../../src/response/block-record.js';
+import { ProtectedAddresses } from '../../../src/response/protected-addresses.js';
+import { ProvenSources } from '../../../src/response/proven-sources.js';
+import { ResponsePolicy } from '../../../src/response/response-policy.js';
 import { recordingContext } from '../../support/recording-context.js';
 import { FakeFirewall } from './fake-firewall.js';
 

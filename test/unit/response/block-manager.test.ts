@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import type { HistoryBlock, HistoryBlockState } from '../../../src/engine/response/history-blocks.js';
+import type { HistoryBlock, HistoryBlockState } from '../../../src/response/history-blocks.js';
 import type { BlockSpec } from '../../../src/platform/firewall/firewall.js';
 import { PfFirewall } from '../../../src/platform/firewall/pf-firewall.js';
 import { fakeRunner } from '../firewall/fake-runner.js';

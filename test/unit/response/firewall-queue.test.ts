@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FirewallQueue } from '../../../src/engine/response/firewall-queue.js';
+import { FirewallQueue } from '../../../src/response/firewall-queue.js';
 import type { BlockSpec } from '../../../src/platform/firewall/firewall.js';
 import { FakeFirewall } from './fake-firewall.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseIpv6Routes } from '../../../src/platform/self-protection/gateways.js';
 import { parseSsEstablished } from '../../../src/platform/self-protection/ssh-peers.js';
-import { ProtectedAddresses, type ProtectedSources } from '../../../src/engine/response/protected-addresses.js';
+import { ProtectedAddresses, type ProtectedSources } from '../../../src/response/protected-addresses.js';
 
 interface Host {
   own: string[];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceControl, isUnitName } from '../../../src/platform/service-control.js';
-import { ServiceGuard } from '../../../src/engine/response/service-guard.js';
-import type { ResponseEvent, ServiceEvent } from '../../../src/engine/response/block-events.js';
+import { ServiceGuard } from '../../../src/response/service-guard.js';
+import type { ResponseEvent, ServiceEvent } from '../../../src/response/block-events.js';
 import { parseConfigText } from '../../../src/config/config-file.js';
 import type { CommandRunner } from '../../../src/platform/exec/run-command.js';
 

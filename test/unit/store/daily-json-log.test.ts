@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { appendWithOAppend, DailyJsonLog, type AppendText } from '../../../src/engine/store/daily-log/daily-json-log.js';
+import { appendWithOAppend, DailyJsonLog, type AppendText } from '../../../src/store/daily-log/daily-json-log.js';
 import { sampleAlert, sampleBlock, sampleUnblock, withTempDir } from './sample-entries.js';
 
 async function lines(path: string): Promise<Record<string, unknown>[]> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defaultHistoryPath, defaultLogDir, type PathContext } from '../../../src/engine/store/default-paths.js';
+import { defaultHistoryPath, defaultLogDir, type PathContext } from '../../../src/store/default-paths.js';
 
 const user = (env: NodeJS.ProcessEnv = {}): PathContext => ({ env, isRoot: false, home: '/home/ana', platform: 'linux' });
 

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { HistoryStore } from '../../../src/engine/store/history/history-store.js';
+import { HistoryStore } from '../../../src/store/history/history-store.js';
 import { sampleEntry, withTempDir } from './sample-entries.js';
 
 /**

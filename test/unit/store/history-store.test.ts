@@ -3,11 +3,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { writeFileDurably } from '../../../src/engine/store/durable-write.js';
-import { serializeHistory, type HistoryEntry } from '../../../src/engine/store/history/history-entry.js';
-import { HistoryOpenError, LockHeldError } from '../../../src/engine/store/history/history-open-error.js';
-import { HistoryStore, readHistoryFiles } from '../../../src/engine/store/history/history-store.js';
-import type { TextWriter } from '../../../src/engine/store/history/history-file-adapter.js';
+import { writeFileDurably } from '../../../src/store/durable-write.js';
+import { serializeHistory, type HistoryEntry } from '../../../src/store/history/history-entry.js';
+import { HistoryOpenError, LockHeldError } from '../../../src/store/history/history-open-error.js';
+import { HistoryStore, readHistoryFiles } from '../../../src/store/history/history-store.js';
+import type { TextWriter } from '../../../src/store/history/history-file-adapter.js';
 import { sampleAlert, sampleBlock, sampleEntry, sampleUnblock, withTempDir } from './sample-entries.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

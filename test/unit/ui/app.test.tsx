@@ -6,9 +6,9 @@ import { render } from 'ink-testing-library';
 import type { Alert } from '../../../src/engine/alerts/alert.js';
 import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
 import type { EngineToUi, Snapshot } from '../../../src/engine/protocol.js';
-import type { BlockRecord } from '../../../src/engine/response/block-record.js';
+import type { BlockRecord } from '../../../src/response/block-record.js';
 import { App, type EngineActions } from '../../../src/ui/app.js';
-import type { HistoryEntry } from '../../../src/engine/store/history/history-entry.js';
+import type { HistoryEntry } from '../../../src/store/history/history-entry.js';
 import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
 import { themeFromEnv } from '../../../src/ui/theme.js';
 

@@ -1,9 +1,0 @@
-import type { RunConfig } from '../../../config/run-config.js';
-import { defaultPcapDir } from './default-pcap-dir.js';
-import { ForensicRecorder } from './forensic-recorder.js';
-
-/** Live runs keep forensic pcaps at the default place; replays only with --pcap-dir. */
-export function openForensic(config: RunConfig, warn: (line: string) => void): ForensicRecorder | null {
-  const dir = config.pcapDir ?? (config.replayFile === null ? defaultPcapDir() : null);
-  return dir === null ? null : new ForensicRecorder({ pcapDir: dir, onProblem: warn });
-}

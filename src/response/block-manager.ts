@@ -1,0 +1,445 @@
+import type { Alert } from '../engine/alerts/alert.js';
+import { canonicalAddress, networkOf, type CanonicalAddress } from '../net/canonical.js';
+import { entryKey, type BlockSpec, type Firewall, type FirewallEntry } from '../platform/firewall/firewall.js';
+import { blockEvent, unblockEvent, type ResponseEvent, type UnblockReason } from './block-events.js';
+import type { BlockOutcome, BlockRecord } from './block-record.js';
+import { FirewallQueue } from './firewall-queue.js';
+import type { HistoryBlockState } from './history-blocks.js';
+import type { ProtectedAddresses } from './protected-addresses.js';
+import type { ProvenSources } from './proven-sources.js';
+import type { ResponsePolicy } from './response-policy.js';
+
+export interface BlockManagerOptions {
+  firewall: Firewall;
+  /** Decide and record, change nothing (--dry-run, forced for replays). */
+  dryRun: boolean;
+  protection: ProtectedAddresses;
+  policy: ResponsePolicy;
+  proven: ProvenSources;
+  /** Base block duration, seconds (--block-duration). */
+  durationSeconds: number;
+  /** Repeat offenders: each new block doubles, up to this many seconds (default 7 days). */
+  maxDurationSeconds?: number;
+  /** false: every block lasts durationSeconds. */
+  escalate?: boolean;
+  /** IPv6 attackers are blocked as this prefix (64: one host usually owns its /64). */
+  ipv6Prefix?: number;
+  /** Auto-block only sources that completed a handshake (DESIGN §4); false = trust the evidence. */
+  requireProof?: boolean;
+  /** A UI is attached that can ask: `prompt` alerts become `prompted`, else `logged`. */
+  canPrompt: boolean;
+  /** Seconds without new evidence after which a blocked attack counts as stopped. */
+  quietSeconds?: number;
+  /** JSON lines / UI / history. */
+  onEvent(event: ResponseEvent): void;
+  onRecord?(record: BlockRecord, kind: 'block' | 'unblock', reason?: UnblockReason): void;
+  /** An alert's action changed after it was published (proof arrived, the firewall failed). */
+  onAlertChanged?(alert: Alert): void;
+  /** A successful block, for integrations (fail2ban). */
+  onBlocked?(record: BlockRecord): void;
+  warn(line: string): void;
+  now?: () => number;
+}
+
+/** What waits for proof, at most this many (oldest forgotten). */
+const MAX_WAITING = 1024;
+/** The timer re-reads SSH peers when its list is older than this … */
+const SSH_PEERS_FRESH_MS = 900;
+/** … and a block waits for a fresh list when it is older than this. */
+const SSH_PEERS_MAX_AGE_MS = 2500;
+/** Attacks watched for "stopped", at most this many. */
+const MAX_WATCHED = 4096;
+
+/**
+ * Decides what happens to each alert and keeps the blocks: policy (log / prompt / block),
+ * self-protection, proof that a source is not spoofed, durations with escalation for repeat
+ * offenders, expiry (the kernel's own timeouts where the backend has them, our timer otherwise),
+ * reconciliation with the history at start, and "attack stopped" notes.
+ *
+ * Decisions for new alerts are synchronous (the alert line carries its action); the firewall
+ * change follows asynchronously in batches, and a failure updates the alert to block_failed.
+ */
+export class BlockManager {
+  private readonly blocks = new Map<string, BlockRecord>();
+  private readonly offenses = new Map<string, number>();
+  private readonly waitingForProof = new Map<string, Alert[]>();
+  /** Blocks between the decision and the firewall's answer: a second alert must not add another. */
+  private readonly inFlight = new Map<string, Promise<BlockRecord>>();
+  private readonly watched = new Map<string, { alert: Alert; count: number; changedAt: number }>();
+  private readonly queue: FirewallQueue;
+  private readonly now: () => number;
+  private readonly ipv6Prefix: number;
+  private readonly maxDuration: number;
+  private readonly quietMicros: number;
+  private firewallBroken: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private ticks = 0;
+  private setupDone: Promise<void> | null = null;
+
+  constructor(private readonly o: BlockManagerOptions) {
+    this.now = o.now ?? Date.now;
+    this.ipv6Prefix = o.ipv6Prefix ?? 64;
+    this.maxDuration = o.maxDurationSeconds ?? 7 * 86_400;
+    this.quietMicros = (o.quietSeconds ?? 60) * 1e6;
+    this.queue = new FirewallQueue(o.firewall);
+    o.proven.onProven = (address) => this.onProven(address);
+  }
+
+  /** Sources proven not spoofed; the packet path feeds it. */
+  get proven(): ProvenSources {
+    return this.o.proven;
+  }
+
+  get firewallName(): string {
+    return this.o.dryRun ? 'none' : this.o.firewall.name;
+  }
+
+  /**
+   * Prepares the firewall and reconciles it with the history: blocks still in force are
+   * re-applied with their remaining time, entries the history ended are removed, entries the
+   * history does not know are adopted (kept, recorded). `history` null = no history file.
+   */
+  async start(history: HistoryBlockState | null): Promise<void> {
+    if (history !== null) for (const [address, n] of history.offenses) this.offenses.set(address, n);
+    if (!this.o.dryRun) {
+      try {
+        await this.reconcile(history);
+      } catch (e) {
+        this.firewallBroken = (e as Error).message;
+        this.o.warn(`firewall ${this.o.firewall.name} unusable: ${this.firewallBroken}; blocks will be recorded as block_failed, detection goes on`);
+      }
+    }
+    this.timer = setInterval(() => this.expire(), 1000);
+    this.timer.unref();
+  }
+
+  private async reconcile(history: HistoryBlockState | null): Promise<void> {
+    const inFirewall = new Map<string, FirewallEntry>();
+    for (const e of await this.o.firewall.list()) inFirewall.set(entryKey(e), e);
+    const now = this.now();
+    const add: BlockSpec[] = [];
+    const remove: BlockSpec[] = [];
+    let restored = 0;
+    let adopted = 0;
+    for (const [key, b] of history?.active ?? []) {
+      const remaining = (b.expiresAt - now) / 1000;
+      const family = b.network.includes(':') ? 6 : 4;
+      // The never-block list may have grown since (--allow, a new SSH session): it wins.
+      const protectedNow = this.o.protection.reasonForNetwork(b.network);
+      if (protectedNow !== null) {
+        if (inFirewall.has(key)) remove.push({ cidr: b.network, family, port: b.port, timeoutSeconds: 1 });
+        const gone: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: `lifted at start: ${protectedNow}`, offense: 1, firewall: this.o.firewall.name };
+        this.o.onRecord?.(gone, 'unblock', 'manual');
+        inFirewall.delete(key);
+        continue;
+      }
+      // Re-applied even when present: the same element with its remaining time, never a second one.
+      add.push({ cidr: b.network, family, port: b.port, timeoutSeconds: remaining });
+      const record: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: 'restored from history', offense: history?.offenses.get(b.address) ?? 1, firewall: this.o.firewall.name };
+      if (b.alertId !== undefined) record.alertId = b.alertId;
+      if (b.attackType !== undefined) record.attackType = b.attackType;
+      this.blocks.set(key, record);
+      restored++;
+    }
+    for (const [key, e] of inFirewall) {
+      if (this.blocks.has(key)) continue;
+      if ((history !== null && history.ended.has(key)) || this.o.protection.reasonForNetwork(e.cidr) !== null) {
+        remove.push({ cidr: e.cidr, family: e.family, port: e.port, timeoutSeconds: 1 });
+        continue;
+      }
+      const seconds = e.remainingSeconds ?? this.o.durationSeconds;
+      const address = e.cidr.split('/')[0]!;
+      const record: BlockRecord = { address, network: e.cidr, port: e.port, reason: 'found in the firewall at start', createdAt: now, expiresAt: now + seconds * 1000, action: 'blocked', detail: 'adopted from the firewall (not in the history)', offense: 1, firewall: this.o.firewall.name };
+      this.blocks.set(key, record);
+      this.o.onRecord?.(record, 'block');
+      if (e.remainingSeconds === null && this.o.firewall.kernelTimeouts) add.push({ cidr: e.cidr, family: e.family, port: e.port, timeoutSeconds: seconds });
+      adopted++;
+    }
+    // Our table exists when it holds entries; setup (idempotent) also rewrites its rules, so
+    // later removals and expiries of adopted entries reach the firewall.
+    if (add.length + remove.length > 0 || inFirewall.size > 0) await this.ensureSetup();
+    if (add.length + remove.length > 0) await this.o.firewall.apply(add, remove);
+    if (restored + adopted + remove.length > 0) {
+      this.o.warn(`firewall ${this.o.firewall.name}: ${restored} block(s) restored from the history with their remaining time, ${remove.length} stale entr${remove.length === 1 ? 'y' : 'ies'} removed, ${adopted} unknown entr${adopted === 1 ? 'y' : 'ies'} adopted`);
+    }
+  }
+
+  /**
+   * Our table / chain / sets are created on the first block (or restore), not at start: a run
+   * that never blocks leaves the host's firewall exactly as it found it. A failed setup is
+   * retried on the next block.
+   */
+  private ensureSetup(): Promise<void> {
+    this.setupDone ??= this.o.firewall.setup().catch((e: unknown) => {
+      this.setupDone = null;
+      throw e;
+    });
+    return this.setupDone;
+  }
+
+  /** Active blocks (blocked or dry run), oldest first. */
+  active(): BlockRecord[] {
+    return [...this.blocks.values()];
+  }
+
+  /**
+   * Sets `alert.action` for a new alert before it is published, and starts a block when the
+   * policy says so. Called from the packet path: synchronous, no I/O here.
+   */
+  onAlert(alert: Alert): void {
+    const attacker = canonicalAddress(alert.attacker_ip);
+    if (attacker === null) return;
+    const action = this.o.policy.actionFor(alert.attack_type);
+    if (action === 'log') return;
+    if (action === 'prompt') {
+      alert.action = this.o.canPrompt ? 'prompted' : 'logged';
+      return;
+    }
+    this.decideBlock(alert, attacker);
+  }
+
+  /** Evidence keeps coming for an alert (called on updates), for "attack stopped". */
+  noteActivity(alert: Alert, nowMicros: number): void {
+    const w = this.watched.get(alert.id);
+    if (w !== undefined && w.count !== alert.packet_count) {
+      w.count = alert.packet_count;
+      w.changedAt = nowMicros;
+    }
+  }
+
+  /** Packet-time housekeeping: attacks without new evidence for the quiet period have stopped. */
+  onPacketTime(nowMicros: number): void {
+    for (const [id, w] of this.watched) {
+      if (w.alert.packet_count !== w.count) {
+        w.count = w.alert.packet_count;
+        w.changedAt = nowMicros;
+        continue;
+      }
+      if (nowMicros - w.changedAt < this.quietMicros) continue;
+      this.watched.delete(id);
+      this.o.onEvent({ event_type: 'attack_stopped', timestamp: new Date(nowMicros / 1000).toISOString(), attacker_ip: w.alert.attacker_ip, attack_type: w.alert.attack_type, alert_id: id, duration: w.alert.duration, action: w.alert.action });
+    }
+  }
+
+  private decideBlock(alert: Alert, attacker: CanonicalAddress): void {
+    const reason = this.o.protection.reasonFor(attacker);
+    if (reason !== null) {
+      alert.action = 'suppressed';
+      alert.attack_details.response_note = `not blocked: ${reason}`;
+      this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${reason}`, 0));
+      return;
+    }
+    // sshd's own TCP stack accepted the connection that the log line reports: the source is real.
+    const provenByLog = typeof alert.attack_details.source === 'string' && alert.attack_details.source.includes('auth_log');
+    if ((this.o.requireProof ?? true) && !provenByLog && !this.o.proven.has(attacker.text)) {
+      alert.action = this.o.canPrompt ? 'prompted' : 'logged';
+      alert.attack_details.response_note = 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)';
+      const waiting = this.waitingForProof.get(attacker.text);
+      if (waiting !== undefined) {
+        if (waiting.length < 16) waiting.push(alert);
+      } else {
+        if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
+        this.waitingForProof.set(attacker.text, [alert]);
+      }
+      return;
+    }
+    const key = this.keyFor(attacker, null);
+    const existing = this.blocks.get(key);
+    if (existing !== undefined || this.inFlight.has(key)) {
+      alert.action = existing?.action === 'dry_run' || (existing === undefined && this.o.dryRun) ? 'dry_run' : 'blocked';
+      alert.attack_details.response_note = 'already blocked';
+      this.watch(alert);
+      return;
+    }
+    alert.action = this.o.dryRun ? 'dry_run' : this.firewallBroken !== null ? 'block_failed' : 'blocked';
+    delete alert.attack_details.response_note;
+    this.watch(alert);
+    const pending = this.applyBlock(attacker, null, this.escalatedSeconds(attacker.text), `${alert.attack_type} detected`, alert).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, pending);
+  }
+
+  private onProven(address: string): void {
+    const alerts = this.waitingForProof.get(address);
+    if (alerts === undefined) return;
+    this.waitingForProof.delete(address);
+    const attacker = canonicalAddress(address);
+    if (attacker === null) return;
+    for (const alert of alerts) {
+      this.decideBlock(alert, attacker);
+      this.o.onAlertChanged?.(alert);
+    }
+  }
+
+  /** A block asked for by a person (UI `b`): no policy, no proof needed; protection still applies. */
+  async block(address: string, durationSeconds: number, reason: string, port: BlockSpec['port'] = null): Promise<BlockRecord> {
+    const attacker = canonicalAddress(address);
+    if (attacker === null) throw new RangeError(`not an IP address: ${JSON.stringify(address)}`);
+    if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) throw new RangeError('block duration must be positive');
+    const why = this.o.protection.reasonFor(attacker);
+    if (why !== null) return this.record(this.newRecord(attacker, null, 'suppressed', `protected: ${why}`, durationSeconds, reason, port));
+    return this.applyBlock(attacker, port, durationSeconds, reason, null);
+  }
+
+  private async applyBlock(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null): Promise<BlockRecord> {
+    // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
+    // timer); older, and `ss` runs now, before anything is blocked.
+    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    const late = this.o.protection.reasonFor(attacker);
+    if (late !== null) {
+      if (alert !== null) {
+        alert.action = 'suppressed';
+        alert.attack_details.response_note = `not blocked: ${late}`;
+        this.o.onAlertChanged?.(alert);
+      }
+      return this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${late}`, seconds, reason, port));
+    }
+    const network = this.networkFor(attacker);
+    const offense = (this.offenses.get(attacker.text) ?? 0) + 1;
+    const record = this.newRecord(attacker, alert, this.o.dryRun ? 'dry_run' : 'blocked', undefined, seconds, reason, port, network, offense);
+    if (!this.o.dryRun) {
+      if (this.firewallBroken !== null) return this.failed(record, alert, this.firewallBroken);
+      try {
+        await this.ensureSetup();
+        await this.queue.add({ cidr: network, family: attacker.family, port, timeoutSeconds: seconds });
+      } catch (e) {
+        return this.failed(record, alert, (e as Error).message);
+      }
+    }
+    this.offenses.set(attacker.text, offense);
+    this.blocks.set(entryKey({ cidr: network, port }), record);
+    this.record(record);
+    if (record.action === 'blocked') this.o.onBlocked?.(record);
+    return record;
+  }
+
+  private failed(record: BlockRecord, alert: Alert | null, why: string): BlockRecord {
+    record.action = 'block_failed';
+    record.detail = why;
+    if (alert !== null) {
+      alert.action = 'block_failed';
+      alert.attack_details.response_note = `block failed: ${why}`;
+      this.o.onAlertChanged?.(alert);
+    }
+    return this.record(record);
+  }
+
+  async unblock(address: string, reason: UnblockReason = 'manual'): Promise<BlockRecord | null> {
+    const a = canonicalAddress(address);
+    if (a === null) return null;
+    const found = [...this.blocks.entries()].filter(([, r]) => r.address === a.text);
+    if (found.length === 0) return null;
+    for (const [key, r] of found) await this.remove(key, r, reason);
+    return found[0]![1];
+  }
+
+  async unblockAll(reason: UnblockReason = 'manual'): Promise<number> {
+    const all = [...this.blocks.entries()];
+    for (const [key, r] of all) await this.remove(key, r, reason);
+    return all.length;
+  }
+
+  private async remove(key: string, r: BlockRecord, reason: UnblockReason): Promise<void> {
+    this.blocks.delete(key);
+    if (r.action === 'blocked' && !this.o.dryRun && this.firewallBroken === null && this.setupDone !== null) {
+      try {
+        await this.queue.remove({ cidr: r.network, family: r.network.includes(':') ? 6 : 4, port: r.port, timeoutSeconds: 1 });
+      } catch (e) {
+        this.o.warn(`unblock ${r.address} failed: ${(e as Error).message}`);
+      }
+    }
+    const now = this.now();
+    this.o.onRecord?.(r, 'unblock', reason);
+    this.o.onEvent(unblockEvent(r, reason, now));
+  }
+
+  /** Wall-clock expiry: the kernel drops timed entries itself; other backends need our removal. */
+  private expire(): void {
+    const now = this.now();
+    // Addresses come and go (DHCP, VPN, new SSH sessions): keep the never-block list current.
+    // SSH peers are re-read every second here, so a block rarely waits for `ss` itself.
+    if (++this.ticks % 10 === 0) this.o.protection.refreshHost();
+    void this.o.protection.refreshSshPeers(SSH_PEERS_FRESH_MS);
+    for (const [key, r] of this.blocks) {
+      if (r.expiresAt > now) continue;
+      this.blocks.delete(key);
+      if (r.action === 'blocked' && !this.o.firewall.kernelTimeouts && !this.o.dryRun && this.setupDone !== null) {
+        this.queue.remove({ cidr: r.network, family: r.network.includes(':') ? 6 : 4, port: r.port, timeoutSeconds: 1 }).catch((e: Error) => this.o.warn(`removing expired block of ${r.address} failed: ${e.message}`));
+      }
+      this.o.onRecord?.(r, 'unblock', 'expired');
+      this.o.onEvent(unblockEvent(r, 'expired', now));
+    }
+  }
+
+  /** Stops the expiry timer; `flush` removes everything of ours from the firewall (exit policy). */
+  async stop(flush: boolean): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.queue.idle();
+    if (flush && !this.o.dryRun) {
+      const now = this.now();
+      try {
+        await this.o.firewall.flush();
+      } catch (e) {
+        this.o.warn(`flushing firewall ${this.o.firewall.name} failed: ${(e as Error).message}`);
+        return;
+      }
+      for (const r of this.blocks.values()) {
+        this.o.onRecord?.(r, 'unblock', 'flush');
+        this.o.onEvent(unblockEvent(r, 'flush', now));
+      }
+      this.blocks.clear();
+    }
+  }
+
+  /** base × 2^(offenses so far), capped: 5 min → 10 min → 20 min … → 7 days. */
+  private escalatedSeconds(address: string): number {
+    const base = this.o.durationSeconds;
+    if (this.o.escalate === false) return base;
+    const previous = this.offenses.get(address) ?? 0;
+    return Math.min(this.maxDuration, base * 2 ** Math.min(previous, 30));
+  }
+
+  private networkFor(a: CanonicalAddress): string {
+    if (a.family === 4 || this.ipv6Prefix >= 128) return networkOf(a, a.family === 4 ? 32 : 128);
+    const wide = networkOf(a, this.ipv6Prefix);
+    // Never let a /64 cover one of our own or protected addresses: fall back to the host.
+    return this.o.protection.reasonForNetwork(wide) === null ? wide : networkOf(a, 128);
+  }
+
+  private keyFor(a: CanonicalAddress, port: BlockSpec['port']): string {
+    return entryKey({ cidr: this.networkFor(a), port });
+  }
+
+  private watch(alert: Alert): void {
+    if (this.watched.has(alert.id)) return;
+    if (this.watched.size >= MAX_WATCHED) this.watched.delete(this.watched.keys().next().value as string);
+    this.watched.set(alert.id, { alert, count: alert.packet_count, changedAt: Date.parse(alert.timestamp) * 1000 });
+  }
+
+  private newRecord(a: CanonicalAddress, alert: Alert | null, action: BlockOutcome, detail: string | undefined, seconds: number, reason?: string, port: BlockSpec['port'] = null, network?: string, offense?: number): BlockRecord {
+    const now = this.now();
+    const record: BlockRecord = {
+      address: a.text,
+      network: network ?? networkOf(a, a.family === 4 ? 32 : 128),
+      port,
+      reason: reason ?? (alert !== null ? `${alert.attack_type} detected` : 'manual'),
+      createdAt: now,
+      expiresAt: now + seconds * 1000,
+      action,
+      offense: offense ?? (this.offenses.get(a.text) ?? 0),
+      firewall: this.firewallName as BlockRecord['firewall'],
+    };
+    if (detail !== undefined) record.detail = detail;
+    if (alert !== null) {
+      record.alertId = alert.id;
+      record.attackType = alert.attack_type;
+    }
+    return record;
+  }
+
+  private record(r: BlockRecord): BlockRecord {
+    this.o.onRecord?.(r, 'block');
+    this.o.onEvent(blockEvent(r));
+    return r;
+  }
+}

@@ -1,0 +1,30 @@
+import type { BlockSpec, FirewallName } from '../platform/firewall/firewall.js';
+
+/** What became of a block request (history `action`, DESIGN §3.2 alert actions). */
+export type BlockOutcome = 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
+
+/** One block as the UI, the history and the JSON lines see it. */
+export interface BlockRecord {
+  /** The attacker, canonical. */
+  address: string;
+  /** What the firewall holds: the address as /32 or /128, or an IPv6 /64. */
+  network: string;
+  /** Only this local port, when the block is per port. */
+  port: BlockSpec['port'];
+  reason: string;
+  /** Wall-clock ms. */
+  createdAt: number;
+  expiresAt: number;
+  action: BlockOutcome;
+  /** Why it was suppressed or failed, or a note (restored from history, adopted from the firewall). */
+  detail?: string;
+  alertId?: string;
+  attackType?: string;
+  /** How many times this address has been blocked, this one included (escalation). */
+  offense: number;
+  firewall: FirewallName;
+}
+
+export function isActive(record: BlockRecord): boolean {
+  return record.action === 'blocked' || record.action === 'dry_run';
+}

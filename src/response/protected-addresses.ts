@@ -1,0 +1,116 @@
+import { BlockList } from 'node:net';
+import { canonicalAddress, canonicalCidr, networkOf, type CanonicalAddress } from '../net/canonical.js';
+
+/** Why an address may never be blocked (DESIGN §4). */
+export type ProtectionReason = 'loopback' | 'own address' | 'gateway' | 'DNS resolver' | 'live SSH peer' | 'allowlisted (--allow)' | 'unspecified or multicast' | 'not an IP address';
+
+export interface ProtectedSources {
+  ownAddresses(): string[];
+  gateways(): string[];
+  resolvers(): string[];
+  /** Peers of live SSH sessions; asynchronous (it runs `ss`). */
+  sshPeers(): Promise<string[]>;
+}
+
+interface Group {
+  reason: ProtectionReason;
+  list: BlockList;
+  /** The networks in the list, canonical, for overlap checks of wider blocks (an IPv6 /64). */
+  networks: string[];
+}
+
+/**
+ * The never-block list. Addresses are canonicalised and compared structurally with
+ * net.BlockList, so `::ffff:10.0.0.1`, `fe80::1%eth0` and `2001:DB8:0::1` match their plain
+ * forms. Loopback, special ranges and --allow are fixed; own addresses, gateways and resolvers
+ * are re-read by refreshHost(); SSH peers by refreshSshPeers().
+ */
+export class ProtectedAddresses {
+  private readonly fixed: Group[];
+  private host: Group[] = [];
+  private ssh: Group = group('live SSH peer', []);
+  private sshPeersAt = -Infinity;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(
+    private readonly sources: ProtectedSources,
+    allow: readonly string[],
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const a of allow) if (canonicalCidr(a.trim()) === null) throw new RangeError(`not an address or CIDR: ${JSON.stringify(a)}`);
+    this.fixed = [
+      group('loopback', ['127.0.0.0/8', '::1/128']),
+      group('unspecified or multicast', ['0.0.0.0/8', '224.0.0.0/4', '255.255.255.255/32', '::/128', 'ff00::/8']),
+      group('allowlisted (--allow)', allow.map((a) => a.trim())),
+    ];
+    this.refreshHost();
+  }
+
+  /** Re-reads own addresses, gateways and resolvers (cheap: /proc and /etc). */
+  refreshHost(): void {
+    this.host = [group('own address', this.sources.ownAddresses()), group('gateway', this.sources.gateways()), group('DNS resolver', this.sources.resolvers())];
+  }
+
+  /** Re-reads SSH peers unless that was done within `maxAgeMs`; concurrent callers share one run. */
+  async refreshSshPeers(maxAgeMs = 0): Promise<void> {
+    if (this.now() - this.sshPeersAt < maxAgeMs) return;
+    this.refreshing ??= (async () => {
+      try {
+        this.ssh = group('live SSH peer', await this.sources.sshPeers());
+        this.sshPeersAt = this.now();
+      } catch {
+        // Keep the last known peers: failing to list sessions must not unprotect them.
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    await this.refreshing;
+  }
+
+  /** Why `address` must not be blocked, or null when it may be. Unparseable text is protected. */
+  reasonFor(address: string | CanonicalAddress): ProtectionReason | null {
+    const a = typeof address === 'string' ? canonicalAddress(address) : address;
+    if (a === null) return 'not an IP address';
+    const type = a.family === 4 ? 'ipv4' : 'ipv6';
+    for (const g of this.groups()) if (g.list.check(a.text, type)) return g.reason;
+    return null;
+  }
+
+  /** Why a block of the network `cidr` would hit a protected address, or null (checks both ways). */
+  reasonForNetwork(cidr: string): ProtectionReason | null {
+    const c = canonicalCidr(cidr);
+    if (c === null) return 'not an IP address';
+    const [net, lenText] = c.split('/') as [string, string];
+    const len = Number(lenText);
+    const base = canonicalAddress(net)!;
+    for (const g of this.groups()) {
+      for (const n of g.networks) {
+        const [gNet, gLenText] = n.split('/') as [string, string];
+        const gAddr = canonicalAddress(gNet)!;
+        if (gAddr.family !== base.family) continue;
+        const shorter = Math.min(len, Number(gLenText));
+        if (networkOf(gAddr, shorter) === networkOf(base, shorter)) return g.reason;
+      }
+    }
+    return null;
+  }
+
+  private *groups(): Iterable<Group> {
+    yield* this.fixed;
+    yield* this.host;
+    yield this.ssh;
+  }
+}
+
+function group(reason: ProtectionReason, entries: readonly string[]): Group {
+  const list = new BlockList();
+  const networks: string[] = [];
+  for (const text of entries) {
+    const c = canonicalCidr(text);
+    if (c === null) continue;
+    const [net, len] = c.split('/') as [string, string];
+    list.addSubnet(net, Number(len), net.includes(':') ? 'ipv6' : 'ipv4');
+    networks.push(c);
+  }
+  return { reason, list, networks };
+}

@@ -1,0 +1,182 @@
+import { ATTACK_TYPES, type Alert } from '../../engine/alerts/alert.js';
+
+/** What the history file records: every alert (latest version), every block decision, every unblock. */
+export type BlockAction = 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
+export type UnblockReason = 'expired' | 'manual' | 'flush';
+
+export interface AlertEntry {
+  kind: 'alert';
+  /** Every field of the alert contract (DESIGN §3.2). */
+  alert: Alert;
+}
+
+export interface BlockEntry {
+  kind: 'block';
+  /** ISO 8601, UTC. */
+  at: string;
+  address: string;
+  reason: string;
+  durationSeconds: number;
+  action: BlockAction;
+  /** Why a block was suppressed or failed, or the backend's note. */
+  detail?: string;
+  alertId?: string;
+  /** What the firewall held (an IPv6 /64, or the address as /32 or /128); absent = the address. */
+  network?: string;
+  /** Only this local port, for per-port blocks. */
+  port?: { protocol: 'tcp' | 'udp'; number: number } | null;
+  attackType?: string;
+}
+
+export interface UnblockEntry {
+  kind: 'unblock';
+  at: string;
+  address: string;
+  reason: UnblockReason;
+  detail?: string;
+  network?: string;
+  port?: { protocol: 'tcp' | 'udp'; number: number } | null;
+}
+
+export type HistoryEntry = AlertEntry | BlockEntry | UnblockEntry;
+
+export const HISTORY_FORMAT_VERSION = 1;
+
+/** The file as stored: `{ "version": 1, "entries": [...] }`. */
+export interface HistoryFileData {
+  version: typeof HISTORY_FORMAT_VERSION;
+  entries: HistoryEntry[];
+}
+
+const SEVERITIES: ReadonlySet<unknown> = new Set(['low', 'medium', 'high', 'critical']);
+const ALERT_ACTIONS: ReadonlySet<unknown> = new Set(['logged', 'prompted', 'blocked', 'dry_run', 'suppressed', 'block_failed']);
+const PROTOCOLS: ReadonlySet<unknown> = new Set(['tcp', 'udp', 'icmp', 'ip', null]);
+const SCAN_TYPES: ReadonlySet<unknown> = new Set(['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'WINDOW', 'UDP', 'IP_PROTOCOL']);
+const ATTACK_TYPE_SET: ReadonlySet<unknown> = new Set(ATTACK_TYPES);
+const BLOCK_ACTIONS: ReadonlySet<unknown> = new Set(['blocked', 'dry_run', 'suppressed', 'block_failed']);
+const UNBLOCK_REASONS: ReadonlySet<unknown> = new Set(['expired', 'manual', 'flush']);
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+function isNonEmptyString(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+function isStringOrNull(v: unknown): boolean {
+  return v === null || typeof v === 'string';
+}
+function isTime(v: unknown): boolean {
+  return typeof v === 'string' && v.length <= 64 && Number.isFinite(Date.parse(v));
+}
+function isCount(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+function isOptionalString(v: unknown): boolean {
+  return v === undefined || typeof v === 'string';
+}
+
+/** True when `v` has every field of the alert contract with the contract's types. */
+export function isAlert(v: unknown): v is Alert {
+  if (!isObject(v)) return false;
+  if (v.event_type !== 'alert' || !isNonEmptyString(v.id) || !isTime(v.timestamp)) return false;
+  if (!ATTACK_TYPE_SET.has(v.attack_type) || !SEVERITIES.has(v.severity) || !ALERT_ACTIONS.has(v.action)) return false;
+  if (!isNonEmptyString(v.attacker_ip) || !isStringOrNull(v.target_ip)) return false;
+  const port = v.target_port;
+  if (port !== null && !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65535)) return false;
+  if (!PROTOCOLS.has(v.protocol) || !isCount(v.packet_count) || !isCount(v.duration)) return false;
+  if (!isStringOrNull(v.reverse_dns) || !isStringOrNull(v.country) || !isStringOrNull(v.process)) return false;
+  const d = v.attack_details;
+  if (!isObject(d)) return false;
+  if (!isStringOrNull(d.service) || !isString(d.first_seen) || !isString(d.interface) || !isString(d.platform_info)) return false;
+  if (d.scan_type !== undefined && !SCAN_TYPES.has(d.scan_type)) return false;
+  if (d.scan_speed !== undefined && d.scan_speed !== 'slow') return false;
+  if (d.ports_count !== undefined && !isCount(d.ports_count)) return false;
+  return true;
+}
+
+/**
+ * True when `v` is a well-formed history entry. Unknown extra fields are kept (a newer version
+ * may add some); a wrong type or a missing contract field makes the entry invalid.
+ */
+export function isHistoryEntry(v: unknown): v is HistoryEntry {
+  if (!isObject(v)) return false;
+  switch (v.kind) {
+    case 'alert':
+      return isAlert(v.alert);
+    case 'block':
+      return (
+        isTime(v.at) &&
+        isNonEmptyString(v.address) &&
+        isString(v.reason) &&
+        isCount(v.durationSeconds) &&
+        BLOCK_ACTIONS.has(v.action) &&
+        isOptionalString(v.detail) &&
+        isOptionalString(v.alertId)
+      );
+    case 'unblock':
+      return isTime(v.at) && isNonEmptyString(v.address) && UNBLOCK_REASONS.has(v.reason) && isOptionalString(v.detail);
+    default:
+      return false;
+  }
+}
+
+/** How a parsed history document was judged. */
+export type ParsedHistory =
+  | { ok: true; entries: HistoryEntry[]; dropped: number }
+  | { ok: false; problem: string };
+
+/**
+ * Checks the shape of a parsed history document. A wrong shape or an unknown version is a
+ * problem with the whole file; entries that fail validation are dropped and counted.
+ */
+export function parseHistoryDocument(doc: unknown): ParsedHistory {
+  if (!isObject(doc)) return { ok: false, problem: 'not a JSON object' };
+  if (doc.version !== HISTORY_FORMAT_VERSION) {
+    return { ok: false, problem: `unknown format version ${JSON.stringify(doc.version)?.slice(0, 40) ?? 'undefined'}` };
+  }
+  if (!Array.isArray(doc.entries)) return { ok: false, problem: 'no "entries" array' };
+  const entries: HistoryEntry[] = [];
+  let dropped = 0;
+  for (const e of doc.entries as unknown[]) {
+    if (isHistoryEntry(e)) entries.push(e);
+    else dropped++;
+  }
+  return { ok: true, entries, dropped };
+}
+
+/** Parses history file text: JSON errors are problems with the whole file. */
+export function parseHistoryText(text: string): ParsedHistory {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `not valid JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
+  }
+  return parseHistoryDocument(doc);
+}
+
+/**
+ * Serialises a history document with one entry per line, so the file stays greppable and a diff
+ * of two versions is readable. `cache` memoises each entry's JSON (entries are immutable except
+ * for upserted alerts, whose cache slot the store clears).
+ */
+export function serializeHistory(entries: readonly HistoryEntry[], cache?: WeakMap<HistoryEntry, string>): string {
+  const parts: string[] = new Array<string>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    let s = cache?.get(e);
+    if (s === undefined) {
+      s = JSON.stringify(e);
+      cache?.set(e, s);
+    }
+    parts[i] = s;
+  }
+  return entries.length === 0
+    ? `{"version":${HISTORY_FORMAT_VERSION},"entries":[]}\n`
+    : `{"version":${HISTORY_FORMAT_VERSION},"entries":[\n${parts.join(',\n')}\n]}\n`;
+}
