@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkAllFixtures, formatAccuracyTable } from '../test/support/fixture-accuracy.js';
 
-const outDir = fileURLToPath(new URL('./out', import.meta.url));
+const outDir = fileURLToPath(new URL('./out/', import.meta.url));
 const report = checkAllFixtures();
 process.stdout.write(`${formatAccuracyTable(report)}\n`);
 mkdirSync(outDir, { recursive: true });

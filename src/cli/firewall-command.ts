@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/run-config.js';
 import { RunRecorder } from '../store/run-recorder.js';
 import { historyBlockState, type HistoryBlock } from '../response/history-blocks.js';
-import type { UnblockReason } from '../response/block-events.js';
+import type { UnblockReason } from '../model/response-event.js';
 import { chooseFirewall } from '../platform/firewall/choose-firewall.js';
 import type { Firewall } from '../platform/firewall/firewall.js';
 import { CommandError } from '../platform/exec/run-command.js';

@@ -3,13 +3,13 @@ import { CidrSet } from '../net/cidr-set.js';
 import { ConfigError } from './config-error.js';
 import type { ServiceGroup } from '../engine/detectors/service-table.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
-import { ATTACK_TYPES, type AttackType } from '../engine/alerts/alert.js';
-import { RESPONSE_ACTIONS, type ResponseAction } from '../response/response-policy.js';
+import { ATTACK_TYPES, type AttackType } from '../model/alert.js';
+import { RESPONSE_ACTIONS, type ResponseAction } from '../model/response-action.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
 import { isUnitName } from '../platform/service-control.js';
 import { IPTABLES_VARIANTS, type IptablesVariant } from '../platform/firewall/iptables-firewall.js';
-import type { Severity } from '../engine/alerts/alert.js';
+import type { Severity } from '../model/alert.js';
 
 /**
  * The JSON config file (`-c FILE`). Every flag has a key of the same name in camelCase, plus

@@ -1,5 +1,5 @@
-import type { AttackType } from '../engine/alerts/alert.js';
-import type { ResponseAction } from '../response/response-policy.js';
+import type { AttackType } from '../model/alert.js';
+import type { ResponseAction } from '../model/response-action.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
 import type { RiskyPort } from '../engine/detectors/suspicious-port-detector.js';

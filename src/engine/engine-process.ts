@@ -144,11 +144,11 @@ function handle(msg: UiToEngine): void {
           return;
         case 'pauseSnapshots':
           if (publisher) publisher.paused = true;
-          send({ type: 'reply', requestId, ok: true });
+          send({ type: 'reply', requestId, ok: true, result: null });
           return;
         case 'resumeSnapshots':
           if (publisher) publisher.paused = false;
-          send({ type: 'reply', requestId, ok: true });
+          send({ type: 'reply', requestId, ok: true, result: null });
           return;
         case 'history':
           void (recorder?.recent(command.limit) ?? Promise.resolve([])).then(

@@ -18,7 +18,7 @@ import { IpProtocolScanDetector } from './detectors/ip-protocol-scan-detector.js
 import { SuspiciousPortDetector, type SuspiciousPortConfig } from './detectors/suspicious-port-detector.js';
 import { MaliciousIpDetector } from './detectors/malicious-ip-detector.js';
 import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.js';
-import type { HttpRequestInfo } from './decode/http-request.js';
+import type { HttpRequestInfo } from '../model/flow-summary.js';
 import type { AlertEnricher } from '../enrich/alert-enricher.js';
 import type { FlowProcessTagger } from '../enrich/flow-process-tagger.js';
 import type { ForensicRecorder } from '../store/forensic/index.js';

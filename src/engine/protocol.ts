@@ -4,11 +4,10 @@
  * messages can later travel over a Unix socket (daemon + attach).
  */
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert } from './alerts/alert.js';
-import type { EngineStats } from './engine-stats.js';
-import type { FeedPacket } from './feed/packet-feed.js';
-import type { FlowSummary } from './flows/flow-table.js';
-import type { BlockRecord } from '../response/block-record.js';
+import type { Alert, BlockRecord, EngineStats, FeedPacket, FlowSummary, HistoryEntry } from '../model/index.js';
+
+// The shared records travel in these messages: a UI imports them from here or from src/model.
+export type * from '../model/index.js';
 
 /** A snapshot of the engine, at most ~10 a second. */
 export interface Snapshot {
@@ -33,13 +32,35 @@ export interface Snapshot {
 export type EngineCommand =
   | { name: 'block'; address: string; durationSeconds: number; reason: string }
   | { name: 'unblock'; address: string }
-  /** Reply: how many blocks were removed. */
   | { name: 'unblockAll' }
   | { name: 'pauseSnapshots' }
   | { name: 'resumeSnapshots' }
   | { name: 'status' }
-  /** Reply: { available: boolean; entries: HistoryEntry[] } — newest `limit` entries, oldest first. */
   | { name: 'history'; limit: number };
+
+/** The newest history entries, oldest first; `available` is false when the run keeps no history file. */
+export interface HistoryPage {
+  available: boolean;
+  entries: HistoryEntry[];
+}
+
+/** What each command's reply carries. */
+export interface CommandReplies {
+  /** The block as recorded (blocked, dry_run, suppressed or block_failed). */
+  block: BlockRecord;
+  /** The block that was lifted. */
+  unblock: BlockRecord;
+  /** How many blocks were lifted. */
+  unblockAll: number;
+  pauseSnapshots: null;
+  resumeSnapshots: null;
+  /** The engine's counters, or null before it started. */
+  status: EngineStats | null;
+  history: HistoryPage;
+}
+
+export type CommandName = EngineCommand['name'];
+export type CommandReply<N extends CommandName = CommandName> = CommandReplies[N];
 
 /** UI → engine. */
 export type UiToEngine =
@@ -53,7 +74,7 @@ export type EngineEndReason = 'eof' | 'stopped' | 'error';
 export type EngineToUi =
   | { type: 'started'; source: { kind: 'live' | 'file'; description: string } }
   | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'reply'; requestId: number; ok: true; result?: unknown }
+  | { type: 'reply'; requestId: number; ok: true; result: CommandReply }
   | { type: 'reply'; requestId: number; ok: false; error: string }
   /** The source ended; the engine stays up (a replay stays browsable) until told to stop. */
   | { type: 'ended'; reason: EngineEndReason; error?: string; stats: EngineStats }

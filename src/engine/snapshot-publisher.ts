@@ -1,9 +1,9 @@
-import type { Alert } from './alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import type { GeoTagger } from '../enrich/geo/index.js';
 import type { Snapshot } from './protocol.js';
-import type { BlockRecord } from '../response/block-record.js';
+import type { BlockRecord } from '../model/block-record.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */

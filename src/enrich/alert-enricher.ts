@@ -1,4 +1,4 @@
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import type { ReverseDnsResolver } from './dns/index.js';
 import type { GeoTagger } from './geo/index.js';
 

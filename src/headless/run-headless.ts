@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import { openPacketSource } from '../engine/capture/open-source.js';
 import { Engine } from '../engine/engine.js';
 import { createEnrichers } from '../enrich/create-enrichers.js';

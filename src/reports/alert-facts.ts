@@ -1,4 +1,4 @@
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 
 /** Milliseconds of an ISO time, or null when it does not parse. */
 export function timeMs(iso: string | undefined | null): number | null {

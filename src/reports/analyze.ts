@@ -1,5 +1,5 @@
-import type { Alert, Severity } from '../engine/alerts/alert.js';
-import type { BlockAction, UnblockReason } from '../store/index.js';
+import type { Alert, Severity } from '../model/alert.js';
+import type { BlockAction, UnblockReason } from '../model/history-entry.js';
 import { firstEvidenceMs, iso, isScanAlert, lastEvidenceMs, seconds, serviceOf, timeMs } from './alert-facts.js';
 import { addressKey, type AddressTags, type Enrichment } from './enrich.js';
 import type { ReportHistory } from './load-history.js';

@@ -1,4 +1,4 @@
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import { sanitizeForDisplay } from '../text/display-sanitizer.js';
 import { countryOf, reverseDnsOf } from './analyze.js';
 import { addressKey, type Enrichment } from './enrich.js';

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Alert } from '../engine/alerts/alert.js';
-import { readHistoryFiles, type BlockEntry, type UnblockEntry } from '../store/index.js';
+import type { Alert } from '../model/alert.js';
+import { readHistoryFiles } from '../store/index.js';
+import { type BlockEntry, type UnblockEntry } from '../model/history-entry.js';
 
 /** What the reports read: every alert (latest version), block and unblock, archives first. */
 export interface ReportHistory {

@@ -1,8 +1,9 @@
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import { canonicalAddress, networkOf, type CanonicalAddress } from '../net/canonical.js';
 import { entryKey, type BlockSpec, type Firewall, type FirewallEntry } from '../platform/firewall/firewall.js';
-import { blockEvent, unblockEvent, type ResponseEvent, type UnblockReason } from './block-events.js';
-import type { BlockOutcome, BlockRecord } from './block-record.js';
+import { blockEvent, unblockEvent } from './block-events.js';
+import { type ResponseEvent, type UnblockReason } from '../model/response-event.js';
+import type { BlockOutcome, BlockRecord } from '../model/block-record.js';
 import { FirewallQueue } from './firewall-queue.js';
 import type { HistoryBlockState } from './history-blocks.js';
 import type { ProtectedAddresses } from './protected-addresses.js';

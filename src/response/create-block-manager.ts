@@ -1,11 +1,11 @@
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert } from '../engine/alerts/alert.js';
+import type { Alert } from '../model/alert.js';
 import { chooseFirewall } from '../platform/firewall/choose-firewall.js';
 import { Fail2banBridge } from '../platform/fail2ban.js';
 import { hostProtectedSources } from '../platform/self-protection/host-protected-sources.js';
 import type { RunRecorder } from '../store/run-recorder.js';
-import type { ResponseEvent } from './block-events.js';
-import type { BlockRecord } from './block-record.js';
+import type { ResponseEvent } from '../model/response-event.js';
+import type { BlockRecord } from '../model/block-record.js';
 import { BlockManager } from './block-manager.js';
 import { historyBlockState } from './history-blocks.js';
 import { ProtectedAddresses } from './protected-addresses.js';

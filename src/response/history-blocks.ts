@@ -1,6 +1,6 @@
 import { canonicalCidr } from '../net/canonical.js';
 import { entryKey } from '../platform/firewall/firewall.js';
-import type { HistoryEntry } from '../store/history/history-entry.js';
+import type { HistoryEntry } from '../model/history-entry.js';
 
 /** A block the history says is still in force. */
 export interface HistoryBlock {

@@ -1,10 +1,7 @@
-import type { AttackType } from '../engine/alerts/alert.js';
+import type { AttackType } from '../model/alert.js';
 import type { ProfileName } from '../config/profiles.js';
+import type { ResponseAction } from '../model/response-action.js';
 
-/** What to do when an attack is detected (issue #4 policy): log it, ask in the UI, or block. */
-export type ResponseAction = 'log' | 'prompt' | 'block';
-
-export const RESPONSE_ACTIONS: readonly ResponseAction[] = ['log', 'prompt', 'block'];
 
 /**
  * Attacks with no remote address to block (they come from logs of local activity or local

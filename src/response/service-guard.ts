@@ -1,6 +1,6 @@
-import type { AttackType } from '../engine/alerts/alert.js';
+import type { AttackType } from '../model/alert.js';
 import type { ServiceControl } from '../platform/service-control.js';
-import type { ResponseEvent, ServiceEvent } from './block-events.js';
+import type { ResponseEvent, ServiceEvent } from '../model/response-event.js';
 
 /**
  * Opt-in (config `stopServices`, e.g. {"SSH_BRUTE_FORCE": "ssh"}): while an attack of that type

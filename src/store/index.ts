@@ -4,13 +4,7 @@ export {
   isAlert,
   isHistoryEntry,
   HISTORY_FORMAT_VERSION,
-  type AlertEntry,
-  type BlockAction,
-  type BlockEntry,
-  type HistoryEntry,
   type HistoryFileData,
-  type UnblockEntry,
-  type UnblockReason,
 } from './history/history-entry.js';
 export { HistoryOpenError, LockHeldError } from './history/history-open-error.js';
 export { HistoryStore, latestVersions, readHistoryFiles, type HistoryStatus, type HistoryStoreOptions } from './history/history-store.js';

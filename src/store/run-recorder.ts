@@ -1,6 +1,6 @@
-import type { Alert } from '../engine/alerts/alert.js';
-import type { BlockRecord } from '../response/block-record.js';
-import type { BlockEntry, HistoryEntry, UnblockEntry, UnblockReason } from './history/history-entry.js';
+import type { Alert } from '../model/alert.js';
+import type { BlockRecord } from '../model/block-record.js';
+import type { BlockEntry, HistoryEntry, UnblockEntry, UnblockReason } from '../model/history-entry.js';
 import { HistoryOpenError } from './history/history-open-error.js';
 import { HistoryStore } from './history/history-store.js';
 import { DailyJsonLog } from './daily-log/daily-json-log.js';

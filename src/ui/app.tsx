@@ -14,12 +14,12 @@ import { commandForKey, type CommandName } from './keymap.js';
 import { ALERT_COLUMNS, alertRows } from './panes/alert-rows.js';
 import { BLOCKED_COLUMNS, blockedRows } from './panes/blocked-rows.js';
 import { usePolicyPrompts } from './hooks/use-policy-prompts.js';
-import type { BlockRecord } from '../response/block-record.js';
+import type { BlockRecord } from '../model/block-record.js';
 import { CONNECTION_COLUMNS, connectionRows } from './panes/connection-rows.js';
 import { FEED_COLUMNS, feedRows } from './panes/feed-rows.js';
 import { formatDuration, initialViewState, PANES, resolveHighlight, viewReducer, type BlockTarget, type PaneId } from './state/view-state.js';
 import { historyEventFromEntry, type EngineData, type EngineDataStore } from './store/engine-data-store.js';
-import type { HistoryEntry } from '../store/history/history-entry.js';
+import type { HistoryEntry } from '../model/history-entry.js';
 import type { Theme } from './theme.js';
 
 /** What the UI asks of the engine; the real one goes through EngineClient, tests pass fakes. */

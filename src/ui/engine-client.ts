@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../config/run-config.js';
-import type { EngineCommand, EngineToUi, UiToEngine } from '../engine/protocol.js';
+import type { CommandReplies, EngineCommand, EngineToUi, UiToEngine } from '../engine/protocol.js';
 
 type Listener = (message: EngineToUi) => void;
 
@@ -48,10 +48,11 @@ export class EngineClient {
     this.send({ type: 'start', config, homeNet });
   }
 
-  command(command: EngineCommand): Promise<unknown> {
+  /** Sends a command; resolves with its typed reply, rejects with the engine's error. */
+  command<C extends EngineCommand>(command: C): Promise<CommandReplies[C['name']]> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
+      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
       this.send({ type: 'command', requestId, command });
     });
   }

@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { RunConfig } from '../config/run-config.js';
 import { App, type EngineActions } from './app.js';
-import type { HistoryEntry } from '../store/history/history-entry.js';
+import type { HistoryEntry } from '../model/history-entry.js';
 import { EngineClient } from './engine-client.js';
 import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
@@ -52,7 +52,7 @@ export async function runTui(config: RunConfig): Promise<number> {
     block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),
     unblock: (address) => client.command({ name: 'unblock', address }),
     unblockAll: () => client.command({ name: 'unblockAll' }),
-    history: (limit) => client.command({ name: 'history', limit }) as Promise<{ available: boolean; entries: HistoryEntry[] }>,
+    history: (limit) => client.command({ name: 'history', limit }),
   };
 
   let finish: (code: number) => void = () => {};

@@ -29,7 +29,7 @@ import {
 import { assertAlertContract, assertOneLineError, assertStatsContract } from './contract.js';
 import { CLI_PATH, HeadlessProcess } from './headless-process.js';
 
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const TOOLS = ['ip', 'nmap', 'nping', 'tcpdump', 'tshark', 'curl', 'python3'];
 /** The contract's bound: an alert is on stdout within this long of the scan's last probe. */
 const MAX_ALERT_DELAY_MS = 2000;

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteNamespace } from '../support/netns.js';
 import { scanEscapes, showEscapes, tmuxAvailable, TmuxServer, type TmuxSession } from '../support/tmux.js';
 
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const skip =
   process.getuid?.() !== 0 ? 'needs root (live capture, network namespaces)' : !tmuxAvailable() ? 'tmux is not installed' : !existsSync(join(REPO_ROOT, 'dist/cli.js')) ? 'dist/cli.js is missing: build first' : false;
 

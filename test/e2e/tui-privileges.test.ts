@@ -18,7 +18,7 @@ import { HistoryStore } from '../../src/store/history/history-store.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { processAlive, tmuxAvailable, TmuxServer } from '../support/tmux.js';
 
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'dist/cli.js';
 const TAB_BAR = /1 Packets\s+2 Connections\s+3 Alerts/;
 

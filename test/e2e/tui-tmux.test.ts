@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { descendants, processAlive, scanEscapes, showEscapes, tmuxAvailable, TmuxServer, type TmuxSession, WRAPPER_EXIT_LINE } from '../support/tmux.js';
 
-const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'dist/cli.js';
 
 const skipReason: string | null = (() => {

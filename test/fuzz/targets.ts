@@ -344,7 +344,7 @@ const filterTarget: FuzzTarget = {
 
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, captureTarget, configTarget, historyTarget, filterTarget];
 
-export const CORPUS_ROOT = new URL('./corpus', import.meta.url).pathname;
+export const CORPUS_ROOT = new URL('./corpus/', import.meta.url).pathname;
 
 /** The committed inputs of a target, by file name. */
 export function corpusOf(target: string): { name: string; bytes: Uint8Array }[] {

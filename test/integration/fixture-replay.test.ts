@@ -104,7 +104,7 @@ describe('replaying the recorded fixtures headless', () => {
       const wanted = [...(expected ? [{ attack_type: 'PORT_SCAN', attacker_ip: expected.attacker_ip }] : []), ...(entry.expect.alerts ?? [])];
       // attacker_ip "*": any address (a DDOS names the top spoofed source, which is random).
       const anyAttacker = new Set(wanted.filter((w) => w.attacker_ip === '*').map((w) => w.attack_type));
-      const key = (a: { attack_type: string; attacker_ip: string }) => `${a.attack_type} ${anyAttacker.has(a.attack_type) ? '*' : a.attacker_ip}`;
+      const key = (a: Record<string, unknown>) => `${a.attack_type} ${anyAttacker.has(a.attack_type as string) ? '*' : String(a.attacker_ip)}`;
       assert.deepEqual(alerts.map(key).sort(), wanted.map(key).sort(), JSON.stringify(alerts.map(key)));
       if (expected !== null) {
         const scans = alerts.filter((a) => a.attack_type === 'PORT_SCAN');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import type { HistoryEntry } from '../../src/store/history/history-entry.js';
+import type { HistoryEntry } from '../../src/model/history-entry.js';
 import { HistoryStore } from '../../src/store/history/history-store.js';
 
 const WRITER = fileURLToPath(new URL('../support/history-writer.ts', import.meta.url));

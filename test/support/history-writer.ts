@@ -10,7 +10,7 @@
  * An open that fails prints `error: <message>` and exits with status 3.
  */
 import { HistoryStore } from '../../src/store/history/history-store.js';
-import type { HistoryEntry } from '../../src/store/history/history-entry.js';
+import type { HistoryEntry } from '../../src/model/history-entry.js';
 
 const [file, mode = 'burst'] = process.argv.slice(2);
 if (!file) {

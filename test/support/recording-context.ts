@@ -1,4 +1,4 @@
-import type { Alert } from '../../src/engine/alerts/alert.js';
+import type { Alert } from '../../src/model/alert.js';
 import type { DetectorContext } from '../../src/engine/detectors/detector.js';
 import { CidrSet } from '../../src/net/cidr-set.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert, AttackType } from './alert.js';
+import type { Alert, AttackType } from '../../model/alert.js';
 
 /** What the engine passes on: a new alert, or a changed one (same id) while the attack goes on. */
 export type AlertListener = (alert: Alert, kind: 'new' | 'update') => void;

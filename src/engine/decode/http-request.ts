@@ -1,15 +1,4 @@
-/**
- * The request line, Host and User-Agent of an HTTP/1.x request, read from the first payload
- * of a flow. Values are raw attacker-controlled text: they must pass the display sanitizer
- * before reaching a terminal.
- */
-export interface HttpRequestInfo {
-  method: string;
-  target: string;
-  version: string;
-  host: string | null;
-  userAgent: string | null;
-}
+import type { HttpRequestInfo } from '../../model/flow-summary.js';
 
 /** Only the head of the first segment is read; longer heads are cut, not buffered. */
 const MAX_HEAD_BYTES = 4096;

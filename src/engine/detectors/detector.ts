@@ -1,5 +1,5 @@
 import type { CidrSet } from '../../net/cidr-set.js';
-import type { Alert } from '../alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 import type { Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
 

@@ -1,7 +1,7 @@
 import type { CidrSet } from '../../net/cidr-set.js';
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { roundSeconds, type Alert } from '../alerts/alert.js';
+import { roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';

@@ -1,6 +1,6 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../alerts/alert.js';
+import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../../model/alert.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';

@@ -1,6 +1,6 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { roundSeconds, type Alert } from '../alerts/alert.js';
+import { roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { AddressBlocklist } from './blocklist/address-blocklist.js';

@@ -1,4 +1,4 @@
-import { isoFromMicros, type Alert, type AttackType, type Severity } from '../alerts/alert.js';
+import { isoFromMicros, type Alert, type AttackType, type Severity } from '../../model/alert.js';
 import { AlertBook } from '../alerts/alert-book.js';
 import type { DetectorContext } from './detector.js';
 

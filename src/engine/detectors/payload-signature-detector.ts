@@ -1,6 +1,6 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { roundSeconds, type Alert, type AttackType, type Severity } from '../alerts/alert.js';
+import { roundSeconds, type Alert, type AttackType, type Severity } from '../../model/alert.js';
 import { decodeLenientUtf8 } from '../decode/http-request.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';

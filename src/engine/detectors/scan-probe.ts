@@ -1,4 +1,4 @@
-import type { ScanType } from '../alerts/alert.js';
+import type { ScanType } from '../../model/alert.js';
 import type { CidrSet } from '../../net/cidr-set.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';

@@ -1,4 +1,4 @@
-import type { AttackType } from '../alerts/alert.js';
+import type { AttackType } from '../../model/alert.js';
 
 /**
  * Services watched for repeated connection attempts (seed 000's "Monitored Services &

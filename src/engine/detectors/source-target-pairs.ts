@@ -1,4 +1,4 @@
-import type { Alert } from '../alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 import type { Packet } from '../decode/packet.js';
 import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
 

@@ -1,6 +1,6 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
-import { roundSeconds, type Alert, type Severity } from '../alerts/alert.js';
+import { roundSeconds, type Alert, type Severity } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';

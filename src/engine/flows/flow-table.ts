@@ -1,8 +1,10 @@
 import { formatAddress } from '../../net/address.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
-import type { HttpRequestInfo } from '../decode/http-request.js';
+import type { HttpRequestInfo } from '../../model/flow-summary.js';
 import { parseHttpRequest } from '../decode/http-request.js';
-import { datagramConnState, TcpHistory, tcpConnState, type ConnState } from './tcp-history.js';
+import { datagramConnState, TcpHistory, tcpConnState } from './tcp-history.js';
+import { type ConnState } from '../../model/flow-summary.js';
+import type { FlowSummary } from '../../model/flow-summary.js';
 
 /** Bits of FlowTable.lastEvents: what the last update() changed, for detectors to react to. */
 export const FlowEvent = {
@@ -18,26 +20,6 @@ export const FlowEvent = {
   SOURCE_PROVEN: 8,
 } as const;
 
-export interface FlowSummary {
-  uid: number;
-  proto: number;
-  origAddr: string;
-  origPort: number;
-  respAddr: string;
-  respPort: number;
-  state: ConnState;
-  origPackets: number;
-  respPackets: number;
-  origBytes: number;
-  respBytes: number;
-  firstSeenMicros: number;
-  lastSeenMicros: number;
-  http: HttpRequestInfo | null;
-  /** Country tag of the remote end (set when a snapshot is built), or null. */
-  country: string | null;
-  /** Name of the local process (live capture; set when a snapshot is built), or null. */
-  process: string | null;
-}
 
 const NIL = -1;
 const H = TcpHistory;

@@ -1,3 +1,4 @@
+import type { ConnState } from '../../model/flow-summary.js';
 /**
  * What a TCP flow has seen, one bit each, in the spirit of Zeek's conn history. The connection
  * state is derived from these bits on demand instead of being stored per packet.
@@ -15,21 +16,6 @@ export const TcpHistory = {
   RESP_DATA: 1 << 8,
 } as const;
 
-/** Zeek's conn_state names. */
-export type ConnState =
-  | 'S0'
-  | 'S1'
-  | 'SF'
-  | 'REJ'
-  | 'S2'
-  | 'S3'
-  | 'RSTO'
-  | 'RSTR'
-  | 'RSTOS0'
-  | 'RSTRH'
-  | 'SH'
-  | 'SHR'
-  | 'OTH';
 
 const H = TcpHistory;
 

@@ -3,9 +3,9 @@
  * anchor / named rules, changed in batches, idempotent, listable for reconciliation at start and
  * removable as a whole. One implementation per backend; all commands go through a CommandRunner.
  */
-export type FirewallName = 'nftables' | 'iptables' | 'pfctl' | 'netsh' | 'none';
+import type { BlockPort, FirewallName } from '../../model/block-record.js';
 
-export const FIREWALL_NAMES: readonly FirewallName[] = ['nftables', 'iptables', 'pfctl', 'netsh', 'none'];
+export { FIREWALL_NAMES, type FirewallName } from '../../model/block-record.js';
 
 /** One thing the firewall drops: a source network, optionally only towards one local port. */
 export interface BlockSpec {
@@ -13,7 +13,7 @@ export interface BlockSpec {
   cidr: string;
   family: 4 | 6;
   /** Only traffic to this local port and protocol; null = every packet from the network. */
-  port: { protocol: 'tcp' | 'udp'; number: number } | null;
+  port: BlockPort;
   /** Seconds the kernel keeps the entry where the backend has timeouts (≥ 1). */
   timeoutSeconds: number;
 }

@@ -1,4 +1,4 @@
-import type { Severity } from '../../engine/alerts/alert.js';
+import type { Severity } from '../../model/alert.js';
 import type { NotificationChannel } from './notification-channel.js';
 import { eventSeverity, severityRank, type NotifyEvent } from './notify-event.js';
 import { redactSecrets } from './redact.js';

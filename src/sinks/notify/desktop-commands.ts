@@ -3,7 +3,7 @@
  * cleanText (no control characters); what is left to do here is the quoting of each target
  * language, so that attacker text stays data. Every argv is run without a shell.
  */
-import type { Severity } from '../../engine/alerts/alert.js';
+import type { Severity } from '../../model/alert.js';
 
 export interface DesktopMessage {
   title: string;

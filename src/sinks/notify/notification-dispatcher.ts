@@ -1,5 +1,5 @@
-import type { Alert, Severity } from '../../engine/alerts/alert.js';
-import type { BlockRecord } from '../../response/block-record.js';
+import type { Alert, Severity } from '../../model/alert.js';
+import type { BlockRecord } from '../../model/block-record.js';
 import { ChannelQueue, type ChannelCounters } from './channel-queue.js';
 import type { ChannelName, NotificationChannel } from './notification-channel.js';
 import type { NotifyEvent } from './notify-event.js';

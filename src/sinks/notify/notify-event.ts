@@ -1,5 +1,5 @@
-import type { Alert, Severity } from '../../engine/alerts/alert.js';
-import type { BlockRecord } from '../../response/block-record.js';
+import type { Alert, Severity } from '../../model/alert.js';
+import type { BlockRecord } from '../../model/block-record.js';
 
 /** What a notification is about: a new alert, a block the response made, or `--test-alerts`. */
 export type NotifyEvent =

@@ -1,4 +1,4 @@
-import type { Severity } from '../../engine/alerts/alert.js';
+import type { Severity } from '../../model/alert.js';
 import type { ChannelName } from './notification-channel.js';
 
 /** What the config file says about one channel (`notifications.<name>`). */

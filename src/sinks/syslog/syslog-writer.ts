@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Alert } from '../../engine/alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 
 /** Runs a command given as an argv array (absolute path first); resolves with the exit code. */
 export type CommandRunner = (argv: readonly string[]) => Promise<number>;

@@ -1,4 +1,4 @@
-import type { Alert } from '../../engine/alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 import { cleanText } from '../notify/notify-text.js';
 
 /**

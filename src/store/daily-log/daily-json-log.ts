@@ -1,8 +1,8 @@
 import { constants as fsConstants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Alert } from '../../engine/alerts/alert.js';
-import type { BlockEntry, HistoryEntry, UnblockEntry } from '../history/history-entry.js';
+import type { Alert } from '../../model/alert.js';
+import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../model/history-entry.js';
 import { alertEventLine, attacksFileName, blockedFileName, blockEventLine, utcDate } from './log-lines.js';
 
 /**

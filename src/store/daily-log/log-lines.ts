@@ -1,5 +1,5 @@
-import type { Alert } from '../../engine/alerts/alert.js';
-import type { BlockEntry, UnblockEntry } from '../history/history-entry.js';
+import type { Alert } from '../../model/alert.js';
+import type { BlockEntry, UnblockEntry } from '../../model/history-entry.js';
 
 /** `YYYY-MM-DD` (UTC) of an ISO time; today's date when the time does not parse. */
 export function utcDate(iso: string, fallback: () => Date = () => new Date()): string {

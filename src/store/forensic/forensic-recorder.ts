@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { formatAddress, parseAddress } from '../../net/address.js';
-import type { Alert } from '../../engine/alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 import type { Packet } from '../../engine/decode/packet.js';
 import { forensicFileName, numberedFileName } from './file-name.js';
 import { nodeForensicFileSystem, type ForensicFile, type ForensicFileSystem } from './forensic-files.js';

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { writeFileDurably } from '../durable-write.js';
-import { HISTORY_FORMAT_VERSION, parseHistoryText, serializeHistory, type HistoryEntry, type HistoryFileData } from './history-entry.js';
+import { HISTORY_FORMAT_VERSION, parseHistoryText, serializeHistory, type HistoryFileData } from './history-entry.js';
+import { type HistoryEntry } from '../../model/history-entry.js';
 
 /** Writes a whole file's text durably; injectable so tests can count and fail writes. */
 export type TextWriter = (path: string, text: string) => Promise<void>;

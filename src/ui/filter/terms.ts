@@ -1,4 +1,4 @@
-import type { ConnState } from '../../engine/flows/tcp-history.js';
+import type { ConnState } from '../../model/flow-summary.js';
 import { parseAddress } from '../../net/address.js';
 import type { FilterNode, Protocol } from './ast.js';
 import { FilterError, excerpt, shorten } from './filter-error.js';

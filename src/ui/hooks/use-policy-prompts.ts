@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { Alert } from '../../engine/alerts/alert.js';
-import type { BlockRecord } from '../../response/block-record.js';
+import type { Alert } from '../../model/alert.js';
+import type { BlockRecord } from '../../model/block-record.js';
 import type { BlockTarget } from '../state/view-state.js';
 
 /**

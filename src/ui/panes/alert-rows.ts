@@ -1,4 +1,4 @@
-import type { Alert } from '../../engine/alerts/alert.js';
+import type { Alert } from '../../model/alert.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import { countryTag } from '../format.js';
 

@@ -1,6 +1,6 @@
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import { countryTag, formatUptime } from '../format.js';
-import type { BlockRecord } from '../../response/block-record.js';
+import type { BlockRecord } from '../../model/block-record.js';
 
 export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'ADDRESS', width: 24, grow: true },

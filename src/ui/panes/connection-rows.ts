@@ -1,4 +1,4 @@
-import type { FlowSummary } from '../../engine/flows/flow-table.js';
+import type { FlowSummary } from '../../model/flow-summary.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import type { CompiledFilter, FilterSubject } from '../filter/index.js';
 import { countryTag, endpoint, formatBytes, protoName } from '../format.js';

@@ -1,4 +1,4 @@
-import type { FeedPacket } from '../../engine/feed/packet-feed.js';
+import type { FeedPacket } from '../../model/feed-packet.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
 import type { CompiledFilter, FilterSubject } from '../filter/index.js';
 import { countryTag, endpoint, formatClock, protoName, tcpFlagsText } from '../format.js';

@@ -1,10 +1,10 @@
-import type { Alert } from '../../engine/alerts/alert.js';
-import type { EngineStats } from '../../engine/engine-stats.js';
-import type { FeedPacket } from '../../engine/feed/packet-feed.js';
-import type { FlowSummary } from '../../engine/flows/flow-table.js';
+import type { Alert } from '../../model/alert.js';
+import type { EngineStats } from '../../model/engine-stats.js';
+import type { FeedPacket } from '../../model/feed-packet.js';
+import type { FlowSummary } from '../../model/flow-summary.js';
 import type { EngineEndReason, EngineToUi } from '../../engine/protocol.js';
-import type { BlockRecord } from '../../response/block-record.js';
-import type { HistoryEntry } from '../../store/history/history-entry.js';
+import type { BlockRecord } from '../../model/block-record.js';
+import type { HistoryEntry } from '../../model/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
+import type { Alert } from '../../../src/model/alert.js';
 import { AlertBook } from '../../../src/engine/alerts/alert-book.js';
 import { AuthBruteForceDetector } from '../../../src/engine/detectors/auth-log/auth-brute-force-detector.js';
 import { SuspiciousCommandDetector } from '../../../src/engine/detectors/auth-log/suspicious-command-detector.js';
@@ -14,7 +14,7 @@ import { parseLogLine } from '../../../src/engine/logs/log-line.js';
 import { journalEntry } from '../../../src/platform/logs/journal-source.js';
 import { recordingContext } from '../../support/recording-context.js';
 
-const FIXTURES = new URL('../../../fixtures/auth', import.meta.url).pathname;
+const FIXTURES = new URL('../../../fixtures/auth/', import.meta.url).pathname;
 const S = 1e6;
 const T0 = Date.UTC(2026, 10, 21, 22, 0, 0) * 1000;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
+import type { Alert } from '../../../src/model/alert.js';
 import { openCaptureFile } from '../../../src/engine/capture/file/open-capture-file.js';
 import { decodeFrame, DecodeResult } from '../../../src/engine/decode/decode-frame.js';
 import { MalformedCounters } from '../../../src/engine/decode/malformed.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, AttackType } from '../../../src/engine/alerts/alert.js';
+import type { Alert, AttackType } from '../../../src/model/alert.js';
 import { openCaptureFile } from '../../../src/engine/capture/file/open-capture-file.js';
 import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { decodeFrame, DecodeResult } from '../../../src/engine/decode/decode-frame.js';

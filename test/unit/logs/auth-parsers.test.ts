@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { parseAuthEvent, type AuthEvent } from '../../../src/engine/logs/auth-events.js';
 import { parseLogLine } from '../../../src/engine/logs/log-line.js';
 
-const FIXTURES = new URL('../../../fixtures/auth', import.meta.url).pathname;
+const FIXTURES = new URL('../../../fixtures/auth/', import.meta.url).pathname;
 const NOW = Date.UTC(2026, 11, 1) * 1000;
 
 function lines(name: string): string[] {

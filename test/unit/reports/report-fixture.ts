@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
+import type { Alert } from '../../../src/model/alert.js';
 import type { GeoLookupFn, GeoRecord } from '../../../src/enrich/geo/index.js';
-import type { HistoryEntry } from '../../../src/store/index.js';
+import type { HistoryEntry } from '../../../src/model/history-entry.js';
 import { HistoryStore } from '../../../src/store/index.js';
 import { runReport, type ReportDeps, type ReportOptions } from '../../../src/reports/index.js';
 

@@ -1,10 +1,10 @@
 import type { ProfileName } from '../../../src/config/profiles.js';
 import type { Firewall } from '../../../src/platform/firewall/firewall.js';
-import type { Alert, AttackType } from '../../../src/engine/alerts/alert.js';
+import type { Alert, AttackType } from '../../../src/model/alert.js';
 import { newAlert } from '../../../src/engine/detectors/new-alert.js';
-import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/response/block-events.js';
+import type { BlockEvent, ResponseEvent, UnblockEvent } from '../../../src/model/response-event.js';
 import { BlockManager, type BlockManagerOptions } from '../../../src/response/block-manager.js';
-import type { BlockRecord } from '../../../src/response/block-record.js';
+import type { BlockRecord } from '../../../src/model/block-record.js';
 import { ProtectedAddresses } from '../../../src/response/protected-addresses.js';
 import { ProvenSources } from '../../../src/response/proven-sources.js';
 import { ResponsePolicy } from '../../../src/response/response-policy.js';

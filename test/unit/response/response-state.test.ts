@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ATTACK_TYPES, type AttackType } from '../../../src/engine/alerts/alert.js';
+import { ATTACK_TYPES, type AttackType } from '../../../src/model/alert.js';
 import { historyBlockState } from '../../../src/response/history-blocks.js';
 import { ProvenSources } from '../../../src/response/proven-sources.js';
-import { defaultResponse, ResponsePolicy, type ResponseAction } from '../../../src/response/response-policy.js';
-import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../../src/store/history/history-entry.js';
+import { defaultResponse, ResponsePolicy } from '../../../src/response/response-policy.js';
+import { type ResponseAction } from '../../../src/model/response-action.js';
+import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../../src/model/history-entry.js';
 import { PROFILE_NAMES } from '../../../src/config/profiles.js';
 
 const NOTHING_TO_BLOCK: AttackType[] = ['SUSPICIOUS_COMMAND', 'SUSPICIOUS_PROCESS'];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServiceControl, isUnitName } from '../../../src/platform/service-control.js';
 import { ServiceGuard } from '../../../src/response/service-guard.js';
-import type { ResponseEvent, ServiceEvent } from '../../../src/response/block-events.js';
+import type { ResponseEvent, ServiceEvent } from '../../../src/model/response-event.js';
 import { parseConfigText } from '../../../src/config/config-file.js';
 import type { CommandRunner } from '../../../src/platform/exec/run-command.js';
 

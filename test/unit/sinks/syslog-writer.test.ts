@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
+import type { Alert } from '../../../src/model/alert.js';
 import { SyslogWriter } from '../../../src/sinks/syslog/syslog-writer.js';
 
 const alert = { event_type: 'alert', id: 'x', timestamp: 't', attack_type: 'PORT_SCAN', severity: 'high', attacker_ip: '198.51.100.4', attack_details: { service: 'evil\nInjected: line' } } as unknown as Alert;

@@ -4,7 +4,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { writeFileDurably } from '../../../src/store/durable-write.js';
-import { serializeHistory, type HistoryEntry } from '../../../src/store/history/history-entry.js';
+import { serializeHistory } from '../../../src/store/history/history-entry.js';
+import { type HistoryEntry } from '../../../src/model/history-entry.js';
 import { HistoryOpenError, LockHeldError } from '../../../src/store/history/history-open-error.js';
 import { HistoryStore, readHistoryFiles } from '../../../src/store/history/history-store.js';
 import type { TextWriter } from '../../../src/store/history/history-file-adapter.js';
@@ -103,7 +104,7 @@ describe('HistoryStore', () => {
       assert.equal(await settled(atOpen), 1);
       assert.equal((await readJson(file)).entries.length, 1000, 'written without flush, after the debounce');
       for (let burst = 0; burst < 3; burst++) {
-        const before = writes.length;
+        const before: number = writes.length;
         for (let i = 0; i < 50; i++) {
           store.add(sampleBlock(2000 + burst * 100 + i));
           if (i % 10 === 0) await sleep(1); // spread over a few ms, still well inside the debounce

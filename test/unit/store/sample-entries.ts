@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
-import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../../src/store/history/history-entry.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../../src/model/history-entry.js';
 
 export function sampleAlert(n: number, overrides: Partial<Alert> = {}): Alert {
   return {

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { render } from 'ink-testing-library';
-import type { Alert } from '../../../src/engine/alerts/alert.js';
-import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
+import type { Alert } from '../../../src/model/alert.js';
+import type { FeedPacket } from '../../../src/model/feed-packet.js';
 import type { EngineToUi, Snapshot } from '../../../src/engine/protocol.js';
-import type { BlockRecord } from '../../../src/response/block-record.js';
+import type { BlockRecord } from '../../../src/model/block-record.js';
 import { App, type EngineActions } from '../../../src/ui/app.js';
-import type { HistoryEntry } from '../../../src/store/history/history-entry.js';
+import type { HistoryEntry } from '../../../src/model/history-entry.js';
 import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
 import { themeFromEnv } from '../../../src/ui/theme.js';
 
@@ -35,7 +35,7 @@ function snapshot(over: Partial<Snapshot> = {}): EngineToUi {
     type: 'snapshot',
     snapshot: {
       seq: ++seq, ts: Date.now(), packetTimeMicros: 0,
-      stats: { packets: 10, bytes: 600, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped: null, elapsed_s: seq, pps: 10, alerts: 1, flows_active: 1, flows_evicted: 0, flows_expired: 0, first_packet: null, last_packet: null },
+      stats: { packets: 10, bytes: 600, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped: null, elapsed_s: seq, pps: 10, alerts: 1, flows_active: 1, flows_evicted: 0, flows_expired: 0, event_loop_lag_ms: { p50: 0, p99: 0, max: 0 }, rss_mb: 0, rss_peak_mb: 0, blocks_active: 0, first_packet: null, last_packet: null },
       newPackets: [], skippedPackets: 0, flows: [], newAlerts: [], blocks: [],
       ...over,
     },

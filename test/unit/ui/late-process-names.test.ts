@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EngineStats } from '../../../src/engine/engine-stats.js';
-import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
-import type { FlowSummary } from '../../../src/engine/flows/flow-table.js';
+import type { EngineStats } from '../../../src/model/engine-stats.js';
+import type { FeedPacket } from '../../../src/model/feed-packet.js';
+import type { FlowSummary } from '../../../src/model/flow-summary.js';
 import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
 
 const stats = { packets: 1, bytes: 1, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped: 0, elapsed_s: 1, pps: 1, alerts: 0, flows_active: 1, flows_evicted: 0, flows_expired: 0, first_packet: null, last_packet: null } as unknown as EngineStats;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FeedPacket } from '../../../src/engine/feed/packet-feed.js';
+import type { FeedPacket } from '../../../src/model/feed-packet.js';
 import { compileFilter } from '../../../src/ui/filter/index.js';
 import { feedRows } from '../../../src/ui/panes/feed-rows.js';
 

@@ -1,4 +1,4 @@
-import { roundSeconds, type Alert, type AttackType } from '../../alerts/alert.js';
+import { roundSeconds, type Alert, type AttackType } from '../../../model/alert.js';
 import type { AuthFailure, AuthService } from '../../logs/auth-events.js';
 import type { DetectorContext } from '../detector.js';
 import { newAlert } from '../new-alert.js';

@@ -1,5 +1,5 @@
 import type { PrivilegedCommand } from '../../logs/auth-events.js';
-import type { Alert } from '../../alerts/alert.js';
+import type { Alert } from '../../../model/alert.js';
 import type { DetectorContext } from '../detector.js';
 import { matchCommand, type CommandPattern } from '../host/suspicious-commands.js';
 import { newAlert } from '../new-alert.js';

@@ -1,5 +1,5 @@
-import type { Alert } from '../../alerts/alert.js';
-import type { ProcessSample } from '../../../platform/processes/proc-sampler.js';
+import type { Alert } from '../../../model/alert.js';
+import type { ProcessSample } from '../../../model/process-sample.js';
 import type { DetectorContext } from '../detector.js';
 import { LOCAL_ATTACKER } from '../auth-log/suspicious-command-detector.js';
 import { newAlert } from '../new-alert.js';

@@ -1,4 +1,4 @@
-import type { AttackType } from '../../alerts/alert.js';
+import type { AttackType } from '../../../model/alert.js';
 import { hasNestedQuantifier } from './regex-safety.js';
 
 /** The attack types found by payload signatures (DESIGN §3.3). */

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Alert, Severity } from '../../../../src/engine/alerts/alert.js';
+import type { Alert, Severity } from '../../../../src/model/alert.js';
 import { ChannelQueue, DEFAULT_POLICY, type DeliveryPolicy } from '../../../../src/sinks/notify/channel-queue.js';
 import type { NotificationChannel } from '../../../../src/sinks/notify/notification-channel.js';
 import { buildDispatcher } from '../../../../src/sinks/notify/notification-dispatcher.js';
@@ -99,7 +99,7 @@ describe('NotificationDispatcher', () => {
       { warn: (l) => warnings.push(l), now: () => 0 },
     );
     d.notifyAlert(alert('high', 1).kind === 'alert' ? (alert('high', 1) as { alert: Alert }).alert : (undefined as never));
-    d.notifyBlock({ address: '203.0.113.5', reason: 'PORT_SCAN', createdAt: 0, expiresAt: 1, action: 'dry_run' });
+    d.notifyBlock({ address: '203.0.113.5', reason: 'PORT_SCAN', createdAt: 0, expiresAt: 1, action: 'dry_run', network: '203.0.113.5/32', port: null, offense: 1, firewall: 'none' });
     await d.close(1000);
     assert.equal(a.seen.length, 2);
     assert.equal(b.seen.length, 2);

@@ -86,7 +86,7 @@ describe('desktop notification commands', () => {
     const calls: (readonly string[])[] = [];
     const run: CommandRunner = async (argv) => (calls.push(argv), { exitCode: 0, stdout: '', stderr: '' });
     const channel = new DesktopChannel('linux', run);
-    await channel.send({ kind: 'block', block: { address: '203.0.113.9', reason: 'line1\nline2\u202e\u001b[31m', createdAt: 0, expiresAt: 1000, action: 'dry_run' }, severity: 'high' }, 1000);
+    await channel.send({ kind: 'block', block: { address: '203.0.113.9', reason: 'line1\nline2\u202e\u001b[31m', createdAt: 0, expiresAt: 1000, action: 'dry_run', network: '203.0.113.9/32', port: null, offense: 1, firewall: 'none' }, severity: 'high' }, 1000);
     assert.equal(calls.length, 1);
     const body = calls[0]!.at(-1)!;
     assert.ok(!/[\u0000-\u001f\u202e]/.test(body), body);

@@ -1,4 +1,10 @@
-import type { BlockSpec, FirewallName } from '../platform/firewall/firewall.js';
+/** The firewall backends a block can live in ('none' = recorded, nothing changed). */
+export type FirewallName = 'nftables' | 'iptables' | 'pfctl' | 'netsh' | 'none';
+
+export const FIREWALL_NAMES: readonly FirewallName[] = ['nftables', 'iptables', 'pfctl', 'netsh', 'none'];
+
+/** A block limited to one local port; null = every port. */
+export type BlockPort = { protocol: 'tcp' | 'udp'; number: number } | null;
 
 /** What became of a block request (history `action`, DESIGN §3.2 alert actions). */
 export type BlockOutcome = 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
@@ -10,7 +16,7 @@ export interface BlockRecord {
   /** What the firewall holds: the address as /32 or /128, or an IPv6 /64. */
   network: string;
   /** Only this local port, when the block is per port. */
-  port: BlockSpec['port'];
+  port: BlockPort;
   reason: string;
   /** Wall-clock ms. */
   createdAt: number;
