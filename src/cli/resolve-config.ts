@@ -1,98 +1,20 @@
 import { ConfigError } from '../config/config-error.js';
 import { loadConfigFile, type ConfigFile } from '../config/config-file.js';
-import { PROFILE_NAMES, PROFILES, type ProfileName } from '../config/profiles.js';
+import { applyConfigFile } from '../config/apply-config-file.js';
+import { PROFILE_NAMES, type ProfileName } from '../config/profile-name.js';
 import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
-import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
-import { compileCommandPatterns } from '../engine/detectors/host/suspicious-commands.js';
 import type { CliFlags } from './args.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
-import { FIREWALL_NAMES } from '../platform/firewall/firewall.js';
-import { applyNotificationsFile } from './resolve-notifications.js';
+import { FIREWALL_NAMES } from '../model/block-record.js';
 
 /** Applies defaults < profile < config file < flags. Throws ConfigError (one line) on bad values. */
 export function resolveRunConfig(flags: CliFlags): RunConfig {
   const file: ConfigFile = flags.config !== undefined ? loadConfigFile(flags.config) : {};
   const profileName = flags.profile !== undefined ? parseProfile(flags.profile) : (file.profile ?? 'balanced');
   const config = defaultRunConfig(profileName);
-  config.thresholds = structuredClone(PROFILES[profileName].thresholds);
 
-  // Config file.
-  if (file.interface !== undefined) config.interface = file.interface;
-  if (file.homeNet !== undefined) config.homeNet = file.homeNet;
-  if (file.bpf !== undefined) config.bpf = file.bpf;
-  if (file.refresh !== undefined) config.refreshSeconds = file.refresh;
-  if (file.speed !== undefined) config.speed = file.speed;
-  if (file.debug !== undefined) config.debug = file.debug;
-  if (file.blockDuration !== undefined) config.blockDurationSeconds = file.blockDuration;
-  if (file.geo !== undefined) config.geo = file.geo;
-  if (file.reverseDns !== undefined) config.reverseDns = file.reverseDns;
-  if (file.processes !== undefined) config.processes = file.processes;
-  if (file.history !== undefined) config.historyFile = file.history;
-  if (file.trustedProcesses !== undefined) config.trustedProcesses = file.trustedProcesses;
-  if (file.logDir !== undefined) config.logDir = file.logDir;
-  if (file.pcapDir !== undefined) config.pcapDir = file.pcapDir;
-  if (file.syslog !== undefined) config.syslog = file.syslog;
-  if (file.blocklists !== undefined) config.blocklists = file.blocklists;
-  if (file.captureBufferBytes !== undefined) config.captureBufferBytes = file.captureBufferBytes;
-  if (file.suspiciousPorts !== undefined) {
-    config.suspiciousPorts = Object.fromEntries(Object.entries(file.suspiciousPorts).map(([port, spec]) => [Number(port), { name: spec.service, risk: spec.risk }]));
-  }
-  if (file.signatures !== undefined) {
-    try {
-      // Compiled now so a bad pattern is one line naming it, before anything starts.
-      compileSignatures(file.signatures as RunConfig['signatures']);
-    } catch (e) {
-      throw new ConfigError(`config file ${flags.config}: key 'signatures': ${(e as Error).message}`);
-    }
-    config.signatures = file.signatures as RunConfig['signatures'];
-  }
-  if (file.firewall !== undefined) config.firewall = file.firewall;
-  if (file.dryRun !== undefined) config.dryRun = file.dryRun;
-  if (file.allow !== undefined) config.allow = file.allow;
-  if (file.autoBlock !== undefined) config.autoBlock = file.autoBlock;
-  if (file.response !== undefined) config.response = file.response;
-  if (file.requireProof !== undefined) config.requireProof = file.requireProof;
-  if (file.escalate !== undefined) config.escalate = file.escalate;
-  if (file.maxBlockDuration !== undefined) config.maxBlockDurationSeconds = file.maxBlockDuration;
-  if (file.ipv6BlockPrefix !== undefined) config.ipv6BlockPrefix = file.ipv6BlockPrefix;
-  if (file.flushOnExit !== undefined) config.flushOnExit = file.flushOnExit;
-  if (file.fail2ban !== undefined) config.fail2ban = file.fail2ban;
-  if (file.fail2banJail !== undefined) config.fail2banJail = file.fail2banJail;
-  if (file.iptablesVariant !== undefined) config.iptablesVariant = file.iptablesVariant;
-  if (file.stopServices !== undefined) config.stopServices = file.stopServices;
-  const ps = file.thresholds?.portScan;
-  if (ps?.ports !== undefined) config.thresholds.portScan.ports = ps.ports;
-  if (ps?.windowSeconds !== undefined) config.thresholds.portScan.windowSeconds = ps.windowSeconds;
-  if (file.threshold !== undefined) config.thresholds.portScan.ports = file.threshold;
-  const bf = file.thresholds?.bruteForce;
-  if (bf?.windowSeconds !== undefined) config.thresholds.bruteForce.windowSeconds = bf.windowSeconds;
-  if (bf?.attempts !== undefined) Object.assign(config.thresholds.bruteForce.attempts, bf.attempts);
-  if (file.thresholds?.flood !== undefined) Object.assign(config.thresholds.flood, file.thresholds.flood);
-  if (file.thresholds?.exfiltration !== undefined) Object.assign(config.thresholds.exfiltration, file.thresholds.exfiltration);
-  // --- auth log and processes (issue #3) ---
-  if (file.authLog !== undefined) config.authLog = file.authLog;
-  if (file.processMonitor !== undefined) config.processMonitor = file.processMonitor;
-  if (file.suspiciousCommands !== undefined) {
-    try {
-      compileCommandPatterns(file.suspiciousCommands);
-    } catch (e) {
-      throw new ConfigError(`config file ${flags.config}: key 'suspiciousCommands': ${(e as Error).message}`);
-    }
-    config.suspiciousCommands = file.suspiciousCommands;
-  }
-  if (file.thresholds?.authBruteForce !== undefined) Object.assign(config.thresholds.authBruteForce, file.thresholds.authBruteForce);
-  if (file.thresholds?.suspiciousProcess !== undefined) Object.assign(config.thresholds.suspiciousProcess, file.thresholds.suspiciousProcess);
-  if (file.thresholds?.distributedScan !== undefined) Object.assign(config.thresholds.distributedScan, file.thresholds.distributedScan);
-  if (file.thresholds?.hostSweep !== undefined) Object.assign(config.thresholds.hostSweep, file.thresholds.hostSweep);
-  if (file.thresholds?.slowScan !== undefined) Object.assign(config.thresholds.slowScan, file.thresholds.slowScan);
-  if (file.thresholds?.osFingerprint !== undefined) Object.assign(config.thresholds.osFingerprint, file.thresholds.osFingerprint);
-  if (file.flows?.capacity !== undefined) config.flows.capacity = Math.max(16, file.flows.capacity);
-  if (file.flows?.idleSeconds !== undefined) config.flows.idleSeconds = file.flows.idleSeconds;
-  // Notifications and -v (issue #7).
-  if (file.notifications !== undefined) applyNotificationsFile(config.notifications, file.notifications, flags.config ?? '');
-  if (file.verbose !== undefined) config.verbose = file.verbose;
-  config.configFile = flags.config ?? null;
+  applyConfigFile(config, file, flags.config ?? '');
 
   // Flags.
   if (flags.interface !== undefined) config.interface = nonEmpty(flags.interface, '--interface');

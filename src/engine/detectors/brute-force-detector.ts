@@ -5,6 +5,9 @@ import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { MONITORED_SERVICES, serviceIndexOfPort, type ServiceThresholds } from './service-table.js';
+import { positiveInt, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
+import { BRUTE_FORCE_THRESHOLDS, type BruteForceThresholds } from './service-table.js';
 
 export interface BruteForceConfig {
   /** Attempts per source and service group within the window that raise an alert. */
@@ -348,3 +351,21 @@ function isNewKeys(buf: Buffer, off: number): boolean {
 function campaignKey(attackType: AttackType, attacker: string): string {
   return `${attackType}|${attacker}`;
 }
+
+/**
+ * SSH_BRUTE_FORCE and the other service attacks from packets: completed connections per source
+ * and service within the window.
+ */
+export const bruteForceDescriptor: ConfiguredDetectorDescriptor<'bruteForce', BruteForceThresholds, BruteForceDetector> = {
+  name: 'bruteForce',
+  stage: 'packet',
+  settings: {
+    defaults: BRUTE_FORCE_THRESHOLDS,
+    schema: {
+      windowSeconds: seconds,
+      attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt },
+    },
+  },
+  create: (settings, inputs) => new BruteForceDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

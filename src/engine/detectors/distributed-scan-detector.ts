@@ -7,6 +7,8 @@ import { copyDst, copySrc, hashDst, sameDst, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
+import { intInRange, positiveInt, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface DistributedScanConfig {
   /** Distinct ports of one target that all sources together probe within the window. */
@@ -88,10 +90,10 @@ class TargetScan {
  */
 export class DistributedScanDetector implements PacketDetector {
   readonly name = 'distributed-scan';
-  private readonly ports: number;
-  private readonly sources: number;
+  private ports: number;
+  private sources: number;
   private readonly portsPerSource: number;
-  private readonly windowMicros: number;
+  private windowMicros: number;
   private readonly maxTargets: number;
   private readonly ctx: DetectorContext;
   /** By destination hash; insertion order is age order for eviction. */
@@ -110,6 +112,13 @@ export class DistributedScanDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.maxTargets = Math.max(1, config.maxTargets ?? 1024);
     this.ctx = ctx;
+  }
+
+  /** New thresholds (SIGHUP); targets being watched keep their state. */
+  reconfigure(config: DistributedScanSettings): void {
+    this.ports = Math.max(2, config.ports);
+    this.sources = Math.max(2, config.sources);
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   get trackedTargets(): number {
@@ -261,3 +270,23 @@ export class DistributedScanDetector implements PacketDetector {
     }
   }
 }
+
+export type DistributedScanSettings = Pick<DistributedScanConfig, 'ports' | 'sources' | 'windowSeconds'>;
+
+/**
+ * DISTRIBUTED_SCAN. The port count is the whole scan's; each source brings a slice of it.
+ */
+export const distributedScanDescriptor: ConfiguredDetectorDescriptor<'distributedScan', DistributedScanSettings, DistributedScanDetector> = {
+  name: 'distributedScan',
+  stage: 'flowStart',
+  settings: {
+    defaults: {
+      'high-security': { ports: 20, sources: 3, windowSeconds: 120 },
+      balanced: { ports: 30, sources: 3, windowSeconds: 60 },
+      development: { ports: 100, sources: 5, windowSeconds: 30 },
+    },
+    schema: { ports: intInRange(2, 65_536), sources: positiveInt, windowSeconds: seconds },
+  },
+  create: (settings, inputs) => new DistributedScanDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

@@ -5,6 +5,8 @@ import { roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
+import { intInRange, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface ExfiltrationConfig {
   /** Bytes (on the wire) sent to one outside destination within the window that raise an alert. Default 15 MB (seed 004). */
@@ -514,3 +516,17 @@ function isGroupAddress(w0: number, w1: number, w2: number, w3: number): boolean
   if (w0 === 0 && w1 === 0 && w2 === 0xffff) return w3 >>> 28 === 0xe || w3 === 0xffffffff;
   return w0 >>> 24 === 0xff;
 }
+
+export type ExfiltrationSettings = Pick<ExfiltrationConfig, 'bytes' | 'windowSeconds'>;
+
+/** DATA_EXFILTRATION: bytes leaving the home net to one destination in a window (15 MB in 60 s by default). */
+export const exfiltrationDescriptor: ConfiguredDetectorDescriptor<'exfiltration', ExfiltrationSettings, ExfiltrationDetector> = {
+  name: 'exfiltration',
+  stage: 'packet',
+  settings: {
+    defaults: { 'high-security': { bytes: 10_000_000 }, balanced: {}, development: { bytes: 100_000_000 } },
+    schema: { bytes: intInRange(1, Number.MAX_SAFE_INTEGER), windowSeconds: seconds },
+  },
+  create: (settings, inputs) => new ExfiltrationDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => detector.reconfigure(settings),
+};

@@ -4,6 +4,8 @@ import { isoFromMicros, roundSeconds, type Alert, type AttackType } from '../../
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
+import { positiveInt, positiveNumber, share } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface FloodConfig {
   /** Packets per second towards one target that make a flood. SYNs count net of completed handshakes. */
@@ -671,3 +673,17 @@ function popcount(v: number): number {
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
+
+export type FloodSettings = Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>;
+
+/** SYN_FLOOD, UDP_FLOOD, ICMP_FLOOD, DDOS and REFLECTION: rates per target (FLOOD_DEFAULTS where a profile says nothing). */
+export const floodDescriptor: ConfiguredDetectorDescriptor<'flood', FloodSettings, FloodDetector> = {
+  name: 'flood',
+  stage: 'packet',
+  settings: {
+    defaults: { 'high-security': { synPps: 500, udpPps: 2500, icmpPps: 500 }, balanced: {}, development: { synPps: 5000, udpPps: 20000, icmpPps: 5000 } },
+    schema: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
+  },
+  create: (settings, inputs) => new FloodDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

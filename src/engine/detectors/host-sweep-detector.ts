@@ -6,6 +6,8 @@ import type { FlowTable } from '../flows/flow-table.js';
 import { copySrc, hashSrc, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
+import { positiveInt, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface HostSweepConfig {
   /** Distinct hosts one source must probe on the same port (or with ICMP echo) within the window. */
@@ -98,8 +100,8 @@ class SweepAttack {
  */
 export class HostSweepDetector implements PacketDetector {
   readonly name = 'host-sweep';
-  private readonly threshold: number;
-  private readonly windowMicros: number;
+  private threshold: number;
+  private windowMicros: number;
   private readonly maxSweeps: number;
   private readonly ctx: DetectorContext;
   private readonly cacheMask: number;
@@ -119,6 +121,12 @@ export class HostSweepDetector implements PacketDetector {
     const slots = config.cacheSlots ?? 4096;
     this.cacheMask = slots - 1;
     this.cache = new Uint32Array(slots * 2);
+  }
+
+  /** New thresholds (SIGHUP); sweeps being watched keep their state. */
+  reconfigure(config: HostSweepSettings): void {
+    this.threshold = Math.max(2, config.hosts);
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   get trackedSweeps(): number {
@@ -264,3 +272,17 @@ export class HostSweepDetector implements PacketDetector {
     for (const [attacker, attack] of this.attacks) if (attack.lastSeen < over) this.attacks.delete(attacker);
   }
 }
+
+export type HostSweepSettings = Pick<HostSweepConfig, 'hosts' | 'windowSeconds'>;
+
+/** HOST_SWEEP: one source, one port (or ICMP echo), many hosts. */
+export const hostSweepDescriptor: ConfiguredDetectorDescriptor<'hostSweep', HostSweepSettings, HostSweepDetector> = {
+  name: 'hostSweep',
+  stage: 'flowStart',
+  settings: {
+    defaults: { 'high-security': { hosts: 10, windowSeconds: 120 }, balanced: { hosts: 20, windowSeconds: 60 }, development: { hosts: 50, windowSeconds: 30 } },
+    schema: { hosts: positiveInt, windowSeconds: seconds },
+  },
+  create: (settings, inputs) => new HostSweepDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

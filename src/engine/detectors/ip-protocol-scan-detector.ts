@@ -5,6 +5,7 @@ import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { SourceTargetPairs, type SourceTargetPair } from './source-target-pairs.js';
+import type { DetectorDescriptor } from './detector-descriptor.js';
 
 export interface IpProtocolScanConfig {
   /** Distinct IP protocol numbers one source must send one target within the window (PORT_SCAN's port count). */
@@ -39,8 +40,8 @@ class ProtocolPair implements SourceTargetPair {
  */
 export class IpProtocolScanDetector implements PacketDetector {
   readonly name = 'ip-protocol-scan';
-  private readonly threshold: number;
-  private readonly windowMicros: number;
+  private threshold: number;
+  private windowMicros: number;
   private readonly ctx: DetectorContext;
   private readonly pairs: SourceTargetPairs<ProtocolPair>;
 
@@ -49,6 +50,12 @@ export class IpProtocolScanDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.pairs = new SourceTargetPairs(Math.max(1, config.maxPairs ?? 1024), () => new ProtocolPair(), clearCounts);
     this.ctx = ctx;
+  }
+
+  /** New thresholds (SIGHUP); pairs keep their state. */
+  reconfigure(config: Pick<IpProtocolScanConfig, 'protocols' | 'windowSeconds'>): void {
+    this.threshold = Math.max(2, config.protocols);
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   get trackedPairs(): number {
@@ -119,3 +126,11 @@ function clearCounts(pair: ProtocolPair): void {
   pair.count = 0;
   pair.probes = 0;
 }
+
+/** nmap -sO is a port scan over protocol numbers: PORT_SCAN's count and window apply. */
+export const ipProtocolScanDescriptor: DetectorDescriptor<'ipProtocolScan', undefined, IpProtocolScanDetector> = {
+  name: 'ipProtocolScan',
+  stage: 'flowStart',
+  create: (_settings, inputs) => new IpProtocolScanDetector({ protocols: inputs.config.thresholds.portScan.ports, windowSeconds: inputs.config.thresholds.portScan.windowSeconds }, inputs.context),
+  reconfigure: (detector, _settings, config) => (detector.reconfigure({ protocols: config.thresholds.portScan.ports, windowSeconds: config.thresholds.portScan.windowSeconds }), []),
+};

@@ -5,6 +5,7 @@ import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { AddressBlocklist } from './blocklist/address-blocklist.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
+import type { DetectorDescriptor } from './detector-descriptor.js';
 
 export interface MaliciousIpConfig {
   blocklist: AddressBlocklist;
@@ -167,3 +168,26 @@ function protocolName(proto: number): Alert['protocol'] {
   if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) return 'icmp';
   return 'ip';
 }
+
+/** One MALICIOUS_IP detector per loaded blocklist, fed as one. */
+export class BlocklistDetectors implements PacketDetector {
+  readonly name = 'malicious-ip';
+  constructor(readonly lists: readonly MaliciousIpDetector[]) {}
+
+  onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
+    const lists = this.lists;
+    for (let i = 0; i < lists.length; i++) lists[i]!.onPacket(pkt, flows, slot);
+  }
+
+  onTick(nowMicros: number): void {
+    for (const d of this.lists) d.onTick(nowMicros);
+  }
+}
+
+/** MALICIOUS_IP: an address on a loaded --blocklist file; absent from runs without one. */
+export const maliciousIpDescriptor: DetectorDescriptor<'maliciousIp', undefined, BlocklistDetectors> = {
+  name: 'maliciousIp',
+  stage: 'packet',
+  create: (_settings, inputs) =>
+    inputs.blocklists.length === 0 ? null : new BlocklistDetectors(inputs.blocklists.map((blocklist) => new MaliciousIpDetector({ blocklist }, inputs.context))),
+};

@@ -6,6 +6,8 @@ import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { classifyOsProbe, OS_PROBE_NAMES } from './os-probe.js';
 import { SourceTargetPairs, type SourceTargetPair } from './source-target-pairs.js';
+import { intInRange, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface OsFingerprintConfig {
   /** Distinct kinds of OS-detection probe (of 8) one source must send one target within the window. */
@@ -36,8 +38,8 @@ class ProbePair implements SourceTargetPair {
  */
 export class OsFingerprintDetector implements PacketDetector {
   readonly name = 'os-fingerprint';
-  private readonly probeKinds: number;
-  private readonly windowMicros: number;
+  private probeKinds: number;
+  private windowMicros: number;
   private readonly ctx: DetectorContext;
   private readonly pairs: SourceTargetPairs<ProbePair>;
 
@@ -46,6 +48,12 @@ export class OsFingerprintDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.pairs = new SourceTargetPairs(Math.max(1, config.maxPairs ?? 4096), () => new ProbePair(), clearCounts);
     this.ctx = ctx;
+  }
+
+  /** New thresholds (SIGHUP); pairs keep their state. */
+  reconfigure(config: OsFingerprintSettings): void {
+    this.probeKinds = Math.max(2, Math.min(OS_PROBE_NAMES.length, config.probeKinds));
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   get trackedPairs(): number {
@@ -115,3 +123,17 @@ function bitCount(v: number): number {
   for (; v !== 0; v &= v - 1) n++;
   return n;
 }
+
+export type OsFingerprintSettings = Pick<OsFingerprintConfig, 'probeKinds' | 'windowSeconds'>;
+
+/** OS_FINGERPRINT: distinct kinds of OS-detection probe (of 8) from one source to one target. */
+export const osFingerprintDescriptor: ConfiguredDetectorDescriptor<'osFingerprint', OsFingerprintSettings, OsFingerprintDetector> = {
+  name: 'osFingerprint',
+  stage: 'flowStart',
+  settings: {
+    defaults: { 'high-security': { probeKinds: 3, windowSeconds: 120 }, balanced: { probeKinds: 4, windowSeconds: 60 }, development: { probeKinds: 5, windowSeconds: 30 } },
+    schema: { probeKinds: intInRange(2, 8), windowSeconds: seconds },
+  },
+  create: (settings, inputs) => new OsFingerprintDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

@@ -7,6 +7,7 @@ import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { normalise } from './signatures/normalize.js';
 import { compileSignatures, firstMatch, PAYLOAD_ATTACK_TYPES, type PayloadAttackType, type Signature } from './signatures/patterns.js';
+import type { DetectorDescriptor } from './detector-descriptor.js';
 
 export interface PayloadSignatureConfig {
   /** Extra regex sources per attack type, from the config file; matched on normalised text. */
@@ -240,3 +241,10 @@ function headerValues(head: string): string[] {
 }
 
 export { PAYLOAD_ATTACK_TYPES };
+
+/** SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION, SHELLSHOCK, LOG4SHELL, SCANNER_USER_AGENT; extra patterns from config key `signatures`. */
+export const payloadSignatureDescriptor: DetectorDescriptor<'payloadSignature', undefined, PayloadSignatureDetector> = {
+  name: 'payloadSignature',
+  stage: 'packet',
+  create: (_settings, inputs) => new PayloadSignatureDetector({ extraPatterns: inputs.config.signatures }, inputs.context),
+};

@@ -6,6 +6,8 @@ import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
 import { classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
+import { intInRange, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
 export interface PortScanConfig {
   /** Distinct ports one source must probe on one target within the window. */
@@ -355,3 +357,17 @@ function pairHash(p: Packet): number {
   h = Math.imul(h ^ p.dst1 ^ p.dst0 ^ (h >>> 16), 0xc2b2ae35);
   return (h ^ (h >>> 15)) >>> 0;
 }
+
+export type PortScanSettings = Pick<PortScanConfig, 'ports' | 'windowSeconds'>;
+
+/** PORT_SCAN. psad's and Zeek's defaults sit around 15 distinct ports; high-security reacts earlier. */
+export const portScanDescriptor: ConfiguredDetectorDescriptor<'portScan', PortScanSettings, PortScanDetector> = {
+  name: 'portScan',
+  stage: 'packet',
+  settings: {
+    defaults: { 'high-security': { ports: 10, windowSeconds: 120 }, balanced: { ports: 15, windowSeconds: 60 }, development: { ports: 50, windowSeconds: 30 } },
+    schema: { ports: intInRange(2, 65_536), windowSeconds: seconds },
+  },
+  create: (settings, inputs) => new PortScanDetector(settings, inputs.context),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

@@ -6,6 +6,9 @@ import type { FlowTable } from '../flows/flow-table.js';
 import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { KERNEL_SYN_MIN_OPTIONS, newFlowProbeKind, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
+import { intInRange, seconds } from '../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
+import type { PortScanDetector } from './port-scan-detector.js';
 
 export interface SlowScanConfig {
   /** Distinct ports one source must probe on one target within the (long) window. */
@@ -60,9 +63,9 @@ class SlowScan {
  */
 export class SlowScanDetector implements PacketDetector {
   readonly name = 'slow-scan';
-  private readonly threshold: number;
-  private readonly windowMicros: number;
-  private readonly fastWindowMicros: number;
+  private threshold: number;
+  private windowMicros: number;
+  private fastWindowMicros: number;
   private readonly ctx: DetectorContext;
   private readonly fast: FastScanLookup | null;
   private readonly setMask: number;
@@ -113,6 +116,13 @@ export class SlowScanDetector implements PacketDetector {
     this.kernelSyns = new Uint32Array(n);
     this.scanOf = new Array<SlowScan | null>(n).fill(null);
     this.setUsed = new Uint8Array(sets);
+  }
+
+  /** New thresholds (SIGHUP), and PORT_SCAN's window as what counts as fast; pairs keep their state. */
+  reconfigure(config: Pick<SlowScanConfig, 'ports' | 'windowSeconds' | 'fastWindowSeconds'>): void {
+    this.threshold = Math.max(2, config.ports);
+    this.windowMicros = config.windowSeconds * 1e6;
+    this.fastWindowMicros = config.fastWindowSeconds * 1e6;
   }
 
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
@@ -286,3 +296,21 @@ export class SlowScanDetector implements PacketDetector {
     for (const [attacker, scan] of this.scans) if (scan.lastSeen < nowMicros - 2 * this.windowMicros) this.scans.delete(attacker);
   }
 }
+
+export type SlowScanSettings = Pick<SlowScanConfig, 'ports' | 'windowSeconds'>;
+
+/**
+ * PORT_SCAN with scan_speed "slow": the same count of ports over a long window (nmap -T1 sends
+ * one probe per 15 s). PORT_SCAN's own window marks what is fast, so both read its settings.
+ */
+export const slowScanDescriptor: ConfiguredDetectorDescriptor<'slowScan', SlowScanSettings, SlowScanDetector> = {
+  name: 'slowScan',
+  stage: 'flowStart',
+  settings: {
+    defaults: { 'high-security': { ports: 10, windowSeconds: 3600 }, balanced: { ports: 15, windowSeconds: 1800 }, development: { ports: 50, windowSeconds: 900 } },
+    schema: { ports: intInRange(2, 65_536), windowSeconds: seconds },
+  },
+  create: (settings, inputs) =>
+    new SlowScanDetector({ ...settings, fastWindowSeconds: inputs.config.thresholds.portScan.windowSeconds }, inputs.context, (inputs.built('portScan') as PortScanDetector | undefined) ?? null),
+  reconfigure: (detector, settings, config) => (detector.reconfigure({ ...settings, fastWindowSeconds: config.thresholds.portScan.windowSeconds }), []),
+};

@@ -4,6 +4,7 @@ import { roundSeconds, type Alert, type Severity } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
+import type { DetectorDescriptor } from './detector-descriptor.js';
 
 export interface RiskyPort {
   name: string;
@@ -203,3 +204,10 @@ export class SuspiciousPortDetector implements PacketDetector {
     this.campaigns.delete(c.key);
   }
 }
+
+/** SUSPICIOUS_PORT: traffic to risky services; config key `suspiciousPorts` replaces the default table. */
+export const suspiciousPortDescriptor: DetectorDescriptor<'suspiciousPort', undefined, SuspiciousPortDetector> = {
+  name: 'suspiciousPort',
+  stage: 'packet',
+  create: (_settings, inputs) => new SuspiciousPortDetector(inputs.config.suspiciousPorts === null ? {} : { ports: inputs.config.suspiciousPorts }, inputs.context),
+};

@@ -65,7 +65,7 @@ describe('config file', () => {
 
   const bad: [string, RegExp][] = [
     ['{"treshold": 5}', /config file t.json: unknown key 'treshold'/],
-    ['{"thresholds": {"portScan": {"ports": -3}}}', /key 'thresholds.portScan.ports' must be a positive integer, got -3/],
+    ['{"thresholds": {"portScan": {"ports": -3}}}', /key 'thresholds.portScan.ports' must be an integer from 2 to 65536, got -3/],
     ['{"profile": 7}', /key 'profile' must be one of/],
     ['{"homeNet": ["10.0.0.0/8", "bogus"]}', /key 'homeNet': not an IP address or CIDR: "bogus"/],
     ['[1,2]', /the top level must be a JSON object/],
@@ -122,7 +122,7 @@ describe('config file', () => {
     assert.deepEqual(c.thresholds.osFingerprint, { probeKinds: 6, windowSeconds: 30 });
     assert.equal(resolve().thresholds.hostSweep.hosts, 20, 'balanced by default');
     assert.throws(() => parseConfigText('{"thresholds": {"hostSweep": {"hostz": 3}}}', 't.json'), /unknown key 'thresholds.hostSweep.hostz'/);
-    assert.throws(() => parseConfigText('{"thresholds": {"slowScan": {"ports": 0}}}', 't.json'), /key 'thresholds.slowScan.ports' must be a positive integer/);
+    assert.throws(() => parseConfigText('{"thresholds": {"slowScan": {"ports": 0}}}', 't.json'), /key 'thresholds.slowScan.ports' must be an integer from 2 to 65536/);
   });
 
   test('a missing config file is one line', () => {

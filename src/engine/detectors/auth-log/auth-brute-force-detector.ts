@@ -2,6 +2,8 @@ import { roundSeconds, type Alert, type AttackType } from '../../../model/alert.
 import type { AuthFailure, AuthService } from '../../logs/auth-events.js';
 import type { DetectorContext } from '../detector.js';
 import { newAlert } from '../new-alert.js';
+import { positiveInt, seconds } from '../../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from '../detector-descriptor.js';
 
 export interface AuthBruteForceConfig {
   /** Failed attempts of one source on one service within the window that raise an alert. */
@@ -53,18 +55,24 @@ export class AuthBruteForceDetector {
   private readonly entries = new Map<string, SourceEntry>();
   /** "source|port" → the connection already had a counted failure (true) or only an Invalid user line (false). */
   private readonly connections = new Map<string, boolean>();
-  private readonly windowMicros: number;
+  private windowMicros: number;
   private readonly maxSources: number;
   private readonly maxUsernames: number;
   evictedSources = 0;
 
   constructor(
-    private readonly config: AuthBruteForceConfig,
+    private config: AuthBruteForceConfig,
     private readonly ctx: DetectorContext,
   ) {
     this.windowMicros = config.windowSeconds * 1e6;
     this.maxSources = Math.max(1, config.maxSources ?? 16_384);
     this.maxUsernames = Math.max(1, config.maxUsernames ?? 20);
+  }
+
+  /** New thresholds (SIGHUP); sources keep their failures. */
+  reconfigure(config: AuthBruteForceSettings): void {
+    this.config = { ...this.config, ...config };
+    this.windowMicros = config.windowSeconds * 1e6;
   }
 
   onFailure(ev: AuthFailure, ts: number): void {
@@ -182,3 +190,17 @@ export class AuthBruteForceDetector {
 function lastEvidenceMicros(alert: Alert): number {
   return Date.parse(alert.attack_details.first_seen) * 1000 + alert.duration * 1e6;
 }
+
+export type AuthBruteForceSettings = Pick<AuthBruteForceConfig, 'failures' | 'windowSeconds'>;
+
+/** Failed logins in the auth log: fail2ban's defaults (5 in 10 minutes) for balanced, 3 for high-security. */
+export const authBruteForceDescriptor: ConfiguredDetectorDescriptor<'authBruteForce', AuthBruteForceSettings, AuthBruteForceDetector> = {
+  name: 'authBruteForce',
+  stage: 'host',
+  settings: {
+    defaults: { 'high-security': { failures: 3, windowSeconds: 600 }, balanced: { failures: 5, windowSeconds: 600 }, development: { failures: 10, windowSeconds: 300 } },
+    schema: { failures: positiveInt, windowSeconds: seconds },
+  },
+  create: (settings, inputs) => (inputs.authLog ? new AuthBruteForceDetector(settings, inputs.context) : null),
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

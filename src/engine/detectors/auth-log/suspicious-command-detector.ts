@@ -3,6 +3,8 @@ import type { Alert } from '../../../model/alert.js';
 import type { DetectorContext } from '../detector.js';
 import { matchCommand, type CommandPattern } from '../host/suspicious-commands.js';
 import { newAlert } from '../new-alert.js';
+import type { DetectorDescriptor } from '../detector-descriptor.js';
+import { compileCommandPatterns } from '../host/suspicious-commands.js';
 
 /** Local activity has no remote attacker: the alert names the loopback address, which is never blocked (DESIGN §4). */
 export const LOCAL_ATTACKER = '127.0.0.1';
@@ -51,3 +53,10 @@ export class SuspiciousCommandDetector {
     this.ctx.raise(alert, ts);
   }
 }
+
+/** SUSPICIOUS_COMMAND from the auth log; extra patterns from config key `suspiciousCommands`. */
+export const suspiciousCommandDescriptor: DetectorDescriptor<'suspiciousCommand', undefined, SuspiciousCommandDetector> = {
+  name: 'suspiciousCommand',
+  stage: 'host',
+  create: (_settings, inputs) => (inputs.authLog ? new SuspiciousCommandDetector(compileCommandPatterns(inputs.config.suspiciousCommands), inputs.context) : null),
+};

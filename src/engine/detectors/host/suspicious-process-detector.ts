@@ -3,7 +3,9 @@ import type { ProcessSample } from '../../../model/process-sample.js';
 import type { DetectorContext } from '../detector.js';
 import { LOCAL_ATTACKER } from '../auth-log/suspicious-command-detector.js';
 import { newAlert } from '../new-alert.js';
-import { matchCommand, type CommandPattern } from './suspicious-commands.js';
+import { compileCommandPatterns, matchCommand, type CommandPattern } from './suspicious-commands.js';
+import { positiveNumber, seconds } from '../../../config/checkers.js';
+import type { ConfiguredDetectorDescriptor } from '../detector-descriptor.js';
 
 export interface SuspiciousProcessConfig {
   /** CPU use of one process (percent of one core) that counts as high. */
@@ -43,11 +45,16 @@ export class SuspiciousProcessDetector {
   rateLimited = 0;
 
   constructor(
-    private readonly config: SuspiciousProcessConfig,
+    private config: SuspiciousProcessConfig,
     private readonly patterns: readonly CommandPattern[],
     private readonly ctx: DetectorContext,
   ) {
     this.ignore = new Set(config.ignorePids ?? []);
+  }
+
+  /** New thresholds (SIGHUP); processes keep their history. */
+  reconfigure(config: SuspiciousProcessSettings): void {
+    this.config = { ...this.config, ...config };
   }
 
   onSample(samples: readonly ProcessSample[], nowMicros: number): void {
@@ -108,3 +115,23 @@ export class SuspiciousProcessDetector {
 
   onTick(): void {}
 }
+
+export type SuspiciousProcessSettings = Pick<SuspiciousProcessConfig, 'cpuPercent' | 'sustainedSeconds'>;
+
+/**
+ * SUSPICIOUS_PROCESS from /proc (live only). A build or a backup keeps a core busy for minutes,
+ * so the sustained time is long enough that only something that never stops is reported.
+ */
+export const suspiciousProcessDescriptor: ConfiguredDetectorDescriptor<'suspiciousProcess', SuspiciousProcessSettings, SuspiciousProcessDetector> = {
+  name: 'suspiciousProcess',
+  stage: 'host',
+  settings: {
+    defaults: { 'high-security': { cpuPercent: 80, sustainedSeconds: 60 }, balanced: { cpuPercent: 90, sustainedSeconds: 120 }, development: { cpuPercent: 98, sustainedSeconds: 300 } },
+    schema: { cpuPercent: positiveNumber, sustainedSeconds: seconds },
+  },
+  create: (settings, inputs) =>
+    inputs.live && inputs.processSampling
+      ? new SuspiciousProcessDetector({ ...settings, ignorePids: [inputs.ownPid] }, compileCommandPatterns(inputs.config.suspiciousCommands), inputs.context)
+      : null,
+  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+};

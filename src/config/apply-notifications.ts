@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config-error.js';
-import type { ChannelFile, NotificationsFile } from '../config/config-file.js';
+import { ConfigError } from './config-error.js';
+import type { ChannelFile, NotificationsFile } from './config-file.js';
 import type { ChannelSettings, NotificationSettings } from '../sinks/notify/notify-settings.js';
 
 /**
