@@ -18,10 +18,10 @@ import type { AddressBlocklist } from './detectors/blocklist/address-blocklist.j
 import type { BlockManager } from '../response/block-manager.js';
 import type { LogSource } from '../platform/logs/log-source.js';
 import type { ProcessSampler } from '../platform/processes/proc-sampler.js';
-import { AuthBruteForceDetector } from './detectors/auth-log/auth-brute-force-detector.js';
-import { SuspiciousCommandDetector } from './detectors/auth-log/suspicious-command-detector.js';
-import { compileCommandPatterns } from './detectors/host/suspicious-commands.js';
-import { SuspiciousProcessDetector } from './detectors/host/suspicious-process-detector.js';
+import type { AuthBruteForceDetector } from './detectors/auth-log/auth-brute-force-detector.js';
+import type { SuspiciousCommandDetector } from './detectors/auth-log/suspicious-command-detector.js';
+import type { SuspiciousProcessDetector } from './detectors/host/suspicious-process-detector.js';
+import { buildDetectors, reconfigureDetectors, type DetectorReload } from './detectors/build-detectors.js';
 import { AuthLogMonitor } from './logs/auth-log-monitor.js';
 
 export interface EngineOptions {
@@ -53,6 +53,8 @@ export interface EngineOptions {
   authLog?: LogSource | null;
   /** /proc sampler for SUSPICIOUS_PROCESS; used for live sources only. */
   processSampler?: ProcessSampler | null;
+  /** attack_details.platform_info ("Linux 6.1.0"); default: this machine's. */
+  platformInfo?: string;
 }
 
 /** How often the process list is sampled (SUSPICIOUS_PROCESS). */
@@ -86,6 +88,10 @@ export class Engine {
   private readonly homeNetProvider: (() => string[]) | null;
   private lastHomeNetRefresh = performance.now();
   readonly authLog: AuthLogMonitor | null;
+  /** A UI watches the packet feed. */
+  private readonly showsFeed: boolean;
+  /** The config the detectors run with (replaced by reconfigure). */
+  private config: RunConfig;
   private readonly processes: { sampler: ProcessSampler; detector: SuspiciousProcessDetector } | null;
   private processTimer: NodeJS.Timeout | null = null;
 
@@ -100,47 +106,42 @@ export class Engine {
     if (this.processTagger === null) options.processOwners?.close();
     this.responder = options.responder ?? null;
     this.loopDelay.enable();
+    const live = options.source.kind === 'live';
+    // A replay's processes are not the recorded host's: /proc is watched live only.
+    const sampler = live ? (options.processSampler ?? null) : null;
     this.pipeline = new Pipeline({
       enricher: this.enricher,
       processTagger: this.processTagger,
       forensic: options.forensic ?? null,
       responder: options.responder ?? null,
       interfaceName: options.source.description,
-      platformInfo: `${osType()} ${osRelease()}`,
+      platformInfo: options.platformInfo ?? `${osType()} ${osRelease()}`,
       homeNet,
       flowCapacity: options.config.flows.capacity,
       flowIdleSeconds: options.config.flows.idleSeconds,
-      portScan: options.config.thresholds.portScan,
-      bruteForce: options.config.thresholds.bruteForce,
-      flood: options.config.thresholds.flood,
-      exfiltration: options.config.thresholds.exfiltration,
-      distributedScan: options.config.thresholds.distributedScan,
-      hostSweep: options.config.thresholds.hostSweep,
-      slowScan: options.config.thresholds.slowScan,
-      osFingerprint: options.config.thresholds.osFingerprint,
-      blocklists: options.blocklists ?? [],
-      suspiciousPort: options.config.suspiciousPorts === null ? {} : { ports: options.config.suspiciousPorts },
-      payloadSignatures: { extraPatterns: options.config.signatures },
+      detectors: (context) =>
+        buildDetectors(options.config, {
+          context,
+          blocklists: options.blocklists ?? [],
+          live,
+          authLog: options.authLog != null,
+          processSampling: sampler !== null,
+          ownPid: process.pid,
+        }),
       onAlert: options.onAlert,
       feed: options.feed ?? null,
     });
+    this.config = options.config;
+    this.showsFeed = options.feed !== undefined;
     this.homeNetProvider = options.homeNetProvider ?? null;
 
     // Detectors of other inputs raise into the same alert book as the packet detectors.
-    const ctx = this.pipeline.context;
-    const patterns = compileCommandPatterns(options.config.suspiciousCommands);
-    if (options.authLog) {
-      const bruteForce = new AuthBruteForceDetector(options.config.thresholds.authBruteForce, ctx);
-      this.pipeline.addHostDetector(bruteForce);
-      this.authLog = new AuthLogMonitor(options.authLog, bruteForce, new SuspiciousCommandDetector(patterns, ctx));
-    } else {
-      this.authLog = null;
-    }
-    // A replay's processes are not the recorded host's: /proc is watched live only.
-    this.processes =
-      options.processSampler && options.source.kind === 'live'
-        ? { sampler: options.processSampler, detector: new SuspiciousProcessDetector({ ...options.config.thresholds.suspiciousProcess, ignorePids: [process.pid] }, patterns, ctx) }
-        : null;
+    const built = this.pipeline.detectors.byName;
+    const bruteForce = built.get('authBruteForce') as AuthBruteForceDetector | undefined;
+    const commands = built.get('suspiciousCommand') as SuspiciousCommandDetector | undefined;
+    this.authLog = options.authLog && bruteForce && commands ? new AuthLogMonitor(options.authLog, bruteForce, commands) : null;
+    const processDetector = built.get('suspiciousProcess') as SuspiciousProcessDetector | undefined;
+    this.processes = sampler !== null && processDetector !== undefined ? { sampler, detector: processDetector } : null;
   }
 
   private startProcessSampling(): void {
@@ -163,9 +164,10 @@ export class Engine {
 
   /** Runs until the source ends; every pending alert update is passed on before it resolves. */
   async run(): Promise<SourceEnd> {
-    if (this.source.kind === 'live' && this.geo !== null) {
+    if (this.geo !== null && (this.source.kind === 'live' || this.showsFeed)) {
       // Loading the geo database stalls the event loop (~0.1-0.3 s): do it before capture
-      // starts rather than at the first public address under load.
+      // starts rather than at the first public address under load. A UI's feed shows the
+      // country of every row, so a replay it watches waits for the tables too.
       await this.geo.ready();
     }
     if (this.authLog !== null) {
@@ -205,9 +207,11 @@ export class Engine {
     }
   }
 
-  /** Applies reloaded thresholds to the running detectors; returns what needs a restart instead. */
-  reconfigure(config: RunConfig): string[] {
-    return this.pipeline.reconfigure(config.thresholds);
+  /** Applies reloaded thresholds to the running detectors (SIGHUP); they keep their state. */
+  reconfigure(config: RunConfig): DetectorReload {
+    const report = reconfigureDetectors(this.pipeline.detectors, this.config, config);
+    this.config = config;
+    return report;
   }
 
   stop(): void {

@@ -64,7 +64,7 @@ export type CommandReply<N extends CommandName = CommandName> = CommandReplies[N
 
 /** UI → engine. */
 export type UiToEngine =
-  | { type: 'start'; config: RunConfig; homeNet: string[] | null }
+  | { type: 'start'; config: RunConfig }
   | { type: 'command'; requestId: number; command: EngineCommand }
   | { type: 'stop' };
 

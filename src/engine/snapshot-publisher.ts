@@ -3,6 +3,7 @@ import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import type { GeoTagger } from '../enrich/geo/index.js';
 import type { Snapshot } from './protocol.js';
+import type { RunSink } from '../sinks/run-sink.js';
 import type { BlockRecord } from '../model/block-record.js';
 
 export interface SnapshotPublisherOptions {
@@ -45,6 +46,12 @@ export class SnapshotPublisher {
     this.maxPackets = options.maxPackets ?? 100;
     this.maxFlows = options.maxFlows ?? 50;
   }
+
+  /** The publisher as an output of the run: alerts ride the next snapshot, a block or unblock publishes at once. */
+  readonly sink: RunSink = {
+    alert: (alert) => this.noteAlert(alert),
+    response: () => this.publish(),
+  };
 
   start(): void {
     this.timer = setInterval(() => this.maybePublish(), this.intervalMs);

@@ -1,5 +1,5 @@
 import type { AttackType } from '../model/alert.js';
-import type { ServiceControl } from '../platform/service-control.js';
+import type { ServicePort } from '../host/host.js';
 import type { ResponseEvent, ServiceEvent } from '../model/response-event.js';
 
 /**
@@ -15,7 +15,7 @@ export class ServiceGuard {
 
   constructor(
     private readonly units: Partial<Record<AttackType, string>>,
-    private readonly control: ServiceControl,
+    private readonly control: ServicePort,
     private readonly emit: (event: ServiceEvent) => void,
   ) {}
 

@@ -44,8 +44,8 @@ export class EngineClient {
     return () => this.listeners.delete(listener);
   }
 
-  start(config: RunConfig, homeNet: string[] | null): void {
-    this.send({ type: 'start', config, homeNet });
+  start(config: RunConfig): void {
+    this.send({ type: 'start', config });
   }
 
   /** Sends a command; resolves with its typed reply, rejects with the engine's error. */

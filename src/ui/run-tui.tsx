@@ -46,7 +46,7 @@ export async function runTui(config: RunConfig): Promise<number> {
     }
     store.apply(m);
   });
-  client.start(config, config.homeNet);
+  client.start(config);
 
   const actions: EngineActions = {
     block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),

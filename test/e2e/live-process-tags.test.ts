@@ -30,7 +30,7 @@ describe('live capture names local processes', { skip }, () => {
       for (const f of m.snapshot.flows) if (f.respPort === port && f.process !== null) seen.set(f.uid, f.process);
     });
     try {
-      client.start({ ...defaultRunConfig(), interface: 'lo', geo: false, reverseDns: false }, null);
+      client.start({ ...defaultRunConfig(), interface: 'lo', geo: false, reverseDns: false });
       await new Promise((r) => setTimeout(r, 1500));
       for (let i = 0; i < 3; i++) execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]);
       const deadline = Date.now() + 5000;

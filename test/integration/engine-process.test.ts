@@ -25,7 +25,7 @@ describe('engine process (forked, typed protocol)', () => {
     const file = `${FIXTURES}nmap-syn.pcap`;
     const config = { ...defaultRunConfig(), replayFile: file, speed: 'max' as const };
     const done = collect(client, (m) => m.type === 'ended');
-    client.start(config, null);
+    client.start(config);
     const messages = await done;
     assert.equal(messages[0]!.type, 'started');
     const snapshots = messages.filter((m): m is Extract<EngineToUi, { type: 'snapshot' }> => m.type === 'snapshot').map((m) => m.snapshot as Snapshot);
@@ -49,7 +49,7 @@ describe('engine process (forked, typed protocol)', () => {
   test('a capture file that cannot be opened is one fatal line', async () => {
     const client = new EngineClient();
     const done = collect(client, (m) => m.type === 'fatal');
-    client.start({ ...defaultRunConfig(), replayFile: '/nonexistent/capture.pcap' }, null);
+    client.start({ ...defaultRunConfig(), replayFile: '/nonexistent/capture.pcap' });
     const messages = await done;
     const fatal = messages.at(-1) as Extract<EngineToUi, { type: 'fatal' }>;
     assert.match(fatal.message, /capture\.pcap/);
@@ -59,7 +59,7 @@ describe('engine process (forked, typed protocol)', () => {
 
   test('the engine process exits when the UI disconnects', async () => {
     const client = new EngineClient();
-    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 1 }, null);
+    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 1 });
     await client.stop();
     assert.notEqual(await client.exited, undefined);
   });

@@ -25,7 +25,7 @@ describe('geo tags on replays', () => {
     const client = new EngineClient();
     const seen: EngineToUi[] = [];
     const ended = new Promise<void>((resolve) => client.onMessage((m) => (seen.push(m), m.type === 'ended' && resolve())));
-    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}nmap-syn-public.pcap`, speed: 1 }, null);
+    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}nmap-syn-public.pcap`, speed: 1 });
     await ended;
     await client.stop();
     const snapshots = seen.flatMap((m) => (m.type === 'snapshot' ? [m.snapshot] : []));

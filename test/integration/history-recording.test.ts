@@ -41,7 +41,7 @@ describe('history file and daily logs', () => {
     const history = join(dir, 'locked.json');
     const client = new EngineClient();
     const started = new Promise<void>((resolve) => client.onMessage((m) => m.type === 'started' && resolve()));
-    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 0.01, historyFile: history }, null);
+    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 0.01, historyFile: history });
     await started;
     try {
       const run = runCli(['--replay', `${FIXTURES}nmap-syn.pcap`, '--headless', '--history', history]);
@@ -57,7 +57,7 @@ describe('history file and daily logs', () => {
     const history = join(dir, 'blocks.json');
     const client = new EngineClient();
     const ended = new Promise<void>((resolve) => client.onMessage((m) => m.type === 'ended' && resolve()));
-    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}nmap-syn.pcap`, speed: 'max', historyFile: history }, null);
+    client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}nmap-syn.pcap`, speed: 'max', historyFile: history });
     await ended;
     await client.command({ name: 'block', address: '10.77.0.1', durationSeconds: 300, reason: 'PORT_SCAN' });
     await client.command({ name: 'unblock', address: '10.77.0.1' });

@@ -21,8 +21,10 @@ import { classifyAddress } from '../geo/special-ranges.js';
  */
 
 export interface ReverseDnsOptions {
-  /** PTR lookup; default: `reverse` of an own `dns.promises.Resolver` (system servers, one try). */
+  /** PTR lookup; default: `reverse` of `resolver`. */
   resolve?: (ip: string) => Promise<string[]>;
+  /** The resolver to ask (its queries are cancelled on close); default: an own `dns.promises.Resolver` (system servers, one try). */
+  resolver?: PtrResolver;
   /** Per-query limit; default 1,500 ms. */
   timeoutMs?: number;
   /** Most addresses waiting for a query; default 256. When full, the oldest waiting one is dropped (counted). */
@@ -41,6 +43,12 @@ export interface ReverseDnsOptions {
   resolveSpecial?: boolean;
   /** Clock for the cache lifetimes (ms); default Date.now. */
   now?: () => number;
+}
+
+/** What the resolver needs of `dns.promises.Resolver`. */
+export interface PtrResolver {
+  reverse(ip: string): Promise<string[]>;
+  cancel(): void;
 }
 
 export interface ReverseDnsStats {
@@ -98,7 +106,7 @@ export class ReverseDnsResolver {
   private readonly resolveSpecial: boolean;
   private readonly now: () => number;
 
-  private resolver: Resolver | null = null;
+  private resolver: PtrResolver | null = null;
   private readonly cache = new Map<string, CacheEntry>();
   /** Waiting addresses in arrival order (a Set keeps order and gives O(1) membership and removal). */
   private readonly queue = new Set<string>();
@@ -118,6 +126,7 @@ export class ReverseDnsResolver {
     this.errorTtlMs = nonNegative(options.errorTtlMs, DEFAULTS.errorTtlMs);
     this.resolveSpecial = options.resolveSpecial ?? false;
     this.now = options.now ?? Date.now;
+    this.resolver = options.resolver ?? null;
     this.resolveFn = options.resolve ?? ((ip) => this.systemResolver().reverse(ip));
   }
 
@@ -195,7 +204,7 @@ export class ReverseDnsResolver {
     }
   }
 
-  private systemResolver(): Resolver {
+  private systemResolver(): PtrResolver {
     // One try, short timeout: a slow PTR is worth less than a free slot.
     this.resolver ??= new Resolver({ timeout: Math.ceil(this.timeoutMs), tries: 1 });
     return this.resolver;

@@ -1,6 +1,6 @@
-import type { RunConfig } from '../config/run-config.js';
-import { defaultHistoryPath, defaultLogDir } from './default-paths.js';
-import { RunRecorder } from './run-recorder.js';
+import type { RunConfig } from '../../config/run-config.js';
+import { defaultHistoryPath, defaultLogDir } from '../../store/default-paths.js';
+import { RunRecorder } from '../../store/run-recorder.js';
 
 /**
  * The recorder a run config asks for. Live runs keep history and daily logs at the default

@@ -1,0 +1,175 @@
+import type { RunConfig } from '../../config/run-config.js';
+import { settingsNeedingRestart } from '../../config/reload-diff.js';
+import type { Host } from '../../host/host.js';
+import type { EngineStats } from '../../model/index.js';
+import type { BlockManager } from '../../response/block-manager.js';
+import { historySink } from '../../sinks/history/history-sink.js';
+import { createNotifier } from '../../sinks/notify/create-notifier.js';
+import { notificationSink } from '../../sinks/notify/notification-sink.js';
+import { SinkSet, type RunSink } from '../../sinks/run-sink.js';
+import type { RunRecorder } from '../../store/run-recorder.js';
+import type { PacketSource, SourceEnd } from '../capture/packet-source.js';
+import { loadBlocklists } from '../detectors/blocklist/load-blocklists.js';
+import { Engine } from '../engine.js';
+import type { PacketFeed } from '../feed/packet-feed.js';
+import { createBlockManager } from './create-block-manager.js';
+import { createEnrichers } from './create-enrichers.js';
+import { openForensic } from './open-forensic.js';
+import { openPacketSource } from './open-packet-source.js';
+import { openRecorder } from './open-recorder.js';
+
+export interface RunOptions {
+  config: RunConfig;
+  host: Host;
+  /**
+   * Outputs besides the history, daily logs and notifications the config asks for (JSON lines,
+   * the verbose line …), fed after those, in this order. More can be added with `addSink`.
+   */
+  sinks?: RunSink[];
+  /** A UI is attached that can ask about prompt-policy alerts (live runs only). */
+  canPrompt: boolean;
+  /** Keep recent packets for a UI's live feed. */
+  feed?: PacketFeed;
+  /** One diagnostic line: something the person should know that does not stop the run. */
+  warn(line: string): void;
+  /** --debug lines. */
+  debug?(line: string): void;
+}
+
+/** What a SIGHUP reload did. */
+export interface ReloadReport {
+  /** Settings the running detectors took. */
+  applied: string[];
+  /** Settings that changed but apply only after a restart. */
+  notApplied: string[];
+}
+
+/** One run, built and ready: `run()` it, then `close()` it. */
+export interface AssembledRun {
+  readonly config: RunConfig;
+  readonly engine: Engine;
+  readonly source: PacketSource;
+  readonly blocks: BlockManager;
+  readonly recorder: RunRecorder;
+  /** The home net the run started with (live default: the host's addresses), or null for everything. */
+  readonly homeNet: string[] | null;
+  /** Adds an output fed after those already there (a UI's snapshots need the engine first). */
+  addSink(sink: RunSink): void;
+  /** Runs until the source ends or `stop()`; stats go to the sinks every refresh interval while live. */
+  run(): Promise<SourceEnd>;
+  /** Stops the source (any time, also before `run()`). */
+  stop(): void;
+  /** New settings while running (SIGHUP): detector thresholds apply at once, the rest needs a restart. */
+  reload(next: RunConfig): ReloadReport;
+  /** The run's counters now. */
+  stats(): EngineStats;
+  /**
+   * Ends the run: blocks stopped (and flushed when the config says so), the final stats to the
+   * sinks, then every sink closed — history and logs written, notifications given a grace.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The one place a run is put together, from its config, the host it runs on and the outputs
+ * that want its events. The engine process behind the terminal UI and headless mode are thin
+ * adapters over it; tests build whole runs with a fake host.
+ */
+export async function assembleRun(options: RunOptions): Promise<AssembledRun> {
+  const { host, warn } = options;
+  const debug = options.debug ?? (() => undefined);
+  let config = options.config;
+  const blocklists = await loadBlocklists(config.blocklists, warn);
+  const source = await openPacketSource(config, host);
+  const live = source.kind === 'live';
+  const recorder = await openRecorder(config, warn);
+  const forensic = openForensic(config, warn);
+  const notifier = createNotifier(config, { warn: (line) => warn(`warning: ${line}`), ...(config.debug ? { debug } : {}) }, { fetch: host.fetch, run: host.runCommand });
+  const sinks = new SinkSet();
+  sinks.add(historySink(recorder));
+  for (const sink of options.sinks ?? []) sinks.add(sink);
+  // Last: a channel never delays the records above (it only queues here).
+  sinks.add(notificationSink(notifier));
+
+  let engine: Engine | null = null;
+  const blocks = await createBlockManager(
+    config,
+    host,
+    {
+      // A replay's attackers are history: its prompt-policy alerts are logged, not asked about.
+      canPrompt: options.canPrompt && live,
+      history: () => recorder.allEntries(),
+      onEvent: (event) => sinks.response(event),
+      onRecord: (record, kind, reason) => sinks.record(record, kind, reason),
+      onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+      onBlocked: (record) => sinks.blocked(record),
+      warn,
+      debug,
+    },
+    source.kind,
+  );
+  // Live without an explicit home net: the host's own addresses, re-read while running.
+  const defaultHome = config.homeNet === null && live;
+  const homeNet = defaultHome ? host.interfaceAddresses() : config.homeNet;
+  engine = new Engine({
+    config,
+    source,
+    homeNet,
+    ...(defaultHome ? { homeNetProvider: () => host.interfaceAddresses() } : {}),
+    ...createEnrichers(config, host),
+    forensic,
+    blocklists,
+    responder: blocks,
+    authLog: host.openAuthLog(config.authLog, live, warn),
+    processSampler: config.processMonitor && live ? host.processSampler() : null,
+    platformInfo: host.platformInfo,
+    ...(options.feed !== undefined ? { feed: options.feed } : {}),
+    onAlert: (alert, kind) => sinks.alert(alert, kind),
+  });
+  const running = engine;
+
+  let stopped = false;
+  let closed: Promise<void> | null = null;
+  return {
+    get config() {
+      return config;
+    },
+    engine: running,
+    source,
+    blocks,
+    recorder,
+    homeNet,
+    addSink: (sink) => sinks.add(sink),
+    async run() {
+      if (stopped) return { reason: 'stopped' };
+      const timer = live ? setInterval(() => sinks.stats(running.stats(), false), config.refreshSeconds * 1000) : null;
+      try {
+        return await running.run();
+      } finally {
+        if (timer !== null) clearInterval(timer);
+      }
+    },
+    stop() {
+      stopped = true;
+      running.stop();
+    },
+    reload(next) {
+      const detectors = running.reconfigure(next);
+      const notApplied = [...detectors.notApplied, ...settingsNeedingRestart(config, next)];
+      config = { ...config, thresholds: next.thresholds, verbose: next.verbose };
+      return { applied: detectors.applied, notApplied };
+    },
+    stats: () => running.stats(),
+    close() {
+      closed ??= (async () => {
+        running.stop();
+        running.close();
+        await blocks.stop(config.flushOnExit);
+        await forensic?.close();
+        sinks.stats(running.stats(), true);
+        await sinks.close();
+      })();
+      return closed;
+    },
+  };
+}
