@@ -2,7 +2,7 @@ import type { AttackType } from '../model/alert.js';
 import type { ResponseAction } from '../model/response-action.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
-import type { RiskyPort } from '../engine/detectors/suspicious-port-detector.js';
+import type { RiskyPort } from './risky-port.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 import { defaultNotificationSettings, type NotificationSettings } from '../sinks/notify/notify-settings.js';
 

@@ -33,7 +33,7 @@ export interface Host {
   /** Our own process id (never reported as a suspicious process). */
   readonly pid: number;
   /** Live capture on an interface; throws SourceOpenError (one line) when it cannot. */
-  openLiveCapture(options: LiveCaptureOptions): PacketSource;
+  openLiveCapture(options: LiveCaptureOptions): Promise<PacketSource>;
   /** This host's addresses as CIDRs: the default home net of a live run, re-read while it runs. */
   interfaceAddresses(): string[];
   /** Addresses that must never be blocked: own, gateways, resolvers, live SSH peers. */

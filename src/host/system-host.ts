@@ -7,7 +7,7 @@ import { Fail2banBridge } from '../platform/fail2ban.js';
 import { runCommand } from '../platform/exec/run-command.js';
 import { openAuthLog } from '../platform/logs/open-auth-log.js';
 import { hostAddresses } from '../platform/network-interfaces.js';
-import { createProcessOwnerLookup } from '../platform/process-owners/process-owner-lookup.js';
+import { createProcessOwnerLookup } from '../platform/process-owners/create-process-owner-lookup.js';
 import { ProcSampler } from '../platform/processes/proc-sampler.js';
 import { hostProtectedSources } from '../platform/self-protection/host-protected-sources.js';
 import { ServiceControl } from '../platform/service-control.js';
@@ -18,7 +18,7 @@ export function systemHost(): Host {
   return {
     platformInfo: `${type()} ${release()}`,
     pid: process.pid,
-    openLiveCapture: (options) => new LiveCaptureSource(options),
+    openLiveCapture: async (options) => new LiveCaptureSource(options),
     interfaceAddresses: hostAddresses,
     protectedSources: () => hostProtectedSources(),
     chooseFirewall: (choice, variant) => chooseFirewall(choice, runCommand, process.platform, variant),

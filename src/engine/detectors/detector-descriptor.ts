@@ -1,6 +1,7 @@
 import type { ProfileName } from '../../config/profile-name.js';
 import type { Schema } from '../../config/checkers.js';
-import type { RunConfig } from '../../config/run-config.js';
+import type { RiskyPort } from '../../config/risky-port.js';
+import type { AttackType } from '../../model/alert.js';
 import type { AddressBlocklist } from './blocklist/address-blocklist.js';
 import type { DetectorContext } from './detector.js';
 
@@ -11,11 +12,23 @@ import type { DetectorContext } from './detector.js';
  */
 export type DetectorStage = 'packet' | 'flowStart' | 'host';
 
+/** The parts of a run's config that detectors read besides their own settings (a RunConfig is one). */
+export interface DetectorConfig {
+  /** PORT_SCAN's settings, which slow scans and IP-protocol scans follow. */
+  readonly thresholds: { readonly portScan: { readonly ports: number; readonly windowSeconds: number } };
+  /** Extra payload patterns by attack type (config key `signatures`). */
+  readonly signatures: Partial<Record<AttackType, string[]>>;
+  /** Risky ports (config key `suspiciousPorts`); null = the default table. */
+  readonly suspiciousPorts: Record<number, RiskyPort> | null;
+  /** Extra suspicious-command patterns (config key `suspiciousCommands`). */
+  readonly suspiciousCommands: readonly string[];
+}
+
 /** What a detector may be built from besides its own settings. */
 export interface DetectorInputs {
   context: DetectorContext;
   /** The whole run config, for detectors configured by top-level keys (signatures, suspiciousPorts …). */
-  config: RunConfig;
+  config: DetectorConfig;
   /** Loaded --blocklist files. */
   blocklists: readonly AddressBlocklist[];
   /** The run captures live (processes and the auth log are this host's). */
@@ -47,7 +60,7 @@ export interface DetectorDescriptor<Name extends string = string, Settings = unk
    * New settings while running (SIGHUP); the detector keeps its state. Returns the settings it
    * could not take (they apply after a restart). Absent: nothing it reads changes without a restart.
    */
-  reconfigure?(detector: Instance, settings: Settings, config: RunConfig): string[];
+  reconfigure?(detector: Instance, settings: Settings, config: DetectorConfig): string[];
 }
 
 /** A descriptor whose settings live under `thresholds.<name>`. */

@@ -8,7 +8,6 @@ import type { DetectorContext, PacketDetector } from './detector.js';
 import { KERNEL_SYN_MIN_OPTIONS, newFlowProbeKind, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
-import type { PortScanDetector } from './port-scan-detector.js';
 
 export interface SlowScanConfig {
   /** Distinct ports one source must probe on one target within the (long) window. */
@@ -311,6 +310,6 @@ export const slowScanDescriptor: ConfiguredDetectorDescriptor<'slowScan', SlowSc
     schema: { ports: intInRange(2, 65_536), windowSeconds: seconds },
   },
   create: (settings, inputs) =>
-    new SlowScanDetector({ ...settings, fastWindowSeconds: inputs.config.thresholds.portScan.windowSeconds }, inputs.context, (inputs.built('portScan') as PortScanDetector | undefined) ?? null),
+    new SlowScanDetector({ ...settings, fastWindowSeconds: inputs.config.thresholds.portScan.windowSeconds }, inputs.context, (inputs.built('portScan') as FastScanLookup | undefined) ?? null),
   reconfigure: (detector, settings, config) => (detector.reconfigure({ ...settings, fastWindowSeconds: config.thresholds.portScan.windowSeconds }), []),
 };

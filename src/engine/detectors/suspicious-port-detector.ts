@@ -5,11 +5,8 @@ import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import type { DetectorDescriptor } from './detector-descriptor.js';
+import type { RiskyPort } from '../../config/risky-port.js';
 
-export interface RiskyPort {
-  name: string;
-  risk: Severity;
-}
 
 /** Risky services (seed 004's "suspicious ports" with risk levels); the alert severity is the risk. */
 export const DEFAULT_RISKY_PORTS: Readonly<Record<number, RiskyPort>> = Object.freeze({

@@ -3,12 +3,10 @@
  * (DESIGN §2: everything OS-specific lives in src/platform behind an interface; the engine's
  * enrich/ stage calls it asynchronously, off the packet path, and caches per flow).
  *
- * Linux reads /proc (linux-proc-lookup.ts). macOS (`lsof`) and Windows (`netstat -ano`,
  * `Get-NetTCPConnection`) have pure parsers (lsof-parser.ts, netstat-parser.ts) but no lookup
  * yet: their command runners come with the platform's execa wrapper, so for now those platforms
  * get the NullProcessOwnerLookup, which honestly answers "unknown".
  */
-import { LinuxProcLookup, type LinuxProcLookupOptions } from './linux-proc-lookup.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -71,10 +69,4 @@ export class NullProcessOwnerLookup implements ProcessOwnerLookup {
   }
 
   close(): void {}
-}
-
-/** The lookup for `platform`: /proc on Linux, NullProcessOwnerLookup elsewhere (see the file comment). */
-export function createProcessOwnerLookup(platform: NodeJS.Platform = process.platform, options: LinuxProcLookupOptions = {}): ProcessOwnerLookup {
-  if (platform === 'linux') return new LinuxProcLookup(options);
-  return new NullProcessOwnerLookup();
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LinuxProcLookup, type LinuxProcLookupOptions } from '../../../src/platform/process-owners/linux-proc-lookup.js';
-import { createProcessOwnerLookup, NullProcessOwnerLookup, type SocketKey } from '../../../src/platform/process-owners/process-owner-lookup.js';
+import { NullProcessOwnerLookup, type SocketKey } from '../../../src/platform/process-owners/process-owner-lookup.js';
+import { createProcessOwnerLookup } from '../../../src/platform/process-owners/create-process-owner-lookup.js';
 import { FakeClock, FakeProcFs } from './proc-fake.js';
 
 function setup(options: LinuxProcLookupOptions = {}) {
