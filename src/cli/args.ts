@@ -1,47 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 
-/** Flags exactly as typed, before defaults and the config file are applied. */
-export interface CliFlags {
-  interface?: string;
-  replay?: string;
-  speed?: string;
-  headless?: boolean;
-  homeNet?: string;
-  bpf?: string;
-  profile?: string;
-  threshold?: string;
-  refresh?: string;
-  blockDuration?: string;
-  history?: string;
-  logDir?: string;
-  pcapDir?: string;
-  blocklist?: string;
-  blocklistExport?: string;
-  authLog?: string;
-  analyze?: boolean;
-  geolocate?: boolean;
-  json?: boolean;
-  format?: string;
-  export?: string;
-  config?: string;
-  firewall?: string;
-  dryRun?: boolean;
-  allow?: string;
-  autoBlock?: boolean;
-  noAutoBlock?: boolean;
-  noFail2ban?: boolean;
-  flush?: boolean;
-  unblock?: string;
-  debug?: boolean;
-  version?: boolean;
-  help?: boolean;
-  // Notifications, -v, --dashboard (issue #7).
-  verbose?: boolean;
-  dashboard?: boolean;
-  testAlerts?: boolean;
-}
-
 const OPTIONS = {
   interface: { type: 'string', short: 'i' },
   replay: { type: 'string' },
@@ -76,11 +35,20 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  // Notifications, -v, --dashboard (issue #7).
   verbose: { type: 'boolean', short: 'v' },
   dashboard: { type: 'boolean' },
   'test-alerts': { type: 'boolean' },
 } as const;
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+type FlagValue<O> = O extends { type: 'boolean' } ? boolean : string;
+
+/** Flags exactly as typed (`--home-net` → homeNet), before defaults and the config file are applied. */
+export type CliFlags = { -readonly [K in keyof typeof OPTIONS as CamelCase<K & string>]?: FlagValue<(typeof OPTIONS)[K]> };
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
 
 /** Parses argv (without node and script); throws ConfigError with one line for bad usage. */
 export function parseCliArgs(argv: readonly string[]): CliFlags {
@@ -91,46 +59,9 @@ export function parseCliArgs(argv: readonly string[]): CliFlags {
     const err = e as NodeJS.ErrnoException;
     throw new ConfigError(`${cleanParseError(err)} (see --help)`);
   }
-  const v = parsed.values;
-  const flags: CliFlags = {};
-  if (v.interface !== undefined) flags.interface = v.interface;
-  if (v.replay !== undefined) flags.replay = v.replay;
-  if (v.speed !== undefined) flags.speed = v.speed;
-  if (v.headless !== undefined) flags.headless = v.headless;
-  if (v['home-net'] !== undefined) flags.homeNet = v['home-net'];
-  if (v.bpf !== undefined) flags.bpf = v.bpf;
-  if (v.profile !== undefined) flags.profile = v.profile;
-  if (v.threshold !== undefined) flags.threshold = v.threshold;
-  if (v.refresh !== undefined) flags.refresh = v.refresh;
-  if (v['block-duration'] !== undefined) flags.blockDuration = v['block-duration'];
-  if (v.history !== undefined) flags.history = v.history;
-  if (v['log-dir'] !== undefined) flags.logDir = v['log-dir'];
-  if (v['pcap-dir'] !== undefined) flags.pcapDir = v['pcap-dir'];
-  if (v.blocklist !== undefined) flags.blocklist = v.blocklist;
-  if (v['blocklist-export'] !== undefined) flags.blocklistExport = v['blocklist-export'];
-  if (v['auth-log'] !== undefined) flags.authLog = v['auth-log'];
-  if (v.analyze !== undefined) flags.analyze = v.analyze;
-  if (v.geolocate !== undefined) flags.geolocate = v.geolocate;
-  if (v.json !== undefined) flags.json = v.json;
-  if (v.format !== undefined) flags.format = v.format;
-  if (v.export !== undefined) flags.export = v.export;
-  if (v.config !== undefined) flags.config = v.config;
-  if (v.firewall !== undefined) flags.firewall = v.firewall;
-  if (v['dry-run'] !== undefined) flags.dryRun = v['dry-run'];
-  if (v.allow !== undefined) flags.allow = v.allow;
-  if (v['auto-block'] !== undefined) flags.autoBlock = v['auto-block'];
-  if (v['no-auto-block'] !== undefined) flags.noAutoBlock = v['no-auto-block'];
-  if (v['no-fail2ban'] !== undefined) flags.noFail2ban = v['no-fail2ban'];
-  if (v.flush !== undefined) flags.flush = v.flush;
-  if (v.unblock !== undefined) flags.unblock = v.unblock;
-  if (v.debug !== undefined) flags.debug = v.debug;
-  if (v.version !== undefined) flags.version = v.version;
-  if (v.help !== undefined) flags.help = v.help;
-  // Notifications, -v, --dashboard (issue #7).
-  if (v.verbose !== undefined) flags.verbose = v.verbose;
-  if (v.dashboard !== undefined) flags.dashboard = v.dashboard;
-  if (v['test-alerts'] !== undefined) flags.testAlerts = v['test-alerts'];
-  return flags;
+  const flags: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed.values)) if (value !== undefined) flags[camelCase(name)] = value;
+  return flags as CliFlags;
 }
 
 /** Node's messages are long and mention internals; keep the part a user needs. */
