@@ -1,5 +1,5 @@
 /**
- * Namespaces for the live sections of the bench (DESIGN §6: traffic and firewall changes only
+ * Namespaces for the live sections of the bench (traffic and firewall changes only
  * in namespaces we made). Everything is named `snp-bench-<pid>-…`, so a bench never touches
  * another run's namespaces, and one killed before its cleanup is swept by the next (only when
  * that pid is gone). The pair itself comes from test/support/netns.ts.

@@ -1,5 +1,5 @@
 /**
- * Section "latency": detection to firewall rule, end to end (DESIGN §5: ≤ 50 ms). The built
+ * Section "latency": detection to firewall rule, end to end (target: ≤ 50 ms). The built
  * binary runs headless in a victim namespace with real nftables and --auto-block; ATTACKERS
  * distinct addresses on the attacker side each run one small `nmap -sT` scan, one after the
  * other. Per attacker: latency = when we read its `block` line − when we read its `alert` line

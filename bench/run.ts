@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: DESIGN §5's performance figures, side by side with tcpdump and tshark on the
+ * `npm run bench`: the performance figures and their targets, side by side with tcpdump and tshark on the
  * same files. Prints one table on stdout (progress goes to stderr) and writes the same figures
  * as JSON to bench/out/results-<ISO timestamp>.json.
  *

@@ -1,6 +1,6 @@
 /**
  * The one table `npm run bench` prints: one row per figure, grouped by input or section, with
- * its target and PASS/MISS where DESIGN §5 has one. Shared by bench/run.ts and the section
+ * its target and PASS/MISS where a figure has one. Shared by bench/run.ts and the section
  * files (bench/*-bench.ts) so every section's rows line up in the same columns.
  */
 

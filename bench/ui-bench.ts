@@ -6,9 +6,9 @@
  *
  * - Full replay: started, `q` sent as soon as the header says [end of replay]; frames/s and UI
  *   CPU are over the UI's whole session (first render to exit), which is the replay plus the
- *   engine's start and our ≤ 50 ms polling. DESIGN §5: ≤ 15 frames/s whatever the packet rate.
+ *   engine's start and our ≤ 50 ms polling. Target: ≤ 15 frames/s whatever the packet rate.
  * - First frame: FIRST_FRAME_RUNS separate starts, `q` once the tab bar shows; firstFrameMs
- *   counts from the UI process's start (performance.timeOrigin). DESIGN §5: ≤ 1 s.
+ *   counts from the UI process's start (performance.timeOrigin). Target: ≤ 1 s.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# flood-test.sh — the full flood-and-exhaustion run of issue #8: 60 s (or $1 s) of hping3
+# flood-test.sh — the full flood-and-exhaustion run: 60 s (or $1 s) of hping3
 # --flood --rand-source into a victim namespace while the engine runs there with --auto-block
 # and nftables; a real connect scan from a real address in the middle. Prints captured,
 # dropped, peak RSS and event-loop lag, and fails if a bound is broken. CI runs the same test

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Adds a stats() method to the `cap` 0.2.1 binding: pcap_stats() for the open handle, so live
-// capture can report kernel drops (DESIGN §3.2 `dropped`). cap exposes no such call and has no
+// capture can report kernel drops (the stats line's `dropped`). cap exposes no such call and has no
 // newer release; the change is a dozen lines of C++, applied here to node_modules/cap on every
 // install (package.json "postinstall") and rebuilt with npm's own node-gyp, so a fresh clone gets
 // it from `npm ci`. Idempotent: an already patched binding is left alone (use --force to rebuild).

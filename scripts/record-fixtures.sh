@@ -703,7 +703,7 @@ rec_http_injection_pcap() {
 
 # --- payload-signature fixture -------------------------------------------------------------
 # Plain curl from the attacker namespace, one connection per request: one request per attack
-# class of DESIGN §3.3's payload signatures, then three benign ones (an apostrophe in a name,
+# class of payload signature, then three benign ones (an apostrophe in a name,
 # a plain page, a browser User-Agent) that must not alert.
 rec_http_attacks_pcap() {
 	local b=http://$SNP_IP_V

@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`snoopy-tui ${version()}\n`);
     return 0;
   }
-  // --dashboard is seed 000's name for the TUI; asking for both modes is a mistake, not a choice.
+  // --dashboard names the TUI explicitly; asking for both modes is a mistake, not a choice.
   if (flags.dashboard && flags.headless) return fail('--dashboard (terminal UI) and --headless exclude each other: pick one');
   const config = resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);

@@ -4,7 +4,7 @@ import type { FirewallEntry } from '../platform/firewall/firewall.js';
 import { forEachOurFirewall, mayChangeFirewall, recordUnblocks, type CommandIo } from './firewall-command.js';
 
 /**
- * `snoopy-tui --unblock ADDR[,ADDR…]`: the manual unblock command of seed 000, for the shell.
+ * `snoopy-tui --unblock ADDR[,ADDR…]`: the manual unblock command, for the shell.
  * Removes every entry of ours that covers the address (the address itself, its IPv6 /64, its
  * per-port blocks) and records the unblock in the history. A running snoopy-tui holds the
  * history lock and its own copy of the blocks: then the kernel entry still goes at once, but

@@ -62,7 +62,7 @@ export interface RunConfig {
   autoBlock: boolean | null;
   /** Per attack type: log, prompt or block (config key `response`). */
   response: Partial<Record<AttackType, ResponseAction>>;
-  /** Auto-block only sources that completed a TCP handshake (DESIGN §4). */
+  /** Auto-block only sources that completed a TCP handshake (spoofed sources cannot). */
   requireProof: boolean;
   /** Repeat offenders get doubled durations, up to maxBlockDurationSeconds. */
   escalate: boolean;
@@ -78,14 +78,14 @@ export interface RunConfig {
   stopServices: Partial<Record<AttackType, string>>;
   /** The iptables backend's binaries: the system alternative, or iptables-nft / iptables-legacy. */
   iptablesVariant: IptablesVariant;
-  // --- auth log and processes (issue #3) ---
+  // Auth log and processes.
   /** --auth-log: a file, 'journald', 'none', or null = the distribution's default (live only). */
   authLog: string | null;
   /** Extra SUSPICIOUS_COMMAND patterns (config key `suspiciousCommands`), case-insensitive regexes. */
   suspiciousCommands: string[];
   /** SUSPICIOUS_PROCESS from /proc (live only; config key `processMonitor`). */
   processMonitor: boolean;
-  // Notifications, verbose and the config file path (issue #7).
+  // Notifications, verbose and the config file path.
   /** Channels of `notifications.*` in the config file (desktop, webhook, slack, telegram, syslog). */
   notifications: NotificationSettings;
   /** -v: a human-readable line per new alert on stderr in headless mode. */
@@ -120,7 +120,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     blocklists: [],
     blockDurationSeconds: 300,
     // 32 MiB holds ~0.7 s of a 440k pkt/s flood; the ring is resident memory (64 MiB cost ~96 MB RSS
-    // and left a spoofed flood only just under the 300 MB bound of DESIGN §5).
+    // and left a spoofed flood only just under our 300 MB memory bound).
     captureBufferBytes: 32 * 1024 * 1024,
     firewall: 'auto',
     dryRun: false,

@@ -1,5 +1,5 @@
 /**
- * Messages between the engine process and the UI (DESIGN §2). Discriminated unions on `type`;
+ * Messages between the engine process and the UI. Discriminated unions on `type`;
  * sent over the fork IPC channel with `serialization: 'advanced'`, and designed so the same
  * messages can later travel over a Unix socket (daemon + attach).
  */

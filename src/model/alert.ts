@@ -1,5 +1,5 @@
 /**
- * The alert record of DESIGN §3.2 (contract): field names and meanings are relied on by users'
+ * The alert record (a contract): field names and meanings are relied on by users'
  * scripts. Extend attack_details freely; never rename or drop a field.
  */
 export const ATTACK_TYPES = [

@@ -6,7 +6,7 @@ export const FIREWALL_NAMES: readonly FirewallName[] = ['nftables', 'iptables', 
 /** A block limited to one local port; null = every port. */
 export type BlockPort = { protocol: 'tcp' | 'udp'; number: number } | null;
 
-/** What became of a block request (history `action`, DESIGN §3.2 alert actions). */
+/** What became of a block request (the history's `action`, and the alert's). */
 export type BlockOutcome = 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
 
 /** One block as the UI, the history and the JSON lines see it. */

@@ -1,4 +1,4 @@
-/** Counters of a run, as the stats line (DESIGN §3.2) and the UI header show them. */
+/** Counters of a run, as the JSON stats line and the UI header show them. */
 export interface EngineStats {
   packets: number;
   bytes: number;

@@ -8,7 +8,7 @@ export type BlockAction = 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
 
 export interface AlertEntry {
   kind: 'alert';
-  /** Every field of the alert contract (DESIGN §3.2). */
+  /** Every field of the alert record, as the JSON lines carry it. */
   alert: Alert;
 }
 

@@ -1,6 +1,6 @@
 import type { BlockRecord } from './block-record.js';
 
-/** JSON lines of the response side (DESIGN §3.2: `block` / `unblock` share the alert stream). */
+/** JSON lines of the response side: `block` / `unblock` events share the alert stream. */
 export type UnblockReason = 'expired' | 'manual' | 'flush';
 
 export interface BlockEvent {
@@ -29,7 +29,7 @@ export interface UnblockEvent {
   blocked_for_s: number;
 }
 
-/** Seed 000's "attack … appears to have stopped": no new evidence for the quiet period. */
+/** "Attack … appears to have stopped": no new evidence for the quiet period. */
 export interface AttackStoppedEvent {
   event_type: 'attack_stopped';
   timestamp: string;
@@ -54,4 +54,4 @@ export interface ServiceEvent {
 
 export type ResponseEvent = BlockEvent | UnblockEvent | AttackStoppedEvent | ServiceEvent;
 
-/** What to do when an attack is detected (issue #4 policy): log it, ask in the UI, or block. */
+/** What to do when an attack is detected (the response policy): log it, ask in the UI, or block. */

@@ -4,7 +4,7 @@ import { runCommand, type CommandRunner } from './exec/run-command.js';
 const FAIL2BAN_CLIENT = '/usr/bin/fail2ban-client';
 
 /**
- * Hands our bans to fail2ban as well (seed 000: "added … to fail2ban jail sshd"), so its
+ * Hands our bans to fail2ban as well ("added … to fail2ban jail sshd"), so its
  * tooling and reports see them. Off with --no-fail2ban or when fail2ban is not installed; a
  * failure is reported once and never stops our own block.
  */

@@ -9,7 +9,7 @@ export function isUnitName(name: string): boolean {
   return UNIT_NAME.test(name) && !name.startsWith('-');
 }
 
-/** Stops and starts systemd units (seed 000's "temporarily stopping ssh service due to attack"). */
+/** Stops and starts systemd units (opt-in: a service stopped while an attack on it is blocked). */
 export class ServiceControl {
   constructor(
     private readonly run: CommandRunner = runCommand,

@@ -3,7 +3,7 @@ import { sanitizeForDisplay } from '../text/display-sanitizer.js';
 import { countryOf, reverseDnsOf } from './analyze.js';
 import { addressKey, type Enrichment } from './enrich.js';
 
-/** Columns of the alert export: the contract fields (DESIGN §3.2), attack_details flattened. */
+/** Columns of the alert export: the alert record's fields, attack_details flattened. */
 export const EXPORT_COLUMNS = [
   'id',
   'timestamp',

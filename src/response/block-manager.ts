@@ -25,7 +25,7 @@ export interface BlockManagerOptions {
   escalate?: boolean;
   /** IPv6 attackers are blocked as this prefix (64: one host usually owns its /64). */
   ipv6Prefix?: number;
-  /** Auto-block only sources that completed a handshake (DESIGN §4); false = trust the evidence. */
+  /** Auto-block only sources that completed a handshake (spoofed sources cannot); false = trust the evidence. */
   requireProof?: boolean;
   /** A UI is attached that can ask: `prompt` alerts become `prompted`, else `logged`. */
   canPrompt: boolean;

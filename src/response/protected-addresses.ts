@@ -1,7 +1,7 @@
 import { BlockList } from 'node:net';
 import { canonicalAddress, canonicalCidr, networkOf, type CanonicalAddress } from '../net/canonical.js';
 
-/** Why an address may never be blocked (DESIGN §4). */
+/** Why an address may never be blocked. */
 export type ProtectionReason = 'loopback' | 'own address' | 'gateway' | 'DNS resolver' | 'live SSH peer' | 'allowlisted (--allow)' | 'unspecified or multicast' | 'not an IP address';
 
 export interface ProtectedSources {

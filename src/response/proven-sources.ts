@@ -1,7 +1,7 @@
 import { formatAddress } from '../net/address.js';
 
 /**
- * Sources that proved they are not spoofed (DESIGN §4): they completed a TCP handshake whose
+ * Sources that proved they are not spoofed: they completed a TCP handshake whose
  * ACK acknowledged our SYN-ACK's sequence number, which a blind spoofer cannot guess.
  * Bounded: the least recently proven are forgotten first.
  */

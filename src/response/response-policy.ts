@@ -12,7 +12,7 @@ import type { ResponseAction } from '../model/response-action.js';
 const NEVER_AUTOMATIC: ReadonlySet<AttackType> = new Set(['DDOS', 'REFLECTION', 'SUSPICIOUS_COMMAND', 'SUSPICIOUS_PROCESS', 'DATA_EXFILTRATION']);
 const NOTHING_TO_BLOCK: ReadonlySet<AttackType> = new Set(['SUSPICIOUS_COMMAND', 'SUSPICIOUS_PROCESS']);
 
-/** Per profile: high-security blocks, balanced asks, development only logs (seed 000's spirit). */
+/** Per profile: high-security blocks, balanced asks, development only logs. */
 export function defaultResponse(profile: ProfileName, attackType: AttackType): ResponseAction {
   if (NOTHING_TO_BLOCK.has(attackType)) return 'log';
   switch (profile) {

@@ -27,13 +27,13 @@ export function userStateDir(ctx: PathContext = currentPathContext()): string {
   return join(xdg && isAbsolute(xdg) ? xdg : join(ctx.home, '.local', 'state'), 'snoopy-tui');
 }
 
-/** `/var/lib/snoopy-tui/history.json` as root, else `<user state dir>/history.json` (DESIGN §3.1 --history). */
+/** `/var/lib/snoopy-tui/history.json` as root, else `<user state dir>/history.json` (--history). */
 export function defaultHistoryPath(ctx: PathContext = currentPathContext()): string {
   if (ctx.isRoot && ctx.platform !== 'win32') return '/var/lib/snoopy-tui/history.json';
   return join(userStateDir(ctx), 'history.json');
 }
 
-/** `/var/log/snoopy-tui` as root, else `<user state dir>/logs` (DESIGN §3.1 --log-dir). */
+/** `/var/log/snoopy-tui` as root, else `<user state dir>/logs` (--log-dir). */
 export function defaultLogDir(ctx: PathContext = currentPathContext()): string {
   if (ctx.isRoot && ctx.platform !== 'win32') return '/var/log/snoopy-tui';
   return join(userStateDir(ctx), 'logs');

@@ -16,7 +16,7 @@ export interface RunRecorderOptions {
 
 /**
  * Everything a run keeps: alerts and blocks into the history file (lowdb, durable) and the
- * daily JSON logs of seed 000. A store that cannot be opened (another instance holds the lock,
+ * daily JSON logs. A store that cannot be opened (another instance holds the lock,
  * a read-only disk) is a warning, not a reason to stop detecting.
  */
 export class RunRecorder {

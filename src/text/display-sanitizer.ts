@@ -1,6 +1,6 @@
 /**
  * The display sanitizer: the one gate every untrusted string (packets, HTTP headers, reverse-DNS
- * names, process names, log lines) passes before it reaches Ink (DESIGN §4).
+ * names, process names, log lines) passes before it reaches Ink or any other output.
  *
  * Why: we run as root inside someone's terminal, often over SSH. Raw C0/C1 controls drive that
  * terminal: OSC 52 writes the clipboard, OSC 8 plants links, CSI clears, moves and recolours, CR and

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { currentProcessPrivileges, dropToInvokingUser } from '../platform/privileges/drop-to-invoking-user.js';
 
-/** Frames per second at most, whatever the packet rate (DESIGN §5). */
+/** Frames per second at most, whatever the packet rate: redraws over SSH stay cheap. */
 export const MAX_FPS = 15;
 
 /**

@@ -15,7 +15,7 @@ export const FlowEvent = {
   RESP_RESET: 4,
   /**
    * The originator's handshake ACK acknowledged the responder's SYN-ACK sequence number + 1:
-   * it received our SYN-ACK, so its source address is not spoofed (DESIGN §4, auto-block proof).
+   * it received our SYN-ACK, so its source address is not spoofed (the proof auto-blocking needs).
    */
   SOURCE_PROVEN: 8,
 } as const;

@@ -2,7 +2,7 @@ import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
 
 /**
- * The one way snoopy-tui runs an OS command (DESIGN §4): an argv array whose first element is an
+ * The one way snoopy-tui runs an OS command: an argv array whose first element is an
  * absolute path, no shell, a timeout, optional stdin, and a typed error that says which command
  * failed and why. Everything in src/platform that touches the OS goes through a CommandRunner so
  * unit tests can inject a fake and assert the exact argv.

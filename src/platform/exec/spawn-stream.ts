@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 
 /**
- * The streaming sibling of runCommand (same rules, DESIGN §4): an argv array whose first element
+ * The streaming sibling of runCommand (same rules): an argv array whose first element
  * is an absolute path, no shell, no stdin, LC_ALL=C; stdout is handed over as it comes and the
  * process is killed on stop(). For long-running readers such as `journalctl -f`.
  */

@@ -1,5 +1,5 @@
 /**
- * The host firewall as the block manager sees it (DESIGN §4): our own table / chain / sets /
+ * The host firewall as the block manager sees it: our own table / chain / sets /
  * anchor / named rules, changed in batches, idempotent, listable for reconciliation at start and
  * removable as a whole. One implementation per backend; all commands go through a CommandRunner.
  */

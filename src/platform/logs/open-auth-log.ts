@@ -7,7 +7,7 @@ import type { LogSource } from './log-source.js';
 export const DEFAULT_AUTH_LOGS = ['/var/log/auth.log', '/var/log/secure'];
 
 /**
- * The auth-log source of a run (DESIGN §3.1 `--auth-log`):
+ * The auth-log source of a run (`--auth-log`):
  * - `--auth-log FILE`: that file, followed live; in a replay read once from the start (a log
  *   recorded together with the capture);
  * - `--auth-log journald`: the journal;

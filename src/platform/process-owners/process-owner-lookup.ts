@@ -1,6 +1,6 @@
 /**
  * Which local process owns a socket: the platform side of the "process fingerprints" enrichment
- * (DESIGN §2: everything OS-specific lives in src/platform behind an interface; the engine's
+ * (everything OS-specific lives in src/platform behind an interface; the engine's
  * enrich/ stage calls it asynchronously, off the packet path, and caches per flow).
  *
  * `Get-NetTCPConnection`) have pure parsers (lsof-parser.ts, netstat-parser.ts) but no lookup

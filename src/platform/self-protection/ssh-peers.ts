@@ -3,7 +3,7 @@ import { runCommand, type CommandRunner } from '../exec/run-command.js';
 const SS = '/usr/bin/ss';
 
 /**
- * Remote addresses of live SSH sessions, from `ss` (DESIGN §4: not only SSH_CONNECTION, which
+ * Remote addresses of live SSH sessions, from `ss` (not only SSH_CONNECTION, which
  * sudo may strip). A session is an established TCP connection whose local end is owned by sshd,
  * or whose local port is one sshd listens on (22 when ss cannot name processes).
  */

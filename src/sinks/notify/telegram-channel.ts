@@ -15,7 +15,7 @@ export interface TelegramSettings {
 }
 
 /**
- * Telegram Bot API `sendMessage` (seed 001's telegram alerts). Plain text, no parse_mode, so
+ * Telegram Bot API `sendMessage`. Plain text, no parse_mode, so
  * attacker text cannot inject Markdown/HTML formatting or links.
  */
 export class TelegramChannel implements NotificationChannel {

@@ -2,7 +2,7 @@ import type { Alert } from '../../model/alert.js';
 import { cleanText } from '../notify/notify-text.js';
 
 /**
- * -v (seed 001's verbose): one human-readable line per new alert on stderr, beside the JSON on
+ * -v: one human-readable line per new alert on stderr, beside the JSON on
  * stdout. Names from DNS and processes are attacker-influenced: controls are escaped, length capped.
  */
 export function verboseAlertLine(alert: Alert): string {

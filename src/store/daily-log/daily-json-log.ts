@@ -53,7 +53,7 @@ export interface DailyJsonLogStatus {
 }
 
 /**
- * Seed 000's daily logs in `--log-dir`: `attacks_YYYY-MM-DD.json` (alerts, by the alert's own
+ * The daily logs in `--log-dir`: `attacks_YYYY-MM-DD.json` (alerts, by the alert's own
  * UTC date) and `blocked_ports_YYYY-MM-DD.json` (blocks and unblocks), one JSON object per line.
  * Never throws into the engine: failures are counted and reported as one line.
  * Each alert call appends a line; an alert updated three times gives three lines (the history

@@ -7,23 +7,23 @@ export function utcDate(iso: string, fallback: () => Date = () => new Date()): s
   return (Number.isFinite(ms) ? new Date(ms) : fallback()).toISOString().slice(0, 10);
 }
 
-/** Seed 000's attack log name: `attacks_YYYY-MM-DD.json` (one JSON object per line). */
+/** The attack log's name: `attacks_YYYY-MM-DD.json` (one JSON object per line). */
 export function attacksFileName(date: string): string {
   return `attacks_${date}.json`;
 }
 
-/** Seed 000's block log name: `blocked_ports_YYYY-MM-DD.json` (blocks and unblocks). */
+/** The block log's name: `blocked_ports_YYYY-MM-DD.json` (blocks and unblocks). */
 export function blockedFileName(date: string): string {
   return `blocked_ports_${date}.json`;
 }
 
-/** The alert line: the alert contract's fields as they are (DESIGN §3.2). */
+/** The alert line: the alert record's fields as they are. */
 export function alertEventLine(alert: Alert): Alert {
   return alert;
 }
 
 /**
- * A block or unblock as an event line (`{"event_type":"block"|"unblock",…}`, DESIGN §3.2), in the
+ * A block or unblock as an event line (`{"event_type":"block"|"unblock",…}`), in the
  * alert contract's snake_case.
  */
 export function blockEventLine(entry: BlockEntry | UnblockEntry): Record<string, unknown> {

@@ -136,7 +136,7 @@ class Capture {
 }
 
 /**
- * Forensic pcaps (seed 002, issue 6): keeps a bounded ring of recent IP frames and, for each
+ * Forensic pcaps: keeps a bounded ring of recent IP frames and, for each
  * alert, writes the attacker's frames from the last `beforeSeconds` and the next
  * `afterSeconds` (packet time) to a classic pcap file in `pcapDir`.
  *

@@ -57,7 +57,7 @@ function message(e: unknown): string {
 }
 
 /**
- * The history file (DESIGN §7, issue 6): every alert (an updated alert replaces its entry), block
+ * The history file: every alert (an updated alert replaces its entry), block
  * decision and unblock, kept with lowdb in `{ "version": 1, "entries": [...] }`.
  *
  * - Changes are in memory at once and written at most every `debounceMs`, each write durable

@@ -54,7 +54,7 @@ export function windowStart(rowCount: number, height: number, index: number, fol
 }
 
 /**
- * A windowed table of our own (DESIGN §7: hot panes do not use a table library): only the rows
+ * A windowed table of our own (hot panes do not use a table library: it renders every row): only the rows
  * on screen are rendered, one line each, so a 1000-row feed costs what 20 rows cost. Every
  * cell goes through the display sanitizer right before it is drawn, so no pane can forget to.
  */

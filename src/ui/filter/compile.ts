@@ -118,7 +118,7 @@ type Words = readonly [number, number, number, number];
 
 /**
  * Subjects carry addresses as text; parsing one per row per frame would allocate, so parsed
- * forms are cached, shared by every filter. Bounded (DESIGN §4): when full it is emptied and
+ * forms are cached, shared by every filter. Bounded like every table: when full it is emptied and
  * refills with what is on screen now, which is cheaper than tracking recency per lookup.
  */
 export const ADDRESS_CACHE_LIMIT = 16_384;

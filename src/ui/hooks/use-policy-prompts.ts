@@ -4,7 +4,7 @@ import type { BlockRecord } from '../../model/block-record.js';
 import type { BlockTarget } from '../state/view-state.js';
 
 /**
- * The `prompt` policy (issue #4): when the engine marks a new alert `prompted` — the profile
+ * The `prompt` policy: when the engine marks a new alert `prompted` — the profile
  * asks before blocking, or the source has not proven it is real — the UI opens the block prompt
  * for its attacker, once per attacker, when no other prompt is open and the display is live.
  * The prompt's safe default is No, so a key pressed by chance never blocks anyone.

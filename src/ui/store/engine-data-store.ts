@@ -206,7 +206,7 @@ function blockEvents(before: readonly BlockRecord[], after: readonly BlockRecord
 type Listener = () => void;
 
 /**
- * The store outside React (DESIGN §8, bandwhich's "display reads snapshots"): engine messages
+ * The store outside React (the display reads snapshots, as in bandwhich): engine messages
  * update it as fast as they come, subscribers are told at most `maxFps` times a second, so the
  * render rate is bounded whatever the packet rate. Read with useSyncExternalStore.
  */
