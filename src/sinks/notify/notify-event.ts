@@ -25,7 +25,7 @@ export function eventSeverity(event: NotifyEvent): Severity {
   }
 }
 
-/** The JSON record a webhook receives: the §3.2 alert line itself, or a block / test event line. */
+/** The JSON record a webhook receives: the JSON alert line itself, or a block / test event line. */
 export function eventRecord(event: NotifyEvent): Record<string, unknown> {
   switch (event.kind) {
     case 'alert':

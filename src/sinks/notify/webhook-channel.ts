@@ -4,7 +4,7 @@ import { postJson, type FetchFunction } from './post-json.js';
 import { describeUrl, urlSecrets } from './redact.js';
 
 /**
- * Generic webhook: POSTs the event's JSON record, for an alert exactly the §3.2 alert line, so a
+ * Generic webhook: POSTs the event's JSON record, for an alert exactly the JSON alert line, so a
  * receiver parses the same shape as `--headless` output.
  */
 export class WebhookChannel implements NotificationChannel {
