@@ -76,14 +76,34 @@ export interface AssembledRun {
  * adapters over it; tests build whole runs with a fake host.
  */
 export async function assembleRun(options: RunOptions): Promise<AssembledRun> {
-  const { host, warn } = options;
-  const debug = options.debug ?? (() => undefined);
-  let config = options.config;
+  const { config, host, warn } = options;
   const blocklists = await loadBlocklists(config.blocklists, warn);
   const source = await openPacketSource(config, host);
-  const live = source.kind === 'live';
   const recorder = await openRecorder(config, warn);
   const forensic = openForensic(config, warn);
+  try {
+    return await wireRun(options, { blocklists, source, recorder, forensic });
+  } catch (e) {
+    // Nothing half-built stays behind: the history's lock is released, files are closed.
+    source.stop();
+    await Promise.allSettled([recorder.close(), forensic?.close()]);
+    throw e;
+  }
+}
+
+interface OpenedParts {
+  blocklists: Awaited<ReturnType<typeof loadBlocklists>>;
+  source: PacketSource;
+  recorder: RunRecorder;
+  forensic: ReturnType<typeof openForensic>;
+}
+
+async function wireRun(options: RunOptions, parts: OpenedParts): Promise<AssembledRun> {
+  const { host, warn } = options;
+  const { blocklists, source, recorder, forensic } = parts;
+  const debug = options.debug ?? (() => undefined);
+  let config = options.config;
+  const live = source.kind === 'live';
   const notifier = createNotifier(config, { warn: (line) => warn(`warning: ${line}`), ...(config.debug ? { debug } : {}) }, { fetch: host.fetch, run: host.runCommand });
   const sinks = new SinkSet();
   sinks.add(historySink(recorder));
