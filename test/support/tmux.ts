@@ -40,6 +40,11 @@ export interface SessionOptions {
   cwd: string;
   /** Variables to set (string) or remove (null) for the program only. */
   env?: Record<string, string | null>;
+  /**
+   * A fixed pause between pipe-pane being attached and the program starting (default none). Only
+   * for callers that time the program from a known start (bench/ui-bench.ts); tests leave it out.
+   */
+  startDelaySeconds?: number;
   /** How long the pane stays after the program exits. */
   lingerSeconds?: number;
 }
@@ -91,6 +96,7 @@ export class TmuxServer {
         `cd ${shQuote(options.cwd)} || exit 99`,
         // Until the test says pipe-pane is attached (at most ~30 s, then give up with 98).
         `i=0; while [ ! -e ${shQuote(goFile)} ]; do i=$((i + 1)); [ "$i" -gt 3000 ] && exit 98; sleep 0.01; done`,
+        ...(options.startDelaySeconds ? [`sleep ${options.startDelaySeconds}`] : []),
         command,
         'rc=$?',
         // Written atomically: a reader never sees an empty file.
@@ -157,6 +163,19 @@ export class TmuxSession {
   async key(key: string, until?: RegExp | ((screen: string) => boolean), what?: string, timeoutMs = 5000): Promise<string | null> {
     this.server.run(['send-keys', '-t', this.name, key]);
     return until === undefined ? null : this.waitForScreen(until, timeoutMs, what ?? `the screen after key ${key}`);
+  }
+
+  /**
+   * Sends keys one send-keys each, without waiting for their effect (bench/ui-bench.ts quits
+   * with it). Keys sent back to back may reach the program as one input chunk: tests send one
+   * key at a time with key(name, until) instead. `pauseMs` > 0 puts a fixed pause between keys,
+   * for callers outside the tests only.
+   */
+  async keys(keys: readonly string[], pauseMs = 0): Promise<void> {
+    for (const k of keys) {
+      this.server.run(['send-keys', '-t', this.name, k]);
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
   }
 
   /**
