@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cleanupOnExit, createNetnsPair, destroyNetnsPair, netnsSkipReason, spawnIn, stopChild, waitForExit, type NetnsPair } from '../support/netns.js';
 import { assertAlertContract } from './contract.js';
+import { waitFor } from '../support/wait-for.js';
 import { CLI_PATH, HeadlessProcess } from './headless-process.js';
 
 const PREFIX = 'snp-auth-';
@@ -56,12 +57,11 @@ async function startSshd(n: NetnsPair, log: string): Promise<void> {
   writeFileSync(config, [`Port 22`, `ListenAddress ${n.victimV4}`, `HostKey ${key}`, `PidFile ${join(tmp, 'sshd.pid')}`, 'UsePAM no', 'PermitRootLogin prohibit-password', 'PasswordAuthentication yes', 'KbdInteractiveAuthentication no', 'UseDNS no', 'StrictModes no', 'MaxStartups 100'].join('\n') + '\n');
   if (!existsSync('/run/sshd')) execFileSync('install', ['-d', '-m', '755', '/run/sshd']);
   spawnIn(n.victim, ['/usr/sbin/sshd', '-D', '-f', config, '-E', log], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const out = execFileSync('ip', ['netns', 'exec', n.victim, 'ss', '-Hltn', 'sport = :22']).toString();
-    if (out.trim() !== '') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('sshd did not listen on port 22');
+  await waitFor(() => execFileSync('ip', ['netns', 'exec', n.victim, 'ss', '-Hltn', 'sport = :22']).toString().trim() !== '', {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    message: 'sshd listening on port 22 in the victim namespace',
+  });
 }
 
 test('hydra against sshd -E: one SSH_BRUTE_FORCE with usernames; sudo line → SUSPICIOUS_COMMAND; process → SUSPICIOUS_PROCESS', { skip: skipReason ?? false, timeout: 90_000 }, async (t) => {

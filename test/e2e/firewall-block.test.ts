@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { execIn, spawnIn, type NetnsPair } from '../support/netns.js';
+import { execIn, spawnIn, waitForExit, type NetnsPair } from '../support/netns.js';
 import { addAttackerAddress, cliIn, cliNetnsSkipReason, useNetnsSuite } from '../support/netns-suite.js';
+import { waitFor } from '../support/wait-for.js';
 import { HeadlessProcess } from './headless-process.js';
 
 const TOOLS = ['ip', 'nmap', 'curl', 'python3', 'nft', 'iptables', 'ipset'];
@@ -36,7 +36,7 @@ useNetnsSuite(skipReason, 'snoopy-fw-', async (pair, dir) => {
   addAttackerAddress(net, `${ADDRESS_B6}/64`);
   // `::` takes IPv4 too (as ::ffff:a.b.c.d): one server for both families.
   spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
-  await waitFor(async () => (await connects(net.attackerV4)) === true, 5000, 'web server in the victim namespace');
+  await waitFor(() => connects(net.attackerV4), { timeoutMs: 20_000, intervalMs: 100, message: 'the web server in the victim namespace' });
 });
 
 /** A TCP connect + HTTP GET from `source` to the victim's web server: true when it answers. */
@@ -47,14 +47,6 @@ async function connects(source: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
   }
 }
 
@@ -106,7 +98,7 @@ for (const { label, backend, variant, save } of BACKENDS) {
           assert.match(execFileSync('ip', ['netns', 'exec', net.victim, ...save], { encoding: 'utf8' }), /-A INPUT -j SNOOPY[\s\S]*--match-set snoopy-addr4 src/);
         }
         await engine.waitForLine((j) => j.event_type === 'unblock' && j.address === net.attackerV4 && j.reason === 'expired', 10_000, 'unblock (expired) for A');
-        await waitFor(() => connects(net.attackerV4), 5000, 'A connecting again after the block expired');
+        await waitFor(() => connects(net.attackerV4), { timeoutMs: 10_000, intervalMs: 100, message: 'A connecting again after the block expired' });
       } finally {
         await engine.interrupt();
       }
@@ -123,7 +115,7 @@ describe('blocking over IPv6 (nftables)', { skip: skipReason ?? false }, () => {
     const history = join(tmp, 'history-v6.json');
     const engine = await startEngine(['--firewall', 'nftables', '--auto-block', '--block-duration', '30', '--history', history]);
     try {
-      await waitFor(() => connects(net.attackerV6), 5000, 'IPv6 web server');
+      await waitFor(() => connects(net.attackerV6), { timeoutMs: 10_000, intervalMs: 100, message: 'the web server over IPv6' });
       await execIn(net.attacker, ['nmap', '-6', '-n', '-Pn', '-sT', '-S', net.attackerV6, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}`, '--max-retries', '0', net.victimV6], 60_000);
       const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === net.attackerV6 && j.action === 'blocked', 10_000, 'block event for the IPv6 attacker');
       assert.equal(block.json!.network, `${net.attackerV6}/128`, 'the /64 is shared with the victim, so only the address is blocked');
@@ -145,10 +137,10 @@ describe('crash recovery', { skip: skipReason ?? false }, () => {
     const first = await startEngine(['--firewall', 'nftables', '--auto-block', '--block-duration', '120', '--history', history]);
     await connectScanFromA();
     await first.waitForLine((j) => j.event_type === 'block' && j.address === net.attackerV4 && j.action === 'blocked', 10_000, 'block event for A');
-    // The history is written at once for blocks; give the write a moment, then crash hard.
-    await sleep(500);
+    // The history is written at once for blocks: crash hard once the block is in the file.
+    await waitFor(() => historyHasBlock(history, net.attackerV4), { timeoutMs: 10_000, intervalMs: 50, message: `the block of ${net.attackerV4} in ${history}` });
     first.kill();
-    await sleep(2000);
+    await waitForExit(first.child, 10_000, 'the engine after SIGKILL');
     const expiresBefore = expiresSeconds(nftSet('addr4'), net.attackerV4);
     assert.ok(expiresBefore !== null && expiresBefore < 120, `kernel entry survives the crash with its timeout running (${expiresBefore})`);
     assert.equal(await connects(net.attackerV4), false, 'still blocked while no engine runs');
@@ -174,6 +166,16 @@ describe('crash recovery', { skip: skipReason ?? false }, () => {
     cliIn(net.victim, ['--flush', '--firewall', 'nftables', '--history', history]);
   });
 });
+
+/** The history file holds a block entry for `address` (false while it is missing or being replaced). */
+function historyHasBlock(file: string, address: string): boolean {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { entries?: { kind?: string; address?: string }[] };
+    return (data.entries ?? []).some((e) => e.kind === 'block' && e.address === address);
+  } catch {
+    return false;
+  }
+}
 
 /** Seconds left on `address`'s element in an `nft list set` listing (`expires 1m57s812ms`). */
 function expiresSeconds(listing: string, address: string): number | null {

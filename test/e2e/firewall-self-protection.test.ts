@@ -12,10 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execIn, spawnIn, waitForExit, type NetnsPair } from '../support/netns.js';
 import { addAttackerAddress, cliIn, cliNetnsSkipReason, useNetnsSuite } from '../support/netns-suite.js';
 import { startSshd, type TestSshd } from '../support/sshd.js';
+import { waitFor } from '../support/wait-for.js';
 import { HeadlessProcess } from './headless-process.js';
 
 const TOOLS = ['ip', 'nmap', 'hping3', 'ssh', 'ssh-keygen', 'nft', 'ss'];
@@ -33,11 +33,11 @@ useNetnsSuite(skipReason, 'snoopy-selfprot-', async (pair, dir) => {
   tmp = dir;
   addAttackerAddress(net, `${FORGER}/24`);
   sshd = startSshd(net.victim, join(tmp, 'ssh'));
-  const deadline = Date.now() + 5000;
-  while (!execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htln', 'sport', '= :22'], { encoding: 'utf8' }).includes(':22')) {
-    if (Date.now() > deadline) throw new Error('sshd did not start listening');
-    await sleep(50);
-  }
+  await waitFor(() => execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htln', 'sport', '= :22'], { encoding: 'utf8' }).includes(':22'), {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    message: 'sshd listening on port 22 in the victim namespace',
+  });
 });
 
 describe('self-protection', { skip: skipReason ?? false }, () => {
@@ -48,11 +48,11 @@ describe('self-protection', { skip: skipReason ?? false }, () => {
     let sessionOut = '';
     session.stdout!.setEncoding('utf8');
     session.stdout!.on('data', (s: string) => (sessionOut += s));
-    const established = Date.now() + 8000;
-    while (!execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htn', 'state', 'established', 'sport', '= :22'], { encoding: 'utf8' }).includes(admin)) {
-      if (Date.now() > established) throw new Error('the SSH session did not come up');
-      await sleep(100);
-    }
+    await waitFor(() => execFileSync('ip', ['netns', 'exec', net.victim, 'ss', '-Htn', 'state', 'established', 'sport', '= :22'], { encoding: 'utf8' }).includes(admin), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      message: () => `the admin's SSH session to be established (ssh output so far: ${JSON.stringify(sessionOut)})`,
+    });
 
     const history = join(tmp, 'history.json');
     const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '0.2', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '60', '--history', history, '--log-dir', join(tmp, 'logs')]);

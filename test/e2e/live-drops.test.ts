@@ -9,14 +9,13 @@
  * stays inside the two namespaces made here (prefix snp-hard-).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanupOnExit, createNetnsPair, destroyNetnsPair, netnsSkipReason, spawnIn, stopChild, type NetnsPair } from '../support/netns.js';
+import { cleanupOnExit, createNetnsPair, destroyNetnsPair, interfacePackets, netnsSkipReason, spawnIn, stopChild, type NetnsPair } from '../support/netns.js';
+import { waitFor } from '../support/wait-for.js';
 import { assertStatsContract } from './contract.js';
 import { CLI_PATH, HeadlessProcess } from './headless-process.js';
 
@@ -58,11 +57,8 @@ after(() => {
   if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** rx + tx packets of the victim's veth: every frame the capture could have seen. */
-function interfacePackets(pair: NetnsPair): number {
-  const read = (what: string) => Number(execFileSync('ip', ['netns', 'exec', pair.victim, 'cat', `/sys/class/net/${pair.victimIf}/statistics/${what}`], { timeout: 5000 }).toString());
-  return read('rx_packets') + read('tx_packets');
-}
+/** Fewer new packets than this between two stats lines (0.2 s apart): nothing left in the ring. */
+const DRAINED_PACKETS_PER_STATS_LINE = 500;
 
 describe('live kernel drops', { skip: skipReason ?? false }, () => {
   test('a flood into a tiny capture buffer shows a plausible drop count', async () => {
@@ -70,24 +66,36 @@ describe('live kernel drops', { skip: skipReason ?? false }, () => {
     const dir = tmp!;
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ captureBufferBytes: TINY_BUFFER, history: join(dir, 'history.json'), logDir: join(dir, 'logs'), pcapDir: join(dir, 'pcap'), syslog: false, geo: false, reverseDns: false, processes: false }));
-    const before = interfacePackets(pair);
+    const before = interfacePackets(pair.victim, pair.victimIf);
     const engine = new HeadlessProcess(pair.victim, ['--headless', '-i', pair.victimIf, '-c', config, '--refresh', '0.2']);
     const pinger = spawnIn(pair.attacker, ['nping', '--icmp', '-c', '50', '--delay', '200ms', pair.victimV4], { stdio: 'ignore' });
     try {
-      const first = await engine.waitForLine((j) => j.event_type === 'stats' && (j.packets as number) > 0, 10_000, 'stats line with packets > 0');
+      const first = await engine.waitForLine((j) => j.event_type === 'stats' && (j.packets as number) > 0, 20_000, 'stats line with packets > 0');
       await stopChild(pinger, 'SIGKILL');
       assert.equal(typeof first.json!.dropped, 'number', 'a number from the first stats line on');
 
+      // Flood until the engine reports drops beyond those of the first line: the ring overran.
       const flood = spawnIn(pair.attacker, ['hping3', '--flood', '-S', '-p', '80', pair.victimV4], { stdio: 'ignore' });
-      await sleep(2000);
-      await stopChild(flood, 'SIGKILL');
-      await sleep(600); // let the engine drain and publish a stats line after the flood
+      try {
+        await engine.waitForLine((j) => j.event_type === 'stats' && (j.dropped as number) > (first.json!.dropped as number), 30_000, `a stats line with more drops than the first (${String(first.json!.dropped)})`);
+      } finally {
+        await stopChild(flood, 'SIGKILL');
+      }
+      // Drained once a stats line counts only the trickle that follows a flood.
+      const mark = engine.byType('stats').length;
+      await waitFor(
+        () => {
+          const s = engine.byType('stats').slice(mark - 1);
+          return s.length >= 2 && (s.at(-1)!.json!.packets as number) - (s.at(-2)!.json!.packets as number) < DRAINED_PACKETS_PER_STATS_LINE;
+        },
+        { timeoutMs: 30_000, intervalMs: 50, message: () => `a stats line with fewer than ${DRAINED_PACKETS_PER_STATS_LINE} new packets (last two: ${engine.byType('stats').slice(-2).map((l) => l.json!.packets).join(', ')})` },
+      );
       await engine.interrupt();
     } finally {
       engine.kill();
       await stopChild(pinger, 'SIGKILL');
     }
-    const seen = interfacePackets(pair) - before;
+    const seen = interfacePackets(pair.victim, pair.victimIf) - before;
     const stats = engine.byType('stats').map((l) => l.json!);
     const last = stats[stats.length - 1]!;
     assertStatsContract(last);
@@ -100,7 +108,9 @@ describe('live kernel drops', { skip: skipReason ?? false }, () => {
     // (frames before the capture opened, the last ones after the final reading).
     assert.ok(packets + dropped <= seen, `captured ${packets} + dropped ${dropped} ≤ interface ${seen}`);
     assert.ok(packets + dropped >= seen * 0.9, `captured ${packets} + dropped ${dropped} accounts for most of the interface's ${seen}`);
-    // The count only grows.
-    for (let i = 1; i < stats.length; i++) assert.ok((stats[i]!.dropped as number) >= (stats[i - 1]!.dropped as number));
+    // The count is a running total: it only grows (a reading taken as a delta, or a wrap of
+    // libpcap's 32-bit counter handled wrong, would make it go down).
+    const drops = stats.map((l) => l.dropped);
+    for (let i = 1; i < drops.length; i++) assert.ok((drops[i] as number) >= (drops[i - 1] as number), `dropped never decreases: ${JSON.stringify(drops)}`);
   });
 });

@@ -12,13 +12,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   cleanupOnExit,
   createNetnsPair,
   destroyNetnsPair,
   execIn,
   inNetns,
+  interfacePackets,
   netnsSkipReason,
   onPath,
   spawnIn,
@@ -27,6 +27,7 @@ import {
   type NetnsPair,
 } from '../support/netns.js';
 import { assertAlertContract, assertOneLineError, assertStatsContract } from './contract.js';
+import { waitFor, waitForValue } from '../support/wait-for.js';
 import { CLI_PATH, HeadlessProcess } from './headless-process.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
@@ -97,8 +98,17 @@ async function startEngine(args: string[], readiness: 'icmp' | 'tcp22' = 'icmp')
 
 interface Capture {
   file: string;
+  /** Resolves once tcpdump has taken in as many frames as the veth carried since it started listening. */
+  drained(): Promise<void>;
   /** Stops tcpdump; throws when the kernel dropped packets (the pcap would then miss probes). */
   stop(): Promise<void>;
+}
+
+/** tcpdump's statistics lines so far (one per SIGUSR1, and the last at exit), as [captured, dropped]. */
+function tcpdumpStats(stderr: string): [number, number][] {
+  const one = [...stderr.matchAll(/(\d+) packets? captured, \d+ packets? received by filter, (\d+) packets? dropped by kernel/g)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+  const atExit = /(\d+) packets? captured\n\d+ packets? received by filter\n(\d+) packets? dropped by kernel/.exec(stderr);
+  return atExit === null ? one : [...one, [Number(atExit[1]), Number(atExit[2])]];
 }
 
 /**
@@ -126,12 +136,29 @@ async function startTcpdump(name: string): Promise<Capture> {
       reject(new Error(`tcpdump exited (${code}): ${err}`));
     });
   });
+  const baseline = interfacePackets(net.victim, net.victimIf);
   return {
     file,
+    // Frames still in the kernel ring when tcpdump gets SIGINT may never reach the file: before
+    // stopping, ask tcpdump for its count (SIGUSR1 prints it) until it has every frame the veth
+    // carried since it listened. Frames from before that count too, so it can only be ahead.
+    drained: async () => {
+      let expected = 0;
+      await waitFor(
+        async () => {
+          expected = interfacePackets(net.victim, net.victimIf) - baseline;
+          const before = tcpdumpStats(err).length;
+          td.kill('SIGUSR1');
+          const [captured] = await waitForValue(() => tcpdumpStats(err)[before], { timeoutMs: 5000, message: 'tcpdump to print its statistics on SIGUSR1' });
+          return captured >= expected;
+        },
+        { timeoutMs: 15_000, intervalMs: 50, message: () => `tcpdump to have captured the ${expected} frames the veth carried (tcpdump stderr: ${err.trim()})` },
+      );
+    },
     stop: async () => {
       await stopChild(td, 'SIGINT', 5000);
-      const dropped = /(\d+) packets? dropped by kernel/.exec(err);
-      if (dropped === null || dropped[1] !== '0') throw new Error(`tcpdump lost packets, the pcap is incomplete: ${err.trim()}`);
+      const last = tcpdumpStats(err).at(-1);
+      if (last === undefined || last[1] !== 0) throw new Error(`tcpdump lost packets, the pcap is incomplete: ${err.trim()}`);
     },
   };
 }
@@ -210,7 +237,7 @@ async function scanScenario(t: TestContext, c: ScanCase): Promise<void> {
     const capture = await startTcpdump(c.name.replace(/\W+/g, '-'));
     const nmap = await execIn(net.attacker, ['nmap', ...c.nmap()], 60_000);
     assert.match(nmap.stdout, /Nmap done: 1 IP address \(1 host up\)/, `nmap ran: ${nmap.stdout}`);
-    await sleep(200); // late replies reach the pcap
+    await capture.drained();
     await capture.stop();
 
     const frames = await readFrames(capture.file);
@@ -329,14 +356,11 @@ describe('live headless capture in network namespaces', { skip: skipReason ?? fa
     const engine = await startEngine(['-i', net.victimIf]);
     const server = spawnIn(net.victim, ['python3', '-m', 'http.server', '8080', '--bind', '::', '--directory', root], { stdio: 'ignore' });
     try {
-      // Wait for the server with one bounded retry loop; each try is one request to one port.
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const r = await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${net.victimV4}:8080/`], 5000).catch(() => null);
-        if (r?.stdout === '200') break;
-        if (Date.now() > deadline) throw new Error('python3 -m http.server did not answer within 10 s');
-        await sleep(100);
-      }
+      // Wait for the server; each try is one request to one port.
+      await waitFor(
+        async () => (await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '2', `http://${net.victimV4}:8080/`], 5000).catch(() => null))?.stdout === '200',
+        { timeoutMs: 20_000, intervalMs: 100, message: 'python3 -m http.server answering 200' },
+      );
       for (let i = 0; i < 5; i++) {
         const r = await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', `http://${net.victimV4}:8080/${i % 2 === 0 ? '' : 'missing.html'}`], 10_000);
         assert.equal(r.stdout, i % 2 === 0 ? '200' : '404');
@@ -371,13 +395,19 @@ describe('live headless capture in network namespaces', { skip: skipReason ?? fa
     try {
       const capture = await startTcpdump('bpf');
       await execIn(net.attacker, ['nmap', '-Pn', '-n', '-sS', '-T4', '--top-ports', '200', net.victimV4], 60_000);
-      await sleep(200);
+      await capture.drained();
       await capture.stop();
       const frames = await readFrames(capture.file);
       const port22 = frames.filter((f) => f.dstPort === 22).length;
       assert.ok(frames.length >= 400, `the scan happened (${frames.length} frames on the veth)`);
       assert.ok(port22 >= 1, 'nmap probed port 22 too');
-      await sleep(500);
+      // The engine has caught up with the scan once it counts a SYN to 22 sent after it: the
+      // ring is read in order. (Scan frames let through by a broken filter would have been
+      // counted long before, during the tcpdump and tshark work above, and fail the bound below.)
+      const counted = Number(engine.byType('stats').at(-1)?.json?.packets ?? 0);
+      const mark = engine.lines.length;
+      await execIn(net.attacker, ['nping', '--tcp', '-p', '22', '-c', '1', net.victimV4], 15_000);
+      await engine.waitForLine((j) => j.event_type === 'stats' && (j.packets as number) > counted, 10_000, `a stats line counting the SYN to 22 sent after the scan (more than ${counted} packets)`, mark);
       const status = await engine.interrupt();
 
       assert.deepEqual(status, { code: 0, signal: null }, `exit after SIGINT; stderr: ${engine.stderr}`);
@@ -397,14 +427,24 @@ describe('live headless capture in network namespaces', { skip: skipReason ?? fa
 
   // The default home net is re-read from the kernel every 3 s, so an address the host gains
   // later (DHCP, a VPN, a link that comes up after the engine) becomes "ours".
-  test('a scan of an address added after start is detected', { timeout: 30_000 }, async (t) => {
+  test('a scan of an address added after start is detected', { timeout: 90_000 }, async (t) => {
     const extra = '10.88.0.3';
     const engine = await startEngine(['-i', net.victimIf]);
     await execIn(net.victim, ['ip', 'addr', 'add', `${extra}/24`, 'dev', net.victimIf], 5000);
-    await new Promise((r) => setTimeout(r, 4000)); // one home-net refresh interval and a margin
     try {
-      await execIn(net.attacker, ['nmap', '-Pn', '-n', '-sS', '-T4', '--top-ports', '200', extra], 60_000);
-      const line = await engine.waitForLine((j) => j.event_type === 'alert', 2000, `alert for the scan of ${extra}`);
+      // The engine sees the new address once it re-reads the home net (every 3 s): scan until a
+      // scan of it raises an alert, each scan's alert due within 2 s of its end.
+      let scans = 0;
+      const line = await waitFor(
+        async () => {
+          const mark = engine.lines.length;
+          scans++;
+          await execIn(net.attacker, ['nmap', '-Pn', '-n', '-sS', '-T4', '--top-ports', '200', extra], 60_000);
+          return engine.waitForLine((j) => j.event_type === 'alert', 2000, `alert for the scan of ${extra}`, mark);
+        },
+        { timeoutMs: 45_000, intervalMs: 100, message: () => `an alert for a scan of ${extra} (after ${scans} scans)` },
+      );
+      t.diagnostic(`alerted on scan ${scans} of ${extra}`);
       assert.equal(line.json!.target_ip, extra);
       t.diagnostic(`alert for ${extra}: ${line.raw}`);
     } finally {

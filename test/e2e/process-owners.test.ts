@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ import { LinuxProcLookup } from '../../src/platform/process-owners/linux-proc-lo
 import type { SocketKey } from '../../src/platform/process-owners/process-owner-lookup.js';
 import { onPath, spawnIn, stopChild } from '../support/netns.js';
 import { deleteNamespace } from '../support/netns.js';
+import { waitFor, withTimeout } from '../support/wait-for.js';
+import { realClock, type Clock } from '../../src/platform/process-owners/rate-limited-task.js';
 
 const NS_PREFIX = 'snp-po-';
 
@@ -99,6 +101,18 @@ const key = (localPort: number, remotePort: number | null): SocketKey => ({
   remotePort,
 });
 
+/** The real clock, which the test can move forward at once (to age caches without sleeping). */
+function skewableClock(): Clock & { skip(ms: number): void } {
+  let skew = 0;
+  return {
+    now: () => realClock.now() + skew,
+    sleep: (ms) => realClock.sleep(ms),
+    skip: (ms) => {
+      skew += ms;
+    },
+  };
+}
+
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const v = await f();
@@ -152,8 +166,10 @@ describe('process owners on host loopback', { skip: loopbackSkip ?? false }, () 
   test('a short-lived curl is named, looked up when its connection is accepted', async (t: TestContext) => {
     const accepted: { remotePort: number; at: number }[] = [];
     let onAccept: (p: number) => void = () => {};
+    // The answer is held until the lookups are done, so curl is still running while they run.
+    const held: ServerResponse[] = [];
     const server: Server = createServer((_req, res) => {
-      setTimeout(() => res.end('late\n'), 500);
+      held.push(res);
     });
     server.on('connection', (sock: Socket) => {
       accepted.push({ remotePort: sock.remotePort!, at: performance.now() });
@@ -161,23 +177,28 @@ describe('process owners on host loopback', { skip: loopbackSkip ?? false }, () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    const lookup = new LinuxProcLookup();
+    const clock = skewableClock();
+    const lookup = new LinuxProcLookup({ clock });
     try {
       const acceptedPort = new Promise<number>((resolve) => (onAccept = resolve));
-      const curl = track(spawn('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${port}/`], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      const curl = track(spawn('curl', ['-s', '--max-time', '30', `http://127.0.0.1:${port}/`], { stdio: ['ignore', 'pipe', 'pipe'] }));
       const exited = new Promise<number | null>((resolve) => curl.once('exit', resolve));
       const curlPort = await acceptedPort;
       const [owner, ms] = await timed(() => lookup.lookup(key(curlPort, port)));
       assert.ok(owner, 'curl resolved while it runs');
       assert.equal(owner.name, 'curl');
       assert.equal(owner.pid, curl.pid);
-      assert.match(owner.commandLine, /^curl -s --max-time 5 http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.match(owner.commandLine, /^curl -s --max-time 30 http:\/\/127\.0\.0\.1:\d+\/$/);
       const serverEnd = await lookup.lookup(key(port, curlPort));
       assert.equal(serverEnd?.pid, process.pid);
       t.diagnostic(`curl named ${ms.toFixed(1)} ms after the accept (cold cache)`);
-      assert.equal(await exited, 0);
-      // After curl exits its end is gone (or TIME_WAIT, inode 0): unknown, said honestly.
-      await new Promise((r) => setTimeout(r, 30));
+      await waitFor(() => held.length === 1, { message: "curl's request to reach the server" });
+      held[0]!.end('late\n');
+      assert.equal(await withTimeout(exited, 15_000, 'curl to exit'), 0);
+      // After curl exits its end is gone (or TIME_WAIT, inode 0): unknown, said honestly. The
+      // lookup may answer from socket tables read up to 25 ms (tableIntervalMs) before it is
+      // asked, i.e. from before curl exited: its clock is moved past that instead of sleeping.
+      clock.skip(1000);
       assert.equal(await lookup.lookup(key(curlPort, port)), null);
     } finally {
       lookup.close();
@@ -226,18 +247,24 @@ describe('process owners inside a network namespace', { skip: netnsSkip ?? false
       assert.equal(await host.lookup(key(port, clientPort)), null);
 
       // A short-lived curl in the namespace, against a server there that delays its answer.
+      // It answers only when told on stdin (after the lookup), so curl is still running meanwhile.
       const delay = track(
-        spawnIn(ns, [
-          process.execPath,
-          '-e',
-          `const s=require('node:http').createServer((q,r)=>setTimeout(()=>r.end('late\\n'),500));
-           s.on('connection',c=>console.log('conn',c.remotePort));
-           s.listen(0,'127.0.0.1',()=>console.log('port',s.address().port));`,
-        ]),
+        spawnIn(
+          ns,
+          [
+            process.execPath,
+            '-e',
+            `const held=[];const s=require('node:http').createServer((q,r)=>held.push(r));
+             s.on('connection',c=>console.log('conn',c.remotePort));
+             process.stdin.on('data',()=>{for(const r of held.splice(0))r.end('late\\n')});
+             s.listen(0,'127.0.0.1',()=>console.log('port',s.address().port));`,
+          ],
+          { stdio: ['pipe', 'pipe', 'pipe'] },
+        ),
       );
       const delayPort = Number((await waitForLine(delay, /port (\d+)/))[1]);
       const accepted = waitForLine(delay, /conn (\d+)/);
-      const curl = track(spawnIn(ns, ['curl', '-s', '--max-time', '5', `http://127.0.0.1:${delayPort}/`]));
+      const curl = track(spawnIn(ns, ['curl', '-s', '--max-time', '30', `http://127.0.0.1:${delayPort}/`]));
       const exited = new Promise<number | null>((resolve) => curl.once('exit', resolve));
       const curlPort = Number((await accepted)[1]);
       const delayInside = new LinuxProcLookup({ procNetDir: `/proc/${delay.pid}/net` });
@@ -245,7 +272,8 @@ describe('process owners inside a network namespace', { skip: netnsSkip ?? false
       assert.ok(curlOwner, 'curl resolved while it runs');
       assert.equal(curlOwner.name, 'curl');
       assert.equal(curlOwner.pid, curl.pid);
-      assert.equal(await exited, 0);
+      delay.stdin!.write('answer\n');
+      assert.equal(await withTimeout(exited, 15_000, 'curl to exit'), 0);
       delayInside.close();
       t.diagnostic(`in namespace: cold lookup ${coldMs.toFixed(1)} ms; curl named in ${curlMs.toFixed(1)} ms`);
       await stopChild(delay);

@@ -7,14 +7,17 @@
  * checks the `/process` filter and a redraw on resize.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { deleteNamespace } from '../support/netns.js';
 import { scanEscapes, showEscapes, tmuxAvailable, TmuxServer, type TmuxSession } from '../support/tmux.js';
+import { waitFor, withTimeout } from '../support/wait-for.js';
+
+const execFileAsync = promisify(execFile);
 
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const skip =
@@ -53,19 +56,28 @@ describe('hostile names in the real binary', { skip }, () => {
     children.push(spawn('python3', ['-c', RENAMED_SERVER, String(port)], { stdio: 'ignore' }));
     const common = ['--history', join(dir, 'h.json'), '--log-dir', join(dir, 'logs'), '--pcap-dir', join(dir, 'pcaps')];
     const session = tmux.start({ name: 'live', width: 160, height: 30, argv: ['node', 'dist/cli.js', '-i', 'lo', ...common], cwd: REPO_ROOT });
-    await session.waitForScreen(/LIVE lo/, 10_000, 'the live header');
-    await sleep(1000);
-    for (let i = 0; i < 3; i++) execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`]);
-    await session.keys(['2']);
-    // The PROCESS column cuts the escaped name; its start is enough to see it escaped.
-    const screen = await session.waitForScreen((s) => s.includes(String.raw`\e]52;c;QQ`), 8000, 'the escaped process name');
+    await session.waitForScreen(/LIVE lo/, 30_000, 'the live header');
+    await session.key('2', /LOCAL\/ORIGIN/, 'the connections pane');
+    // The header says LIVE before the capture delivers packets (and python may still be starting):
+    // requests until the connections pane names the server. The PROCESS column cuts the escaped
+    // name; its start is enough to see it escaped.
+    const named = (s: string) => s.includes(String.raw`\e]52;c;QQ`);
+    const screen = await waitFor(
+      async () => {
+        const now = session.capture();
+        if (named(now)) return now;
+        await execFileAsync('curl', ['-s', '-o', '/dev/null', '--max-time', '5', `http://127.0.0.1:${port}/`], { timeout: 10_000 }).catch(() => undefined);
+        return session.waitForScreen(named, 1000, 'the escaped process name');
+      },
+      { timeoutMs: 30_000, intervalMs: 100, message: () => `the escaped process name in the connections pane; screen:\n${session.capture()}` },
+    );
     assert.ok(!screen.includes('\x1b'));
 
     // /process: only rows of that process stay in the feed.
-    await session.keys(['1', '/']);
-    await session.type('process QQ');
-    await session.keys(['Enter']);
-    const filtered = await session.waitForScreen(/filter: process QQ/, 5000, 'the filter in the tab bar');
+    await session.key('1', /TIME +PROTO +SOURCE/, 'the packet feed');
+    await session.key('/', /filter>/, 'the filter prompt');
+    await session.type('process QQ', (typed) => `filter> ${typed}`);
+    const filtered = (await session.key('Enter', /filter: process QQ/, 'the filter in the tab bar'))!;
     const rows = filtered.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l));
     assert.ok(rows.length > 0, filtered);
     assert.ok(rows.every((r) => r.includes(String.raw`\e]52`)), filtered);
@@ -75,8 +87,8 @@ describe('hostile names in the real binary', { skip }, () => {
     const small = await session.waitForScreen((s) => s.split('\n').some((l) => /1 Packets\s+2 Connections/.test(l)) && !s.includes('PROCESS'), 5000, 'the 80-column layout');
     assert.ok(small.split('\n').every((l) => l.length <= 80));
 
-    await session.keys(['q']);
-    await session.waitForExit(5000);
+    await session.key('q');
+    await session.waitForExit(15_000);
     assertCleanPty(session);
   });
 
@@ -88,7 +100,8 @@ describe('hostile names in the real binary', { skip }, () => {
     writeFileSync(`/etc/netns/${ns}/resolv.conf`, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
     const dns = spawn('ip', ['netns', 'exec', ns, 'python3', join(REPO_ROOT, 'test/support/fake-ptr-dns.py')], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(dns);
-    await new Promise<void>((resolve) => dns.stdout!.once('data', () => resolve()));
+    // The fake server prints a line once it is bound.
+    await withTimeout(new Promise<void>((resolve) => dns.stdout!.once('data', () => resolve())), 20_000, 'the fake DNS server to start');
     const session = tmux.start({
       name: 'dns',
       width: 160,
@@ -96,12 +109,11 @@ describe('hostile names in the real binary', { skip }, () => {
       argv: ['ip', 'netns', 'exec', ns, 'node', 'dist/cli.js', '--replay', 'fixtures/nmap-syn-public.pcap', '--speed', '20'],
       cwd: REPO_ROOT,
     });
-    await session.waitForScreen(/end of replay/, 15_000, 'the end of the replay');
-    await session.keys(['3']);
-    const screen = await session.waitForScreen((s) => /81\.2\.69\.142 .*\(evil/.test(s), 8000, 'the attacker with its reverse-DNS name');
+    await session.waitForScreen(/end of replay/, 30_000, 'the end of the replay');
+    const screen = (await session.key('3', (s) => /81\.2\.69\.142 .*\(evil/.test(s), 'the attacker with its reverse-DNS name', 10_000))!;
     assert.ok(!screen.includes('\x1b'));
-    await session.keys(['q']);
-    await session.waitForExit(5000);
+    await session.key('q');
+    await session.waitForExit(15_000);
     assertCleanPty(session);
   });
 });

@@ -17,6 +17,7 @@ import { after, describe, test } from 'node:test';
 import { HistoryStore } from '../../src/store/history/history-store.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { processAlive, tmuxAvailable, TmuxServer } from '../support/tmux.js';
+import { waitFor } from '../support/wait-for.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'dist/cli.js';
@@ -88,7 +89,7 @@ describe('privilege separation (real binary, tmux)', { skip: skipReason ?? false
       argv: [process.execPath, CLI, '--replay', 'fixtures/nmap-syn.pcap', '--history', historyFile],
       env: { SUDO_UID: String(nobody!.uid), SUDO_GID: String(nobody!.gid), SUDO_USER: 'nobody', NO_COLOR: null, CI: null },
     });
-    await session.waitForScreen(TAB_BAR, 15_000, 'the UI to render');
+    await session.waitForScreen(TAB_BAR, 30_000, 'the UI to render');
 
     const ui = session.findProcesses(CLI).filter((pid) => !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('engine-process'));
     assert.equal(ui.length, 1, `one UI process (found ${ui.join(', ')})`);
@@ -107,17 +108,14 @@ describe('privilege separation (real binary, tmux)', { skip: skipReason ?? false
 
     // The UI still works: the replay runs to its end, and the history pane shows the file's
     // entries (read by the engine: the UI could not open that file itself).
-    await session.waitForScreen(/\[end of replay\]/, 15_000, 'the end of the replay');
-    await session.keys(['5']);
-    const history = await session.waitForScreen(/\(history file, newest last\)/, 5000, 'the history pane over the history file');
+    await session.waitForScreen(/\[end of replay\]/, 30_000, 'the end of the replay');
+    const history = (await session.key('5', /\(history file, newest last\)/, 'the history pane over the history file', 10_000))!;
     // The three entries written above, besides the replay's own PORT_SCAN alert.
     for (const n of [1, 2, 3]) assert.match(history, new RegExp(`203\\.0\\.113\\.${n}\\b`), `entry ${n} of the file is shown`);
 
-    await session.keys(['q']);
-    assert.equal(await session.waitForExit(8000), 0, 'q exits with status 0');
+    await session.key('q');
+    assert.equal(await session.waitForExit(15_000), 0, 'q exits with status 0');
     // The unprivileged UI cannot signal the root engine; it must still end (IPC disconnect).
-    const deadline = Date.now() + 5000;
-    while (processAlive(enginePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(!processAlive(enginePid), 'the engine ended with the UI');
+    await waitFor(() => !processAlive(enginePid), { timeoutMs: 10_000, intervalMs: 50, message: `the engine (pid ${enginePid}) to end with the UI` });
   });
 });

@@ -15,8 +15,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { descendants, processAlive, scanEscapes, showEscapes, tmuxAvailable, TmuxServer, type TmuxSession, WRAPPER_EXIT_LINE } from '../support/tmux.js';
+import { waitFor } from '../support/wait-for.js';
 
 const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = 'dist/cli.js';
@@ -71,11 +71,11 @@ const involvesPort = (endpoint: string, port: number): boolean => endpoint.endsW
 
 /** Exit, then the normal screen again: the wrapper's line is there and the UI's tab bar is not. */
 async function assertLeftCleanly(session: TmuxSession, allowedStatus: number[]): Promise<Buffer> {
-  const status = await session.waitForExit(8000);
+  const status = await session.waitForExit(15_000);
   assert.ok(allowedStatus.includes(status), `exit status ${status}, want one of ${allowedStatus.join(', ')}`);
-  const screen = await session.waitForScreen(WRAPPER_EXIT_LINE, 3000, 'the wrapper line after exit');
+  const screen = await session.waitForScreen(WRAPPER_EXIT_LINE, 5000, 'the wrapper line after exit');
   assert.doesNotMatch(screen, TAB_BAR, `the UI is still on screen after exit (alternate screen not left?):\n${screen}`);
-  const raw = await session.waitForRaw('[wrapper] exit status');
+  const raw = await session.waitForRaw('[wrapper] exit status', 5000);
   const enter = raw.indexOf('\x1b[?1049h');
   const leave = raw.lastIndexOf('\x1b[?1049l');
   assert.ok(enter >= 0, 'the raw output enters the alternate screen (\\e[?1049h)');
@@ -108,11 +108,10 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
 
   test('replay header, end of replay, and the PORT_SCAN alert from 10.77.0.1 in pane 3', async () => {
     const main = s('main');
-    const first = await main.waitForScreen(END_OF_REPLAY, 15_000, 'REPLAY … [end of replay] in the header');
+    const first = await main.waitForScreen(END_OF_REPLAY, 30_000, 'REPLAY … [end of replay] in the header');
     assert.match(first, /snoopy-tui REPLAY fixtures\/nmap-syn\.pcap/);
     assert.match(first, TAB_BAR);
-    await main.keys(['3']);
-    const alerts = await main.waitForScreen(/PORT_SCAN/, 3000, 'the PORT_SCAN alert');
+    const alerts = (await main.key('3', /PORT_SCAN/, 'the PORT_SCAN alert'))!;
     const row = alerts.split('\n').find((l) => /PORT_SCAN/.test(l));
     assert.match(row ?? '', /10\.77\.0\.1\b/, `the alert row names the attacker: ${row}`);
     assert.match(tabBarLine(alerts), /3 Alerts \(1\)/);
@@ -120,26 +119,22 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
 
   test('block from the alerts pane: prompt names the address and reason, y records a dry-run block, history shows it', async () => {
     const main = s('main');
-    await main.keys(['b']);
-    const prompt = await main.waitForScreen(/Block\? y \/ N/, 3000, 'the block prompt');
+    const prompt = (await main.key('b', /Block\? y \/ N/, 'the block prompt'))!;
     assert.match(prompt, /Block 10\.77\.0\.1\b/);
     assert.match(prompt, /reason PORT_SCAN/);
     assert.match(prompt, /dry run/);
-    await main.keys(['y']);
-    const notice = await main.waitForScreen(/dry run: recorded block of 10\.77\.0\.1/, 3000, 'the dry-run notice');
+    const notice = (await main.key('y', /dry run: recorded block of 10\.77\.0\.1/, 'the dry-run notice'))!;
     assert.doesNotMatch(notice, /Block\? y \/ N/, 'the prompt closed');
-    await main.keys(['4']);
-    const blocked = await main.waitForScreen(/^\s*10\.77\.0\.1\b.*dry_run/m, 3000, 'the blocked row with dry_run');
+    const blocked = (await main.key('4', /^\s*10\.77\.0\.1\b.*dry_run/m, 'the blocked row with dry_run'))!;
     assert.match(tabBarLine(blocked), /4 Blocked \(1\)/);
-    await main.keys(['5']);
-    const history = await main.waitForScreen(/\bblock\b.*10\.77\.0\.1/, 3000, 'a block event in the history pane');
+    const history = (await main.key('5', /\bblock\b.*10\.77\.0\.1/, 'a block event in the history pane'))!;
     assert.match(history, /\balert\b.*10\.77\.0\.1.*PORT_SCAN/, 'the alert is in the history too');
     assert.match(history.split('\n').find((l) => /\bblock\b.*10\.77\.0\.1/.test(l)) ?? '', /dry_run/);
   });
 
   test('q exits with status 0, leaves the alternate screen, and the shell is back', async () => {
     const main = s('main');
-    await main.keys(['q']);
+    await main.key('q');
     await assertLeftCleanly(main, [0]);
   });
 
@@ -148,17 +143,13 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
   // ssh (22) and http (80) conversations, all of them in the feed: the filter has something to drop.
   test('filter in the packet feed: valid filter applies, invalid one is refused inline and the previous stays, Esc clears', async () => {
     const f = s('filter');
-    const all = await f.waitForScreen(END_OF_REPLAY, 15_000, 'end of replay');
-    await f.keys(['1']);
-    const unfiltered = feedRows(await f.waitForScreen((sc) => feedRows(sc).length > 10, 3000, 'feed rows'));
+    const all = await f.waitForScreen(END_OF_REPLAY, 30_000, 'end of replay');
+    const unfiltered = feedRows((await f.key('1', (sc) => feedRows(sc).length > 10, 'feed rows'))!);
     assert.ok(unfiltered.some((r) => !involvesPort(r.src, 22) && !involvesPort(r.dst, 22)), `unfiltered, the feed shows other traffic than port 22:\n${all}`);
 
-    await f.keys(['/']);
-    await f.waitForScreen(/filter>/, 3000, 'the filter prompt');
-    await f.type('ip 10.77.0.2 and port 22');
-    await f.waitForScreen(/filter> ip 10\.77\.0\.2 and port 22/, 3000, 'the typed filter');
-    await f.keys(['Enter']);
-    const filtered = await f.waitForScreen((sc) => /filter: ip 10\.77\.0\.2 and port 22/.test(tabBarLine(sc)) && !/filter>/.test(sc), 3000, 'the filter in the tab bar, prompt closed');
+    await f.key('/', /filter>/, 'the filter prompt');
+    await f.type('ip 10.77.0.2 and port 22', (typed) => `filter> ${typed}`);
+    const filtered = (await f.key('Enter', (sc) => /filter: ip 10\.77\.0\.2 and port 22/.test(tabBarLine(sc)) && !/filter>/.test(sc), 'the filter in the tab bar, prompt closed'))!;
     const rows = feedRows(filtered);
     assert.ok(rows.length > 0, `the filter matches the ssh packets:\n${filtered}`);
     for (const r of rows) {
@@ -167,24 +158,19 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     }
 
     // An invalid filter: the prompt reopens with the current text, Ctrl-U empties it.
-    await f.keys(['/']);
-    await f.waitForScreen(/filter> ip 10\.77\.0\.2 and port 22/, 3000, 'the prompt with the current filter');
-    await f.keys(['C-u']);
-    await f.waitForScreen((sc) => /filter> *$/m.test(sc), 3000, 'an empty prompt after Ctrl-U');
-    await f.type('prot tcp');
-    await f.keys(['Enter']);
-    const refused = await f.waitForScreen((sc) => /filter> prot tcp/.test(sc) && /\(at \d+\)/.test(sc), 3000, 'the inline error under the prompt');
+    await f.key('/', /filter> ip 10\.77\.0\.2 and port 22/, 'the prompt with the current filter');
+    await f.key('C-u', (sc) => /filter> *$/m.test(sc), 'an empty prompt after Ctrl-U');
+    await f.type('prot tcp', (typed) => `filter> ${typed}`);
+    const refused = (await f.key('Enter', (sc) => /filter> prot tcp/.test(sc) && /\(at \d+\)/.test(sc), 'the inline error under the prompt'))!;
     const errorLine = refused.split('\n').find((l) => /\(at \d+\)/.test(l)) ?? '';
     assert.match(errorLine, /prot/, `the error names the bad word: ${errorLine}`);
     assert.match(tabBarLine(refused), /filter: ip 10\.77\.0\.2 and port 22/, 'the previous filter stays in force');
     for (const r of feedRows(refused)) assert.ok(involvesPort(r.src, 22) || involvesPort(r.dst, 22), `still filtered: ${r.line}`);
 
     // Esc closes the prompt (the filter stays), the next Esc clears the filter.
-    await f.keys(['Escape']);
-    let screen = await f.waitForScreen((sc) => !/filter>/.test(sc), 3000, 'the prompt closed by Esc');
+    let screen = (await f.key('Escape', (sc) => !/filter>/.test(sc), 'the prompt closed by Esc'))!;
     if (/filter:/.test(tabBarLine(screen))) {
-      await f.keys(['Escape']);
-      screen = await f.waitForScreen((sc) => !/filter:/.test(tabBarLine(sc)), 3000, 'the filter cleared by Esc');
+      screen = (await f.key('Escape', (sc) => !/filter:/.test(tabBarLine(sc)), 'the filter cleared by Esc'))!;
     }
     assert.doesNotMatch(tabBarLine(screen), /filter:/);
     assert.ok(feedRows(screen).some((r) => !involvesPort(r.src, 22) && !involvesPort(r.dst, 22)), `other traffic is back:\n${screen}`);
@@ -199,16 +185,15 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     process.kill(cli, 'SIGTERM');
     // run-tui quits with 0 on SIGTERM (a requested stop); 143 would be the conventional alternative.
     await assertLeftCleanly(f, [0, 143]);
-    for (let i = 0; i < 40 && engine.some(processAlive); i++) await sleep(50);
-    assert.deepEqual(engine.filter(processAlive), [], 'the engine process exited with the UI');
+    await waitFor(() => !engine.some(processAlive), { timeoutMs: 10_000, intervalMs: 50, message: () => `the engine process to exit with the UI (alive: ${engine.filter(processAlive).join(', ')})` });
   });
 
   test('terminal injection: hostile bytes from the capture are shown escaped and never reach the terminal raw', async (t) => {
     const inj = s('inject');
-    const screen = await inj.waitForScreen((sc) => END_OF_REPLAY.test(sc) && /GET \/plain\.html/.test(sc), 15_000, 'all requests of the injection replay');
+    const screen = await inj.waitForScreen((sc) => END_OF_REPLAY.test(sc) && /GET \/plain\.html/.test(sc), 30_000, 'all requests of the injection replay');
     // Quit first: the raw bytes are checked before the screen, so an unsanitized path is
     // reported by what reached the terminal.
-    await inj.keys(['q']);
+    await inj.key('q');
     const raw = await assertLeftCleanly(inj, [0]);
     const text = raw.toString('utf8');
 
@@ -233,8 +218,8 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     assert.deepEqual(scan.unexpected.map(showEscapes), [], 'escape sequences outside the allow-list');
     // …and no kind of sequence appears that a benign replay does not produce too.
     const benign = s('benign');
-    await benign.waitForScreen(END_OF_REPLAY, 15_000, 'end of the benign replay');
-    await benign.keys(['q']);
+    await benign.waitForScreen(END_OF_REPLAY, 30_000, 'end of the benign replay');
+    await benign.key('q');
     const baseline = scanEscapes((await assertLeftCleanly(benign, [0])).toString('utf8'));
     assert.deepEqual(baseline.unexpected.map(showEscapes), [], 'benign run: escape sequences outside the allow-list');
     const extra = [...scan.kinds].filter((k) => !baseline.kinds.has(k));
@@ -257,10 +242,9 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
 
   test('NO_COLOR=1: no colour codes at all (inverse video allowed)', async () => {
     const nc = s('nocolor');
-    await nc.waitForScreen(END_OF_REPLAY, 15_000, 'end of replay');
-    await nc.keys(['3']);
-    await nc.waitForScreen(/PORT_SCAN/, 3000, 'the alert row (highlighted, in danger tone when coloured)');
-    await nc.keys(['q']);
+    await nc.waitForScreen(END_OF_REPLAY, 30_000, 'end of replay');
+    await nc.key('3', /PORT_SCAN/, 'the alert row (highlighted, in danger tone when coloured)');
+    await nc.key('q');
     const text = (await assertLeftCleanly(nc, [0])).toString('utf8');
     const colours: string[] = [];
     for (const m of text.matchAll(/\x1b\[([0-9;]*)m/g)) {

@@ -4,6 +4,7 @@ import { defaultRunConfig } from '../../src/config/run-config.js';
 import type { EngineToUi, Snapshot } from '../../src/engine/protocol.js';
 import { EngineClient } from '../../src/ui/engine-client.js';
 import { capinfosCount, FIXTURES } from '../support/run-cli.js';
+import { withTimeout } from '../support/wait-for.js';
 
 function collect(client: EngineClient, until: (m: EngineToUi) => boolean, timeoutMs = 20_000): Promise<EngineToUi[]> {
   const seen: EngineToUi[] = [];
@@ -57,10 +58,15 @@ describe('engine process (forked, typed protocol)', () => {
     await client.stop();
   });
 
-  test('the engine process exits when the UI disconnects', async () => {
+  test('the engine process exits by itself, status 0, when the UI stops it', async () => {
     const client = new EngineClient();
+    const started = collect(client, (m) => m.type === 'started');
     client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}benign-http.pcap`, speed: 1 });
-    await client.stop();
-    assert.notEqual(await client.exited, undefined);
+    await started;
+    // stop() asks, then SIGKILLs after its timeout: with a generous one, only an engine that does
+    // not leave on its own is killed. exited resolves with the exit code, null when killed by a
+    // signal, so 0 means the engine closed its stores, dropped the channel and exited cleanly.
+    await withTimeout(client.stop(30_000), 40_000, 'client.stop() to return');
+    assert.equal(await withTimeout(client.exited, 1000, 'client.exited to settle'), 0, `engine exit code (null: killed); engine stderr: ${client.stderrLines.join(' | ')}`);
   });
 });

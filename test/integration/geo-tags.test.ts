@@ -5,6 +5,7 @@ import { defaultRunConfig } from '../../src/config/run-config.js';
 import type { EngineToUi } from '../../src/engine/protocol.js';
 import { EngineClient } from '../../src/ui/engine-client.js';
 import { FIXTURES, runCli } from '../support/run-cli.js';
+import { withTimeout } from '../support/wait-for.js';
 
 const geoip = createRequire(import.meta.url)('geoip-lite') as { lookup(ip: string): { country: string } | null };
 
@@ -26,12 +27,18 @@ describe('geo tags on replays', () => {
     const seen: EngineToUi[] = [];
     const ended = new Promise<void>((resolve) => client.onMessage((m) => (seen.push(m), m.type === 'ended' && resolve())));
     client.start({ ...defaultRunConfig(), replayFile: `${FIXTURES}nmap-syn-public.pcap`, speed: 1 });
-    await ended;
-    await client.stop();
+    try {
+      // The end of the replay is the event: every snapshot of it has arrived by then.
+      await withTimeout(ended, 60_000, () => `the 'ended' message (saw ${seen.map((m) => m.type).join(',') || 'nothing'}; engine stderr: ${client.stderrLines.join(' | ')})`);
+    } finally {
+      await client.stop();
+    }
     const snapshots = seen.flatMap((m) => (m.type === 'snapshot' ? [m.snapshot] : []));
-    const packets = snapshots.flatMap((s) => s.newPackets);
-    const flows = snapshots.flatMap((s) => s.flows);
-    assert.ok(packets.some((p) => (p.src === '81.2.69.142' || p.dst === '81.2.69.142') && p.country === 'GB'));
-    assert.ok(flows.some((f) => f.origAddr === '81.2.69.142' && f.country === 'GB'));
+    const packets = snapshots.flatMap((s) => s.newPackets).filter((p) => p.src === '81.2.69.142' || p.dst === '81.2.69.142');
+    const flows = snapshots.flatMap((s) => s.flows).filter((f) => f.origAddr === '81.2.69.142');
+    const tags = (xs: { country: string | null }[]) => JSON.stringify([...new Set(xs.map((x) => x.country))]);
+    assert.ok(packets.length > 0 && flows.length > 0, `snapshots carry the attacker's packets (${packets.length}) and flows (${flows.length})`);
+    assert.ok(packets.some((p) => p.country === 'GB'), `a feed packet of 81.2.69.142 is tagged GB (tags seen: ${tags(packets)})`);
+    assert.ok(flows.some((f) => f.country === 'GB'), `a flow from 81.2.69.142 is tagged GB (tags seen: ${tags(flows)})`);
   });
 });

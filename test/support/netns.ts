@@ -7,6 +7,7 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { promisify } from 'node:util';
+import { waitFor } from './wait-for.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -150,19 +151,29 @@ export async function createNetnsPair(prefix: string = NETNS_PREFIX): Promise<Ne
     destroyNetnsPair(pair);
     throw new Error(`cannot set up namespaces: ${firstLine(e)}`);
   }
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const states = [
-      operState(pair.attacker, pair.attackerIf),
-      operState(pair.victim, pair.victimIf),
-    ];
-    if (states.every((s) => s === 'UP')) return pair;
-    if (Date.now() > deadline) {
-      destroyNetnsPair(pair);
-      throw new Error(`veth pair not up within 5 s (operstate ${states.join(', ')})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  let states: string[] = [];
+  try {
+    await waitFor(
+      () => {
+        states = [operState(pair.attacker, pair.attackerIf), operState(pair.victim, pair.victimIf)];
+        return states.every((s) => s === 'UP');
+      },
+      { timeoutMs: 10_000, intervalMs: 25, message: () => `the veth pair to be up (operstate ${states.join(', ')})` },
+    );
+  } catch (e) {
+    destroyNetnsPair(pair);
+    throw e;
   }
+  return pair;
+}
+
+/**
+ * rx + tx packets of interface `dev` in namespace `ns`, from the kernel's counters: every frame
+ * a capture on that interface could see.
+ */
+export function interfacePackets(ns: string, dev: string): number {
+  const read = (what: string) => Number(execFileSync('ip', ['netns', 'exec', ns, 'cat', `/sys/class/net/${dev}/statistics/${what}`], { timeout: 5000 }).toString());
+  return read('rx_packets') + read('tx_packets');
 }
 
 function operState(ns: string, dev: string): string {

@@ -4,15 +4,18 @@
  * `send-keys`, the screen comes back with `capture-pane`, and `pipe-pane` keeps every byte the
  * program wrote to its pty, escape sequences included.
  *
- * Each program runs inside a small POSIX-sh wrapper that waits a moment (so `pipe-pane` is
- * attached before the first byte), runs the command in the foreground (as a person's shell
- * would), writes its exit status to a file, prints one line on the normal screen, and keeps the
- * pane open so the screen after exit can be captured.
+ * Each program runs inside a small POSIX-sh wrapper that waits for a go file (written once
+ * `pipe-pane` is attached, so the pipe sees the first byte), runs the command in the foreground
+ * (as a person's shell would), writes its exit status to a file, prints one line on the normal
+ * screen, and keeps the pane open so the screen after exit can be captured.
+ *
+ * Every wait here polls (the screen with capture-pane, the status file, the raw output) until
+ * what is awaited is there, with a deadline; none sleeps for a fixed time.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from './wait-for.js';
 
 /** The line the wrapper prints after the program exits (on the normal screen). */
 export const WRAPPER_EXIT_LINE = /\[wrapper\] exit status (\d+)/;
@@ -37,7 +40,10 @@ export interface SessionOptions {
   cwd: string;
   /** Variables to set (string) or remove (null) for the program only. */
   env?: Record<string, string | null>;
-  /** How long the wrapper waits before starting the program (pipe-pane attaches meanwhile). */
+  /**
+   * A fixed pause between pipe-pane being attached and the program starting (default none). Only
+   * for callers that time the program from a known start (bench/ui-bench.ts); tests leave it out.
+   */
   startDelaySeconds?: number;
   /** How long the pane stays after the program exits. */
   lingerSeconds?: number;
@@ -73,9 +79,11 @@ export class TmuxServer {
     const base = join(this.dir, options.name);
     const rawFile = `${base}.raw`;
     const statusFile = `${base}.status`;
+    const goFile = `${base}.go`;
     const wrapper = `${base}.sh`;
     rmSync(rawFile, { force: true });
     rmSync(statusFile, { force: true });
+    rmSync(goFile, { force: true });
     const envWords: string[] = [];
     // env(1) takes its options (-u) before any NAME=VALUE.
     for (const [k, v] of Object.entries(options.env ?? {})) if (v === null) envWords.push('-u', shQuote(k));
@@ -86,7 +94,9 @@ export class TmuxServer {
       [
         '#!/bin/sh',
         `cd ${shQuote(options.cwd)} || exit 99`,
-        `sleep ${options.startDelaySeconds ?? 0.5}`,
+        // Until the test says pipe-pane is attached (at most ~30 s, then give up with 98).
+        `i=0; while [ ! -e ${shQuote(goFile)} ]; do i=$((i + 1)); [ "$i" -gt 3000 ] && exit 98; sleep 0.01; done`,
+        ...(options.startDelaySeconds ? [`sleep ${options.startDelaySeconds}`] : []),
         command,
         'rc=$?',
         // Written atomically: a reader never sees an empty file.
@@ -104,6 +114,8 @@ export class TmuxServer {
       'new-session', '-d', '-s', options.name, '-x', String(options.width), '-y', String(options.height), `sh ${shQuote(wrapper)}`,
       ';', 'pipe-pane', '-o', '-t', options.name, `cat >> ${shQuote(rawFile)}`,
     ]);
+    // tmux has run both commands when `run` returns: the pipe is attached, the program may start.
+    writeFileSync(goFile, '');
     const session = new TmuxSession(this, options.name, rawFile, statusFile);
     this.sessions.push(session);
     return session;
@@ -132,45 +144,75 @@ export class TmuxSession {
   /** Polls the screen until `pattern` matches; throws with the last screen after `timeoutMs`. */
   async waitForScreen(pattern: RegExp | ((screen: string) => boolean), timeoutMs = 5000, what?: string): Promise<string> {
     const test = typeof pattern === 'function' ? pattern : (s: string) => pattern.test(s);
-    const deadline = Date.now() + timeoutMs;
     let screen = '';
-    for (;;) {
-      screen = this.capture();
-      if (test(screen)) return screen;
-      if (Date.now() > deadline) break;
-      await sleep(50);
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what ?? String(pattern)}; screen of ${this.name}:\n${screen}`);
+    return waitFor(
+      () => {
+        screen = this.capture();
+        return test(screen) && screen;
+      },
+      { timeoutMs, intervalMs: 50, message: () => `${what ?? String(pattern)}; screen of ${this.name}:\n${screen}` },
+    );
   }
 
   /**
-   * Sends keys one at a time with a pause between them: keys sent in one burst reach the
-   * program as one input chunk, which an application may rightly treat as a paste.
-   * Each entry is a tmux key name (`Enter`, `Escape`, `C-u`) or, with `literal`, text typed
-   * character by character.
+   * Sends one tmux key name (`3`, `Enter`, `Escape`, `C-u`) and, with `until`, waits for the
+   * screen it must produce. Keys that follow one another must each wait for their effect:
+   * keys sent in one burst can reach the program as one input chunk, which an application may
+   * rightly treat as a paste.
    */
-  async keys(keys: string[], pauseMs = 150): Promise<void> {
+  async key(key: string, until?: RegExp | ((screen: string) => boolean), what?: string, timeoutMs = 5000): Promise<string | null> {
+    this.server.run(['send-keys', '-t', this.name, key]);
+    return until === undefined ? null : this.waitForScreen(until, timeoutMs, what ?? `the screen after key ${key}`);
+  }
+
+  /**
+   * Sends keys one send-keys each, without waiting for their effect (bench/ui-bench.ts quits
+   * with it). Keys sent back to back may reach the program as one input chunk: tests send one
+   * key at a time with key(name, until) instead. `pauseMs` > 0 puts a fixed pause between keys,
+   * for callers outside the tests only.
+   */
+  async keys(keys: readonly string[], pauseMs = 0): Promise<void> {
     for (const k of keys) {
       this.server.run(['send-keys', '-t', this.name, k]);
-      await sleep(pauseMs);
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 
-  async type(text: string, pauseMs = 150): Promise<void> {
-    for (const ch of text) {
-      this.server.run(['send-keys', '-t', this.name, '-l', ch]);
-      await sleep(pauseMs);
+  /**
+   * Types `text` a character at a time, each one only once the screen shows the text so far
+   * (`echoed(typedSoFar)`, e.g. `(t) => `filter> ${t}`` for the filter prompt), as a person
+   * typing would: never two characters in one burst.
+   */
+  async type(text: string, echoed: (typedSoFar: string) => string, timeoutMs = 5000): Promise<string> {
+    let screen = '';
+    for (let i = 1; i <= text.length; i++) {
+      this.server.run(['send-keys', '-t', this.name, '-l', text[i - 1]!]);
+      const want = echoed(text.slice(0, i));
+      screen = await waitFor(
+        () => {
+          screen = this.captureKeepingTrailingBlanks();
+          return screen.includes(want) && screen;
+        },
+        { timeoutMs, intervalMs: 20, message: () => `${JSON.stringify(want)} echoed on the screen of ${this.name}:\n${screen}` },
+      );
     }
+    return screen;
+  }
+
+  /**
+   * The screen as text, where a blank typed at the end of a line is still there: plain
+   * capture-pane drops trailing blanks, so a typed space would not show. With -e a blank
+   * followed by an attribute change (the inverse-video cursor Ink draws) is kept; the
+   * attributes are then removed.
+   */
+  private captureKeepingTrailingBlanks(): string {
+    return this.server.run(['capture-pane', '-p', '-e', '-t', this.name]).replace(/\x1b\[[0-9;:]*m/g, '');
   }
 
   /** The exit status the wrapper recorded; throws after `timeoutMs`. */
   async waitForExit(timeoutMs = 5000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() <= deadline) {
-      if (existsSync(this.statusFile)) return Number(readFileSync(this.statusFile, 'utf8').trim());
-      await sleep(50);
-    }
-    throw new Error(`${this.name}: the program did not exit within ${timeoutMs} ms; screen:\n${this.capture()}`);
+    await waitFor(() => existsSync(this.statusFile), { timeoutMs, intervalMs: 50, message: () => `${this.name}: the program's exit (status file ${this.statusFile}); screen:\n${this.capture()}` });
+    return Number(readFileSync(this.statusFile, 'utf8').trim());
   }
 
   /** The raw pty output so far (pipe-pane writes asynchronously: wait for the exit line first). */
@@ -180,13 +222,13 @@ export class TmuxSession {
 
   /** Waits until the raw output contains `needle` (pipe-pane lags the screen a little). */
   async waitForRaw(needle: string | Buffer, timeoutMs = 3000): Promise<Buffer> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const raw = this.raw();
-      if (raw.includes(needle)) return raw;
-      if (Date.now() > deadline) throw new Error(`${this.name}: raw output never contained ${JSON.stringify(needle.toString())}`);
-      await sleep(50);
-    }
+    return waitFor(
+      () => {
+        const raw = this.raw();
+        return raw.includes(needle) && raw;
+      },
+      { timeoutMs, intervalMs: 50, message: `${this.name}: raw output containing ${JSON.stringify(needle.toString())}` },
+    );
   }
 
   /** pid of the shell tmux started for the pane. */

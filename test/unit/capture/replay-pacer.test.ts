@@ -88,15 +88,25 @@ describe('paced replay', () => {
     const records = Array.from({ length: 11 }, (_, i) => ({ sec: 1_700_000_000 + i, frac: 0, data: frame(60, i) }));
     const file = writeTmp(buildPcap({ le: false }, records).bytes);
     const source = await openCaptureFile(file, { speed: 1 });
-    let received = 0;
-    setTimeout(() => source.stop(), 1500);
-    const t0 = performance.now();
-    const end = await source.start(() => received++);
-    const elapsed = performance.now() - t0;
+    const times: number[] = [];
+    let stoppedAt = 0;
+    const end = await source.start(() => {
+      times.push(performance.now());
+      // Stopped once the pacer, past the packet of t = 1 s, waits a second for the next one.
+      if (times.length === 2)
+        setImmediate(() => {
+          stoppedAt = performance.now();
+          source.stop();
+        });
+    });
+    const resolvedAt = performance.now();
     assert.deepEqual(end, { reason: 'stopped' });
-    assert.equal(received, 2); // t=0 and t=1 s
+    assert.equal(times.length, 2); // t=0 and t=1 s
     assert.equal(source.stats().received, 2);
-    assert.ok(elapsed >= 1400 && elapsed < 2500, `elapsed ${elapsed} ms`);
+    // Paced: the second packet waited for its second (a busy machine only makes this longer).
+    assert.ok(times[1]! - times[0]! >= 950, `second packet after ${times[1]! - times[0]!} ms`);
+    // Prompt: start() did not wait out the second until the next packet was due.
+    assert.ok(resolvedAt - stoppedAt < 900, `resolved ${resolvedAt - stoppedAt} ms after stop()`);
   });
 
   it('stop() before start() makes start() resolve `stopped` without packets', async () => {

@@ -6,7 +6,6 @@ import { MAX_NAME_LENGTH, ReverseDnsResolver } from '../../../src/enrich/dns/ind
 // tests must not send traffic anywhere but loopback).
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A fake PTR resolver whose answers are released by hand. */
 function manualResolve() {
@@ -113,7 +112,9 @@ describe('ReverseDnsResolver', () => {
     assert.equal(dns.get('1.0.0.1'), undefined);
   });
 
-  test('a hanging query times out: no name, counted, and its slot is freed', async () => {
+  test('a hanging query times out: no name, counted, and its slot is freed', async (t) => {
+    // The query timeout is a setTimeout: mocked, it fires when the test ticks past it.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const calls: string[] = [];
     const dns = new ReverseDnsResolver({
       concurrency: 1,
@@ -129,7 +130,10 @@ describe('ReverseDnsResolver', () => {
     dns.request('1.0.0.2');
     await tick();
     assert.deepEqual(calls, ['1.0.0.1']);
-    await sleep(60);
+    t.mock.timers.tick(19);
+    await tick();
+    assert.deepEqual(calls, ['1.0.0.1'], 'still waiting for the first answer 1 ms before the timeout');
+    t.mock.timers.tick(1);
     await tick();
     assert.deepEqual(calls, ['1.0.0.1', '1.0.0.2']);
     assert.equal(dns.get('1.0.0.1'), null);

@@ -6,6 +6,7 @@ import { LinkType } from '../../../src/engine/capture/link-type.js';
 import { parseAddress } from '../../../src/net/address.js';
 import { defaultPcapDir, ForensicRecorder, forensicFileName, type ForensicFileSystem } from '../../../src/store/forensic/index.js';
 import { fakeAlert, feed, readCapture, SEC, T0, tcpFrame, withTempDir, type Frame } from './helpers.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const ATTACKER = '203.0.113.45';
 const VICTIM = '198.51.100.7';
@@ -143,7 +144,7 @@ describe('ForensicRecorder', () => {
       const path = rec.onAlert(fakeAlert('flush', ATTACKER, T0))!;
       feed(rec, tcpFrame(ATTACKER, VICTIM, 2, T0 + SEC));
       rec.tick(T0 + SEC);
-      for (let i = 0; i < 50 && rec.stats().packetsWritten < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => rec.stats().packetsWritten === 2, { message: () => `both frames written (stats ${JSON.stringify(rec.stats())})` });
       assert.equal(rec.stats().packetsWritten, 2);
       assert.equal(rec.stats().recentFiles[0]!.state, 'open');
       assert.equal((await readCapture(path)).length, 2, 'the open file is already readable');
@@ -190,7 +191,7 @@ describe('ForensicRecorder', () => {
       assert.equal(st.captures, 2);
       // Once the window has passed and the files are written, slots are free again.
       rec.tick(T0 + 2 * SEC);
-      for (let i = 0; i < 100 && rec.stats().openCaptures > 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => rec.stats().openCaptures === 0, { message: () => `the captures to close (stats ${JSON.stringify(rec.stats())})` });
       assert.ok(rec.onAlert(fakeAlert('a5', VICTIM, T0 + 2 * SEC)));
       await rec.close();
       st = rec.stats();

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert } from '../../../src/model/alert.js';
 import { SyslogWriter } from '../../../src/sinks/syslog/syslog-writer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const alert = { event_type: 'alert', id: 'x', timestamp: 't', attack_type: 'PORT_SCAN', severity: 'high', attacker_ip: '198.51.100.4', attack_details: { service: 'evil\nInjected: line' } } as unknown as Alert;
 
@@ -15,7 +15,7 @@ describe('SyslogWriter', () => {
     const calls: (readonly string[])[] = [];
     const sink = new SyslogWriter({ run: async (argv) => (calls.push(argv), 0) });
     sink.alert(alert);
-    await sleep(10);
+    await waitFor(() => sink.sent === 1, { message: 'the logger run to be counted as sent' });
     assert.equal(calls.length, 1);
     const argv = calls[0]!;
     assert.equal(argv[0], '/usr/bin/logger');
@@ -41,10 +41,10 @@ describe('SyslogWriter', () => {
     // A stand-in for /dev/log: a Unix datagram socket that saves the first datagram.
     const receiver = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nopen(sys.argv[2],'wb').write(s.recv(65536))`, sock, out]);
     try {
-      for (let i = 0; i < 50 && !existsSync(sock); i++) await sleep(20);
+      await waitFor(() => existsSync(sock), { timeoutMs: 10_000, message: `the receiver to bind ${sock}` });
       const sink = new SyslogWriter({ socketPath: sock });
       sink.alert(alert);
-      for (let i = 0; i < 100 && !(existsSync(out) && statSync(out).size > 0); i++) await sleep(20);
+      await waitFor(() => existsSync(out) && statSync(out).size > 0, { timeoutMs: 10_000, message: `the datagram in ${out}` });
       const record = readFileSync(out, 'utf8');
       // <PRI>: auth (4) * 8 + err (3) = 35.
       assert.match(record, /^<35>/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { appendWithOAppend, DailyJsonLog, type AppendText } from '../../../src/store/daily-log/daily-json-log.js';
 import { sampleAlert, sampleBlock, sampleUnblock, withTempDir } from './sample-entries.js';
+import { waitFor } from '../../support/wait-for.js';
 
 async function lines(path: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(path, 'utf8');
@@ -61,7 +62,7 @@ describe('DailyJsonLog', () => {
       await writeFile(join(dir, 'attacks_2026-11-21.json'), prior);
       const log = new DailyJsonLog(dir, { flushMs: 10 });
       log.logAlert(sampleAlert(1));
-      for (let t = 0; t < 200 && log.status().linesWritten === 0; t++) await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => log.status().linesWritten === 1, { message: () => `the timed flush (status ${JSON.stringify(log.status())})` });
       assert.deepEqual(await lines(join(dir, 'attacks_2026-11-21.json')), [{ earlier: true }, sampleAlert(1)]);
       await log.close();
     }));

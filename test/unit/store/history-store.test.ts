@@ -10,8 +10,8 @@ import { HistoryOpenError, LockHeldError } from '../../../src/store/history/hist
 import { HistoryStore, readHistoryFiles } from '../../../src/store/history/history-store.js';
 import type { TextWriter } from '../../../src/store/history/history-file-adapter.js';
 import { sampleAlert, sampleBlock, sampleEntry, sampleUnblock, withTempDir } from './sample-entries.js';
+import { waitFor } from '../../support/wait-for.js';
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function countingWriter(): { writer: TextWriter; writes: string[] } {
   const writes: string[] = [];
@@ -86,28 +86,38 @@ describe('HistoryStore', () => {
       await again.store.close();
     }));
 
-  test('debounced: a burst of adds is one write, spaced bursts one write each, flush writes only when dirty', () =>
+  test('debounced: a burst of adds is one write, spaced bursts one write each, flush writes only when dirty', (t) =>
     withTempDir(async (dir) => {
       const file = join(dir, 'history.json');
       const { writer, writes } = countingWriter();
       const { store } = await HistoryStore.open(file, { debounceMs: 40, writer });
       const atOpen = writes.length; // the new empty file
       assert.equal(atOpen, 1);
-      /** Waits for the next write, then a while longer to see that no other follows. */
+      // The debounce timer and the clock that times writes are mocked: time moves only when the
+      // test ticks it, however slow the machine. The writes themselves are real file I/O.
+      t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+      /** Every write the store's queue holds has finished (readAll is queued behind them). */
+      const queueDrained = () => store.readAll();
+      /** Runs the debounce timer, waits for the write it starts, then shows that no second one follows. */
       async function settled(before: number): Promise<number> {
-        for (let t = 0; t < 200 && writes.length === before; t++) await sleep(10);
-        await sleep(200);
+        t.mock.timers.tick(10_000);
+        await queueDrained();
+        t.mock.timers.tick(10_000);
+        await queueDrained();
         return writes.length - before;
       }
       for (let i = 0; i < 1000; i++) store.add(sampleEntry(i));
       assert.equal(writes.length, atOpen, 'nothing written synchronously');
+      t.mock.timers.tick(39);
+      await queueDrained();
+      assert.equal(writes.length, atOpen, 'nothing written before the debounce');
       assert.equal(await settled(atOpen), 1);
       assert.equal((await readJson(file)).entries.length, 1000, 'written without flush, after the debounce');
       for (let burst = 0; burst < 3; burst++) {
         const before: number = writes.length;
         for (let i = 0; i < 50; i++) {
           store.add(sampleBlock(2000 + burst * 100 + i));
-          if (i % 10 === 0) await sleep(1); // spread over a few ms, still well inside the debounce
+          if (i % 10 === 0) t.mock.timers.tick(1); // spread over a few ms, still well inside the debounce
         }
         assert.equal(await settled(before), 1);
       }
@@ -137,7 +147,7 @@ describe('HistoryStore', () => {
       failNext = 1;
       store.add(sampleBlock(1));
       // The timed write fails, then the retry succeeds.
-      for (let t = 0; t < 300 && store.status().writes < 2; t++) await sleep(10);
+      await waitFor(() => store.status().writes === 2, { message: () => `the retried write (status ${JSON.stringify(store.status())})` });
       assert.equal(store.status().writeFailures, 1);
       assert.match(store.status().lastWriteError ?? '', /ENOSPC/);
       assert.equal((await readJson(file)).entries.length, 1);

@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Alert, Severity } from '../../../../src/model/alert.js';
 import { ChannelQueue, DEFAULT_POLICY, type DeliveryPolicy } from '../../../../src/sinks/notify/channel-queue.js';
 import type { NotificationChannel } from '../../../../src/sinks/notify/notification-channel.js';
@@ -9,6 +8,7 @@ import type { NotifyEvent } from '../../../../src/sinks/notify/notify-event.js';
 import { redactSecrets, REDACTED, urlSecrets } from '../../../../src/sinks/notify/redact.js';
 import { TelegramChannel } from '../../../../src/sinks/notify/telegram-channel.js';
 import { slackEscape } from '../../../../src/sinks/notify/slack-channel.js';
+import { waitFor } from '../../../support/wait-for.js';
 
 function alert(severity: Severity, n = 0): NotifyEvent {
   return { kind: 'alert', alert: { event_type: 'alert', id: `a${n}`, severity, attack_type: 'PORT_SCAN', attacker_ip: '203.0.113.5' } as unknown as Alert };
@@ -32,8 +32,9 @@ function scripted(outcomes: ('ok' | 'fail' | 'hang')[], secrets: string[] = []) 
   return { channel, seen };
 }
 
+/** Until nothing is queued or in flight (retries included). */
 async function idle(q: ChannelQueue): Promise<void> {
-  for (let i = 0; i < 500 && q.pending > 0; i++) await sleep(2);
+  await waitFor(() => q.pending === 0, { message: () => `the queue to drain (${q.pending} pending, counters ${JSON.stringify(q.counters)})` });
 }
 
 const fast: DeliveryPolicy = { ...DEFAULT_POLICY, backoffMs: 1, maxBackoffMs: 4, perMinute: 1000 };
