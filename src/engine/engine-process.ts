@@ -35,9 +35,9 @@ async function start(config: RunConfig): Promise<void> {
   const snapshots = (publisher = new SnapshotPublisher(current.engine, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), current.blocks));
   current.addSink(snapshots.sink);
   current.engine.pipeline.onPacketPathTick = () => snapshots.maybePublish();
-  send({ type: 'started', source: { kind: current.source.kind, description: current.source.description } });
   snapshots.start();
-  const end = await current.run();
+  // 'started' once packets reach the pipeline: what the UI sees from then on is all captured.
+  const end = await current.run(() => send({ type: 'started', source: { kind: current.source.kind, description: current.source.description } }));
   snapshots.stop();
   snapshots.publish();
   // The engine stays up after the source ends (a replay stays browsable) until told to stop.

@@ -163,7 +163,8 @@ export class Engine {
   }
 
   /** Runs until the source ends; every pending alert update is passed on before it resolves. */
-  async run(): Promise<SourceEnd> {
+  /** `onCapturing` is called once the pipeline receives the source's packets. */
+  async run(onCapturing?: () => void): Promise<SourceEnd> {
     if (this.geo !== null && (this.source.kind === 'live' || this.showsFeed)) {
       // Loading the geo database stalls the event loop (~0.1-0.3 s): do it before capture
       // starts rather than at the first public address under load. A UI's feed shows the
@@ -186,7 +187,9 @@ export class Engine {
       this.timer.unref();
     }
     try {
-      return await this.source.start(this.pipeline.sink);
+      const ended = this.source.start(this.pipeline.sink);
+      onCapturing?.();
+      return await ended;
     } finally {
       if (this.timer !== null) clearInterval(this.timer);
       if (this.processTimer !== null) clearInterval(this.processTimer);

@@ -125,5 +125,7 @@ function remoteCountry(geo: GeoTagger, first: string, second: string): string | 
   if (a !== null && a.country !== 'LAN' && a.country !== 'RESERVED') return a.country;
   const b = geo.lookup(second);
   if (b !== null && b.country !== 'LAN' && b.country !== 'RESERVED') return b.country;
-  return a?.country ?? b?.country ?? null;
+  // A public end whose country is not known yet (tables loading): unknown, not the private end's tag.
+  if (a === null || b === null) return null;
+  return a.country;
 }

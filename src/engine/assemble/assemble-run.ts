@@ -13,7 +13,7 @@ import { loadBlocklists } from '../detectors/blocklist/load-blocklists.js';
 import { Engine } from '../engine.js';
 import type { PacketFeed } from '../feed/packet-feed.js';
 import { createBlockManager } from './create-block-manager.js';
-import { createEnrichers } from './create-enrichers.js';
+import { createEnrichers, type Enrichers } from './create-enrichers.js';
 import { openForensic } from './open-forensic.js';
 import { openPacketSource } from './open-packet-source.js';
 import { openRecorder } from './open-recorder.js';
@@ -55,8 +55,11 @@ export interface AssembledRun {
   readonly homeNet: string[] | null;
   /** Adds an output fed after those already there (a UI's snapshots need the engine first). */
   addSink(sink: RunSink): void;
-  /** Runs until the source ends or `stop()`; stats go to the sinks every refresh interval while live. */
-  run(): Promise<SourceEnd>;
+  /**
+   * Runs until the source ends or `stop()`; stats go to the sinks every refresh interval while
+   * live. `onCapturing` is called once packets reach the pipeline.
+   */
+  run(onCapturing?: () => void): Promise<SourceEnd>;
   /** Stops the source (any time, also before `run()`). */
   stop(): void;
   /** New settings while running (SIGHUP): detector thresholds apply at once, the rest needs a restart. */
@@ -78,21 +81,31 @@ export interface AssembledRun {
 export async function assembleRun(options: RunOptions): Promise<AssembledRun> {
   const { config, host, warn } = options;
   const blocklists = await loadBlocklists(config.blocklists, warn);
-  const source = await openPacketSource(config, host);
-  const recorder = await openRecorder(config, warn);
-  const forensic = openForensic(config, warn);
+  const enrichers = createEnrichers(config, host);
+  let source: PacketSource | null = null;
+  let recorder: RunRecorder | null = null;
+  let forensic: ReturnType<typeof openForensic> = null;
   try {
-    return await wireRun(options, { blocklists, source, recorder, forensic });
+    // Loading the country tables stalls the event loop for a moment: done before a live capture
+    // opens (its packets would wait in the ring meanwhile), and before a UI's replay shows rows.
+    if (enrichers.geo !== null && (config.replayFile === null || options.feed !== undefined)) await enrichers.geo.ready();
+    source = await openPacketSource(config, host);
+    recorder = await openRecorder(config, warn);
+    forensic = openForensic(config, warn);
+    return await wireRun(options, { blocklists, enrichers, source, recorder, forensic });
   } catch (e) {
-    // Nothing half-built stays behind: the history's lock is released, files are closed.
-    source.stop();
-    await Promise.allSettled([recorder.close(), forensic?.close()]);
+    // Nothing half-built stays behind: the history's lock is released, files and resolvers closed.
+    source?.stop();
+    enrichers.reverseDns?.close();
+    enrichers.processOwners?.close();
+    await Promise.allSettled([recorder?.close(), forensic?.close()]);
     throw e;
   }
 }
 
 interface OpenedParts {
   blocklists: Awaited<ReturnType<typeof loadBlocklists>>;
+  enrichers: Enrichers;
   source: PacketSource;
   recorder: RunRecorder;
   forensic: ReturnType<typeof openForensic>;
@@ -100,7 +113,7 @@ interface OpenedParts {
 
 async function wireRun(options: RunOptions, parts: OpenedParts): Promise<AssembledRun> {
   const { host, warn } = options;
-  const { blocklists, source, recorder, forensic } = parts;
+  const { blocklists, enrichers, source, recorder, forensic } = parts;
   const debug = options.debug ?? (() => undefined);
   let config = options.config;
   const live = source.kind === 'live';
@@ -136,7 +149,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     source,
     homeNet,
     ...(defaultHome ? { homeNetProvider: () => host.interfaceAddresses() } : {}),
-    ...createEnrichers(config, host),
+    ...enrichers,
     forensic,
     blocklists,
     responder: blocks,
@@ -160,11 +173,11 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     recorder,
     homeNet,
     addSink: (sink) => sinks.add(sink),
-    async run() {
+    async run(onCapturing) {
       if (stopped) return { reason: 'stopped' };
       const timer = live ? setInterval(() => sinks.stats(running.stats(), false), config.refreshSeconds * 1000) : null;
       try {
-        return await running.run();
+        return await running.run(onCapturing);
       } finally {
         if (timer !== null) clearInterval(timer);
       }
