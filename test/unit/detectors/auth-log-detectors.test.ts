@@ -11,7 +11,6 @@ import { newAlert } from '../../../src/engine/detectors/new-alert.js';
 import { hasNestedQuantifier } from '../../../src/engine/detectors/signatures/regex-safety.js';
 import { parseAuthEvent, type AuthFailure } from '../../../src/engine/logs/auth-events.js';
 import { parseLogLine } from '../../../src/engine/logs/log-line.js';
-import { journalEntry } from '../../../src/platform/logs/journal-source.js';
 import { recordingContext } from '../../support/recording-context.js';
 
 const FIXTURES = new URL('../../../fixtures/auth/', import.meta.url).pathname;
@@ -19,7 +18,7 @@ const S = 1e6;
 const T0 = Date.UTC(2026, 10, 21, 22, 0, 0) * 1000;
 
 function failure(source: string, user: string, port: number | null = null, weight: AuthFailure['weight'] = 'attempt', what = 'failed_password'): AuthFailure {
-  return { kind: 'failure', service: 'ssh', weight, source, port, user, what };
+  return { kind: 'failure', service: 'ssh', weight, source, port, user, what, ...(what === 'invalid_user' ? { firstAttempt: true } : {}) };
 }
 
 test('five failures in the window raise one SSH_BRUTE_FORCE with the usernames; later ones update it', () => {
@@ -172,12 +171,4 @@ test('SUSPICIOUS_PROCESS: suspicious command line at once; CPU only when sustain
   d.onSample(many, T0 + 20 * S);
   assert.equal(raised.length, 3, 'three per minute');
   assert.equal(d.rateLimited, 19);
-});
-
-test('journald JSON entries: message, identifier, pid, time; byte-array messages decoded', () => {
-  const e = journalEntry(JSON.stringify({ MESSAGE: 'Failed password for root from 10.0.0.1 port 2 ssh2', SYSLOG_IDENTIFIER: 'sshd', _PID: '77', __REALTIME_TIMESTAMP: '1795300000123456' }));
-  assert.deepEqual(e, { text: 'Failed password for root from 10.0.0.1 port 2 ssh2', timeMicros: 1795300000123456, program: 'sshd', pid: 77 });
-  assert.equal(journalEntry(JSON.stringify({ MESSAGE: [104, 105, 255] }))?.text, 'hi\uFFFD');
-  assert.equal(journalEntry('not json'), null);
-  assert.equal(journalEntry('[1,2]'), null);
 });
