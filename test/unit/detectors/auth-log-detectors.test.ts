@@ -68,6 +68,57 @@ test('one failed connection counts once: Invalid user + Failed password + closed
   assert.equal(raised[0]!.attack_details.auth_failures, 3);
 });
 
+test('aggressive-mode lines count only with mode aggressive (also after a reload); otherwise they add the user name', () => {
+  const probe = (i: number): AuthFailure => ({ ...failure('198.51.100.7', `key${i}`, 7000 + i, 'connection', 'closed_preauth'), mode: 'aggressive' });
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 3, windowSeconds: 600, mode: 'normal' }, ctx);
+  for (let i = 0; i < 5; i++) d.onFailure(probe(i), T0 + i * S);
+  assert.equal(raised.length, 0, 'normal mode: probes are not failed logins');
+  d.reconfigure({ failures: 3, windowSeconds: 600, mode: 'aggressive' });
+  for (let i = 5; i < 8; i++) d.onFailure(probe(i), T0 + i * S);
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0]!.attack_details.auth_failures, 3);
+  assert.deepEqual(raised[0]!.attack_details.usernames, ['key0', 'key1', 'key2', 'key3', 'key4', 'key5', 'key6', 'key7']);
+});
+
+test('one connection is one daemon process: Invalid user + two Failed + Disconnecting on sshd[pid] count two', () => {
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 2, windowSeconds: 600 }, ctx);
+  const on = (ev: AuthFailure): AuthFailure => ({ ...ev, connection: 'sshd[4242]' });
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000, 'connection', 'invalid_user')), T0);
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000)), T0 + S);
+  assert.equal(raised.length, 0, 'the Failed line of the first attempt is the Invalid user line');
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000)), T0 + 2 * S);
+  // "Disconnecting: Too many authentication failures" has no port: the process ties it to the connection.
+  d.onFailure(on(failure('192.0.2.9', 'admin', null, 'connection', 'too_many_failures')), T0 + 3 * S);
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0]!.attack_details.auth_failures, 2);
+});
+
+test('FTP: a PAM failure and the daemon line right after it are one attempt; either alone counts', () => {
+  const ftp = (what: string): AuthFailure => ({ kind: 'failure', service: 'ftp', weight: 'attempt', source: '203.0.113.5', port: null, user: 'bob', what });
+  const run = (whats: string[], gapMicros = 0.1 * S) => {
+    const { ctx, raised } = recordingContext();
+    const d = new AuthBruteForceDetector({ failures: 1, windowSeconds: 600 }, ctx);
+    whats.forEach((w, i) => d.onFailure(ftp(w), T0 + i * gapMicros));
+    // The alert raised at the first failure carries the running count.
+    return raised[0]!.attack_details.auth_failures;
+  };
+  assert.equal(run(['pam_failure', 'vsftpd_fail_login', 'pam_failure', 'vsftpd_fail_login']), 2, 'journald: both lines of each attempt');
+  assert.equal(run(['pam_failure', 'pam_failure', 'pam_failure']), 3, 'auth.log: PAM lines only');
+  assert.equal(run(['vsftpd_fail_login', 'vsftpd_fail_login']), 2, 'vsftpd.log: own lines only');
+  assert.equal(run(['pam_failure', 'vsftpd_fail_login'], 30 * S), 2, 'a daemon line long after a PAM line is another attempt');
+});
+
+test('user names in alerts are escaped: control characters and bidi overrides cannot reach an output', () => {
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 1, windowSeconds: 600 }, ctx);
+  d.onFailure(failure('198.51.100.44', 'ro\u001b[2Jot\u202e\u009b31m'), T0);
+  const [name] = raised[0]!.attack_details.usernames as string[];
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(name!), JSON.stringify(name));
+  assert.match(name!, /^ro.*ot/);
+});
+
 test('over the real sshd -E fixture: one alert for the attacker with every targeted user', () => {
   const { ctx, raised } = recordingContext();
   const d = new AuthBruteForceDetector({ failures: 5, windowSeconds: 600 }, ctx);

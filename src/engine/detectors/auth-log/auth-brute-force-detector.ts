@@ -25,6 +25,8 @@ export interface AuthBruteForceConfig {
 const ATTACK_TYPE: Record<AuthService, AttackType> = { ssh: 'SSH_BRUTE_FORCE', ftp: 'FTP_BRUTE_FORCE' };
 /** Connections (daemon process, else source + port) remembered to count each failed connection once. */
 const MAX_CONNECTIONS = 4096;
+/** An FTP daemon's own failure line follows its PAM line for the same attempt within this long. */
+const PAM_PAIR_MICROS = 5e6;
 
 /** Failures of one source on one service. */
 class SourceEntry {
@@ -64,6 +66,13 @@ export class AuthBruteForceDetector {
   private readonly entries = new Map<string, SourceEntry>();
   /** "source|port" → the connection already had a counted failure (true) or only an Invalid user line (false). */
   private readonly connections = new Map<string, boolean>();
+  /**
+   * FTP sources → times of counted PAM failures no daemon line has answered yet. vsftpd,
+   * proftpd and pure-ftpd write a PAM line and their own line for one failed attempt; where
+   * both are read (journald), the daemon's line right after a counted PAM line is the same
+   * attempt.
+   */
+  private readonly pamPending = new Map<string, number[]>();
   private windowMicros: number;
   private readonly maxSources: number;
   private readonly maxUsernames: number;
@@ -87,7 +96,7 @@ export class AuthBruteForceDetector {
   onFailure(ev: AuthFailure, ts: number): void {
     const entry = this.entry(ev.service, ev.source, ts);
     if (ev.user !== null && ev.user !== '') this.addUser(entry, ev.user);
-    if ((ev.mode === 'aggressive' && this.config.mode !== 'aggressive') || !this.counts(ev)) {
+    if ((ev.mode === 'aggressive' && this.config.mode !== 'aggressive') || !this.counts(ev, ts)) {
       if (entry.alert !== null) this.fill(entry);
       return;
     }
@@ -107,8 +116,9 @@ export class AuthBruteForceDetector {
   }
 
   /** Whether this line is a new failed attempt (see the class comment). */
-  private counts(ev: AuthFailure): boolean {
+  private counts(ev: AuthFailure, ts: number): boolean {
     if (ev.weight === 'evidence') return false;
+    if (ev.service === 'ftp' && ev.weight === 'attempt') return this.pairFtp(ev, ts);
     const key = ev.connection != null ? ev.connection : ev.port !== null ? `${ev.source}|${ev.port}` : null;
     if (key === null) return true;
     const seen = this.connections.get(key);
@@ -121,6 +131,26 @@ export class AuthBruteForceDetector {
     if (seen !== undefined) return false;
     // After "Invalid user" sshd still writes "Failed password" when a password was tried.
     this.connections.set(key, ev.firstAttempt !== true);
+    return true;
+  }
+
+  /** A PAM failure counts; the daemon's line for the same attempt right after it does not. */
+  private pairFtp(ev: AuthFailure, ts: number): boolean {
+    let times = this.pamPending.get(ev.source);
+    while (times !== undefined && times.length > 0 && times[0]! < ts - PAM_PAIR_MICROS) times.shift();
+    if (ev.what === 'pam_failure') {
+      if (times === undefined) {
+        if (this.pamPending.size >= MAX_CONNECTIONS) this.pamPending.delete(this.pamPending.keys().next().value as string);
+        this.pamPending.set(ev.source, (times = []));
+      }
+      times.push(ts);
+      if (times.length > 16) times.shift();
+      return true;
+    }
+    if (times !== undefined && times.length > 0) {
+      times.shift();
+      return false;
+    }
     return true;
   }
 
