@@ -1,3 +1,4 @@
+import type { AuthEvent } from './auth-event.js';
 import type { LogLine } from './log-line.js';
 import { parsePamFailure } from './pam-messages.js';
 import { parseProftpd } from './proftpd-messages.js';
@@ -8,7 +9,6 @@ import { parseVsftpd } from './vsftpd-messages.js';
 
 export { canonicalAddress } from './address-slot.js';
 export type { AmbiguousFailure, AuthEvent, AuthFailure, AuthLogMode, AuthService, FailureFacts, LoginAccepted, PeerLine, PrivilegedCommand, UnplacedFailure } from './auth-event.js';
-import type { AuthEvent } from './auth-event.js';
 
 /** Longer messages are not auth-daemon lines (sshd writes at most 1 KiB, vsftpd takes 4 KiB commands). */
 export const MAX_MESSAGE_CHARS = 8192;

@@ -199,6 +199,11 @@ test('SUSPICIOUS_COMMAND from a sudo line: one alert per user and pattern, then 
   assert.equal(a.attack_details.command, '/bin/chmod 777 /etc/shadow');
   assert.equal(a.attacker_ip, '127.0.0.1', 'local activity names loopback, which is never blocked');
   assert.ok(changed.includes(a));
+  // The command is the user's text: a terminal escape in it arrives escaped.
+  d.onCommand({ kind: 'command', program: 'sudo', user: 'eve\u009b', runAs: 'root', command: '/bin/chmod 777 /srv\u001b]52;c;AAAA\u0007' }, T0 + 3 * S);
+  const e = raised[1]!;
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(`${e.attack_details.command}${e.attack_details.user}`), JSON.stringify(e.attack_details));
+  assert.match(String(e.attack_details.command), /^\/bin\/chmod 777 \/srv/);
 });
 
 test('SUSPICIOUS_PROCESS: suspicious command line at once; CPU only when sustained; rate-limited; raw text kept', () => {
