@@ -34,6 +34,13 @@ test('config keys authLog, suspiciousCommands, processMonitor, thresholds.authBr
   assert.equal(c.thresholds.suspiciousProcess.cpuPercent, 50);
 });
 
+test('thresholds.authBruteForce.mode: normal by default in every profile, aggressive on request, nothing else', () => {
+  for (const profile of ['high-security', 'balanced', 'development']) assert.equal(resolveRunConfig(parseCliArgs(['--profile', profile])).thresholds.authBruteForce.mode, 'normal');
+  const c = resolveRunConfig(parseCliArgs(['-c', withConfig({ thresholds: { authBruteForce: { mode: 'aggressive' } } })]));
+  assert.deepEqual(c.thresholds.authBruteForce, { failures: 5, windowSeconds: 600, mode: 'aggressive' });
+  assert.throws(() => resolveRunConfig(parseCliArgs(['-c', withConfig({ thresholds: { authBruteForce: { mode: 'ddos' } } })])), /key 'thresholds.authBruteForce.mode' must be one of normal, aggressive/);
+});
+
 test('a bad suspiciousCommands pattern is one line naming the key and the pattern', () => {
   const path = withConfig({ suspiciousCommands: ['rm', '[oops'] });
   assert.throws(() => resolveRunConfig(parseCliArgs(['-c', path])), (e: Error) => {
