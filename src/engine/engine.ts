@@ -230,6 +230,11 @@ export class Engine {
     this.processTagger?.close();
   }
 
+  private authLogStats(m: AuthLogMonitor): NonNullable<EngineStats['auth_log']> {
+    const untrusted = m.source.untrusted ?? 0;
+    return { lines: m.lines, failures: m.failures, commands: m.commands, oversized: m.oversized, ambiguous: m.ambiguous, unplaced: m.unplaced, untrusted, evicted_connections: m.evictedConnections };
+  }
+
   stats(): EngineStats {
     const p = this.pipeline;
     const elapsed = (performance.now() - this.startedAt) / 1000;
@@ -256,6 +261,7 @@ export class Engine {
       rss_mb: Math.round(rss / 2 ** 20),
       rss_peak_mb: Math.round(this.rssPeak / 2 ** 20),
       blocks_active: this.responder?.active().length ?? 0,
+      ...(this.authLog !== null ? { auth_log: this.authLogStats(this.authLog) } : {}),
       first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
       last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,
     };
