@@ -118,6 +118,8 @@ export class FloodDetector implements PacketDetector {
 
   private readonly trackers: FloodSourceTrackers;
   private readonly attacks = new FloodAttacks();
+  /** Entry of the previous packet's target: a flood sends packet after packet to one target. */
+  private lastTarget = -1;
 
   /** New rates from a config reload (unset keys: the defaults); targets and floods in progress are kept. */
   reconfigure(config: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>): void {
@@ -354,13 +356,15 @@ export class FloodDetector implements PacketDetector {
 
   /** The entry of the packet's destination, created (possibly evicting) if new; its buckets rolled to `ts`. */
   private target(p: Packet, ts: number): number {
-    const hash = hashDst(p);
-    let s = this.targets.findDst(hash, p);
-    if (s < 0) s = this.claim(hash, p, ts);
-    else {
-      this.roll(s, ts);
-      this.targets.lastSeen[s] = ts;
+    let s = this.lastTarget;
+    if (s < 0 || !this.targets.holdsDst(s, p)) {
+      const hash = hashDst(p);
+      s = this.targets.findDst(hash, p);
+      if (s < 0) return (this.lastTarget = this.claim(hash, p, ts));
+      this.lastTarget = s;
     }
+    this.roll(s, ts);
+    this.targets.lastSeen[s] = ts;
     return s;
   }
 

@@ -74,6 +74,11 @@ export class SetAssociativeTable {
     return -1;
   }
 
+  /** Whether entry e is live and holds this packet's destination (4-word keys). */
+  holdsDst(e: number, p: Packet): boolean {
+    return this.live[e] === 1 && sameDst(p, this.keys, e << 2);
+  }
+
   /** A new entry for this packet's destination (not in the table), seen at `ts`; may evict. */
   insertDst(hash: number, p: Packet, ts: number): number {
     const e = this.take(hash, ts);

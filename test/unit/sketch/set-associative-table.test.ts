@@ -39,9 +39,12 @@ describe('SetAssociativeTable', () => {
     assert.equal(t.lastSeen[e], 1000);
     assert.equal(t.keys[t.keyAt(e) + 3], 0x0a000001);
     assert.equal(t.findDst(h, packet(1, 0x0a000002)), -1, 'same hash, other address: no match');
+    assert.ok(t.holdsDst(e, p));
+    assert.ok(!t.holdsDst(e, packet(1, 0x0a000002)));
     assert.equal(t.size, 1);
     t.remove(e);
     t.remove(e);
+    assert.ok(!t.holdsDst(e, p), 'a removed entry holds nothing');
     assert.equal(t.size, 0);
     assert.equal(t.findDst(h, p), -1);
   });
