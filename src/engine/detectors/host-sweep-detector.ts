@@ -142,7 +142,7 @@ export class HostSweepDetector implements PacketDetector {
       if (newFlowProbeKind(pkt, flows, slot, this.ctx.homeNet) === ProbeKind.NONE) return;
       service = (pkt.proto << 16) | pkt.dstPort;
     }
-    const key = hashSrc(pkt, service) | 1;
+    const key = hashSrc(pkt, service);
     // Exact for IPv4: the bitmap of a wide sweep counts the keys' low bits.
     const host = dstHostKey(pkt);
     const ts = pkt.tsMicros;
