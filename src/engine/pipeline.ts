@@ -3,7 +3,7 @@ import { AlertBook, type AlertListener } from './alerts/alert-book.js';
 import type { PacketSink } from './capture/packet-source.js';
 import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
 import { MalformedCounters } from './decode/malformed.js';
-import { IpProto, Packet } from './decode/packet.js';
+import { IpProto, Packet, TcpFlag } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import type { BuiltDetectors } from './detectors/build-detectors.js';
 import type { HttpRequestInfo } from '../model/flow-summary.js';
@@ -12,6 +12,7 @@ import type { FlowProcessTagger } from '../enrich/flow-process-tagger.js';
 import type { ForensicRecorder } from '../store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
+import { StreamTable, type StreamLimits } from './flows/streams/stream-table.js';
 import type { BlockManager } from '../response/block-manager.js';
 
 export interface PipelineOptions {
@@ -35,7 +36,12 @@ export interface PipelineOptions {
   forensic?: ForensicRecorder | null;
   /** Decides each new alert's action (log / prompt / block) before it is published. */
   responder?: Pick<BlockManager, 'onAlert' | 'onPacketTime' | 'proven'> | null;
+  /** Limits of the TCP stream layer (defaults: DEFAULT_STREAM_LIMITS). */
+  streams?: Partial<StreamLimits>;
 }
+
+/** TCP flags that end a stream's direction: packets with them reach the stream layer even without data. */
+const STREAM_FLAGS = TcpFlag.FIN | TcpFlag.RST;
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
 export const TICK_EVERY_PACKETS = 4096;
@@ -48,6 +54,8 @@ export class Pipeline {
   readonly packet = new Packet();
   readonly malformed = new MalformedCounters();
   readonly flows: FlowTable;
+  /** Reassembled TCP streams of the inspected flows (HTTP, FTP, POP3, IMAP, SMTP). */
+  readonly streams: StreamTable;
   readonly alerts: AlertBook;
   /** The run's detectors, by stage and by name. */
   readonly detectors: BuiltDetectors;
@@ -95,6 +103,7 @@ export class Pipeline {
     this.packetStage = this.detectors.packet;
     this.flowStartStage = this.detectors.flowStart;
     this.packetBeforeFlowStart = this.detectors.packetBeforeFlowStart;
+    this.streams = new StreamTable(this.flows.capacity, this.detectors.streamListeners, options.streams ?? {});
   }
 
   /** Where detectors of other inputs (auth log, processes) raise into the same alert book. */
@@ -121,6 +130,8 @@ export class Pipeline {
       if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
       const slot = this.flows.update(pkt);
       const flows = this.flows;
+      // Streams see TCP data, FIN and RST only: a bare SYN or ACK costs them nothing.
+      if (slot >= 0 && pkt.proto === IpProto.TCP && (pkt.payloadLen > 0 || (pkt.tcpFlags & STREAM_FLAGS) !== 0)) this.streams.onSegment(pkt, flows, slot);
       const stage = this.packetStage;
       const early = this.packetBeforeFlowStart;
       for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
@@ -154,6 +165,7 @@ export class Pipeline {
   tick(nowMicros: number): void {
     if (nowMicros <= 0) return;
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
+    this.streams.tick(nowMicros);
     for (const d of this.detectors.all) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
     this.forensic?.tick(nowMicros);

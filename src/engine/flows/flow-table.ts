@@ -63,6 +63,8 @@ export class FlowTable {
   private readonly httpChecked: Uint8Array;
   /** The responder's SYN-ACK sequence number, to check the originator's handshake ACK against. */
   private readonly respIsn: Uint32Array;
+  /** The SYN-ACK's acknowledgement number: where the originator's data starts (for stream reassembly). */
+  private readonly origDataSeq: Uint32Array;
 
   size = 0;
   evicted = 0;
@@ -104,6 +106,7 @@ export class FlowTable {
     this.uids = new Float64Array(capacity);
     this.httpChecked = new Uint8Array(capacity);
     this.respIsn = new Uint32Array(capacity);
+    this.origDataSeq = new Uint32Array(capacity);
   }
 
   /**
@@ -181,6 +184,7 @@ export class FlowTable {
       if (syn && ack) {
         h |= H.RESP_SYN_ACK;
         this.respIsn[slot] = pkt.tcpSeq;
+        this.origDataSeq[slot] = pkt.tcpAck;
       }
       if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
       if (flags & TcpFlag.RST) h |= H.RESP_RST;
@@ -340,6 +344,15 @@ export class FlowTable {
 
   origPortOf(slot: number): number {
     return this.origPort[slot]!;
+  }
+
+  /**
+   * The sequence number of the first data byte of one side (`origSide`: the originator's) when
+   * the handshake's SYN-ACK was seen, else -1.
+   */
+  dataSeqOf(slot: number, origSide: boolean): number {
+    if ((this.history[slot]! & H.RESP_SYN_ACK) === 0) return -1;
+    return origSide ? this.origDataSeq[slot]! : (this.respIsn[slot]! + 1) >>> 0;
   }
 
   /** Copies the originator's (side 0) or responder's (side 1) address words into `out`. */
