@@ -15,6 +15,7 @@ import { ipProtocolScanDescriptor } from './ip-protocol-scan-detector.js';
 import { floodDescriptor } from './flood-detector.js';
 import { bruteForceDescriptor } from './brute-force-detector.js';
 import { payloadSignatureDescriptor } from './payload-signature-detector.js';
+import { httpBruteForceDescriptor } from './http-brute-force-detector.js';
 import { exfiltrationDescriptor } from './exfiltration-detector.js';
 import { suspiciousPortDescriptor } from './suspicious-port-detector.js';
 import { maliciousIpDescriptor } from './malicious-ip-detector.js';
@@ -33,6 +34,7 @@ export const DETECTORS = [
   floodDescriptor,
   bruteForceDescriptor,
   payloadSignatureDescriptor,
+  httpBruteForceDescriptor,
   exfiltrationDescriptor,
   suspiciousPortDescriptor,
   maliciousIpDescriptor,
