@@ -113,11 +113,11 @@ const SSH_PORT = 22;
  * (pre-auth disconnects, banner grabs, unfamiliar clients), so the connection count stays the
  * lower bound it was.
  *
- * FTP, POP3, IMAP and SMTP say in clear text whether a login failed: the stream layer reads the
- * server's replies (FTP 530, POP3 -ERR, IMAP NO, SMTP 535 to a login), so a brute force that keeps
- * one connection open and tries password after password counts every try. An FTP connection
- * already counts once when it opens, so its first refusal adds nothing; mail services count
- * refusals only (MAIL_BRUTE_FORCE), never connections.
+ * FTP says in clear text whether a login failed: the stream layer reads the server's replies
+ * (530 to a login), so a brute force that keeps one connection open and tries password after
+ * password counts every try. The connection already counted once when it opened, so its first
+ * refusal adds nothing. Refusals of services without an attack type of their own here (POP3,
+ * IMAP, SMTP) are left to the stream statistics.
  *
  * Packets to other ports cost one event test and one array read, nothing is allocated for them;
  * SSH state is 5 bytes per flow-table slot, allocated once.
@@ -177,7 +177,7 @@ export class BruteForceDetector implements PacketDetector, StreamListener {
       return;
     }
     const svc = serviceIndexOfPort(pkt.dstPort);
-    if (svc < 0 || !MONITORED_SERVICES[svc]!.countsConnections) return;
+    if (svc < 0) return;
     const home = this.ctx.homeNet;
     if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
     if (pkt.dstPort === SSH_PORT) {
@@ -194,7 +194,7 @@ export class BruteForceDetector implements PacketDetector, StreamListener {
     if (svc < 0 || MONITORED_SERVICES[svc]!.name !== reply.protocol) svc = serviceIndexOfName(reply.protocol);
     if (svc < 0) return;
     // The connection's handshake was its first attempt already.
-    if (MONITORED_SERVICES[svc]!.countsConnections && reply.failures < 2) return;
+    if (reply.failures < 2) return;
     const home = this.ctx.homeNet;
     const w = stream.serverWords;
     if (home !== null && !home.has(w[0]!, w[1]!, w[2]!, w[3]!)) return;
@@ -381,8 +381,7 @@ function campaignKey(attackType: AttackType, attacker: string): string {
 
 /**
  * SSH_BRUTE_FORCE and the other service attacks from packets: completed connections per source
- * and service within the window, and logins refused in clear-text replies (MAIL_BRUTE_FORCE
- * from those only).
+ * and service within the window, and further logins refused in clear-text replies.
  */
 export const bruteForceDescriptor: ConfiguredDetectorDescriptor<'bruteForce', BruteForceThresholds, BruteForceDetector> = {
   name: 'bruteForce',
@@ -391,7 +390,7 @@ export const bruteForceDescriptor: ConfiguredDetectorDescriptor<'bruteForce', Br
     defaults: BRUTE_FORCE_THRESHOLDS,
     schema: {
       windowSeconds: seconds,
-      attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt, mail: positiveInt },
+      attempts: { ssh: positiveInt, ftp: positiveInt, telnet: positiveInt, database: positiveInt, nosql: positiveInt, rdp: positiveInt, vnc: positiveInt, winrm: positiveInt },
     },
   },
   create: (settings, inputs) => new BruteForceDetector(settings, inputs.context),

@@ -4,7 +4,7 @@ import type { AttackType } from '../../model/alert.js';
  * Services watched for repeated connection attempts (seed 000's "Monitored Services &
  * Thresholds" table, plus MongoDB and MSSQL). Services of one `group` share a threshold.
  */
-export type ServiceGroup = 'ssh' | 'ftp' | 'telnet' | 'database' | 'nosql' | 'rdp' | 'vnc' | 'winrm' | 'mail';
+export type ServiceGroup = 'ssh' | 'ftp' | 'telnet' | 'database' | 'nosql' | 'rdp' | 'vnc' | 'winrm';
 
 export interface MonitoredService {
   /** Shown as attack_details.service. */
@@ -12,35 +12,26 @@ export interface MonitoredService {
   port: number;
   group: ServiceGroup;
   attackType: AttackType;
-  /**
-   * A completed connection counts as an attempt. False for mail: a mail server takes many
-   * connections that are no login at all; only the server's refusals of a login count there.
-   */
-  countsConnections: boolean;
 }
 
 export const MONITORED_SERVICES: readonly MonitoredService[] = [
-  { name: 'SSH', port: 22, group: 'ssh', attackType: 'SSH_BRUTE_FORCE', countsConnections: true },
-  { name: 'FTP', port: 21, group: 'ftp', attackType: 'FTP_BRUTE_FORCE', countsConnections: true },
-  { name: 'Telnet', port: 23, group: 'telnet', attackType: 'TELNET_ATTACK', countsConnections: true },
-  { name: 'MySQL', port: 3306, group: 'database', attackType: 'DATABASE_ATTACK', countsConnections: true },
-  { name: 'PostgreSQL', port: 5432, group: 'database', attackType: 'DATABASE_ATTACK', countsConnections: true },
-  { name: 'MSSQL', port: 1433, group: 'database', attackType: 'DATABASE_ATTACK', countsConnections: true },
-  { name: 'Redis', port: 6379, group: 'nosql', attackType: 'NOSQL_ATTACK', countsConnections: true },
-  { name: 'MongoDB', port: 27017, group: 'nosql', attackType: 'NOSQL_ATTACK', countsConnections: true },
-  { name: 'RDP', port: 3389, group: 'rdp', attackType: 'RDP_BRUTE_FORCE', countsConnections: true },
-  { name: 'VNC', port: 5900, group: 'vnc', attackType: 'VNC_ATTACK', countsConnections: true },
-  { name: 'WinRM', port: 5985, group: 'winrm', attackType: 'WINRM_ATTACK', countsConnections: true },
-  { name: 'SMTP', port: 25, group: 'mail', attackType: 'MAIL_BRUTE_FORCE', countsConnections: false },
-  { name: 'SMTP', port: 587, group: 'mail', attackType: 'MAIL_BRUTE_FORCE', countsConnections: false },
-  { name: 'POP3', port: 110, group: 'mail', attackType: 'MAIL_BRUTE_FORCE', countsConnections: false },
-  { name: 'IMAP', port: 143, group: 'mail', attackType: 'MAIL_BRUTE_FORCE', countsConnections: false },
+  { name: 'SSH', port: 22, group: 'ssh', attackType: 'SSH_BRUTE_FORCE' },
+  { name: 'FTP', port: 21, group: 'ftp', attackType: 'FTP_BRUTE_FORCE' },
+  { name: 'Telnet', port: 23, group: 'telnet', attackType: 'TELNET_ATTACK' },
+  { name: 'MySQL', port: 3306, group: 'database', attackType: 'DATABASE_ATTACK' },
+  { name: 'PostgreSQL', port: 5432, group: 'database', attackType: 'DATABASE_ATTACK' },
+  { name: 'MSSQL', port: 1433, group: 'database', attackType: 'DATABASE_ATTACK' },
+  { name: 'Redis', port: 6379, group: 'nosql', attackType: 'NOSQL_ATTACK' },
+  { name: 'MongoDB', port: 27017, group: 'nosql', attackType: 'NOSQL_ATTACK' },
+  { name: 'RDP', port: 3389, group: 'rdp', attackType: 'RDP_BRUTE_FORCE' },
+  { name: 'VNC', port: 5900, group: 'vnc', attackType: 'VNC_ATTACK' },
+  { name: 'WinRM', port: 5985, group: 'winrm', attackType: 'WINRM_ATTACK' },
 ];
 
 /**
  * Attempts per source and service within the window that raise an alert: completed handshakes,
- * plus every further login the server refused on one connection (FTP 530, POP3 -ERR, IMAP NO,
- * SMTP 535), read from the clear-text replies.
+ * plus every further login the server refused on one connection (FTP 530), read from the
+ * clear-text replies.
  */
 export type ServiceThresholds = Record<ServiceGroup, number>;
 
@@ -55,9 +46,9 @@ export interface BruteForceThresholds {
  * Keyed by profile name; the integrator copies them into config/profiles.ts.
  */
 export const BRUTE_FORCE_THRESHOLDS: Record<'high-security' | 'balanced' | 'development', BruteForceThresholds> = {
-  'high-security': { windowSeconds: 60, attempts: { ssh: 3, ftp: 5, telnet: 5, database: 2, nosql: 2, rdp: 2, vnc: 2, winrm: 3, mail: 5 } },
-  balanced: { windowSeconds: 60, attempts: { ssh: 6, ftp: 10, telnet: 10, database: 4, nosql: 4, rdp: 4, vnc: 4, winrm: 6, mail: 10 } },
-  development: { windowSeconds: 60, attempts: { ssh: 12, ftp: 20, telnet: 20, database: 8, nosql: 8, rdp: 8, vnc: 8, winrm: 12, mail: 20 } },
+  'high-security': { windowSeconds: 60, attempts: { ssh: 3, ftp: 5, telnet: 5, database: 2, nosql: 2, rdp: 2, vnc: 2, winrm: 3 } },
+  balanced: { windowSeconds: 60, attempts: { ssh: 6, ftp: 10, telnet: 10, database: 4, nosql: 4, rdp: 4, vnc: 4, winrm: 6 } },
+  development: { windowSeconds: 60, attempts: { ssh: 12, ftp: 20, telnet: 20, database: 8, nosql: 8, rdp: 8, vnc: 8, winrm: 12 } },
 };
 
 /** Port -> index into MONITORED_SERVICES (-1: not monitored); one array read per lookup. */
