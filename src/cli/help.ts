@@ -95,5 +95,6 @@ Notifications (config file only, under "notifications"; see README):
                            exit 0 if all worked, 1 otherwise
 
 Exit status: 0 on success, 1 on a usage or setup error (one line on stderr),
-2 when a capture file turned out truncated or malformed part-way (everything before it is reported).
+2 when a capture file turned out truncated or malformed part-way (everything before it is reported),
+3 when history writes failed during the run (disk full …; said on stderr as they happened).
 `;

@@ -7,7 +7,7 @@ import type { BlockOutcome, BlockRecord } from '../model/block-record.js';
 import { FirewallQueue } from './firewall-queue.js';
 import type { HistoryBlockState } from './history-blocks.js';
 import type { ProtectedAddresses } from './protected-addresses.js';
-import type { ProvenSources } from './proven-sources.js';
+import type { FlowProofView, ProvenSources } from './proven-sources.js';
 import type { ResponsePolicy } from './response-policy.js';
 
 export interface BlockManagerOptions {
@@ -42,8 +42,10 @@ export interface BlockManagerOptions {
   now?: () => number;
 }
 
-/** What waits for proof, at most this many (oldest forgotten). */
+/** Alerts waiting for proof, at most this many (oldest forgotten). */
 const MAX_WAITING = 1024;
+/** Unproven evidence flows of waiting alerts remembered, at most this many (oldest forgotten). */
+const MAX_PENDING_FLOWS = 8192;
 /** The timer re-reads SSH peers when its list is older than this … */
 const SSH_PEERS_FRESH_MS = 900;
 /** … and a block waits for a fresh list when it is older than this. */
@@ -63,7 +65,10 @@ const MAX_WATCHED = 4096;
 export class BlockManager {
   private readonly blocks = new Map<string, BlockRecord>();
   private readonly offenses = new Map<string, number>();
-  private readonly waitingForProof = new Map<string, Alert[]>();
+  /** Alert id → alert, for alerts that would be blocked once their own evidence is proven. */
+  private readonly waitingForProof = new Map<string, Alert>();
+  /** Flow uid → ids of waiting alerts whose evidence includes that (not yet proven) flow. */
+  private readonly pendingFlows = new Map<number, string[]>();
   /** Blocks between the decision and the firewall's answer: a second alert must not add another. */
   private readonly inFlight = new Map<string, Promise<BlockRecord>>();
   private readonly watched = new Map<string, { alert: Alert; count: number; changedAt: number }>();
@@ -83,7 +88,11 @@ export class BlockManager {
     this.maxDuration = o.maxDurationSeconds ?? 7 * 86_400;
     this.quietMicros = (o.quietSeconds ?? 60) * 1e6;
     this.queue = new FirewallQueue(o.firewall);
-    o.proven.onProven = (address) => this.onProven(address);
+  }
+
+  /** Why automatic blocks are off (self-protection cannot see live SSH sessions), or null. */
+  selfProtectionProblem(): string | null {
+    return this.o.protection.unknownSshPeers();
   }
 
   /** Sources proven not spoofed; the packet path feeds it. */
@@ -101,6 +110,7 @@ export class BlockManager {
    * history does not know are adopted (kept, recorded). `history` null = no history file.
    */
   async start(history: HistoryBlockState | null): Promise<void> {
+    await this.o.protection.refreshSshPeers();
     if (history !== null) for (const [address, n] of history.offenses) this.offenses.set(address, n);
     if (!this.o.dryRun) {
       try {
@@ -185,9 +195,10 @@ export class BlockManager {
 
   /**
    * Sets `alert.action` for a new alert before it is published, and starts a block when the
-   * policy says so. Called from the packet path: synchronous, no I/O here.
+   * policy says so. Called from the packet path: synchronous, no I/O here. `flows`/`slot`: the
+   * flow of the packet the detector raised it on (-1: raised off a packet, e.g. on a tick).
    */
-  onAlert(alert: Alert): void {
+  onAlert(alert: Alert, flows: FlowProofView | null = null, slot = -1): void {
     const attacker = canonicalAddress(alert.attacker_ip);
     if (attacker === null) return;
     const action = this.o.policy.actionFor(alert.attack_type);
@@ -196,7 +207,56 @@ export class BlockManager {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       return;
     }
-    this.decideBlock(alert, attacker);
+    const proven = flows !== null && this.o.proven.provesFlow(flows, slot, attacker.text);
+    this.decideBlock(alert, attacker, proven);
+    if (this.waitingForProof.has(alert.id) && flows !== null) this.notePending(alert, attacker.text, flows, slot);
+  }
+
+  /**
+   * A detector counted the packet in `slot` as more evidence for `alert` (it called changed).
+   * For an alert waiting for proof: a proven flow of its attacker blesses it now; an unproven
+   * one is remembered, and blesses it if its handshake completes (onFlowProven).
+   */
+  onEvidence(alert: Alert, flows: FlowProofView, slot: number): void {
+    if (slot < 0 || !this.waitingForProof.has(alert.id)) return;
+    const attacker = canonicalAddress(alert.attacker_ip);
+    if (attacker === null) return;
+    if (this.o.proven.provesFlow(flows, slot, attacker.text)) this.bless(alert, attacker);
+    else this.notePending(alert, attacker.text, flows, slot);
+  }
+
+  /** The packet path's proof hand-off (FlowEvent.SOURCE_PROVEN): waiting alerts with that flow in their evidence go on. */
+  onFlowProven(flows: FlowProofView, slot: number): void {
+    const source = this.o.proven.flowProven(flows, slot);
+    if (source === null) return;
+    const uid = flows.uidOf(slot);
+    const ids = this.pendingFlows.get(uid);
+    if (ids === undefined) return;
+    this.pendingFlows.delete(uid);
+    for (const id of ids) {
+      const alert = this.waitingForProof.get(id);
+      if (alert === undefined) continue;
+      const attacker = canonicalAddress(alert.attacker_ip);
+      if (attacker !== null && attacker.text === source) this.bless(alert, attacker);
+    }
+  }
+
+  private notePending(alert: Alert, attacker: string, flows: FlowProofView, slot: number): void {
+    if (slot < 0 || this.o.proven.originator(flows, slot) !== attacker) return;
+    const uid = flows.uidOf(slot);
+    const ids = this.pendingFlows.get(uid);
+    if (ids !== undefined) {
+      if (!ids.includes(alert.id) && ids.length < 8) ids.push(alert.id);
+      return;
+    }
+    if (this.pendingFlows.size >= MAX_PENDING_FLOWS) this.pendingFlows.delete(this.pendingFlows.keys().next().value as number);
+    this.pendingFlows.set(uid, [alert.id]);
+  }
+
+  private bless(alert: Alert, attacker: CanonicalAddress): void {
+    this.waitingForProof.delete(alert.id);
+    this.decideBlock(alert, attacker, true);
+    this.o.onAlertChanged?.(alert);
   }
 
   /** Evidence keeps coming for an alert (called on updates), for "attack stopped". */
@@ -222,7 +282,7 @@ export class BlockManager {
     }
   }
 
-  private decideBlock(alert: Alert, attacker: CanonicalAddress): void {
+  private decideBlock(alert: Alert, attacker: CanonicalAddress, proven: boolean): void {
     const reason = this.o.protection.reasonFor(attacker);
     if (reason !== null) {
       alert.action = 'suppressed';
@@ -230,17 +290,22 @@ export class BlockManager {
       this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${reason}`, 0));
       return;
     }
+    // Fail closed: without a current list of live SSH sessions, a block could cut the admin's.
+    const blind = this.o.protection.unknownSshPeers();
+    if (blind !== null) {
+      alert.action = this.o.canPrompt ? 'prompted' : 'logged';
+      alert.attack_details.response_note = `not auto-blocked: ${blind}`;
+      this.o.warn(`not blocking ${attacker.text} (${alert.attack_type}): ${blind}`);
+      return;
+    }
     // sshd's own TCP stack accepted the connection that the log line reports: the source is real.
     const provenByLog = typeof alert.attack_details.source === 'string' && alert.attack_details.source.includes('auth_log');
-    if ((this.o.requireProof ?? true) && !provenByLog && !this.o.proven.has(attacker.text)) {
+    if ((this.o.requireProof ?? true) && !provenByLog && !proven) {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
-      alert.attack_details.response_note = 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)';
-      const waiting = this.waitingForProof.get(attacker.text);
-      if (waiting !== undefined) {
-        if (waiting.length < 16) waiting.push(alert);
-      } else {
+      alert.attack_details.response_note = 'not auto-blocked yet: none of its packets came in a handshake this host completed with the source (could be spoofed)';
+      if (!this.waitingForProof.has(alert.id)) {
         if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
-        this.waitingForProof.set(attacker.text, [alert]);
+        this.waitingForProof.set(alert.id, alert);
       }
       return;
     }
@@ -259,18 +324,6 @@ export class BlockManager {
     this.inFlight.set(key, pending);
   }
 
-  private onProven(address: string): void {
-    const alerts = this.waitingForProof.get(address);
-    if (alerts === undefined) return;
-    this.waitingForProof.delete(address);
-    const attacker = canonicalAddress(address);
-    if (attacker === null) return;
-    for (const alert of alerts) {
-      this.decideBlock(alert, attacker);
-      this.o.onAlertChanged?.(alert);
-    }
-  }
-
   /** A block asked for by a person (UI `b`): no policy, no proof needed; protection still applies. */
   async block(address: string, durationSeconds: number, reason: string, port: BlockSpec['port'] = null): Promise<BlockRecord> {
     const attacker = canonicalAddress(address);
@@ -285,6 +338,14 @@ export class BlockManager {
     // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
     // timer); older, and `ss` runs now, before anything is blocked.
     await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    const blind = alert !== null ? this.o.protection.unknownSshPeers() : null;
+    if (blind !== null) {
+      alert!.action = this.o.canPrompt ? 'prompted' : 'logged';
+      alert!.attack_details.response_note = `not auto-blocked: ${blind}`;
+      this.o.onAlertChanged?.(alert!);
+      this.o.warn(`not blocking ${attacker.text} (${alert!.attack_type}): ${blind}`);
+      return this.record(this.newRecord(attacker, alert, 'suppressed', `not blocked: ${blind}`, seconds, reason, port));
+    }
     const late = this.o.protection.reasonFor(attacker);
     if (late !== null) {
       if (alert !== null) {

@@ -153,6 +153,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     forensic,
     blocklists,
     responder: blocks,
+    historyWriteErrors: () => recorder.historyWriteErrors,
     authLog: host.openAuthLog(config.authLog, live, warn),
     processSampler: config.processMonitor && live ? host.processSampler() : null,
     platformInfo: host.platformInfo,

@@ -57,6 +57,7 @@ export function Header({ data, paused, width, theme, nowMs }: HeaderProps) {
         <Text color={theme.info}>L{bySeverity.low} </Text>
         <Text color={theme.muted}>blocked </Text>
         <Text>{activeBlocks}</Text>
+        <Text color={theme.danger} bold>{[stats?.history_write_errors ? ` HISTORY WRITE FAILED ×${stats.history_write_errors}` : '', stats?.self_protection ? ' NO AUTO-BLOCK: SSH sessions unknown' : ''].join('')}</Text>
       </Text>
     </Box>
   );
