@@ -1,4 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../../config/read-regular-file.js';
+
+/** The largest blocklist file read: ~20 million lines of addresses. */
+export const MAX_BLOCKLIST_BYTES = 512 * 1024 * 1024;
 import { basename } from 'node:path';
 import { parseAddress } from '../../../net/address.js';
 import { AddressBlocklist, BlocklistBuilder } from './address-blocklist.js';
@@ -78,7 +81,8 @@ export function parseBlocklist(data: Buffer | string, name: string): BlocklistLo
 
 /** Reads and parses a blocklist file; the set is named after the file. Throws only if the file cannot be read. */
 export async function loadBlocklist(path: string): Promise<BlocklistLoadResult> {
-  const data = await readFile(path);
+  // Regular files only, bounded: a FIFO would block and /dev/zero never ends.
+  const data = readRegularFile(path, MAX_BLOCKLIST_BYTES, 'blocklist');
   const t0 = performance.now();
   const result = parseBlocklist(data, basename(path));
   // Count the parse only; reading is I/O, reported by the caller if it wants.
