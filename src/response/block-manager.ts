@@ -27,6 +27,8 @@ export interface BlockManagerOptions {
   ipv6Prefix?: number;
   /** Auto-block only sources that completed a handshake (spoofed sources cannot); false = trust the evidence. */
   requireProof?: boolean;
+  /** Distinct services a scan's proven probes must reach before it is blessed (default SCAN_PROOF_SERVICES). */
+  scanProofServices?: number;
   /** A UI is attached that can ask: `prompt` alerts become `prompted`, else `logged`. */
   canPrompt: boolean;
   /** Seconds without new evidence after which a blocked attack counts as stopped. */
@@ -46,6 +48,15 @@ export interface BlockManagerOptions {
 const MAX_WAITING = 1024;
 /** Unproven evidence flows of waiting alerts remembered, at most this many (oldest forgotten). */
 const MAX_PENDING_FLOWS = 8192;
+/**
+ * Scans are evidence of many probes: a blind spoofer's probes never complete, but a real host
+ * whose address it forges may meanwhile connect to one or two services of ours (a visitor, a
+ * reverse proxy on 80 and 443) — flows a scan detector counts too. A scan is blessed only by
+ * proven probes of at least this many distinct services (a connect scan that found three open
+ * ports); fewer, and it waits, logged or prompted.
+ */
+const SCAN_PROOF_SERVICES = 3;
+const SCAN_TYPES: ReadonlySet<string> = new Set(['PORT_SCAN', 'SLOW_SCAN', 'HOST_SWEEP', 'DISTRIBUTED_SCAN', 'OS_FINGERPRINT']);
 /** The timer re-reads SSH peers when its list is older than this … */
 const SSH_PEERS_FRESH_MS = 900;
 /** … and a block waits for a fresh list when it is older than this. */
@@ -69,6 +80,8 @@ export class BlockManager {
   private readonly waitingForProof = new Map<string, Alert>();
   /** Flow uid → ids of waiting alerts whose evidence includes that (not yet proven) flow. */
   private readonly pendingFlows = new Map<number, string[]>();
+  /** Attacker → ids of its scan alerts waiting for proof (each proof of the attacker re-checks them). */
+  private readonly waitingScans = new Map<string, Set<string>>();
   /** Blocks between the decision and the firewall's answer: a second alert must not add another. */
   private readonly inFlight = new Map<string, Promise<BlockRecord>>();
   private readonly watched = new Map<string, { alert: Alert; count: number; changedAt: number }>();
@@ -207,7 +220,7 @@ export class BlockManager {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       return;
     }
-    const proven = flows !== null && this.o.proven.provesFlow(flows, slot, attacker.text);
+    const proven = flows !== null && this.provenEvidence(alert, attacker.text, flows, slot);
     this.decideBlock(alert, attacker, proven);
     if (this.waitingForProof.has(alert.id) && flows !== null) this.notePending(alert, attacker.text, flows, slot);
   }
@@ -221,21 +234,52 @@ export class BlockManager {
     if (slot < 0 || !this.waitingForProof.has(alert.id)) return;
     const attacker = canonicalAddress(alert.attacker_ip);
     if (attacker === null) return;
-    if (this.o.proven.provesFlow(flows, slot, attacker.text)) this.bless(alert, attacker);
+    if (this.provenEvidence(alert, attacker.text, flows, slot)) this.bless(alert, attacker);
     else this.notePending(alert, attacker.text, flows, slot);
+  }
+
+  /**
+   * Is the packet in `slot` proven evidence of `alert`? It must belong to a proven flow of the
+   * attacker, and not be the very ACK that completed it: a detector that counts "a handshake
+   * completed" as evidence would otherwise take any real visit of the forged address for part of
+   * the attack. (A flow whose opening SYN the detector counted is blessed in onFlowProven.)
+   */
+  private provenEvidence(alert: Alert, attacker: string, flows: FlowProofView, slot: number): boolean {
+    if (SCAN_TYPES.has(alert.attack_type)) return this.scanProven(alert, attacker);
+    return slot >= 0 && !flows.lastProved() && this.o.proven.provesFlow(flows, slot, attacker);
+  }
+
+  /**
+   * A scan's probes are flows to many services; a blind spoofer's never complete. It is proven
+   * when its source completed handshakes with at least SCAN_PROOF_SERVICES distinct services of
+   * ours since the scan began (a connect scan finding open ports does; a visitor or proxy whose
+   * address is forged reaches one or two).
+   */
+  private scanProven(alert: Alert, attacker: string): boolean {
+    const since = Date.parse(alert.attack_details.first_seen) * 1000;
+    if (!Number.isFinite(since)) return false;
+    return this.o.proven.servicesSince(attacker, since) >= (this.o.scanProofServices ?? SCAN_PROOF_SERVICES);
   }
 
   /** The packet path's proof hand-off (FlowEvent.SOURCE_PROVEN): waiting alerts with that flow in their evidence go on. */
   onFlowProven(flows: FlowProofView, slot: number): void {
     const source = this.o.proven.flowProven(flows, slot);
     if (source === null) return;
+    const scans = this.waitingScans.get(source);
+    if (scans !== undefined) {
+      for (const id of [...scans]) {
+        const alert = this.waitingForProof.get(id);
+        if (alert === undefined) scans.delete(id);
+        else if (this.scanProven(alert, source)) this.bless(alert, canonicalAddress(source)!);
+      }
+    }
     const uid = flows.uidOf(slot);
     const ids = this.pendingFlows.get(uid);
     if (ids === undefined) return;
     this.pendingFlows.delete(uid);
     for (const id of ids) {
       const alert = this.waitingForProof.get(id);
-      if (alert === undefined) continue;
+      if (alert === undefined || SCAN_TYPES.has(alert.attack_type)) continue;
       const attacker = canonicalAddress(alert.attacker_ip);
       if (attacker !== null && attacker.text === source) this.bless(alert, attacker);
     }
@@ -255,6 +299,7 @@ export class BlockManager {
 
   private bless(alert: Alert, attacker: CanonicalAddress): void {
     this.waitingForProof.delete(alert.id);
+    this.waitingScans.get(attacker.text)?.delete(alert.id);
     this.decideBlock(alert, attacker, true);
     this.o.onAlertChanged?.(alert);
   }
@@ -306,6 +351,14 @@ export class BlockManager {
       if (!this.waitingForProof.has(alert.id)) {
         if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
         this.waitingForProof.set(alert.id, alert);
+        if (SCAN_TYPES.has(alert.attack_type)) {
+          let ids = this.waitingScans.get(attacker.text);
+          if (ids === undefined) {
+            if (this.waitingScans.size >= MAX_WAITING) this.waitingScans.delete(this.waitingScans.keys().next().value as string);
+            this.waitingScans.set(attacker.text, (ids = new Set()));
+          }
+          ids.add(alert.id);
+        }
       }
       return;
     }

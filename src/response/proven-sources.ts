@@ -9,6 +9,11 @@ export interface FlowProofView {
   uidOf(slot: number): number;
   /** Side 0: the originator (the source a proof is about); side 1: the responder. */
   addressOf(slot: number, side: 0 | 1, out: Uint32Array): void;
+  respPortOf(slot: number): number;
+  /** Packet time of each flow's latest packet (µs). */
+  readonly lastSeen: ArrayLike<number>;
+  /** Did the packet being processed now complete its flow's proof? */
+  lastProved(): boolean;
 }
 
 /** Why a proof event counted for nothing. */
@@ -32,6 +37,8 @@ export class ProvenSources {
   /** Proven flow uid → its originator's canonical address. */
   private readonly flows = new Map<number, string>();
   private readonly words = new Uint32Array(4);
+  /** Originator → the services its proven flows reached, with the proof's packet time (newest last, bounded). */
+  private readonly services = new Map<string, { service: string; at: number }[]>();
   /** Proof events that counted (their flows). */
   accepted = 0;
   /** Proof events refused, by reason. */
@@ -65,14 +72,40 @@ export class ProvenSources {
       }
       this.flows.set(uid, source);
       this.accepted++;
+      this.noteService(source, this.serviceOf(view, slot), view.lastSeen[slot]!);
     }
     return source;
+  }
+
+  private noteService(source: string, service: string, at: number): void {
+    let list = this.services.get(source);
+    if (list === undefined) {
+      if (this.services.size >= this.capacity) this.services.delete(this.services.keys().next().value as string);
+      this.services.set(source, (list = []));
+    }
+    list.push({ service, at });
+    if (list.length > 32) list.shift();
+  }
+
+  /** Distinct services `address` reached in proven flows proven at or after `sinceMicros` (packet time). */
+  servicesSince(address: string, sinceMicros: number): number {
+    const list = this.services.get(address);
+    if (list === undefined) return 0;
+    const seen = new Set<string>();
+    for (const e of list) if (e.at >= sinceMicros) seen.add(e.service);
+    return seen.size;
   }
 
   /** Is the flow in `slot` a proven one whose originator is `address` (canonical)? */
   provesFlow(view: FlowProofView, slot: number, address: string): boolean {
     if (slot < 0 || !view.isProven(slot)) return false;
     return this.flows.get(view.uidOf(slot)) === address;
+  }
+
+  /** `responder|port` of a flow: which service a proven probe reached. */
+  serviceOf(view: FlowProofView, slot: number): string {
+    view.addressOf(slot, 1, this.words);
+    return `${formatAddress(this.words[0]!, this.words[1]!, this.words[2]!, this.words[3]!)}|${view.respPortOf(slot)}`;
   }
 
   /** The canonical address of a flow's originator (allocates: off the per-packet path). */

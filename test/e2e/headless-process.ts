@@ -32,8 +32,9 @@ export class HeadlessProcess {
   private readonly stdoutEnded: Promise<void>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
-  constructor(ns: string, cliArgs: readonly string[]) {
-    this.child = spawnIn(ns, [process.execPath, CLI_PATH, ...cliArgs]);
+  /** `prefix`: argv run in the namespace before `node dist/cli.js` (e.g. an unshare wrapper that execs it). */
+  constructor(ns: string, cliArgs: readonly string[], prefix: readonly string[] = []) {
+    this.child = spawnIn(ns, [...prefix, process.execPath, CLI_PATH, ...cliArgs]);
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (s: string) => {
       this.stderr += s;

@@ -254,6 +254,11 @@ export class FlowTable {
     if (first) this.respIsn[slot] = pkt.tcpSeq;
   }
 
+  /** Did the last update() complete a proof (FlowEvent.SOURCE_PROVEN)? */
+  lastProved(): boolean {
+    return (this.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0;
+  }
+
   /** Did this flow's handshake prove its originator's address (FlowEvent.SOURCE_PROVEN)? */
   isProven(slot: number): boolean {
     return slot >= 0 && this.proof[slot] === Proof.PROVEN;

@@ -75,7 +75,7 @@ export function harness(o: HarnessOptions = {}): Harness {
     () => clock.now,
   );
   const proofs = new ProvenSources((a) => protection.isOwn(a));
-  const flows = new FakeFlows();
+  const flows = new FakeFlows(() => clock.now * 1000);
   const provenAddresses = new Set<string>();
   const events: ResponseEvent[] = [];
   const records: Harness['records'] = [];
@@ -91,6 +91,8 @@ export function harness(o: HarnessOptions = {}): Harness {
     proven: proofs,
     durationSeconds: 300,
     canPrompt: true,
+    // One proven probe blesses a scan here; the distinct-services rule has its own tests.
+    scanProofServices: 1,
     onEvent: (e) => events.push(e),
     onRecord: (record, kind, reason) => records.push({ record: { ...record }, kind, reason }),
     onAlertChanged: (a) => changed.push(a),

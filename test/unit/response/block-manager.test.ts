@@ -281,7 +281,7 @@ describe('BlockManager: proof that a source is not spoofed', () => {
   });
 
   test('stale or concurrent proof of the same address never blesses an attack whose own flows never completed a handshake', async (t) => {
-    const h = await started(t);
+    const h = await started(t, { scanProofServices: 3 });
     // The visitor once completed a handshake (a proven flow of its own) …
     const visit = h.flows.add(ATTACKER, OWN, true);
     h.manager.onFlowProven(h.flows, visit);
@@ -947,4 +947,50 @@ describe('BlockManager over the pf backend (commands checked through a fake runn
       );
     },
   );
+});
+
+describe('BlockManager: a scan needs its own proven probes of several services (issue 14, stale proof)', () => {
+  const OWN = '10.0.2.15';
+
+  test('a forged scan is not blessed by the real visits of the address it forges, even to ports the scan did not cover', async (t) => {
+    const h = await started(t, { scanProofServices: 3 });
+    // Visits before the scan (stale proof) …
+    for (const port of [80, 443, 22]) h.manager.onFlowProven(h.flows, h.flows.add(ATTACKER, OWN, true, port));
+    h.clock.now += 60_000;
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
+    for (let p = 2; p <= 100; p++) h.manager.onEvidence(a, h.flows, h.flows.add(ATTACKER, OWN, false, p));
+    // The visitor (the forged address) really connects to 443 and 8443 meanwhile; the detector counts them as probes.
+    for (const port of [443, 8443]) {
+      const visit = h.flows.add(ATTACKER, OWN, false, port);
+      h.manager.onEvidence(a, h.flows, visit); // its SYN, a "new port"
+      h.flows.prove(visit);
+      h.flows.proving = true;
+      h.manager.onFlowProven(h.flows, visit);
+      h.manager.onEvidence(a, h.flows, visit); // the detector's "handshake completed" on the proving ACK: not evidence
+      h.flows.proving = false;
+      h.manager.onEvidence(a, h.flows, visit); // a later packet of the visit
+    }
+    await settle();
+    assert.equal(a.action, 'prompted', 'two services is not a scan proven');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+
+  test('a real connect scan that finds three open services is blessed, whatever the order of its probes', async (t) => {
+    const h = await started(t, { scanProofServices: 3 });
+    // The first open port was found before the scan was an alert.
+    const early = h.flows.add(ATTACKER, OWN, true, 8080);
+    h.manager.onFlowProven(h.flows, early);
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
+    for (const port of [22, 80]) {
+      const probe = h.flows.add(ATTACKER, OWN, false, port);
+      h.manager.onEvidence(a, h.flows, probe);
+      h.flows.prove(probe);
+      h.manager.onFlowProven(h.flows, probe);
+    }
+    assert.equal(a.action, 'blocked');
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
 });
