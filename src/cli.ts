@@ -8,6 +8,8 @@ import { ConfigError } from './config/config-error.js';
 import { SourceOpenError } from './engine/capture/packet-source.js';
 import { runHeadless } from './headless/run-headless.js';
 import { sanitizeLine } from './text/display-sanitizer.js';
+import { CAPS_DROPPED_ENV, engineCapabilities, reducedCapabilityPrefix } from './platform/privileges/engine-capabilities.js';
+import { relaunchReduced } from './platform/privileges/relaunch-reduced.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -103,6 +105,13 @@ async function main(argv: string[]): Promise<number> {
     delete process.env['CONTINUOUS_INTEGRATION'];
     const { runTui } = await import('./ui/run-tui.js');
     return runTui(config);
+  }
+  // Least privilege: a live headless run as root is the engine itself; it restarts with only
+  // the capabilities it needs (CAP_NET_RAW, CAP_NET_ADMIN, and CAP_SYS_PTRACE for process names).
+  if (config.replayFile === null && process.getuid?.() === 0 && process.env[CAPS_DROPPED_ENV] === undefined) {
+    const { argv, why } = reducedCapabilityPrefix(engineCapabilities(config.processes));
+    if (why !== null) errLine(`snoopy-tui: warning: ${why}`);
+    if (argv !== null) return relaunchReduced(argv);
   }
   return runHeadless(config, {
     stdout: process.stdout,
