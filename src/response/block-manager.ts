@@ -65,6 +65,20 @@ const SSH_PEERS_MAX_AGE_MS = 2500;
 const MAX_WATCHED = 4096;
 
 /**
+ * IPv6 addresses that stand for an IPv4 host (or many hosts) behind a translator: NAT64
+ * (64:ff9b::/96, the local-use 64:ff9b:1::/48), SIIT (::ffff:0:a.b.c.d), IPv4-compatible (::/96)
+ * and Teredo (2001::/32, a relay's clients share its /64). Their /64 is not one host's network —
+ * 64:ff9b::/64 is the whole IPv4 internet through the translator — so they are blocked as /128.
+ */
+export function embedsIpv4(a: CanonicalAddress): boolean {
+  const [w0, w1, w2] = a.words;
+  if (w0 === 0x0064ff9b && w1 === 0 && w2 === 0) return true;
+  if (w0 === 0x0064ff9b && w1 >>> 16 === 0x0001) return true;
+  if (w0 === 0 && w1 === 0 && (w2 === 0xffff0000 || w2 === 0)) return true;
+  return w0 === 0x20010000;
+}
+
+/**
  * Decides what happens to each alert and keeps the blocks: policy (log / prompt / block),
  * self-protection, proof that a source is not spoofed, durations with escalation for repeat
  * offenders, expiry (the kernel's own timeouts where the backend has them, our timer otherwise),
@@ -515,7 +529,7 @@ export class BlockManager {
   }
 
   private networkFor(a: CanonicalAddress): string {
-    if (a.family === 4 || this.ipv6Prefix >= 128) return networkOf(a, a.family === 4 ? 32 : 128);
+    if (a.family === 4 || this.ipv6Prefix >= 128 || embedsIpv4(a)) return networkOf(a, a.family === 4 ? 32 : 128);
     const wide = networkOf(a, this.ipv6Prefix);
     // Never let a /64 cover one of our own or protected addresses: fall back to the host.
     return this.o.protection.reasonForNetwork(wide) === null ? wide : networkOf(a, 128);

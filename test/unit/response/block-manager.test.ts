@@ -994,3 +994,22 @@ describe('BlockManager: a scan needs its own proven probes of several services (
     assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
   });
 });
+
+describe('BlockManager: translated IPv6 addresses are blocked as /128 (issue 14: 64:ff9b:: was blocked as the whole /64)', () => {
+  test('NAT64, local-use NAT64, SIIT and Teredo attackers: /128; a native IPv6 attacker: its /64', async (t) => {
+    const h = await started(t);
+    const cases: [string, string][] = [
+      ['64:ff9b::cb00:7107', '64:ff9b::cb00:7107/128'],
+      ['64:ff9b:1:2::cb00:7107', '64:ff9b:1:2::cb00:7107/128'],
+      ['::ffff:0:cb00:7107', '::ffff:0:cb00:7107/128'],
+      ['2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:0:4136:e378:8000:63bf:3fff:fdd2/128'],
+      ['2001:db8:77:1::abc', '2001:db8:77:1::/64'],
+    ];
+    for (const [attacker] of cases) {
+      h.proven.add(attacker);
+      h.manager.onAlert(h.alert(attacker, 'SSH_BRUTE_FORCE'));
+    }
+    await settle();
+    assert.deepEqual(addsAfterStart(h).flat().map((s) => s.cidr).sort(), cases.map(([, cidr]) => cidr).sort());
+  });
+});
