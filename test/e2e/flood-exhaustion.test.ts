@@ -54,6 +54,8 @@ useNetnsSuite(skipReason, 'snoopy-flood-', async (pair, dir) => {
   tmp = dir;
   addAttackerAddress(net, `${REAL_SCANNER}/24`);
   spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
+  // Two more open services: a scan is proven by handshakes with three (issue 14), which a real connect scan finds.
+  for (const extra of [WEB_PORT + 1, WEB_PORT + 2]) spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(extra)], { stdio: 'ignore', cwd: tmp });
   await waitFor(
     async () => (await execIn(net.attacker, ['curl', '-s', '-o', '/dev/null', '--max-time', '2', `http://${net.victimV4}:${WEB_PORT}/`], 5000).then(() => true, () => false)),
     { timeoutMs: 20_000, intervalMs: 100, message: 'the web server in the victim namespace' },
@@ -85,7 +87,7 @@ describe(`${FLOOD_SECONDS} s of hping3 --rand-source flood, live`, { skip: skipR
         // the flood). 400 ports, as real scans go: when the capture ring overflows, drops come in
         // bursts, and a 40-port scan sent within a few milliseconds can fall entirely into one
         // (seen once in CI: the scan was never seen, so never blocked).
-        await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', '-S', REAL_SCANNER, '-e', net.attackerIf, '-p', `1-400,${WEB_PORT}`, '--max-retries', '1', net.victimV4], 60_000);
+        await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', '-S', REAL_SCANNER, '-e', net.attackerIf, '-p', `1-400,${WEB_PORT}-${WEB_PORT + 2}`, '--max-retries', '1', net.victimV4], 60_000);
         // The flood lasts FLOOD_SECONDS in all: the load schedule again.
         const left = FLOOD_SECONDS * 1000 - (Date.now() - started);
         if (left > 0) await sleep(left);
