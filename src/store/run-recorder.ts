@@ -116,6 +116,11 @@ export class RunRecorder {
     return all.slice(Math.max(0, all.length - limit));
   }
 
+  /** Writes what the history holds now (a failure is counted, not thrown). */
+  async flushHistory(): Promise<void> {
+    await this.history?.flush().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.history?.close(), this.daily?.close()]);
   }

@@ -6,7 +6,6 @@
  * run the engine the same way and block in nftables with these capabilities.)
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { capabilityMask, readCapabilities } from '../../src/platform/privileges/engine-capabilities.js';
@@ -25,25 +24,12 @@ useNetnsSuite(skipReason, 'snoopy-caps-', (pair, dir) => {
   tmp = dir;
 });
 
-/** The engine: the child of the launcher that the test started (pgrep -P). */
-function enginePid(launcher: number): number {
-  let pid = launcher;
-  for (let depth = 0; depth < 4; depth++) {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).trim().split('\n').filter((l) => l !== '');
-    if (cmd.includes('dist/cli.js') && children.length === 0) return pid;
-    if (children.length === 0) break;
-    pid = Number(children[0]);
-  }
-  return pid;
-}
-
 describe('engine capabilities', { skip: skipReason ?? false }, () => {
   test('/proc/<engine>/status: CapEff, CapPrm and CapBnd list only CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_PTRACE', async () => {
     const engine = await startEngine(net, tmp);
     try {
       let pid = 0;
-      await waitFor(() => (pid = enginePid(engine.child.pid!)) !== engine.child.pid, { timeoutMs: 5000, intervalMs: 50, message: 'the engine process under the launcher' });
+      await waitFor(() => (pid = engine.enginePid()) !== engine.child.pid, { timeoutMs: 5000, intervalMs: 50, message: 'the engine process under the launcher' });
       const caps = readCapabilities(pid)!;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       console.log(`engine ${pid}: ${status.split('\n').filter((l) => l.startsWith('Cap')).join('; ')}`);

@@ -200,6 +200,8 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
         running.close();
         await blocks.stop(config.flushOnExit);
         await forensic?.close();
+        // The last history write before the last stats line, so history_write_errors is complete.
+        await recorder.flushHistory();
         sinks.stats(running.stats(), true);
         await sinks.close();
       })();
