@@ -234,6 +234,11 @@ export class Engine {
     this.processTagger?.close();
   }
 
+  private authLogStats(m: AuthLogMonitor): NonNullable<EngineStats['auth_log']> {
+    const untrusted = m.source.untrusted ?? 0;
+    return { lines: m.lines, failures: m.failures, commands: m.commands, oversized: m.oversized, ambiguous: m.ambiguous, unplaced: m.unplaced, untrusted, evicted_connections: m.evictedConnections };
+  }
+
   stats(): EngineStats {
     const p = this.pipeline;
     const elapsed = (performance.now() - this.startedAt) / 1000;
@@ -264,6 +269,7 @@ export class Engine {
       self_protection: this.responder?.selfProtectionProblem() ?? null,
       proofs_accepted: this.responder?.proven.accepted ?? 0,
       proofs_refused: this.responder === null ? 0 : Object.values(this.responder.proven.refused).reduce((a, b) => a + b, 0),
+      ...(this.authLog !== null ? { auth_log: this.authLogStats(this.authLog) } : {}),
       first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
       last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,
     };

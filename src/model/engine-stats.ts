@@ -38,6 +38,12 @@ export interface EngineStats {
   /** Handshakes this host completed that proved their source (auto-block proof), and proof events refused. */
   proofs_accepted?: number;
   proofs_refused?: number;
+  /**
+   * The auth log, when one is watched: lines read, failures and commands found, and what could not
+   * be used (lines longer than any daemon writes, failures whose address the client's text made
+   * ambiguous or that no earlier line placed, journald entries claiming a program they are not).
+   */
+  auth_log?: { lines: number; failures: number; commands: number; oversized: number; ambiguous: number; unplaced: number; untrusted: number; evicted_connections: number };
   /** Packet time of the first and last packet (ISO 8601), null before any. */
   first_packet: string | null;
   last_packet: string | null;

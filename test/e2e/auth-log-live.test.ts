@@ -8,6 +8,11 @@
  * followed file gives SUSPICIOUS_COMMAND, and a process started with a netcat-like command line
  * gives SUSPICIOUS_PROCESS.
  *
+ * A second run follows a log file the test appends to, in each daemon's own format (sshd's
+ * multi-line connections with user names that quote an innocent address, vsftpd's own log,
+ * proftpd through syslog, pure-ftpd as RFC 5424): the attackers are alerted, the quoted address
+ * never is.
+ *
  * Namespaces are snp-auth-<pid>-attacker/victim; traffic never leaves them (DESIGN §6).
  * Needs root, ip netns, sshd, ssh-keygen, hydra, nping, bash, sleep, and a built dist/.
  */
@@ -120,6 +125,76 @@ test('hydra against sshd -E: one SSH_BRUTE_FORCE with usernames; sudo line → S
     const sshAlerts = alerts.filter((a) => a.attack_type === 'SSH_BRUTE_FORCE' && a.attacker_ip === n.attackerV4);
     assert.equal(sshAlerts.length, 1, `one SSH_BRUTE_FORCE alert for the attacker (packets and log joined): ${JSON.stringify(sshAlerts)}`);
     assert.equal(brute.json!.id, sshAlerts[0]!.id);
+    assert.deepEqual(engine.nonJsonLines(), []);
+  } finally {
+    engine.kill();
+  }
+});
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+/** "Mar  4 09:12:01" in local time, as rsyslog's traditional format writes it. */
+function classicStamp(d: Date): string {
+  return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+/** "Tue Mar  4 09:12:01 2026", vsftpd's own log. */
+function vsftpdStamp(d: Date): string {
+  return `${DAYS[d.getDay()]} ${classicStamp(d)} ${d.getFullYear()}`;
+}
+
+test('appended lines of sshd, vsftpd, proftpd and pure-ftpd: every attacker alerted, the quoted innocent never', { skip: skipReason ?? false, timeout: 60_000 }, async (t) => {
+  const n = net!;
+  const log = join(tmp, 'appended.log');
+  writeFileSync(log, `${classicStamp(new Date())} victim sshd[1]: Server listening on 0.0.0.0 port 22.\n`);
+  const config = join(tmp, 'config-appended.json');
+  writeFileSync(config, JSON.stringify({ geo: false, reverseDns: false, syslog: false }));
+  const engine = new HeadlessProcess(n.victim, ['--headless', '--refresh', '0.2', '-i', n.victimIf, '-c', config, '--auth-log', log, '--history', join(tmp, 'h2.json'), '--log-dir', join(tmp, 'logs2'), '--pcap-dir', join(tmp, 'pcaps2')]);
+  try {
+    const pinger = spawnIn(n.attacker, ['nping', '--icmp', '-c', '50', '--delay', '200ms', n.victimV4], { stdio: 'ignore' });
+    await engine.waitForLine((j) => j.event_type === 'stats' && (j.packets as number) > 0, 10_000, 'stats line with packets > 0').finally(() => stopChild(pinger, 'SIGKILL'));
+
+    const now = new Date();
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const pid = 31000 + i;
+      const port = 45000 + i;
+      lines.push(`${classicStamp(now)} victim sshd[${pid}]: Connection from 203.0.113.210 port ${port} on ${n.victimV4} port 22 rdomain ""`);
+      lines.push(`${classicStamp(now)} victim sshd[${pid}]: Invalid user x from 192.0.2.66 port 22 from 203.0.113.210 port ${port}`);
+      lines.push(`${classicStamp(now)} victim sshd[${pid}]: Disconnecting: Too many authentication failures [preauth]`);
+    }
+    const users = ['root', 'admin', 'ftp', 'test', 'backup', 'r\u001b[2Joot'];
+    users.forEach((u, i) => {
+      lines.push(`${vsftpdStamp(now)} [pid ${32000 + i}] [${u}] FAIL LOGIN: Client "::ffff:203.0.113.211"`);
+      lines.push(`${classicStamp(now)} victim proftpd[${33000 + i}]: victim (scan.example.org[203.0.113.212]) - USER ${u} (Login failed): Incorrect password`);
+      lines.push(`<29>1 ${now.toISOString()} victim pure-ftpd ${34000 + i} - - (?@2001:db8:213::1) [WARNING] Authentication failed for user [${u}]`);
+    });
+    // Appended in pieces, as daemons write: the follower joins split lines.
+    const text = `${lines.join('\n')}\n`;
+    const cut = Math.floor(text.length / 3);
+    appendFileSync(log, text.slice(0, cut));
+    appendFileSync(log, text.slice(cut));
+
+    const expected: [string, string][] = [
+      ['SSH_BRUTE_FORCE', '203.0.113.210'],
+      ['FTP_BRUTE_FORCE', '203.0.113.211'],
+      ['FTP_BRUTE_FORCE', '203.0.113.212'],
+      ['FTP_BRUTE_FORCE', '2001:db8:213::1'],
+    ];
+    for (const [type, ip] of expected) await engine.waitForLine((j) => j.event_type === 'alert' && j.attack_type === type && j.attacker_ip === ip, 10_000, `${type} for ${ip}`);
+    // The last update of each alert carries every user name (escaped).
+    await engine.waitForLine((j) => j.attacker_ip === '203.0.113.211' && ((j.attack_details as Record<string, unknown>).usernames as string[]).length === users.length, 5_000, 'vsftpd alert with all six user names');
+
+    const status = await engine.interrupt();
+    assert.equal(status.code, 0, `engine exit status; stderr: ${engine.stderr}`);
+    const alerts = engine.byType('alert').map((l) => l.json!);
+    for (const a of alerts) assertAlertContract(a, 'alert');
+    assert.deepEqual(alerts.map((a) => [a.attack_type, a.attacker_ip]).sort(), [...expected].sort());
+    assert.ok(!engine.lines.some((l) => l.raw.includes('"attacker_ip":"192.0.2.66"')), 'the quoted address is never an attacker');
+    assert.ok(!engine.lines.some((l) => l.raw.includes('\u001b')), 'no raw ESC on stdout');
+    const ssh = alerts.find((a) => a.attack_type === 'SSH_BRUTE_FORCE')!;
+    t.diagnostic(`SSH_BRUTE_FORCE: ${JSON.stringify(ssh.attack_details)}`);
+    assert.equal((ssh.attack_details as Record<string, unknown>).source, 'auth_log');
     assert.deepEqual(engine.nonJsonLines(), []);
   } finally {
     engine.kill();

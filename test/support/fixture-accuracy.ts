@@ -6,6 +6,7 @@
  * (CI fails on a regression) — one implementation for both.
  */
 import { readFileSync } from 'node:fs';
+import { shapeFiles, tallyShapes, type ShapeTally } from './auth-shapes.js';
 import { FIXTURES, runCli } from './run-cli.js';
 
 export interface ExpectedAlert {
@@ -68,6 +69,8 @@ export interface AccuracyReport {
   profile: 'balanced';
   results: FixtureResult[];
   summary: AccuracySummary;
+  /** Auth-log shape fixtures: every line's verdict, per file and mode (empty when not checked). */
+  auth_shapes?: ShapeTally[];
 }
 
 export function loadManifest(): ManifestEntry[] {
@@ -148,9 +151,70 @@ export function summarize(results: FixtureResult[]): AccuracySummary {
   };
 }
 
+/**
+ * Auth-log replays: a benign capture with a written auth log of SSH and FTP attacks beside
+ * benign logins, probes and hostile user names (fixtures/auth/brute-mixed.log), in the normal
+ * mode and, with fixtures/auth/aggressive.json, the aggressive mode. Paths under auth/ are
+ * relative to fixtures/.
+ */
+export const AUTH_LOG_REPLAYS: ManifestEntry[] = [
+  {
+    file: 'benign-ssh.pcap',
+    format: 'pcap',
+    args: ['--auth-log', 'auth/brute-mixed.log'],
+    expect: {
+      port_scan: null,
+      alerts: [
+        { attack_type: 'SSH_BRUTE_FORCE', attacker_ip: '203.0.113.201' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.150' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.151' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '2001:db8:151::9' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.152' },
+      ],
+    },
+    packets: 0,
+    description: 'auth log: sshd, vsftpd, proftpd and pure-ftpd brute force with hostile user names; parallel logins and probes raise nothing',
+  },
+  {
+    file: 'benign-ssh.pcap',
+    format: 'pcap',
+    args: ['--auth-log', 'auth/brute-mixed.log', '-c', 'auth/aggressive.json'],
+    expect: {
+      port_scan: null,
+      alerts: [
+        { attack_type: 'SSH_BRUTE_FORCE', attacker_ip: '203.0.113.201' },
+        { attack_type: 'SSH_BRUTE_FORCE', attacker_ip: '198.51.100.180' },
+        { attack_type: 'SSH_BRUTE_FORCE', attacker_ip: '198.51.100.181' },
+        { attack_type: 'SSH_BRUTE_FORCE', attacker_ip: '198.51.100.182' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.150' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.151' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '2001:db8:151::9' },
+        { attack_type: 'FTP_BRUTE_FORCE', attacker_ip: '198.51.100.152' },
+      ],
+    },
+    packets: 0,
+    description: 'the same log in the aggressive mode: the probers and the user with too many keys count too',
+  },
+];
+
+/** An auth-log replay: its auth/ paths resolved under fixtures/. */
+export function checkAuthLogReplay(entry: ManifestEntry): FixtureResult {
+  const args = (entry.args ?? []).map((a) => (a.startsWith('auth/') ? `${FIXTURES}${a}` : a));
+  const run = runCli(['--replay', `${FIXTURES}${entry.file}`, '--headless', '--profile', 'balanced', ...args]);
+  const error = run.status !== 0 ? `exit status ${run.status}: ${run.stderr.trim()}` : run.stderr.trim();
+  return judgeFixture(entry, run.lines, error);
+}
+
 export function checkAllFixtures(manifest: ManifestEntry[] = loadManifest()): AccuracyReport {
-  const results = manifest.map(checkFixture);
-  return { profile: 'balanced', results, summary: summarize(results) };
+  const results = [...manifest.map(checkFixture), ...AUTH_LOG_REPLAYS.map(checkAuthLogReplay)];
+  const authShapes = shapeFiles().flatMap(tallyShapes);
+  const summary = summarize(results);
+  summary.ok = summary.ok && authShapes.every(shapeOk);
+  return { profile: 'balanced', results, summary, auth_shapes: authShapes };
+}
+
+function shapeOk(t: ShapeTally): boolean {
+  return t.counted === t.mustCount && t.wronglyCounted === 0;
 }
 
 const label = (k: AlertKey | null) => (k ? `${k.attack_type} ${k.attacker_ip}` : '-');
@@ -167,6 +231,10 @@ export function formatAccuracyTable(report: AccuracyReport): string {
     });
     if (r.error) rows.push(['', `error: ${r.error}`, '', 'ERROR']);
   }
+  for (const t of report.auth_shapes ?? []) {
+    const verdict = t.counted < t.mustCount ? 'MISS' : t.wronglyCounted > 0 ? 'FALSE' : 'OK';
+    rows.push([`auth/shapes/${t.file} (${t.mode})`, `${t.mustCount} lines count, ${t.mustNot} none`, `${t.counted} counted, ${t.wronglyCounted} wrongly`, verdict]);
+  }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const text = rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
   const s = report.summary;
@@ -174,6 +242,14 @@ export function formatAccuracyTable(report: AccuracyReport): string {
     `${text}\n\n` +
     `detected ${s.detected}/${s.expected} expected alerts (${s.missed} missed) on ${s.fixtures - s.benign_fixtures} attack fixtures; ` +
     `false alerts: ${s.false_on_benign} on ${s.benign_fixtures} benign fixtures, ${s.false_on_attacks} unexpected on attack fixtures; ` +
-    `${s.errors} replay errors — ${s.ok ? 'PASS' : 'FAIL'} (profile ${report.profile})`
+    `${s.errors} replay errors — ${s.ok ? 'PASS' : 'FAIL'} (profile ${report.profile})` +
+    authShapeSummary(report.auth_shapes ?? [])
   );
+}
+
+function authShapeSummary(tallies: ShapeTally[]): string {
+  if (tallies.length === 0) return '';
+  const sum = (mode: ShapeTally['mode'], k: 'counted' | 'mustCount' | 'wronglyCounted' | 'mustNot') => tallies.filter((t) => t.mode === mode).reduce((n, t) => n + t[k], 0);
+  const part = (mode: ShapeTally['mode']) => `${mode}: ${sum(mode, 'counted')}/${sum(mode, 'mustCount')} lines that must count recognised, ${sum(mode, 'wronglyCounted')}/${sum(mode, 'mustNot')} that must not wrongly counted`;
+  return `\nauth-log shapes — ${part('normal')}; ${part('aggressive')}`;
 }

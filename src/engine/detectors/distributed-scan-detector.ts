@@ -3,7 +3,8 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { copyDst, copySrc, hashDst, sameDst, sameSrc } from './address-hash.js';
+import { fibonacciHash, hashDst } from '../sketch/address-hash.js';
+import { copyDst, copySrc, sameDst, sameSrc } from '../sketch/address-words.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
@@ -25,8 +26,9 @@ export interface DistributedScanConfig {
 /** Sources remembered per target; the one that brought the fewest new ports makes room. */
 const SOURCE_SLOTS = 16;
 
+/** The bit of a source in a target's 32-bit source filter. */
 function filterBit(src3: number): number {
-  return 1 << (Math.imul(src3, 0x9e3779b1) >>> 27);
+  return 1 << fibonacciHash(src3, 5);
 }
 
 /** One target and the sources probing it in the current window. Reused after eviction. */

@@ -7,11 +7,13 @@ import type { FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
+import { LruAddressTable } from '../sketch/lru-address-table.js';
+import { AddressSpaceSaving, SpaceSaving } from '../sketch/space-saving.js';
 
 export interface ExfiltrationConfig {
-  /** Bytes (on the wire) sent to one outside destination within the window that raise an alert. Default 15 MB (seed 004). */
+  /** Bytes (on the wire) sent to one outside destination within the window that raise an alert. Default 15 MB. */
   bytes?: number;
-  /** Sliding window, seconds. Default 60 (seed 004). */
+  /** Sliding window, seconds. Default 60. */
   windowSeconds?: number;
   /** Bound on tracked destinations; the least recently seen is evicted past it (counted). Default 16384. */
   maxDestinations?: number;
@@ -29,7 +31,6 @@ const SOURCES = 8;
 const PORTS = 4;
 /** Protocol classes: tcp, udp, icmp, other IP. */
 const PROTOS = ['tcp', 'udp', 'icmp', 'ip'] as const;
-const NONE = -1;
 /** A live alert is refreshed (ctx.changed) at most this often per destination from the packet path. */
 const UPDATE_MICROS = 1e6;
 
@@ -67,9 +68,10 @@ class Transfer {
  * meaning and the detector does nothing. The home net is read on every packet, so a live refresh
  * takes effect at once.
  *
- * State is preallocated typed arrays: an open-addressing hash index over the four destination
- * words, and a least-recently-seen list for eviction; nothing is allocated per packet (the
- * alert and its strings are built when it is raised or refreshed, at most once a second).
+ * State is preallocated typed arrays: destinations in an LruAddressTable (the least recently
+ * seen evicted past maxDestinations), and per destination its buckets and Space-Saving
+ * counters of sources and ports; nothing is allocated per packet (the alert and its strings are
+ * built when it is raised or refreshed, at most once a second).
  */
 export class ExfiltrationDetector implements PacketDetector {
   readonly name = 'exfiltration';
@@ -82,12 +84,8 @@ export class ExfiltrationDetector implements PacketDetector {
   private readonly allow: CidrSet | null;
   private readonly ctx: DetectorContext;
 
-  // Hash index: slot of the entry, NONE when empty; linear probing, backward-shift deletion.
-  private readonly index: Int32Array;
-  private readonly indexMask: number;
-
-  // Entries (dense 0..capacity-1).
-  private readonly addr: Uint32Array;
+  private readonly destinations: LruAddressTable;
+  // Per destination entry of the table.
   private readonly lastBucket: Float64Array;
   private readonly byteBuckets: Float64Array;
   private readonly windowBytes: Float64Array;
@@ -96,23 +94,13 @@ export class ExfiltrationDetector implements PacketDetector {
   private readonly firstSeen: Float64Array;
   private readonly lastSeen: Float64Array;
   private readonly protoBytes: Float64Array;
-  private readonly srcAddr: Uint32Array;
-  private readonly srcBytes: Float64Array;
-  private readonly srcUsed: Uint8Array;
-  private readonly portVal: Int32Array;
-  private readonly portCount: Float64Array;
-  private readonly portUsed: Uint8Array;
+  /** Home sources by bytes sent. */
+  private readonly sources: AddressSpaceSaving;
+  /** Destination ports by packets. */
+  private readonly ports: SpaceSaving;
   private readonly transferOf: (Transfer | null)[];
-  // LRU list: head = most recently seen, tail = least.
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
-  private head = NONE;
-  private tail = NONE;
-  private used = 0;
   private readonly live = new Set<Transfer>();
 
-  /** Destinations evicted to admit new ones (overflow, DESIGN §4). */
-  evictedDestinations = 0;
   /** Live alerts ended by eviction of their destination. */
   evictedTransfers = 0;
 
@@ -136,11 +124,7 @@ export class ExfiltrationDetector implements PacketDetector {
     this.capacity = cap;
     this.allow = config.allow ?? null;
     this.ctx = ctx;
-    let size = 2;
-    while (size < cap * 2) size *= 2;
-    this.index = new Int32Array(size).fill(NONE);
-    this.indexMask = size - 1;
-    this.addr = new Uint32Array(cap * 4);
+    this.destinations = new LruAddressTable(cap);
     this.lastBucket = new Float64Array(cap);
     this.byteBuckets = new Float64Array(cap * BUCKETS);
     this.windowBytes = new Float64Array(cap);
@@ -149,20 +133,19 @@ export class ExfiltrationDetector implements PacketDetector {
     this.firstSeen = new Float64Array(cap);
     this.lastSeen = new Float64Array(cap);
     this.protoBytes = new Float64Array(cap * PROTOS.length);
-    this.srcAddr = new Uint32Array(cap * SOURCES * 4);
-    this.srcBytes = new Float64Array(cap * SOURCES);
-    this.srcUsed = new Uint8Array(cap);
-    this.portVal = new Int32Array(cap * PORTS);
-    this.portCount = new Float64Array(cap * PORTS);
-    this.portUsed = new Uint8Array(cap);
+    this.sources = new AddressSpaceSaving(cap, SOURCES);
+    this.ports = new SpaceSaving(cap, PORTS);
     this.transferOf = new Array<Transfer | null>(cap).fill(null);
-    this.prev = new Int32Array(cap).fill(NONE);
-    this.next = new Int32Array(cap).fill(NONE);
   }
 
   /** Destinations currently tracked (≤ capacity). */
   get trackedDestinations(): number {
-    return this.used;
+    return this.destinations.size;
+  }
+
+  /** Destinations evicted to admit new ones. */
+  get evictedDestinations(): number {
+    return this.destinations.evictions;
   }
 
   /** Alerts currently being updated. */
@@ -187,14 +170,13 @@ export class ExfiltrationDetector implements PacketDetector {
   private outbound(pkt: Packet, d0: number, d1: number, d2: number, d3: number): void {
     const ts = pkt.tsMicros;
     const len = pkt.wireLen;
-    const h = hash(d0, d1, d2, d3) & this.indexMask;
-    let s = this.find(h, d0, d1, d2, d3);
+    let s = this.destinations.find(d0, d1, d2, d3);
     let t: Transfer | null;
-    if (s === NONE) {
-      s = this.claim(h, d0, d1, d2, d3, ts);
+    if (s === LruAddressTable.NONE) {
+      s = this.claim(d0, d1, d2, d3, ts);
       t = null;
     } else {
-      this.touch(s);
+      this.destinations.touch(s);
       t = this.transferOf[s]!;
       if (t !== null && ts - t.lastSeen > 3 * this.windowMicros) {
         this.endTransfer(t);
@@ -210,8 +192,8 @@ export class ExfiltrationDetector implements PacketDetector {
     const inWindow = (this.windowBytes[s]! += len);
     if (ts > this.lastSeen[s]!) this.lastSeen[s] = ts;
     this.protoBytes[s * PROTOS.length + protoClass(pkt.proto)]! += len;
-    this.countSource(s, pkt.src0, pkt.src1, pkt.src2, pkt.src3, len);
-    if (pkt.l4Offset !== 0 && (pkt.proto === IpProto.TCP || pkt.proto === IpProto.UDP)) this.countPort(s, pkt.dstPort);
+    this.sources.add(s, pkt.src0, pkt.src1, pkt.src2, pkt.src3, len);
+    if (pkt.l4Offset !== 0 && (pkt.proto === IpProto.TCP || pkt.proto === IpProto.UDP)) this.ports.add(s, pkt.dstPort, 1);
 
     if (t !== null) {
       t.bytes += len;
@@ -230,11 +212,12 @@ export class ExfiltrationDetector implements PacketDetector {
 
   private raise(s: number, ts: number): void {
     const b = s * 4;
+    const addr = this.destinations.addresses;
     const first = this.firstSeen[s]!;
     const alert: Alert = newAlert(this.ctx, {
       attackType: 'DATA_EXFILTRATION',
       severity: 'high',
-      attacker: formatAddress(this.addr[b]!, this.addr[b + 1]!, this.addr[b + 2]!, this.addr[b + 3]!),
+      attacker: formatAddress(addr[b]!, addr[b + 1]!, addr[b + 2]!, addr[b + 3]!),
       nowMicros: ts,
       firstSeenMicros: first,
       details: { bytes_out: 0, window_seconds: this.windowSeconds, threshold: this.thresholdBytes, destination_port: null, sources: [] },
@@ -263,24 +246,18 @@ export class ExfiltrationDetector implements PacketDetector {
     for (let i = 1; i < PROTOS.length; i++) if (this.protoBytes[pb + i]! > this.protoBytes[pb + best]!) best = i;
     a.protocol = PROTOS[best]!;
     // Sources, heaviest first.
-    const n = this.srcUsed[s]!;
+    const { counts, addresses } = this.sources;
     const order: number[] = [];
-    for (let i = 0; i < n; i++) order.push(i);
-    const sb = s * SOURCES;
-    order.sort((x, y) => this.srcBytes[sb + y]! - this.srcBytes[sb + x]!);
-    const sources = order.map((i) => {
-      const w = (sb + i) * 4;
-      return formatAddress(this.srcAddr[w]!, this.srcAddr[w + 1]!, this.srcAddr[w + 2]!, this.srcAddr[w + 3]!);
-    });
+    for (let c = s * SOURCES, end = c + this.sources.used[s]!; c < end; c++) order.push(c);
+    order.sort((x, y) => counts[y]! - counts[x]!);
+    const sources = order.map((c) => formatAddress(addresses[c * 4]!, addresses[c * 4 + 1]!, addresses[c * 4 + 2]!, addresses[c * 4 + 3]!));
     a.target_ip = sources[0] ?? null;
     d.sources = sources;
     d.bytes_out = t.bytes;
     d.bytes_in_window = this.windowBytes[s]!;
     // Most used destination port (by packets).
-    const portBase = s * PORTS;
-    let bp = -1;
-    for (let i = 0; i < this.portUsed[s]!; i++) if (bp < 0 || this.portCount[portBase + i]! > this.portCount[portBase + bp]!) bp = i;
-    d.destination_port = bp < 0 ? null : this.portVal[portBase + bp]!;
+    const port = this.ports.heaviest(s);
+    d.destination_port = port < 0 ? null : this.ports.keys[port]!;
   }
 
   onTick(nowMicros: number): void {
@@ -337,100 +314,19 @@ export class ExfiltrationDetector implements PacketDetector {
   }
 
   private resetEvidence(s: number): void {
-    this.srcUsed[s] = 0;
-    this.portUsed[s] = 0;
+    this.sources.clear(s);
+    this.ports.clear(s);
     this.protoBytes.fill(0, s * PROTOS.length, (s + 1) * PROTOS.length);
   }
 
-  // ---- Space-Saving counters (bounded, approximate past their size) ----
-
-  private countSource(s: number, w0: number, w1: number, w2: number, w3: number, len: number): void {
-    const base = s * SOURCES;
-    const n = this.srcUsed[s]!;
-    const a = this.srcAddr;
-    let min = 0;
-    for (let i = 0; i < n; i++) {
-      const w = (base + i) * 4;
-      if (a[w + 3] === w3 && a[w + 2] === w2 && a[w + 1] === w1 && a[w] === w0) {
-        this.srcBytes[base + i]! += len;
-        return;
-      }
-      if (this.srcBytes[base + i]! < this.srcBytes[base + min]!) min = i;
+  /** A table entry for a new destination; the one it evicts ends its live alert first. */
+  private claim(d0: number, d1: number, d2: number, d3: number, ts: number): number {
+    const s = this.destinations.insert(d0, d1, d2, d3);
+    const t = this.transferOf[s]!;
+    if (t !== null) {
+      this.endTransfer(t);
+      this.evictedTransfers++;
     }
-    let i: number;
-    if (n < SOURCES) {
-      i = n;
-      this.srcUsed[s] = n + 1;
-      this.srcBytes[base + i] = len;
-    } else {
-      i = min;
-      this.srcBytes[base + i]! += len;
-    }
-    const w = (base + i) * 4;
-    a[w] = w0;
-    a[w + 1] = w1;
-    a[w + 2] = w2;
-    a[w + 3] = w3;
-  }
-
-  private countPort(s: number, port: number): void {
-    const base = s * PORTS;
-    const n = this.portUsed[s]!;
-    let min = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.portVal[base + i] === port) {
-        this.portCount[base + i]! += 1;
-        return;
-      }
-      if (this.portCount[base + i]! < this.portCount[base + min]!) min = i;
-    }
-    if (n < PORTS) {
-      this.portUsed[s] = n + 1;
-      this.portVal[base + n] = port;
-      this.portCount[base + n] = 1;
-    } else {
-      this.portVal[base + min] = port;
-      this.portCount[base + min]! += 1;
-    }
-  }
-
-  // ---- destination table: open addressing + least-recently-seen eviction ----
-
-  private find(h: number, d0: number, d1: number, d2: number, d3: number): number {
-    const idx = this.index;
-    const a = this.addr;
-    for (let i = h; ; i = (i + 1) & this.indexMask) {
-      const s = idx[i]!;
-      if (s === NONE) return NONE;
-      const b = s * 4;
-      if (a[b + 3] === d3 && a[b + 2] === d2 && a[b + 1] === d1 && a[b] === d0) return s;
-    }
-  }
-
-  private claim(h: number, d0: number, d1: number, d2: number, d3: number, ts: number): number {
-    let s: number;
-    if (this.used < this.capacity) {
-      s = this.used++;
-    } else {
-      s = this.tail;
-      this.evictedDestinations++;
-      const t = this.transferOf[s]!;
-      if (t !== null) {
-        this.endTransfer(t);
-        this.evictedTransfers++;
-      }
-      this.unindex(s);
-      this.unlink(s);
-    }
-    const b = s * 4;
-    this.addr[b] = d0;
-    this.addr[b + 1] = d1;
-    this.addr[b + 2] = d2;
-    this.addr[b + 3] = d3;
-    // Slot may have moved by backward shift in unindex: probe again for a free place.
-    let i = h;
-    while (this.index[i] !== NONE) i = (i + 1) & this.indexMask;
-    this.index[i] = s;
     const base = s * BUCKETS;
     this.byteBuckets.fill(0, base, base + BUCKETS);
     this.pktBuckets.fill(0, base, base + BUCKETS);
@@ -441,67 +337,8 @@ export class ExfiltrationDetector implements PacketDetector {
     this.lastSeen[s] = ts;
     this.transferOf[s] = null;
     this.resetEvidence(s);
-    this.pushFront(s);
     return s;
   }
-
-  /** Removes slot `s` from the hash index (backward-shift deletion, no tombstones). */
-  private unindex(s: number): void {
-    const mask = this.indexMask;
-    const idx = this.index;
-    const a = this.addr;
-    const b = s * 4;
-    let i = hash(a[b]!, a[b + 1]!, a[b + 2]!, a[b + 3]!) & mask;
-    while (idx[i] !== s) i = (i + 1) & mask;
-    let hole = i;
-    for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
-      const o = idx[j]!;
-      if (o === NONE) break;
-      const ob = o * 4;
-      const home = hash(a[ob]!, a[ob + 1]!, a[ob + 2]!, a[ob + 3]!) & mask;
-      // Move o into the hole when its home position does not lie cyclically in (hole, j].
-      const dist = (j - home) & mask;
-      const holeDist = (j - hole) & mask;
-      if (dist >= holeDist) {
-        idx[hole] = o;
-        hole = j;
-      }
-    }
-    idx[hole] = NONE;
-  }
-
-  private touch(s: number): void {
-    if (this.head === s) return;
-    this.unlink(s);
-    this.pushFront(s);
-  }
-
-  private pushFront(s: number): void {
-    this.prev[s] = NONE;
-    this.next[s] = this.head;
-    if (this.head !== NONE) this.prev[this.head] = s;
-    this.head = s;
-    if (this.tail === NONE) this.tail = s;
-  }
-
-  private unlink(s: number): void {
-    const p = this.prev[s]!;
-    const n = this.next[s]!;
-    if (p !== NONE) this.next[p] = n;
-    else this.head = n;
-    if (n !== NONE) this.prev[n] = p;
-    else this.tail = p;
-    this.prev[s] = NONE;
-    this.next[s] = NONE;
-  }
-}
-
-function hash(w0: number, w1: number, w2: number, w3: number): number {
-  let h = Math.imul(w3 ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ w2 ^ (h >>> 15), 0xc2b2ae35);
-  h = Math.imul(h ^ w1 ^ (h >>> 13), 0x85ebca6b);
-  h = Math.imul(h ^ w0 ^ (h >>> 16), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function protoClass(proto: number): number {

@@ -3,7 +3,9 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { copySrc, hashSrc, sameSrc } from './address-hash.js';
+import { dstHostKey, hashSrc } from '../sketch/address-hash.js';
+import { copySrc, sameSrc } from '../sketch/address-words.js';
+import { FirstProbeCache } from '../sketch/first-probe-cache.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
 import { positiveInt, seconds } from '../../config/checkers.js';
@@ -19,8 +21,6 @@ export interface HostSweepConfig {
   cacheSlots?: number;
 }
 
-/** Marks a free first-probe cache slot. */
-const EMPTY_KEY = 0;
 /** Exact host hashes kept before a sweep switches to a bitmap (linear counting). */
 const EXACT_HOSTS = 64;
 const BITMAP_BITS = 8192;
@@ -29,7 +29,7 @@ const ICMP_ECHO = 1 << 24;
 
 /** Distinct destination hosts of one sweep, as 32-bit host keys; bounded at 1 KiB. */
 class HostSet {
-  private readonly exact = new Uint32Array(EXACT_HOSTS);
+  private readonly exact = new Int32Array(EXACT_HOSTS);
   private bitmap: Uint32Array | null = null;
   size = 0;
 
@@ -104,9 +104,8 @@ export class HostSweepDetector implements PacketDetector {
   private windowMicros: number;
   private readonly maxSweeps: number;
   private readonly ctx: DetectorContext;
-  private readonly cacheMask: number;
-  /** [sweep key, first host hash] per slot. */
-  private readonly cache: Uint32Array;
+  /** First host of each (source, service), by sweep key. */
+  private readonly firstHosts: FirstProbeCache;
   /** By key hash; insertion order is age order for eviction. */
   private readonly sweeps = new Map<number, Sweep>();
   private readonly attacks = new Map<string, SweepAttack>();
@@ -118,9 +117,7 @@ export class HostSweepDetector implements PacketDetector {
     this.windowMicros = config.windowSeconds * 1e6;
     this.maxSweeps = Math.max(1, config.maxSweeps ?? 4096);
     this.ctx = ctx;
-    const slots = config.cacheSlots ?? 4096;
-    this.cacheMask = slots - 1;
-    this.cache = new Uint32Array(slots * 2);
+    this.firstHosts = new FirstProbeCache(config.cacheSlots ?? 4096);
   }
 
   /** New thresholds (SIGHUP); sweeps being watched keep their state. */
@@ -145,26 +142,19 @@ export class HostSweepDetector implements PacketDetector {
       if (newFlowProbeKind(pkt, flows, slot, this.ctx.homeNet) === ProbeKind.NONE) return;
       service = (pkt.proto << 16) | pkt.dstPort;
     }
-    // Never 0, so a zeroed cache slot is free.
-    const key = (hashSrc(pkt, service) | 1) >>> 0;
-    // A cheap 32-bit host key, not a full hash: exact for IPv4 (its low bits are the address's).
-    const host = (pkt.dst3 ^ Math.imul(pkt.dst2, 0x9e3779b1) ^ Math.imul(pkt.dst1 ^ pkt.dst0, 0x85ebca6b)) >>> 0;
+    const key = hashSrc(pkt, service);
+    // Exact for IPv4: the bitmap of a wide sweep counts the keys' low bits.
+    const host = dstHostKey(pkt);
     const ts = pkt.tsMicros;
     let sweep = this.sweeps.size === 0 ? undefined : this.sweeps.get(key);
     if (sweep !== undefined && (sweep.service !== service || !sameSrc(pkt, sweep.src))) sweep = undefined;
     if (sweep === undefined) {
-      const r = (key & this.cacheMask) << 1;
-      const cache = this.cache;
-      if (cache[r] !== key || cache[r + 1] === host) {
-        cache[r] = key;
-        cache[r + 1] = host;
-        return;
-      }
+      const firstHost = this.firstHosts.offer(key, host);
+      if (firstHost === FirstProbeCache.NONE) return;
       // The same source and service reach a second host: from now on it has state.
       sweep = this.createSweep(key, service, pkt, ts);
-      sweep.hosts.add(cache[r + 1]!);
+      sweep.hosts.add(firstHost);
       sweep.probes++;
-      cache[r] = EMPTY_KEY;
     } else if (sweep.attack === null && ts - sweep.windowStart > this.windowMicros) {
       sweep.hosts.clear();
       sweep.probes = 0;

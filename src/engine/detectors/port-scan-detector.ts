@@ -5,6 +5,7 @@ import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
+import { hashSrcDst } from '../sketch/address-hash.js';
 import { classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
@@ -20,7 +21,7 @@ export interface PortScanConfig {
 }
 
 /** Marks a free first-probe cache slot (ports are 0-65535). */
-const EMPTY = 0xffffffff;
+const EMPTY = -1;
 
 /** Evidence shared by all the targets one attacker scans: this is what the alert shows. */
 class AttackerScan {
@@ -76,7 +77,7 @@ export class PortScanDetector implements PacketDetector {
   // The full 32-bit hash stands in for the addresses (the slot index uses its low bits, the
   // rest tells pairs apart: a false match costs one phantom port, ~1 in 2^18 lookups).
   private readonly cacheMask: number;
-  private readonly cache: Uint32Array;
+  private readonly cache: Int32Array;
   private readonly cacheTs: Float64Array;
   private readonly cachePair: (ScanPair | null)[];
 
@@ -94,7 +95,7 @@ export class PortScanDetector implements PacketDetector {
     this.ctx = ctx;
     const slots = config.cacheSlots ?? 16_384;
     this.cacheMask = slots - 1;
-    this.cache = new Uint32Array(slots * 4);
+    this.cache = new Int32Array(slots * 4);
     for (let c = 0; c < slots; c++) this.cache[(c << 2) + 1] = EMPTY;
     this.cacheTs = new Float64Array(slots);
     this.cachePair = new Array<ScanPair | null>(slots).fill(null);
@@ -129,7 +130,7 @@ export class PortScanDetector implements PacketDetector {
       this.probe(pkt, kind);
     } else if ((events & FlowEvent.HANDSHAKE_DONE) !== 0) {
       // A completed handshake is what a connect() scan leaves on its open ports.
-      const pair = this.findPair(pairHash(pkt), pkt);
+      const pair = this.findPair(hashSrcDst(pkt), pkt);
       if (pair === null) return;
       pair.handshakes++;
       if (pair.scan !== null) {
@@ -140,7 +141,7 @@ export class PortScanDetector implements PacketDetector {
   }
 
   private probe(pkt: Packet, kind: number): void {
-    const hash = pairHash(pkt);
+    const hash = hashSrcDst(pkt);
     const c = hash & this.cacheMask;
     const ts = pkt.tsMicros;
     const kernelSyn = kind === ProbeKind.SYN && pkt.tcpOptionsLen >= KERNEL_SYN_MIN_OPTIONS ? 1 : 0;
@@ -346,16 +347,6 @@ function probesByType(kinds: Int32Array): Record<string, number> {
   const out: Record<string, number> = {};
   for (let k = 0; k < PROBE_KIND_COUNT; k++) if (kinds[k]! > 0) out[PROBE_KIND_SCAN_TYPE[k]!] = kinds[k]!;
   return out;
-}
-
-function pairHash(p: Packet): number {
-  let h = Math.imul(p.src3 ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ p.dst3 ^ (h >>> 15), 0xc2b2ae35);
-  h = Math.imul(h ^ p.src2 ^ (h >>> 13), 0x85ebca6b);
-  h = Math.imul(h ^ p.dst2 ^ (h >>> 16), 0xc2b2ae35);
-  h = Math.imul(h ^ p.src1 ^ p.src0 ^ (h >>> 13), 0x85ebca6b);
-  h = Math.imul(h ^ p.dst1 ^ p.dst0 ^ (h >>> 16), 0xc2b2ae35);
-  return (h ^ (h >>> 15)) >>> 0;
 }
 
 export type PortScanSettings = Pick<PortScanConfig, 'ports' | 'windowSeconds'>;

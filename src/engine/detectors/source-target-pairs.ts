@@ -1,6 +1,7 @@
 import type { Alert } from '../../model/alert.js';
 import type { Packet } from '../decode/packet.js';
-import { copyDst, copySrc, hashSrcDst, sameDst, sameSrc } from './address-hash.js';
+import { hashSrcDst } from '../sketch/address-hash.js';
+import { copyDst, copySrc, sameDst, sameSrc } from '../sketch/address-words.js';
 
 /** What every pair of a SourceTargetPairs table carries; detectors add their own counters. */
 export interface SourceTargetPair {

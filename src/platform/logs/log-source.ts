@@ -14,4 +14,6 @@ export interface LogSource {
   start(onLine: (line: SourceLine) => void): Promise<void>;
   stop(): void;
   stats(): { lines: number; oversized: number; rotations: number; truncations: number };
+  /** Entries that claimed a watched program without proof of being it (journald only). */
+  readonly untrusted?: number;
 }

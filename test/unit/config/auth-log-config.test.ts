@@ -20,7 +20,7 @@ function withConfig(json: unknown): string {
 test('--auth-log and the profile thresholds (fail2ban default 5 in 10 min for balanced)', () => {
   const c = resolveRunConfig(parseCliArgs(['--auth-log', '/tmp/x.log']));
   assert.equal(c.authLog, '/tmp/x.log');
-  assert.deepEqual(c.thresholds.authBruteForce, { failures: 5, windowSeconds: 600 });
+  assert.deepEqual(c.thresholds.authBruteForce, { failures: 5, windowSeconds: 600, mode: 'normal' });
   assert.equal(resolveRunConfig(parseCliArgs(['--profile', 'high-security'])).thresholds.authBruteForce.failures, 3);
   assert.equal(resolveRunConfig(parseCliArgs([])).authLog, null);
 });
@@ -30,8 +30,15 @@ test('config keys authLog, suspiciousCommands, processMonitor, thresholds.authBr
   assert.equal(c.authLog, '/var/log/other.log');
   assert.deepEqual(c.suspiciousCommands, ['\\bshred\\b']);
   assert.equal(c.processMonitor, false);
-  assert.deepEqual(c.thresholds.authBruteForce, { failures: 8, windowSeconds: 600 });
+  assert.deepEqual(c.thresholds.authBruteForce, { failures: 8, windowSeconds: 600, mode: 'normal' });
   assert.equal(c.thresholds.suspiciousProcess.cpuPercent, 50);
+});
+
+test('thresholds.authBruteForce.mode: normal by default in every profile, aggressive on request, nothing else', () => {
+  for (const profile of ['high-security', 'balanced', 'development']) assert.equal(resolveRunConfig(parseCliArgs(['--profile', profile])).thresholds.authBruteForce.mode, 'normal');
+  const c = resolveRunConfig(parseCliArgs(['-c', withConfig({ thresholds: { authBruteForce: { mode: 'aggressive' } } })]));
+  assert.deepEqual(c.thresholds.authBruteForce, { failures: 5, windowSeconds: 600, mode: 'aggressive' });
+  assert.throws(() => resolveRunConfig(parseCliArgs(['-c', withConfig({ thresholds: { authBruteForce: { mode: 'ddos' } } })])), /key 'thresholds.authBruteForce.mode' must be one of normal, aggressive/);
 });
 
 test('a bad suspiciousCommands pattern is one line naming the key and the pattern', () => {

@@ -11,7 +11,6 @@ import { newAlert } from '../../../src/engine/detectors/new-alert.js';
 import { hasNestedQuantifier } from '../../../src/engine/detectors/signatures/regex-safety.js';
 import { parseAuthEvent, type AuthFailure } from '../../../src/engine/logs/auth-events.js';
 import { parseLogLine } from '../../../src/engine/logs/log-line.js';
-import { journalEntry } from '../../../src/platform/logs/journal-source.js';
 import { recordingContext } from '../../support/recording-context.js';
 
 const FIXTURES = new URL('../../../fixtures/auth/', import.meta.url).pathname;
@@ -19,7 +18,7 @@ const S = 1e6;
 const T0 = Date.UTC(2026, 10, 21, 22, 0, 0) * 1000;
 
 function failure(source: string, user: string, port: number | null = null, weight: AuthFailure['weight'] = 'attempt', what = 'failed_password'): AuthFailure {
-  return { kind: 'failure', service: 'ssh', weight, source, port, user, what };
+  return { kind: 'failure', service: 'ssh', weight, source, port, user, what, ...(what === 'invalid_user' ? { firstAttempt: true } : {}) };
 }
 
 test('five failures in the window raise one SSH_BRUTE_FORCE with the usernames; later ones update it', () => {
@@ -67,6 +66,57 @@ test('one failed connection counts once: Invalid user + Failed password + closed
   for (const [w, what, port] of [['connection', 'invalid_user', 5555], ['attempt', 'x', 5555], ['attempt', 'x', 5555], ['connection', 'closed_preauth', 5555], ['connection', 'closed_preauth', 5556]] as const) d2.onFailure(failure('192.0.2.1', 'admin', port, w, what), T0);
   assert.equal(raised.length, 1);
   assert.equal(raised[0]!.attack_details.auth_failures, 3);
+});
+
+test('aggressive-mode lines count only with mode aggressive (also after a reload); otherwise they add the user name', () => {
+  const probe = (i: number): AuthFailure => ({ ...failure('198.51.100.7', `key${i}`, 7000 + i, 'connection', 'closed_preauth'), mode: 'aggressive' });
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 3, windowSeconds: 600, mode: 'normal' }, ctx);
+  for (let i = 0; i < 5; i++) d.onFailure(probe(i), T0 + i * S);
+  assert.equal(raised.length, 0, 'normal mode: probes are not failed logins');
+  d.reconfigure({ failures: 3, windowSeconds: 600, mode: 'aggressive' });
+  for (let i = 5; i < 8; i++) d.onFailure(probe(i), T0 + i * S);
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0]!.attack_details.auth_failures, 3);
+  assert.deepEqual(raised[0]!.attack_details.usernames, ['key0', 'key1', 'key2', 'key3', 'key4', 'key5', 'key6', 'key7']);
+});
+
+test('one connection is one daemon process: Invalid user + two Failed + Disconnecting on sshd[pid] count two', () => {
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 2, windowSeconds: 600 }, ctx);
+  const on = (ev: AuthFailure): AuthFailure => ({ ...ev, connection: 'sshd[4242]' });
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000, 'connection', 'invalid_user')), T0);
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000)), T0 + S);
+  assert.equal(raised.length, 0, 'the Failed line of the first attempt is the Invalid user line');
+  d.onFailure(on(failure('192.0.2.9', 'admin', 5000)), T0 + 2 * S);
+  // "Disconnecting: Too many authentication failures" has no port: the process ties it to the connection.
+  d.onFailure(on(failure('192.0.2.9', 'admin', null, 'connection', 'too_many_failures')), T0 + 3 * S);
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0]!.attack_details.auth_failures, 2);
+});
+
+test('FTP: a PAM failure and the daemon line right after it are one attempt; either alone counts', () => {
+  const ftp = (what: string): AuthFailure => ({ kind: 'failure', service: 'ftp', weight: 'attempt', source: '203.0.113.5', port: null, user: 'bob', what });
+  const run = (whats: string[], gapMicros = 0.1 * S) => {
+    const { ctx, raised } = recordingContext();
+    const d = new AuthBruteForceDetector({ failures: 1, windowSeconds: 600 }, ctx);
+    whats.forEach((w, i) => d.onFailure(ftp(w), T0 + i * gapMicros));
+    // The alert raised at the first failure carries the running count.
+    return raised[0]!.attack_details.auth_failures;
+  };
+  assert.equal(run(['pam_failure', 'vsftpd_fail_login', 'pam_failure', 'vsftpd_fail_login']), 2, 'journald: both lines of each attempt');
+  assert.equal(run(['pam_failure', 'pam_failure', 'pam_failure']), 3, 'auth.log: PAM lines only');
+  assert.equal(run(['vsftpd_fail_login', 'vsftpd_fail_login']), 2, 'vsftpd.log: own lines only');
+  assert.equal(run(['pam_failure', 'vsftpd_fail_login'], 30 * S), 2, 'a daemon line long after a PAM line is another attempt');
+});
+
+test('user names in alerts are escaped: control characters and bidi overrides cannot reach an output', () => {
+  const { ctx, raised } = recordingContext();
+  const d = new AuthBruteForceDetector({ failures: 1, windowSeconds: 600 }, ctx);
+  d.onFailure(failure('198.51.100.44', 'ro\u001b[2Jot\u202e\u009b31m'), T0);
+  const [name] = raised[0]!.attack_details.usernames as string[];
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/.test(name!), JSON.stringify(name));
+  assert.match(name!, /^ro.*ot/);
 });
 
 test('over the real sshd -E fixture: one alert for the attacker with every targeted user', () => {
@@ -150,6 +200,11 @@ test('SUSPICIOUS_COMMAND from a sudo line: one alert per user and pattern, then 
   assert.equal(a.attack_details.command, '/bin/chmod 777 /etc/shadow');
   assert.equal(a.attacker_ip, '127.0.0.1', 'local activity names loopback, which is never blocked');
   assert.ok(changed.includes(a));
+  // The command is the user's text: a terminal escape in it arrives escaped.
+  d.onCommand({ kind: 'command', program: 'sudo', user: 'eve\u009b', runAs: 'root', command: '/bin/chmod 777 /srv\u001b]52;c;AAAA\u0007' }, T0 + 3 * S);
+  const e = raised[1]!;
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(`${e.attack_details.command}${e.attack_details.user}`), JSON.stringify(e.attack_details));
+  assert.match(String(e.attack_details.command), /^\/bin\/chmod 777 \/srv/);
 });
 
 test('SUSPICIOUS_PROCESS: suspicious command line at once; CPU only when sustained; rate-limited; raw text kept', () => {
@@ -173,12 +228,4 @@ test('SUSPICIOUS_PROCESS: suspicious command line at once; CPU only when sustain
   d.onSample(many, T0 + 20 * S);
   assert.equal(raised.length, 3, 'three per minute');
   assert.equal(d.rateLimited, 19);
-});
-
-test('journald JSON entries: message, identifier, pid, time; byte-array messages decoded', () => {
-  const e = journalEntry(JSON.stringify({ MESSAGE: 'Failed password for root from 10.0.0.1 port 2 ssh2', SYSLOG_IDENTIFIER: 'sshd', _PID: '77', __REALTIME_TIMESTAMP: '1795300000123456' }));
-  assert.deepEqual(e, { text: 'Failed password for root from 10.0.0.1 port 2 ssh2', timeMicros: 1795300000123456, program: 'sshd', pid: 77 });
-  assert.equal(journalEntry(JSON.stringify({ MESSAGE: [104, 105, 255] }))?.text, 'hi\uFFFD');
-  assert.equal(journalEntry('not json'), null);
-  assert.equal(journalEntry('[1,2]'), null);
 });

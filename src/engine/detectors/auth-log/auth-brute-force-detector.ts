@@ -1,14 +1,21 @@
 import { roundSeconds, type Alert, type AttackType } from '../../../model/alert.js';
-import type { AuthFailure, AuthService } from '../../logs/auth-events.js';
+import { sanitizeForDisplay } from '../../../text/display-sanitizer.js';
+import type { AuthFailure, AuthLogMode, AuthService } from '../../logs/auth-events.js';
 import type { DetectorContext } from '../detector.js';
 import { newAlert } from '../new-alert.js';
-import { positiveInt, seconds } from '../../../config/checkers.js';
+import { oneOf, positiveInt, seconds } from '../../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from '../detector-descriptor.js';
 
 export interface AuthBruteForceConfig {
   /** Failed attempts of one source on one service within the window that raise an alert. */
   failures: number;
   windowSeconds: number;
+  /**
+   * 'normal' counts failed logins; 'aggressive' also counts probes that never try one (no
+   * identification string, bad banner, no common algorithm, closed or timed out before
+   * authentication) and a valid user's failed public key. Absent: normal.
+   */
+  mode?: AuthLogMode;
   /** Bound on (service, source) entries; the least recently used are evicted past it. */
   maxSources?: number;
   /** Bound on the user names kept per alert (the rest are counted). */
@@ -16,8 +23,10 @@ export interface AuthBruteForceConfig {
 }
 
 const ATTACK_TYPE: Record<AuthService, AttackType> = { ssh: 'SSH_BRUTE_FORCE', ftp: 'FTP_BRUTE_FORCE' };
-/** Connections (source + port) remembered to count each failed connection once. */
+/** Connections (daemon process, else source + port) remembered to count each failed connection once. */
 const MAX_CONNECTIONS = 4096;
+/** An FTP daemon's own failure line follows its PAM line for the same attempt within this long. */
+const PAM_PAIR_MICROS = 5e6;
 
 /** Failures of one source on one service. */
 class SourceEntry {
@@ -49,12 +58,21 @@ class SourceEntry {
  *
  * sshd writes several lines per failed attempt ("Invalid user", "Failed password", PAM,
  * "Connection closed … [preauth]"): `AuthFailure.weight` says which count, and per connection
- * (source port) the connection-level lines count only if nothing else on it did.
+ * (the daemon process, else the source port) the connection-level lines count only if nothing
+ * else on it did. Lines of the aggressive mode count only when the settings say so; otherwise
+ * they are evidence (their user name is kept).
  */
 export class AuthBruteForceDetector {
   private readonly entries = new Map<string, SourceEntry>();
   /** "source|port" → the connection already had a counted failure (true) or only an Invalid user line (false). */
   private readonly connections = new Map<string, boolean>();
+  /**
+   * FTP sources → times of counted PAM failures no daemon line has answered yet. vsftpd,
+   * proftpd and pure-ftpd write a PAM line and their own line for one failed attempt; where
+   * both are read (journald), the daemon's line right after a counted PAM line is the same
+   * attempt.
+   */
+  private readonly pamPending = new Map<string, number[]>();
   private windowMicros: number;
   private readonly maxSources: number;
   private readonly maxUsernames: number;
@@ -78,7 +96,7 @@ export class AuthBruteForceDetector {
   onFailure(ev: AuthFailure, ts: number): void {
     const entry = this.entry(ev.service, ev.source, ts);
     if (ev.user !== null && ev.user !== '') this.addUser(entry, ev.user);
-    if (!this.counts(ev)) {
+    if ((ev.mode === 'aggressive' && this.config.mode !== 'aggressive') || !this.counts(ev, ts)) {
       if (entry.alert !== null) this.fill(entry);
       return;
     }
@@ -98,20 +116,41 @@ export class AuthBruteForceDetector {
   }
 
   /** Whether this line is a new failed attempt (see the class comment). */
-  private counts(ev: AuthFailure): boolean {
+  private counts(ev: AuthFailure, ts: number): boolean {
     if (ev.weight === 'evidence') return false;
-    if (ev.port === null) return ev.weight === 'attempt';
-    const key = `${ev.source}|${ev.port}`;
+    if (ev.service === 'ftp' && ev.weight === 'attempt') return this.pairFtp(ev, ts);
+    const key = ev.connection != null ? ev.connection : ev.port !== null ? `${ev.source}|${ev.port}` : null;
+    if (key === null) return true;
     const seen = this.connections.get(key);
     if (seen === undefined && this.connections.size >= MAX_CONNECTIONS) this.connections.delete(this.connections.keys().next().value as string);
     if (ev.weight === 'attempt') {
       this.connections.set(key, true);
-      // "Invalid user" already counted this connection's first attempt.
+      // "Invalid user" (or another first-attempt line) already counted this connection's first attempt.
       return seen !== false;
     }
     if (seen !== undefined) return false;
-    // An "Invalid user" line is followed by "Failed password" when a password was tried.
-    this.connections.set(key, ev.what !== 'invalid_user');
+    // After "Invalid user" sshd still writes "Failed password" when a password was tried.
+    this.connections.set(key, ev.firstAttempt !== true);
+    return true;
+  }
+
+  /** A PAM failure counts; the daemon's line for the same attempt right after it does not. */
+  private pairFtp(ev: AuthFailure, ts: number): boolean {
+    let times = this.pamPending.get(ev.source);
+    while (times !== undefined && times.length > 0 && times[0]! < ts - PAM_PAIR_MICROS) times.shift();
+    if (ev.what === 'pam_failure') {
+      if (times === undefined) {
+        if (this.pamPending.size >= MAX_CONNECTIONS) this.pamPending.delete(this.pamPending.keys().next().value as string);
+        this.pamPending.set(ev.source, (times = []));
+      }
+      times.push(ts);
+      if (times.length > 16) times.shift();
+      return true;
+    }
+    if (times !== undefined && times.length > 0) {
+      times.shift();
+      return false;
+    }
     return true;
   }
 
@@ -132,10 +171,11 @@ export class AuthBruteForceDetector {
   }
 
   private addUser(entry: SourceEntry, user: string): void {
-    if (entry.usernames.has(user)) return;
+    // Attacker-chosen text: control characters escaped, very long names cut.
+    const name = sanitizeForDisplay(user, { maxWidth: 64 });
+    if (entry.usernames.has(name)) return;
     if (entry.usernames.size >= this.maxUsernames) entry.usernamesDropped++;
-    // Cut very long names: they are attacker-chosen text.
-    else entry.usernames.add(user.length > 64 ? user.slice(0, 64) : user);
+    else entry.usernames.add(name);
   }
 
   private raise(entry: SourceEntry, ts: number): void {
@@ -191,15 +231,15 @@ function lastEvidenceMicros(alert: Alert): number {
   return Date.parse(alert.attack_details.first_seen) * 1000 + alert.duration * 1e6;
 }
 
-export type AuthBruteForceSettings = Pick<AuthBruteForceConfig, 'failures' | 'windowSeconds'>;
+export type AuthBruteForceSettings = Pick<AuthBruteForceConfig, 'failures' | 'windowSeconds'> & { mode: AuthLogMode };
 
 /** Failed logins in the auth log: fail2ban's defaults (5 in 10 minutes) for balanced, 3 for high-security. */
 export const authBruteForceDescriptor: ConfiguredDetectorDescriptor<'authBruteForce', AuthBruteForceSettings, AuthBruteForceDetector> = {
   name: 'authBruteForce',
   stage: 'host',
   settings: {
-    defaults: { 'high-security': { failures: 3, windowSeconds: 600 }, balanced: { failures: 5, windowSeconds: 600 }, development: { failures: 10, windowSeconds: 300 } },
-    schema: { failures: positiveInt, windowSeconds: seconds },
+    defaults: { 'high-security': { failures: 3, windowSeconds: 600, mode: 'normal' }, balanced: { failures: 5, windowSeconds: 600, mode: 'normal' }, development: { failures: 10, windowSeconds: 300, mode: 'normal' } },
+    schema: { failures: positiveInt, windowSeconds: seconds, mode: oneOf(['normal', 'aggressive']) },
   },
   create: (settings, inputs) => (inputs.authLog ? new AuthBruteForceDetector(settings, inputs.context) : null),
   reconfigure: (detector, settings) => (detector.reconfigure(settings), []),

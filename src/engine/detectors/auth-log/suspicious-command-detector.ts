@@ -1,5 +1,6 @@
 import type { PrivilegedCommand } from '../../logs/auth-events.js';
 import type { Alert } from '../../../model/alert.js';
+import { sanitizeForDisplay } from '../../../text/display-sanitizer.js';
 import type { DetectorContext } from '../detector.js';
 import { matchCommand, type CommandPattern } from '../host/suspicious-commands.js';
 import { newAlert } from '../new-alert.js';
@@ -9,7 +10,7 @@ import { compileCommandPatterns } from '../host/suspicious-commands.js';
 /** Local activity has no remote attacker: the alert names the loopback address, which is never blocked (DESIGN §4). */
 export const LOCAL_ATTACKER = '127.0.0.1';
 const MAX_ALERTS = 1024;
-/** Command text kept in an alert (attacker-chosen; the UI sanitizes it). */
+/** Columns of command text kept in an alert (attacker-chosen: escaped like every log text). */
 const MAX_COMMAND_IN_ALERT = 1024;
 
 /**
@@ -28,13 +29,14 @@ export class SuspiciousCommandDetector {
     const pattern = matchCommand(this.patterns, ev.command);
     if (pattern === null) return;
     const key = `${ev.user}|${pattern.name}`;
-    const command = ev.command.length > MAX_COMMAND_IN_ALERT ? ev.command.slice(0, MAX_COMMAND_IN_ALERT) : ev.command;
+    const command = sanitizeForDisplay(ev.command, { maxWidth: MAX_COMMAND_IN_ALERT });
+    const runAs = ev.runAs === null ? null : sanitizeForDisplay(ev.runAs, { maxWidth: 64 });
     const existing = this.alerts.get(key);
     if (existing !== undefined) {
       const d = existing.attack_details;
       d.count = (d.count as number) + 1;
       d.command = command;
-      d.run_as = ev.runAs;
+      d.run_as = runAs;
       existing.packet_count = d.count as number;
       existing.duration = Math.max(0, Math.round((ts / 1000 - Date.parse(d.first_seen)) ) / 1000);
       this.ctx.changed(existing);
@@ -46,7 +48,7 @@ export class SuspiciousCommandDetector {
       severity: 'high',
       attacker: LOCAL_ATTACKER,
       nowMicros: ts,
-      details: { source: 'auth_log', pattern: pattern.name, command, user: ev.user, run_as: ev.runAs, via: ev.program, count: 1 },
+      details: { source: 'auth_log', pattern: pattern.name, command, user: sanitizeForDisplay(ev.user, { maxWidth: 64 }), run_as: runAs, via: ev.program, count: 1 },
     });
     alert.packet_count = 1;
     this.alerts.set(key, alert);
