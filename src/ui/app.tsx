@@ -8,7 +8,7 @@ import { HistoryPane } from './components/history-pane.js';
 import { RowTable, type ColumnSpec, type TableRow } from './components/row-table.js';
 import { StatusBar } from './components/status-bar.js';
 import { TabBar } from './components/tab-bar.js';
-import { compileFilter, type CompiledFilter } from './filter/index.js';
+import { compileFilter, type CompiledFilter } from '../filter/index.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { commandForKey, type CommandName } from './keymap.js';
 import { ALERT_COLUMNS, alertRows } from './panes/alert-rows.js';

@@ -1,6 +1,6 @@
 import type { FlowSummary } from '../../model/flow-summary.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
-import type { CompiledFilter, FilterSubject } from '../filter/index.js';
+import type { CompiledFilter, FilterSubject } from '../../filter/index.js';
 import { countryTag, endpoint, formatBytes, protoName } from '../format.js';
 
 export const CONNECTION_COLUMNS: readonly ColumnSpec[] = [

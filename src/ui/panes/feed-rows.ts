@@ -1,6 +1,6 @@
 import type { FeedPacket } from '../../model/feed-packet.js';
 import type { ColumnSpec, TableRow } from '../components/row-table.js';
-import type { CompiledFilter, FilterSubject } from '../filter/index.js';
+import type { CompiledFilter, FilterSubject } from '../../filter/index.js';
 import { countryTag, endpoint, formatClock, protoName, tcpFlagsText } from '../format.js';
 
 export const FEED_COLUMNS: readonly ColumnSpec[] = [

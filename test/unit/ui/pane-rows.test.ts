@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FeedPacket } from '../../../src/model/feed-packet.js';
-import { compileFilter } from '../../../src/ui/filter/index.js';
+import { compileFilter } from '../../../src/filter/index.js';
 import { feedRows } from '../../../src/ui/panes/feed-rows.js';
 
 const base: FeedPacket = { tsMicros: 1, proto: 6, src: '10.0.0.2', srcPort: 22, dst: '198.51.100.9', dstPort: 50000, tcpFlags: 0x18, length: 100, icmpType: -1, info: null, country: 'US', process: 'sshd', flowUid: 1 };
