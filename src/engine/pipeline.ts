@@ -85,10 +85,15 @@ export class Pipeline {
       raise: (alert, now) => {
         options.enricher?.enrich(alert);
         this.responder?.onAlert(alert);
+        // Started before the alert goes out, so its first line names the file (pcap_file).
+        const pcap = this.forensic?.onAlert(alert) ?? null;
+        if (pcap !== null) alert.attack_details.pcap_file = pcap;
         this.alerts.raise(alert, now);
-        this.forensic?.onAlert(alert);
       },
-      changed: (alert) => this.alerts.changed(alert),
+      changed: (alert) => {
+        options.enricher?.refresh(alert);
+        this.alerts.changed(alert);
+      },
       find: (attackType, attacker) => this.alerts.find(attackType, attacker),
     });
     this.detectors = options.detectors(ctx);
