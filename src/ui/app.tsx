@@ -116,10 +116,14 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     };
   }, [view.pane, actions, store, sessionEvents, live.blocks]);
 
-  // Alerts on screen are seen; the strip counts the rest.
+  // Alerts on screen are seen; the strip counts the rest. A review starts with the file's alerts
+  // seen: what is new is what a running snoopy-tui adds while it is open.
+  const reviewBaseline = useRef(false);
   useEffect(() => {
     if (view.pane === 'alerts' && !view.help) dispatch({ type: 'sawAlerts', total: live.alertsTotal });
-  }, [view.pane, view.help, live.alertsTotal, dispatch]);
+    else if (review && !reviewBaseline.current && live.alertsTotal > 0) dispatch({ type: 'sawAlerts', total: live.alertsTotal });
+    if (review && live.alertsTotal > 0) reviewBaseline.current = true;
+  }, [view.pane, view.help, live.alertsTotal, dispatch, review]);
   const rang = useRef(0);
   useEffect(() => {
     if (live.alertsTotal > rang.current && rang.current > 0 && review === false) bell?.();
@@ -132,7 +136,9 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     return r.ok ? r.filter : null;
   }, [view.filterText]);
 
-  const blocked = useMemo(() => new Map(live.blocks.filter((b) => b.expiresAt > nowMs).map((b) => [b.address, b] as const)), [live.blocks, Math.floor(nowMs / 1000)]);
+  // The engine drops an expired block from its snapshots within a second: no clock needed here.
+  const blocked = useMemo(() => new Map(live.blocks.map((b) => [b.address, b] as const)), [live.blocks]);
+  const second = Math.floor(nowMs / 1000);
   const countries = useMemo(() => {
     const m = new Map<string, string>();
     for (const a of live.alerts) if (a.country !== null) m.set(a.attacker_ip, a.country);
@@ -142,11 +148,16 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
   const historySource = review ? 'review' : live.storedHistory !== null ? 'file' : 'session';
   const history = live.storedHistory ?? data.history;
 
-  const models = useMemo((): Record<PaneId, PaneModel> => {
-    const inputs = { data, view, filter, ctx, history, historySource, nowMs } as const;
-    return { feed: paneModel('feed', inputs), connections: paneModel('connections', inputs), alerts: paneModel('alerts', inputs), blocked: paneModel('blocked', inputs), history: paneModel('history', inputs) };
-    // nowMs only matters to the blocked pane's countdown, which ticks with `blocked`.
-  }, [data, view.sort, filter, ctx, history, historySource, blocked]);
+  // One memo per pane, each on what its rows come from: a snapshot rebuilds the live panes, not
+  // the history of thousands of entries.
+  const inputs = { data, view, filter, ctx, history, historySource, nowMs } as const;
+  const feedModel = useMemo(() => paneModel('feed', inputs), [data.feed, data.feedSkipped, data.feedState, data.source, filter, ctx]);
+  const connectionsModel = useMemo(() => paneModel('connections', inputs), [data.flows, data.source, view.sort.connections, filter, ctx]);
+  const alertsModel = useMemo(() => paneModel('alerts', inputs), [data.alerts, view.sort.alerts, filter, ctx]);
+  // Its countdown ticks every second.
+  const blockedModel = useMemo(() => paneModel('blocked', inputs), [data.blocks, view.sort.blocked, filter, ctx, second]);
+  const historyModel = useMemo(() => paneModel('history', inputs), [history, historySource, filter, ctx]);
+  const models: Record<PaneId, PaneModel> = { feed: feedModel, connections: connectionsModel, alerts: alertsModel, blocked: blockedModel, history: historyModel };
 
   const targets: TargetContext = useMemo(() => {
     const newest = new Map<string, Alert>();
@@ -200,9 +211,10 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     pageSize: Math.max(1, tableRows - 1),
     detailLines: detail?.rows.length ?? 0,
     detailHeight: detailBodyHeight(bodyLines),
-    blockTarget: (item: RowItem): BlockTarget | null => (review ? null : blockTarget(item, targets)),
+    blockTarget: (item: RowItem): BlockTarget | null => blockTarget(item, targets),
     addressOf: (item) => rowAddress(item, targets),
     blockSeconds,
+    blockRefusal: review ? 'reviewing the history: nothing is blocked from here (u lifts a block)' : null,
   });
 
   const notice = useCallback((text: string) => dispatch({ type: 'notice', text }), [dispatch]);
@@ -255,7 +267,8 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     },
     [blockSeconds, actions, dispatch],
   );
-  usePolicyPrompts(live.alerts, live.blocks, view.prompt === null && !view.paused && !view.help && view.detail === null, askToBlock);
+  // A review asks nothing: its alerts are history, and it blocks nothing.
+  usePolicyPrompts(live.alerts, live.blocks, !review && view.prompt === null && !view.paused && !view.help && view.detail === null, askToBlock);
 
   if (tooSmall) {
     return (
@@ -265,7 +278,8 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     );
   }
 
-  const unseenCount = Math.max(0, live.alertsTotal - view.alertsSeen);
+  // The Alerts pane on screen shows them all: nothing is unseen (the effect above records it).
+  const unseenCount = view.pane === 'alerts' && !view.help ? 0 : Math.max(0, live.alertsTotal - view.alertsSeen);
   const unseen = live.alerts.slice(Math.max(0, live.alerts.length - Math.min(unseenCount, 8))).reverse();
   const notFiltered = filter === null ? [] : PANES.filter((p) => !filterApplies(p, filter));
   const counts: Partial<Record<PaneId, number>> = { alerts: live.alerts.length, blocked: models.blocked.rows.length };

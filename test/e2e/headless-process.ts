@@ -32,8 +32,9 @@ export class HeadlessProcess {
   private readonly stdoutEnded: Promise<void>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
-  constructor(ns: string, cliArgs: readonly string[]) {
-    this.child = spawnIn(ns, [process.execPath, CLI_PATH, ...cliArgs]);
+  /** `command` runs instead of `node dist/cli.js` (an installed `snoopy-tui`). */
+  constructor(ns: string, cliArgs: readonly string[], command: readonly string[] = [process.execPath, CLI_PATH]) {
+    this.child = spawnIn(ns, [...command, ...cliArgs]);
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (s: string) => {
       this.stderr += s;

@@ -30,6 +30,8 @@ export interface RouteEnv {
   /** The address `u` lifts the block of, for a row. */
   addressOf(item: RowItem): string | null;
   blockSeconds: number;
+  /** Why `b` does nothing here (a review blocks nothing), or null. */
+  blockRefusal: string | null;
 }
 
 export interface Routed {
@@ -138,6 +140,7 @@ function runCommand(state: ViewState, command: CommandName, mode: KeyMode, env: 
     case 'close':
       return act({ type: 'escape' });
     case 'block': {
+      if (env.blockRefusal !== null) return act({ type: 'notice', text: env.blockRefusal });
       const item = highlighted();
       const target = item === undefined ? null : env.blockTarget(item);
       if (target === null) return act({ type: 'notice', text: 'nothing highlighted to block' });

@@ -31,6 +31,7 @@ interface SetupOptions {
   rows?: number;
   protectedReason?: string | null;
   source?: 'live' | 'file' | 'review';
+  bell?: () => void;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -71,7 +72,7 @@ function setup(options: SetupOptions = {}) {
   let quit = 0;
   store.apply({ type: 'started', source: { kind: options.source ?? 'file', description: 'scan.pcap' }, local: ['10.0.0.2'] });
   store.apply(snapshot({ newPackets: Array.from({ length: 10 }, (_, i) => packet(i)), newAlerts: [alert()] }));
-  const ui = renderAt(<App store={store} actions={actions} theme={themeFromEnv({ NO_COLOR: '1' })} time={UTC} blockSeconds={300} dryRun={true} onQuit={() => quit++} />, options.columns ?? 80, options.rows ?? 24);
+  const ui = renderAt(<App store={store} actions={actions} theme={themeFromEnv({ NO_COLOR: '1' })} time={UTC} blockSeconds={300} dryRun={true} onQuit={() => quit++} {...(options.bell ? { bell: options.bell } : {})} />, options.columns ?? 80, options.rows ?? 24);
   const frame = () => ui.lastFrame();
   /** Waits until the frame passes `check`, then lets React run that render's effects. */
   const shows = async (check: FrameCheck, also?: () => boolean): Promise<string> => {
@@ -310,6 +311,32 @@ describe('App at 80x24', () => {
     await shows(/own SSH hidden \(o shows\)/);
     await press('o', /own SSH shown \(o hides\)/);
     assert.deepEqual(calls.feed, [['', true]]);
+  });
+
+  test('the bell (config bell) rings once for each new alert, not for updates or the alerts already there', async () => {
+    let rings = 0;
+    const { store, shows } = setup({ bell: () => rings++ });
+    await shows(/1 NEW/);
+    assert.equal(rings, 0);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n1', attacker_ip: '198.51.100.1' })] }));
+    await shows(/2 NEW/);
+    await waitFor(() => rings === 1);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n1', attacker_ip: '198.51.100.1', packet_count: 9 })] }));
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n2', attacker_ip: '198.51.100.2' })] }));
+    await shows(/3 NEW/);
+    await waitFor(() => rings === 2);
+  });
+
+  test('a review: the file\'s alerts are not new, one the file gains is; no prompt for prompted ones; b says it blocks nothing', async () => {
+    const { store, press, calls, shows, frame } = setup({ source: 'review' });
+    await shows(/no new alerts \(1 in all/);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'later', attacker_ip: '198.51.100.40', action: 'prompted' })] }));
+    await shows(/3 Alerts 2/);
+    assert.match(frame(), / 1 NEW +HIGH PORT_SCAN 198\.51\.100\.40 prompted$/m);
+    assert.doesNotMatch(frame(), /Block 198\.51\.100\.40/);
+    await press('3', /TIME +SEV +ATTACK/);
+    await press('b', /nothing is blocked from here/);
+    assert.deepEqual(calls.check, []);
   });
 
   test('u on the blocked pane lifts the highlighted block; q quits', async () => {

@@ -20,6 +20,7 @@ const env: RouteEnv = {
   blockTarget: () => ({ address: '203.0.113.9', country: null, process: null, reason: 'PORT_SCAN (high)' }),
   addressOf: () => '203.0.113.9',
   blockSeconds: 300,
+  blockRefusal: null,
 };
 
 /** Feeds one Ink input (as Ink hands it over) through the router, as the app's input hook does. */
