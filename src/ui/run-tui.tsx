@@ -7,7 +7,7 @@ import { TerminalScreen } from './terminal-screen.js';
 import { themeFromEnv } from './theme.js';
 import { timeFormat } from './time-format.js';
 import { isTerminalGone } from './terminal-gone.js';
-import { writeFileSync } from 'node:fs';
+import { closeSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { currentProcessPrivileges, dropToInvokingUser } from '../platform/privileges/drop-to-invoking-user.js';
 
@@ -85,16 +85,21 @@ export async function runTui(config: RunConfig, options: TuiOptions = { review: 
     store.dispose();
     void client.stop().then(() => finish(code));
   };
+  // A closed terminal (tmux kill-session, a dropped SSH link) hangs up (SIGHUP) and makes reads
+  // and writes fail with EIO: the session is over, which is an ordinary end, not a crash.
+  let terminalGone = false;
   const onSignal = () => quit(0);
-  // A closed terminal (tmux kill-session, a dropped SSH link) makes writes and reads fail with
-  // EIO: the session is over, which is an ordinary end, not a crash.
+  const onHangup = () => {
+    terminalGone = true;
+    quit(0);
+  };
   const onStreamError = (e: unknown) => {
-    if (isTerminalGone(e)) quit(0);
+    if (isTerminalGone(e)) onHangup();
     else onCrash(e);
   };
   const onCrash = (e: unknown) => {
     if (isTerminalGone(e)) {
-      quit(0);
+      onHangup();
       return;
     }
     screen.leave();
@@ -102,12 +107,17 @@ export async function runTui(config: RunConfig, options: TuiOptions = { review: 
     process.exit(70);
   };
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGHUP', onHangup);
   process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   stdout.on('error', onStreamError);
   process.stdin.on('error', onStreamError);
-  process.on('exit', () => screen.leave());
+  process.on('exit', () => {
+    screen.leave();
+    // Node restores the terminal's settings at exit and aborts when the terminal is gone (EIO);
+    // it skips descriptors that were closed, so close them once nothing more will be written.
+    if (terminalGone) releaseTerminal();
+  });
 
   // SNOOPY_UI_METRICS=FILE: frames rendered, UI CPU and the UI's own event-loop lag, written at exit (benchmarks).
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
@@ -137,7 +147,7 @@ export async function runTui(config: RunConfig, options: TuiOptions = { review: 
   void client.exited.then(({ code, signal }) => {
     if (quitting) return;
     // The engine holds the capture, the firewall and the history: without it the UI shows nothing true.
-    exitLine = `the engine process ${signal !== null ? `was killed (${signal})` : `exited unexpectedly (status ${code ?? 'unknown'})`}: capture, detection and blocking stopped`;
+    exitLine = `the engine process ${signal !== null ? `was killed (${signal})` : `exited unexpectedly (status ${code ?? 'unknown'})`}: monitoring stopped`;
     quit(1);
   });
   const code = await done;
@@ -150,10 +160,20 @@ export async function runTui(config: RunConfig, options: TuiOptions = { review: 
     }
   }
   process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
+  process.off('SIGHUP', onHangup);
   process.off('SIGINT', onSignal);
   process.off('uncaughtException', onCrash);
   return code;
+}
+
+function releaseTerminal(): void {
+  for (const fd of [0, 1, 2]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
 }
 
 function writeMetrics(file: string, m: { frames: number; firstFrameMs: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage; lag: IntervalHistogram | null }): void {

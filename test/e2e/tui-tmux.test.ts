@@ -32,7 +32,7 @@ const skipReason: string | null = (() => {
 const TAB_BAR = /1 Packets\s+2 Connections\s+3 Alerts/;
 const END_OF_REPLAY = /REPLAY .*\[end of replay\]/;
 /** A feed row: time, protocol, source, destination. */
-const FEED_ROW = /^\d\d:\d\d:\d\d\s+(\S+)\s+(\S+)\s+(\S+)/;
+const FEED_ROW = /^[! ] \d\d:\d\d:\d\d\s+(\S+)\s+(\S+)\s+(\S+)/;
 
 /** Colour runs: a terminal that supports colour, whatever the test runner's environment says. */
 const COLOUR_ENV = { NO_COLOR: null, FORCE_COLOR: null, CI: null };
@@ -262,7 +262,7 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     process.kill(engine, 'SIGKILL');
     assert.equal(await k.waitForExit(15_000), 1);
     const screen = await k.waitForScreen(WRAPPER_EXIT_LINE, 5000, 'the wrapper line');
-    assert.match(screen, /^snoopy-tui: the engine process was killed \(SIGKILL\): capture, detection and blocking stopped$/m);
+    assert.match(screen, /^snoopy-tui: the engine process was killed \(SIGKILL\): monitoring stopped$/m);
     assert.doesNotMatch(screen, /internal error|    at /);
   });
 

@@ -147,7 +147,7 @@ describe('the whole path over SSH at 80x24', { skip: skipReason ?? false }, () =
       await ui.key('y', /blocked 10\.88\.0\.3\/32 in nftables/, 'the block notice');
       const set = execFileSync('ip', ['netns', 'exec', net.victim, 'nft', 'list', 'set', 'inet', 'snoopy', 'addr4'], { encoding: 'utf8' });
       assert.match(set, /10\.88\.0\.3 timeout/, set);
-      saveScreen('blocked', (await ui.key('4', /10\.88\.0\.3 .*blocked/, 'the Blocked pane'))!);
+      saveScreen('blocked', (await ui.key('4', (sc) => /ADDRESS +CC +REASON/.test(sc) && /^10\.88\.0\.3 .*blocked/m.test(sc), 'the Blocked pane'))!);
 
       // History: the 200 entries and the new ones, one line each, scrolled to the new block.
       const history = (await ui.key('5', /block +10\.88\.0\.3 /, 'the new block in the History pane', 10_000))!;
@@ -194,7 +194,7 @@ describe('review of the history file', { skip: skipReason ?? false }, () => {
       const history = await review.waitForScreen((s) => /snoopy-tui REVIEW /.test(s) && /block +10\.88\.0\.3 /.test(s), 20_000, 'the review on the History pane');
       assert.ok(historyRows(history).length >= 15, history);
       saveScreen('review-history', history);
-      const blocked = (await review.key('4', /10\.88\.0\.3 .*blocked/, 'the scanner in the Blocked pane'))!;
+      const blocked = (await review.key('4', (sc) => /ADDRESS +CC +REASON/.test(sc) && /^10\.88\.0\.3 .*blocked/m.test(sc), 'the scanner in the Blocked pane'))!;
       saveScreen('review-blocked', blocked);
       await review.key('b', /nothing is blocked from here/, 'b refused in a review');
       await review.key('u', /unblocked 10\.88\.0\.3/, 'the unblock notice', 20_000);

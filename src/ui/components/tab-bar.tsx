@@ -22,7 +22,8 @@ export function TabBar({ active, counts, filterText, notFiltered, width, theme }
   const labels = PANES.map((pane, i) => {
     const count = counts[pane];
     const shown = count === undefined || (!wide && count === 0) ? '' : wide ? ` (${count})` : ` ${count}`;
-    return { pane, text: ` ${i + 1} ${titles[pane]}${shown} ` };
+    // One space before each label; the active one gets one after too, so its inverse block reads as a tab.
+    return { pane, text: ` ${i + 1} ${titles[pane]}${shown}${pane === active ? ' ' : ''}` };
   });
   const used = labels.reduce((sum, l) => sum + stringWidth(l.text), 0);
   const exempt = notFiltered.length > 0 ? ` (not ${notFiltered.map((p) => PANES.indexOf(p) + 1).join(',')})` : '';

@@ -5,7 +5,7 @@ import { countryTag, formatUptime } from '../format.js';
 import type { PaneRow, RowContext } from './pane-row.js';
 
 export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
-  { title: 'ADDRESS', min: 15, max: 43 },
+  { title: 'ADDRESS', min: 11, max: 43 },
   { title: 'CC', min: 3, max: 4 },
   { title: 'REASON', min: 14, max: 40, grow: true },
   { title: 'SINCE', min: 8, max: 8 },
