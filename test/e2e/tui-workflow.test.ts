@@ -148,6 +148,7 @@ describe('the whole path over SSH at 80x24', { skip: skipReason ?? false }, () =
       const set = execFileSync('ip', ['netns', 'exec', net.victim, 'nft', 'list', 'set', 'inet', 'snoopy', 'addr4'], { encoding: 'utf8' });
       assert.match(set, /10\.88\.0\.3 timeout/, set);
       saveScreen('blocked', (await ui.key('4', (sc) => /ADDRESS +CC +REASON/.test(sc) && /^10\.88\.0\.3 .*blocked/m.test(sc), 'the Blocked pane'))!);
+      saveScreen('connections', (await ui.key('2', /ORIGIN +RESPONDER/, 'the Connections pane'))!);
 
       // History: the 200 entries and the new ones, one line each, scrolled to the new block.
       const history = (await ui.key('5', /block +10\.88\.0\.3 /, 'the new block in the History pane', 10_000))!;
