@@ -29,6 +29,13 @@ module.exports = {
       to: { path: ALL_BUT('net', 'text') },
     },
     {
+      name: 'filter-is-a-leaf',
+      severity: 'error',
+      comment: 'The filter language runs in the UI and in the engine (the feed filter): it depends on shared records and address helpers only.',
+      from: { path: '^src/filter/' },
+      to: { path: ALL_BUT('filter', 'model', 'net', 'text') },
+    },
+    {
       name: 'platform-stays-down',
       severity: 'error',
       comment: 'src/platform is OS access only: it never reaches into the engine, the UI, config or the parts built on it.',

@@ -74,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
   }
   // --dashboard names the TUI explicitly; asking for both modes is a mistake, not a choice.
   if (flags.dashboard && flags.headless) return fail('--dashboard (terminal UI) and --headless exclude each other: pick one');
+  if (flags.review && (flags.headless || flags.replay !== undefined || flags.interface !== undefined || flags.analyze || flags.geolocate)) {
+    return fail('--review opens the terminal UI on the history file alone: not with --headless, --replay, --interface, --analyze or --geolocate');
+  }
   const config = resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
@@ -104,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     delete process.env['CI'];
     delete process.env['CONTINUOUS_INTEGRATION'];
     const { runTui } = await import('./ui/run-tui.js');
-    return runTui(config);
+    return runTui(config, { review: flags.review === true });
   }
   // Least privilege: a live headless run as root is the engine itself; it restarts with only
   // the capabilities it needs (CAP_NET_RAW, CAP_NET_ADMIN, and CAP_SYS_PTRACE for process names).

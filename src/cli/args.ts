@@ -37,6 +37,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   verbose: { type: 'boolean', short: 'v' },
   dashboard: { type: 'boolean' },
+  review: { type: 'boolean' },
+  utc: { type: 'boolean' },
   'test-alerts': { type: 'boolean' },
 } as const;
 

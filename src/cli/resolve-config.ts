@@ -40,6 +40,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.autoBlock !== undefined) config.autoBlock = true;
   if (flags.noAutoBlock !== undefined) config.autoBlock = false;
   if (flags.noFail2ban !== undefined) config.fail2ban = false;
+  if (flags.utc !== undefined) config.utc = true;
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed', MIN_SPEED, MAX_SPEED);
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
 

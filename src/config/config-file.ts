@@ -131,6 +131,8 @@ const GENERAL_SCHEMA = {
   processes: boolean,
   history: nonEmptyString,
   trustedProcesses: stringList,
+  utc: boolean,
+  bell: boolean,
   logDir: nonEmptyString,
   pcapDir: nonEmptyString,
   syslog: boolean,

@@ -30,6 +30,10 @@ export interface RunConfig {
   reverseDns: boolean;
   /** Process names whose traffic the UI marks as trusted (green). */
   trustedProcesses: string[];
+  /** The UI writes times in UTC (--utc) instead of the local zone. */
+  utc: boolean;
+  /** The UI rings the terminal bell for each new alert (config key `bell`). */
+  bell: boolean;
   /** Name the local process of each flow (live capture, from /proc). */
   processes: boolean;
   /** History file (--history); null = the default for live runs, none for replays. */
@@ -111,6 +115,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     reverseDns: true,
     processes: true,
     trustedProcesses: [],
+    utc: false,
+    bell: false,
     historyFile: null,
     logDir: null,
     pcapDir: null,

@@ -102,11 +102,11 @@ export class Engine {
     this.source = options.source;
     this.geo = options.geo ?? null;
     this.reverseDns = options.reverseDns ?? null;
-    this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert));
     const homeNet = options.homeNet === null ? null : CidrSet.parse(options.homeNet);
     // A replay's processes are long gone: only live capture names them.
     this.processTagger = options.processOwners && options.source.kind === 'live' ? new FlowProcessTagger(options.processOwners, homeNet) : null;
     if (this.processTagger === null) options.processOwners?.close();
+    this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert), this.processTagger);
     this.responder = options.responder ?? null;
     this.historyWriteErrors = options.historyWriteErrors ?? (() => 0);
     this.loopDelay.enable();

@@ -87,10 +87,13 @@ export class Pipeline {
       raise: (alert, now) => {
         options.enricher?.enrich(alert);
         this.responder?.onAlert(alert, this.flows, this.evidenceSlot);
+        // Started before the alert goes out, so its first line names the file (pcap_file).
+        const pcap = this.forensic?.onAlert(alert) ?? null;
+        if (pcap !== null) alert.attack_details.pcap_file = pcap;
         this.alerts.raise(alert, now);
-        this.forensic?.onAlert(alert);
       },
       changed: (alert) => {
+        options.enricher?.refresh(alert);
         if (this.evidenceSlot >= 0) this.responder?.onEvidence(alert, this.flows, this.evidenceSlot);
         this.alerts.changed(alert);
       },

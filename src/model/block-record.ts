@@ -29,6 +29,8 @@ export interface BlockRecord {
   /** How many times this address has been blocked, this one included (escalation). */
   offense: number;
   firewall: FirewallName;
+  /** Country tag of the address, when the UI is told (snapshots fill it; the history does not keep it). */
+  country?: string | null;
 }
 
 export function isActive(record: BlockRecord): boolean {

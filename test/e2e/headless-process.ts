@@ -33,9 +33,12 @@ export class HeadlessProcess {
   private readonly stdoutEnded: Promise<void>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
-  /** `prefix`: argv run in the namespace before `node dist/cli.js` (e.g. an unshare wrapper that execs it). */
-  constructor(ns: string, cliArgs: readonly string[], prefix: readonly string[] = []) {
-    this.child = spawnIn(ns, [...prefix, process.execPath, CLI_PATH, ...cliArgs]);
+  /**
+   * `command` runs instead of `node dist/cli.js` (an installed `snoopy-tui`); `prefix`: argv run in
+   * the namespace before it (e.g. an unshare wrapper that execs it).
+   */
+  constructor(ns: string, cliArgs: readonly string[], prefix: readonly string[] = [], command: readonly string[] = [process.execPath, CLI_PATH]) {
+    this.child = spawnIn(ns, [...prefix, ...command, ...cliArgs]);
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (s: string) => {
       this.stderr += s;

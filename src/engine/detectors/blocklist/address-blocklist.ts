@@ -121,7 +121,7 @@ export class BlocklistBuilder {
   private n = 0;
   /**
    * IPv6 ranges as four 32-bit words each (start, end), no BigInt per entry: a million-entry IPv6
-   * list took 14 s through BigInt pairs and a comparator sort (issue 14), against 0.7 s for IPv4.
+   * list took 14 s through BigInt pairs and a comparator sort, against 0.7 s for IPv4.
    */
   private v6s = new Uint32Array(4096);
   private v6e = new Uint32Array(4096);

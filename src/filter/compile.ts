@@ -1,5 +1,5 @@
-import { parseAddress } from '../../net/address.js';
-import { CidrSet } from '../../net/cidr-set.js';
+import { parseAddress } from '../net/address.js';
+import { CidrSet } from '../net/cidr-set.js';
 import type { FilterNode } from './ast.js';
 import type { FilterSubject } from './subject.js';
 

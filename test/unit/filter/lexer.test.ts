@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FilterError } from '../../../../src/ui/filter/filter-error.js';
-import { tokenize } from '../../../../src/ui/filter/lexer.js';
+import { FilterError } from '../../../src/filter/filter-error.js';
+import { tokenize } from '../../../src/filter/lexer.js';
 
 const kinds = (text: string) => tokenize(text).map((t) => `${t.kind}:${t.value}@${t.pos}`);
 

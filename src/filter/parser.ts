@@ -3,7 +3,7 @@ import { FilterError, excerpt } from './filter-error.js';
 import { keywordCase, tokenize, type Token } from './lexer.js';
 import { closest } from './suggest.js';
 import { SUGGESTIONS, isProtocol, isValueKeyword, missingValue, readValue, showToken } from './terms.js';
-import { parseAddress } from '../../net/address.js';
+import { parseAddress } from '../net/address.js';
 
 /**
  * Recursive descent over the tokens:

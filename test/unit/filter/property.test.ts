@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CidrSet } from '../../../../src/net/cidr-set.js';
-import { compileFilter, parseFilter, printFilter, type FilterNode, type FilterSubject } from '../../../../src/ui/filter/index.js';
-import { STATUS_CATEGORIES, ZEEK_STATES } from '../../../../src/ui/filter/terms.js';
+import { CidrSet } from '../../../src/net/cidr-set.js';
+import { compileFilter, parseFilter, printFilter, type FilterNode, type FilterSubject } from '../../../src/filter/index.js';
+import { STATUS_CATEGORIES, ZEEK_STATES } from '../../../src/filter/terms.js';
 
 const INTERNAL = /internal error/;
 

@@ -15,10 +15,33 @@ export type { FilterSubject } from './subject.js';
 export { printFilter } from './print.js';
 export { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './parser.js';
 
+/** The fields of a subject a filter can test; a pane whose rows lack one cannot apply a filter that tests it. */
+export type FilterField = 'process' | 'port' | 'ip' | 'status' | 'country' | 'proto' | 'alert';
+
 export interface CompiledFilter {
   /** The text as typed. */
   readonly text: string;
+  /** The fields its terms test. */
+  readonly fields: ReadonlySet<FilterField>;
   matches(subject: FilterSubject): boolean;
+}
+
+/** The fields the terms of a tree test. */
+export function filterFields(node: FilterNode, out: Set<FilterField> = new Set()): Set<FilterField> {
+  switch (node.kind) {
+    case 'all':
+      break;
+    case 'and':
+    case 'or':
+      for (const item of node.items) filterFields(item, out);
+      break;
+    case 'not':
+      filterFields(node.item, out);
+      break;
+    default:
+      out.add(node.kind);
+  }
+  return out;
 }
 
 export type FilterResult = { ok: true; filter: CompiledFilter } | { ok: false; error: string; position: number };
@@ -42,7 +65,7 @@ export function compileFilter(text: string): FilterResult {
   if (!parsed.ok) return parsed;
   try {
     const matcher = compileNode(parsed.ast);
-    return { ok: true, filter: { text, matches: matcher } };
+    return { ok: true, filter: { text, fields: filterFields(parsed.ast), matches: matcher } };
   } catch {
     return { ok: false, error: 'could not read this filter (internal error)', position: 0 };
   }

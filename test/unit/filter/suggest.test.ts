@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { closest, editDistance } from '../../../../src/ui/filter/suggest.js';
-import { SUGGESTIONS } from '../../../../src/ui/filter/terms.js';
+import { closest, editDistance } from '../../../src/filter/suggest.js';
+import { SUGGESTIONS } from '../../../src/filter/terms.js';
 
 describe('did-you-mean', () => {
   test('edit distance counts an adjacent swap as one edit', () => {

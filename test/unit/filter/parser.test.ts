@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileFilter, parseFilter, printFilter, type FilterNode } from '../../../../src/ui/filter/index.js';
+import { compileFilter, parseFilter, printFilter, type FilterNode } from '../../../src/filter/index.js';
 
 function ast(text: string): FilterNode {
   const r = parseFilter(text);

@@ -1,5 +1,5 @@
-import type { ConnState } from '../../model/flow-summary.js';
-import { parseAddress } from '../../net/address.js';
+import type { ConnState } from '../model/flow-summary.js';
+import { parseAddress } from '../net/address.js';
 import type { FilterNode, Protocol } from './ast.js';
 import { FilterError, excerpt, shorten } from './filter-error.js';
 import { keywordCase, type Token } from './lexer.js';

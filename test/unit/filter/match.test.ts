@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addressCacheSize, ADDRESS_CACHE_LIMIT } from '../../../../src/ui/filter/compile.js';
-import { compileFilter, type FilterSubject } from '../../../../src/ui/filter/index.js';
+import { addressCacheSize, ADDRESS_CACHE_LIMIT } from '../../../src/filter/compile.js';
+import { compileFilter, type FilterSubject } from '../../../src/filter/index.js';
 
 function subject(over: Partial<FilterSubject> = {}): FilterSubject {
   return {
