@@ -32,7 +32,7 @@ async function start(config: RunConfig): Promise<void> {
     return;
   }
   const current = run;
-  const snapshots = (publisher = new SnapshotPublisher(current.engine, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), current.blocks));
+  const snapshots = (publisher = new SnapshotPublisher(current.engine, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), current.blocks, { fleet: () => current.fleet() }));
   current.addSink(snapshots.sink);
   current.engine.pipeline.onPacketPathTick = () => snapshots.maybePublish();
   snapshots.start();

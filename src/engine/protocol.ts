@@ -4,7 +4,7 @@
  * messages can later travel over a Unix socket (daemon + attach).
  */
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert, BlockRecord, EngineStats, FeedPacket, FlowSummary, HistoryEntry } from '../model/index.js';
+import type { Alert, BlockRecord, EngineStats, FeedPacket, FleetStatus, FlowSummary, HistoryEntry } from '../model/index.js';
 
 // The shared records travel in these messages: a UI imports them from here or from src/model.
 export type * from '../model/index.js';
@@ -27,6 +27,8 @@ export interface Snapshot {
   newAlerts: Alert[];
   /** Active blocks (blocked, or dry_run when nothing is changed in the firewall). */
   blocks: BlockRecord[];
+  /** How the run stands with its CrowdSec Local API; absent or null without one. */
+  fleet?: FleetStatus | null;
 }
 
 export type EngineCommand =

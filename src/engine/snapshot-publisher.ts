@@ -5,6 +5,7 @@ import type { GeoTagger } from '../enrich/geo/index.js';
 import type { Snapshot } from './protocol.js';
 import type { RunSink } from '../sinks/run-sink.js';
 import type { BlockRecord } from '../model/block-record.js';
+import type { FleetStatus } from '../model/fleet-status.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
@@ -13,6 +14,8 @@ export interface SnapshotPublisherOptions {
   maxPackets?: number;
   /** Flows a snapshot carries. */
   maxFlows?: number;
+  /** The run's standing with its CrowdSec Local API (header). */
+  fleet?: () => FleetStatus | null;
 }
 
 /**
@@ -25,6 +28,7 @@ export class SnapshotPublisher {
   private readonly intervalMs: number;
   private readonly maxPackets: number;
   private readonly maxFlows: number;
+  private readonly fleet: () => FleetStatus | null;
   private readonly pendingAlerts = new Map<string, Alert>();
   private seq = 0;
   private lastPublished = 0;
@@ -45,6 +49,7 @@ export class SnapshotPublisher {
     this.intervalMs = options.intervalMs ?? 100;
     this.maxPackets = options.maxPackets ?? 100;
     this.maxFlows = options.maxFlows ?? 50;
+    this.fleet = options.fleet ?? (() => null);
   }
 
   /** The publisher as an output of the run: alerts ride the next snapshot, a block or unblock publishes at once. */
@@ -92,6 +97,7 @@ export class SnapshotPublisher {
       flows: this.engine.pipeline.flows.top(this.maxFlows),
       newAlerts: [...this.pendingAlerts.values()],
       blocks: this.blocks.active(),
+      fleet: this.fleet(),
     };
     const geo = this.engine.geo;
     if (geo !== null) {

@@ -29,6 +29,11 @@ export interface BlockRecord {
   /** How many times this address has been blocked, this one included (escalation). */
   offense: number;
   firewall: FirewallName;
+  /**
+   * Who decided, when another part of the fleet did (a decision pulled from a CrowdSec Local
+   * API): `crowdsec`, `cscli`, or the machine name of another host. Absent for this host's own blocks.
+   */
+  origin?: string;
 }
 
 export function isActive(record: BlockRecord): boolean {

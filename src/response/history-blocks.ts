@@ -12,6 +12,8 @@ export interface HistoryBlock {
   expiresAt: number;
   alertId?: string;
   attackType?: string;
+  /** A fleet decision's origin (see BlockRecord.origin). */
+  origin?: string;
 }
 
 export interface HistoryBlockState {
@@ -36,11 +38,13 @@ export function historyBlockState(entries: readonly HistoryEntry[], nowMs: numbe
     const key = entryKey({ cidr: network, port });
     if (e.kind === 'block') {
       if (e.action !== 'blocked') continue;
-      offenses.set(e.address, (offenses.get(e.address) ?? 0) + 1);
+      // Another host's decision is not an offense against this one (no escalation here).
+      if (e.origin === undefined) offenses.set(e.address, (offenses.get(e.address) ?? 0) + 1);
       const createdAt = Date.parse(e.at);
       const block: HistoryBlock = { address: e.address, network, port, reason: e.reason, createdAt, expiresAt: createdAt + e.durationSeconds * 1000 };
       if (e.alertId !== undefined) block.alertId = e.alertId;
       if (e.attackType !== undefined) block.attackType = e.attackType;
+      if (e.origin !== undefined) block.origin = e.origin;
       active.set(key, block);
       ended.delete(key);
     } else {

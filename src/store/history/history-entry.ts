@@ -78,7 +78,8 @@ export function isHistoryEntry(v: unknown): v is HistoryEntry {
         isCount(v.durationSeconds) &&
         BLOCK_ACTIONS.has(v.action) &&
         isOptionalString(v.detail) &&
-        isOptionalString(v.alertId)
+        isOptionalString(v.alertId) &&
+        isOptionalString(v.origin)
       );
     case 'unblock':
       return isTime(v.at) && isNonEmptyString(v.address) && UNBLOCK_REASONS.has(v.reason) && isOptionalString(v.detail);

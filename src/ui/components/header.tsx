@@ -3,6 +3,7 @@ import type { Theme } from '../theme.js';
 import type { EngineData } from '../store/engine-data-store.js';
 import { formatBytes, formatCount, formatUptime } from '../format.js';
 import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
+import { FleetBadge } from './fleet-badge.js';
 
 export interface HeaderProps {
   data: EngineData;
@@ -40,6 +41,7 @@ export function Header({ data, paused, width, theme, nowMs }: HeaderProps) {
           [{state.text}]
         </Text>
         <Text color={theme.muted}> up {uptime}</Text>
+        <FleetBadge fleet={data.fleet} nowMs={nowMs} theme={theme} />
       </Box>
       <Text wrap="truncate">
         <Text>{formatCount(data.packetRate)} pkt/s </Text>

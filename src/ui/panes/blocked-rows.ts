@@ -8,6 +8,8 @@ export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'REASON', width: 22 },
   { title: 'LEFT', width: 8, align: 'right' },
   { title: '#', width: 3, align: 'right' },
+  // Who decided: this host (local) or the fleet decision's origin (crowdsec, cscli, a host's name).
+  { title: 'FROM', width: 9 },
   { title: 'FIREWALL', width: 9 },
   { title: 'ACTION', width: 9 },
 ];
@@ -24,6 +26,6 @@ export function blockedRows(blocks: readonly BlockRecord[], nowMs: number, sortI
     address: b.address,
     tone: b.action === 'blocked' ? 'danger' : 'warning',
     // The network when it is wider than the address (an IPv6 /64).
-    cells: [b.network !== undefined && !b.network.startsWith(`${b.address}/`) ? b.network : b.address, countryTag(null), b.reason, formatUptime((b.expiresAt - nowMs) / 1000), String(b.offense ?? 1), b.firewall ?? '', b.action],
+    cells: [b.network !== undefined && !b.network.startsWith(`${b.address}/`) ? b.network : b.address, countryTag(null), b.reason, formatUptime((b.expiresAt - nowMs) / 1000), String(b.offense ?? 1), b.origin ?? 'local', b.firewall ?? '', b.action],
   }));
 }

@@ -4,6 +4,7 @@ import type { FeedPacket } from '../../model/feed-packet.js';
 import type { FlowSummary } from '../../model/flow-summary.js';
 import type { EngineEndReason, EngineToUi } from '../../engine/protocol.js';
 import type { BlockRecord } from '../../model/block-record.js';
+import type { FleetStatus } from '../../model/fleet-status.js';
 import type { HistoryEntry } from '../../model/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
@@ -49,6 +50,8 @@ export interface EngineData {
   warning: string | null;
   /** Wall-clock ms when the engine started, for uptime. */
   startedAt: number;
+  /** The run's standing with its CrowdSec Local API, null without one. */
+  fleet: FleetStatus | null;
 }
 
 export const FEED_CAPACITY = 1000;
@@ -74,6 +77,7 @@ export function initialEngineData(now = Date.now()): EngineData {
     storedHistory: null,
     warning: null,
     startedAt: now,
+    fleet: null,
   };
 }
 
@@ -142,6 +146,7 @@ export function applyEngineMessage(data: EngineData, message: EngineToUi): Engin
         alerts,
         alertedAddresses,
         blocks: s.blocks,
+        fleet: s.fleet ?? null,
       };
     }
   }
