@@ -27,6 +27,7 @@ export interface LapiClientOptions {
   /** Bouncer role: the API key (pull). */
   bouncerKey: string | null;
   fetch: typeof fetch;
+  /** `name/version`: the API refuses a watcher's login with any other shape of User-Agent. */
   userAgent: string;
   /** Per request (default 5 s). */
   timeoutMs?: number;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CrowdsecSettings } from '../../config/fleet-options.js';
 import { DecisionPuller, type FleetEnforcer } from '../../fleet/decision-puller.js';
 import { describeApi } from '../../fleet/lapi-credentials.js';
@@ -25,7 +26,7 @@ export interface AttachedFleet {
 export function attachFleet(settings: CrowdsecSettings, blocks: BlockManager, fetchFn: typeof fetch, warn: (line: string) => void): AttachedFleet {
   const self = settings.machine?.login ?? null;
   const status = newFleetStatus(describeApi(settings.url), { push: settings.machine !== null, pull: settings.bouncerKey !== null });
-  const client = new LapiClient({ url: settings.url, machine: settings.machine, bouncerKey: settings.bouncerKey, fetch: fetchFn, userAgent: 'snoopy-tui' });
+  const client = new LapiClient({ url: settings.url, machine: settings.machine, bouncerKey: settings.bouncerKey, fetch: fetchFn, userAgent: `snoopy-tui/${version()}` });
   const enforcer: FleetEnforcer = {
     async enforce(d) {
       const r = await blocks.enforceFleetDecision(d);
@@ -44,6 +45,15 @@ export function attachFleet(settings: CrowdsecSettings, blocks: BlockManager, fe
     start: () => puller?.start(),
     stop: async () => puller?.stop(),
   };
+}
+
+/** Our version, for the User-Agent (the API lists bouncers and machines with it). */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0';
+  }
 }
 
 /**
