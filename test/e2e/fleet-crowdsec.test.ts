@@ -4,9 +4,10 @@
  * and the API on the bridge. nmap against A → A blocks and pushes → `cscli decisions list -a`
  * shows the scanner → B, pulling as a bouncer, holds it in its nftables set within 5 s and the
  * scanner cannot reach B either → `cscli decisions delete --ip` → gone from B. A decision for
- * one of B's own addresses is recorded `suppressed` and never reaches its firewall.
+ * one of B's own addresses is recorded `suppressed` and never reaches its firewall. Host C runs
+ * CrowdSec's own firewall bouncer instead of ours: it bans what A pushed just the same.
  *
- * Needs root, ip netns, nmap, curl, python3, nft, crowdsec, cscli and a built dist/.
+ * Needs root, ip netns, nmap, curl, python3, nft, crowdsec, cscli, crowdsec-firewall-bouncer and a built dist/.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,9 +22,10 @@ import { cliNetnsSkipReason } from '../support/netns-suite.js';
 import { waitFor, waitForValue } from '../support/wait-for.js';
 import { HeadlessProcess } from './headless-process.js';
 
-const skipReason = cliNetnsSkipReason(['ip', 'nmap', 'curl', 'python3', 'nft']) ?? crowdsecSkipReason();
+const skipReason = cliNetnsSkipReason(['ip', 'nmap', 'curl', 'python3', 'nft', 'crowdsec-firewall-bouncer']) ?? crowdsecSkipReason();
 const WEB_PORT = 8080;
 const BOUNCER_KEY = 'fleet-e2e-bouncer-key-0123456789abcdef';
+const FIREWALL_BOUNCER_KEY = 'fleet-e2e-firewall-bouncer-key-0123456789';
 
 let lan: Lan;
 let tmp: string;
@@ -41,15 +43,24 @@ async function reaches(target: string): Promise<boolean> {
   }
 }
 
-function nftSet(ns: string): string {
+function nftSet(ns: string, family = 'inet', table = 'snoopy', set = 'addr4'): string {
   try {
-    return execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', 'inet', 'snoopy', 'addr4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('ip', ['netns', 'exec', ns, 'nft', 'list', 'set', family, table, set], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch {
     return '';
   }
 }
 
 const inSet = (set: string, address: string) => new RegExp(`(^|[\\s{,])${address.replaceAll('.', '\\.')}( |,|$)`, 'm').test(set);
+/** The set CrowdSec's firewall bouncer keeps (nftables mode). */
+const firewallBouncerSet = () => nftSet(lan.members.hostc!.ns, 'ip', 'crowdsec', 'crowdsec-blacklists');
+
+/** CrowdSec's own firewall bouncer on host C, in the foreground, nftables mode, pulling every second. */
+function startFirewallBouncer(): void {
+  const config = join(tmp, 'firewall-bouncer.yaml');
+  writeFileSync(config, `mode: nftables\npid_dir: ${tmp}/\nupdate_frequency: 1s\ndaemonize: false\nlog_mode: stdout\nlog_level: info\napi_url: ${lapi.url}/\napi_key: ${FIREWALL_BOUNCER_KEY}\ndisable_ipv6: true\ndeny_action: DROP\nsupported_decisions_types:\n  - ban\nnftables:\n  ipv4:\n    enabled: true\n    set-only: false\n    table: crowdsec\n    chain: crowdsec-chain\n  ipv6:\n    enabled: false\n    set-only: false\n    table: crowdsec6\n    chain: crowdsec6-chain\n`, { mode: 0o600 });
+  spawnIn(lan.members.hostc!.ns, ['crowdsec-firewall-bouncer', '-c', config], { stdio: 'ignore' });
+}
 
 async function startHost(name: 'hosta' | 'hostb', fleetArgs: string[]): Promise<HeadlessProcess> {
   const m = lan.members[name]!;
@@ -62,13 +73,15 @@ async function startHost(name: 'hosta' | 'hostb', fleetArgs: string[]): Promise<
 describe('two hosts sharing bans through a CrowdSec Local API', { skip: skipReason ?? false }, () => {
   before(async () => {
     sweepStaleLans();
-    lan = await createLan(['attacker', 'hosta', 'hostb']);
+    lan = await createLan(['attacker', 'hosta', 'hostb', 'hostc']);
     tmp = mkdtempSync(join(tmpdir(), 'snoopy-fleet-'));
     lapi = new CrowdsecLapi(join(tmp, 'lapi'), `${lan.v4}:8080`, lan.ns);
     lapi.addMachine('hosta', join(tmp, 'hosta.yaml'));
     lapi.addBouncer('hostb', BOUNCER_KEY);
+    lapi.addBouncer('hostc', FIREWALL_BOUNCER_KEY);
     writeFileSync(join(tmp, 'bouncer.key'), BOUNCER_KEY, { mode: 0o600 });
     await lapi.start();
+    startFirewallBouncer();
     assert.match(readFileSync(join(tmp, 'hosta.yaml'), 'utf8'), new RegExp(`url: http://${lan.v4.replaceAll('.', '\\.')}:8080`));
     [hostA, hostB] = await Promise.all([startHost('hosta', ['--crowdsec-machine', join(tmp, 'hosta.yaml')]), startHost('hostb', ['--crowdsec', lapi.url, '--crowdsec-bouncer-key', `@${join(tmp, 'bouncer.key')}`])]);
     await waitFor(async () => (await reaches(lan.members.hosta!.v4)) && (await reaches(lan.members.hostb!.v4)), { timeoutMs: 20_000, intervalMs: 100, message: 'both web servers answering the attacker' });
@@ -101,10 +114,12 @@ describe('two hosts sharing bans through a CrowdSec Local API', { skip: skipReas
     assert.equal(blockB.json!.action, 'blocked');
     assert.ok((blockB.json!.duration as number) > 500 && (blockB.json!.duration as number) <= 600, `B enforces the remaining time (${blockB.json!.duration} s)`);
     assert.equal(await reaches(b.v4), false, 'the scanner cannot reach B either');
+    await waitFor(() => inSet(firewallBouncerSet(), attacker.v4), { timeoutMs: 10_000, intervalMs: 100, message: () => `the scanner in CrowdSec's own firewall bouncer's set on C: ${firewallBouncerSet()}` });
 
     lapi.cscli(['decisions', 'delete', '--ip', attacker.v4]);
     await hostB.waitForLine((j) => j.event_type === 'unblock' && j.address === attacker.v4, 10_000, "B's unblock after cscli decisions delete");
     assert.equal(inSet(nftSet(b.ns), attacker.v4), false, "gone from B's set");
+    await waitFor(() => !inSet(firewallBouncerSet(), attacker.v4), { timeoutMs: 10_000, intervalMs: 100, message: "the scanner gone from C's firewall bouncer set" });
     await waitFor(() => reaches(b.v4), { timeoutMs: 10_000, intervalMs: 100, message: 'the scanner reaching B again' });
     assert.equal(await reaches(a.v4), false, "A's own block stays");
   });
