@@ -32,7 +32,7 @@ async function answer(run: AssembledRun | null, publisher: SnapshotPublisher | n
         return record;
       }
       case 'unblockAll':
-        return await run.blocks.unblockAll();
+        return await run.unblockAll();
     }
     throw new Error(`unknown command ${JSON.stringify((command as { name: unknown }).name)}`);
   } finally {

@@ -12,6 +12,8 @@ export interface FleetEnforcer {
   lift(network: string): Promise<void>;
   /** Networks with an active block here, whoever decided it. */
   held(): ReadonlySet<string>;
+  /** Networks whose active block here came from the fleet (restored from the history, too). */
+  fromFleet(): string[];
 }
 
 export interface DecisionPullerOptions {
@@ -116,10 +118,13 @@ export class DecisionPuller {
     this.book.expire(now);
     status.decisions = this.book.size;
     for (const entry of gone) await this.liftGone(entry);
+    // A full list: fleet blocks kept from before (the history restored them at start) whose
+    // decision is no longer there were deleted or ran out meanwhile.
+    if (startup) for (const network of this.o.enforcer.fromFleet()) if (this.book.get(network) === undefined) await this.liftGone({ network, state: 'blocked' });
     await this.enforcePending(now);
   }
 
-  private async liftGone(entry: NetworkDecisions): Promise<void> {
+  private async liftGone(entry: Pick<NetworkDecisions, 'network' | 'state'>): Promise<void> {
     if (entry.state !== 'blocked') return;
     this.liftingForFleet.add(entry.network);
     try {

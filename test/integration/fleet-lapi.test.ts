@@ -2,7 +2,8 @@
  * Whole runs in process against a real CrowdSec Local API (the Debian package) on loopback:
  * a block is queued while the API is down and arrives once it is up; pulled decisions are
  * enforced with their origin and remaining time, a protected address is recorded `suppressed`,
- * a repeated deletion changes nothing, and `u` on a fleet block deletes the decision at the API.
+ * a repeated deletion changes nothing, `u` on a fleet block deletes the decision at the API while
+ * `U` lifts everything here only, and a restored fleet block whose decision went meanwhile is lifted.
  * Needs crowdsec and cscli (scripts/install-deps.sh); no root.
  */
 import assert from 'node:assert/strict';
@@ -48,10 +49,10 @@ interface Recorded {
 }
 
 /** A run of the connect-scan capture played as live, with --auto-block, wired to the API. */
-async function startRun(fleetArgs: string[]): Promise<Recorded> {
+async function startRun(fleetArgs: string[], history = join(tmp, `h-${Date.now()}.json`)): Promise<Recorded> {
   const firewall = new FakeFirewall('nftables', true);
   const host = { ...fakeHost({ liveCaptureFile: `${FIXTURES}nmap-connect.pcap`, firewall, ownAddresses: ['10.77.0.2'] }), fetch: globalThis.fetch };
-  const config = resolveRunConfig(parseCliArgs(['--headless', '--profile', 'high-security', '--auto-block', '--block-duration', '600', '--history', join(tmp, `h-${Date.now()}.json`), '--log-dir', join(tmp, 'logs'), '--pcap-dir', '/dev/null/none', ...fleetArgs]));
+  const config = resolveRunConfig(parseCliArgs(['--headless', '--profile', 'high-security', '--auto-block', '--block-duration', '600', '--history', history, '--log-dir', join(tmp, 'logs'), '--pcap-dir', '/dev/null/none', ...fleetArgs]));
   const events: ResponseEvent[] = [];
   const records: Recorded['records'] = [];
   const warnings: string[] = [];
@@ -145,8 +146,43 @@ describe('a run and a real CrowdSec Local API', { skip: skip ?? false }, () => {
       await answerCommand(r.run, null, { name: 'unblock', address: '198.51.100.8' });
       await waitFor(() => !lapi.decisions().some((d) => d.value === '198.51.100.8'), { timeoutMs: 10_000, intervalMs: 200, message: 'the decision deleted at the API after u' });
       assert.equal(status.errors.delete, 0);
+
+      // U (unblock all) lifts here only: the decision stays at the API and is not enforced again.
+      lapi.cscli(['decisions', 'add', '--ip', '198.51.100.10', '--duration', '30m']);
+      await waitFor(() => r.run.blocks.active().some((b) => b.address === '198.51.100.10'), { timeoutMs: 10_000, message: 'the third decision enforced' });
+      await answerCommand(r.run, null, { name: 'unblockAll' });
+      assert.ok(!r.run.blocks.active().some((b) => b.address === '198.51.100.10'));
+      const liftedAt = status.lastPullAt!;
+      await waitFor(() => status.lastPullAt! > liftedAt + 1500, { timeoutMs: 10_000, message: 'two more pulls after U' });
+      assert.ok(lapi.decisions().some((d) => d.value === '198.51.100.10'), 'still decided at the API');
+      assert.ok(!r.run.blocks.active().some((b) => b.address === '198.51.100.10'), 'not enforced again here');
     } finally {
       await r.run.close();
+    }
+  });
+
+  test('a fleet block restored from the history is lifted when the first pull no longer lists its decision', async () => {
+    if (lapi.output() === '') await lapi.start();
+    const history = join(tmp, 'restart-history.json');
+    const args = ['-c', join(tmp, 'fleet.json'), '--crowdsec', lapi.url, '--crowdsec-bouncer-key', `@${join(tmp, 'bouncer.key')}`];
+    lapi.cscli(['decisions', 'add', '--ip', '198.51.100.9', '--duration', '1h']);
+    const first = await startRun(args, history);
+    try {
+      await first.run.run();
+      await waitFor(() => first.run.blocks.active().some((b) => b.address === '198.51.100.9' && b.origin === 'cscli'), { timeoutMs: 10_000, message: 'the decision enforced' });
+    } finally {
+      await first.run.close();
+    }
+    // Deleted while this host was not running.
+    lapi.cscli(['decisions', 'delete', '--ip', '198.51.100.9']);
+    const second = await startRun(args, history);
+    try {
+      assert.ok(second.run.blocks.active().some((b) => b.address === '198.51.100.9' && b.origin === 'cscli'), 'restored from the history, origin kept');
+      await second.run.run();
+      await waitFor(() => !second.run.blocks.active().some((b) => b.address === '198.51.100.9'), { timeoutMs: 10_000, message: 'the restored fleet block lifted after the first pull' });
+      assert.ok(second.firewall.applies.some((a) => a.remove.some((s) => s.cidr === '198.51.100.9/32')), 'removed from the firewall');
+    } finally {
+      await second.run.close();
     }
   });
 });

@@ -71,6 +71,8 @@ export interface AssembledRun {
   stats(): EngineStats;
   /** How the run stands with its CrowdSec Local API, or null without one. */
   fleet(): FleetStatus | null;
+  /** Lifts every block here (fleet decisions stay at the API); how many were lifted. */
+  unblockAll(): Promise<number>;
   /**
    * Ends the run: blocks stopped (and flushed when the config says so), the final stats to the
    * sinks, then every sink closed — history and logs written, notifications given a grace.
@@ -219,6 +221,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     },
     stats: () => running.stats(),
     fleet: () => attached?.status ?? null,
+    unblockAll: () => (attached !== null ? attached.localOnly(() => blocks.unblockAll()) : blocks.unblockAll()),
     close() {
       closed ??= (async () => {
         running.stop();

@@ -15,6 +15,11 @@ export interface AttachedFleet {
   readonly sinks: RunSink[];
   /** Starts pulling decisions (bouncer role). */
   start(): void;
+  /**
+   * Runs `lift` (a person's "unblock all") with fleet blocks lifted here only: one keypress on
+   * one host does not delete every decision of the fleet, community lists included.
+   */
+  localOnly<T>(lift: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -34,15 +39,25 @@ export function attachFleet(settings: CrowdsecSettings, blocks: BlockManager, fe
     },
     lift: async (network) => void (await blocks.liftFleetDecision(network)),
     held: () => new Set(blocks.active().map((b) => b.network)),
+    fromFleet: () => blocks.active().flatMap((b) => (b.origin !== undefined && b.port === null ? [b.network] : [])),
   };
   const puller = settings.bouncerKey !== null ? new DecisionPuller({ client, enforcer, status, intervalSeconds: settings.pullSeconds, warn }) : null;
   const sinks: RunSink[] = [];
   if (self !== null) sinks.push(crowdsecSink(client, self, status, warn));
-  if (puller !== null) sinks.push(deleteOnUnblock(puller, client, self, status, warn));
+  const deletes = { suspended: 0 };
+  if (puller !== null) sinks.push(deleteOnUnblock(puller, client, self, status, deletes, warn));
   return {
     status,
     sinks,
     start: () => puller?.start(),
+    async localOnly(lift) {
+      deletes.suspended++;
+      try {
+        return await lift();
+      } finally {
+        deletes.suspended--;
+      }
+    },
     stop: async () => puller?.stop(),
   };
 }
@@ -61,7 +76,7 @@ function version(): string {
  * the API holds for that network), and so is our own pushed decision for a block of ours; without
  * machine credentials the API cannot be asked, and the lift stays local.
  */
-function deleteOnUnblock(puller: DecisionPuller, client: LapiClient, self: string | null, status: FleetStatus, warn: (line: string) => void): RunSink {
+function deleteOnUnblock(puller: DecisionPuller, client: LapiClient, self: string | null, status: FleetStatus, deletes: { suspended: number }, warn: (line: string) => void): RunSink {
   let warnedLocalOnly = false;
   return {
     record(record, kind, reason) {
@@ -70,6 +85,7 @@ function deleteOnUnblock(puller: DecisionPuller, client: LapiClient, self: strin
       const ids = fromFleet ? puller.idsFor(record.network) : self !== null ? puller.idsFor(record.network, self) : [];
       if (ids.length === 0) return;
       puller.markLifted(record.network);
+      if (deletes.suspended > 0) return;
       if (self === null) {
         if (!warnedLocalOnly) warn(`fleet: ${record.address} lifted here only: deleting a decision at the Local API needs --crowdsec-machine`);
         warnedLocalOnly = true;
