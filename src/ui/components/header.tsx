@@ -4,6 +4,7 @@ import type { EngineData } from '../store/engine-data-store.js';
 import { formatBytes, formatCount, formatUptime } from '../format.js';
 import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 import { FleetBadge } from './fleet-badge.js';
+import stringWidth from 'string-width';
 
 export interface HeaderProps {
   data: EngineData;
@@ -31,17 +32,18 @@ export function Header({ data, paused, width, theme, nowMs }: HeaderProps) {
   }
   const activeBlocks = data.blocks.filter((b) => b.expiresAt > nowMs).length;
   const uptime = formatUptime((nowMs - data.startedAt) / 1000);
+  const whereShown = sanitizeForDisplay(where, { maxWidth: Math.max(10, width - 40) });
   return (
     <Box flexDirection="column" width={width}>
       <Box>
         <Text bold color={theme.accent}>snoopy-tui </Text>
-        <Text wrap="truncate">{sanitizeForDisplay(where, { maxWidth: Math.max(10, width - 40) })}</Text>
+        <Text wrap="truncate">{whereShown}</Text>
         <Text> </Text>
         <Text color={state.color} bold>
           [{state.text}]
         </Text>
         <Text color={theme.muted}> up {uptime}</Text>
-        <FleetBadge fleet={data.fleet} nowMs={nowMs} theme={theme} />
+        <FleetBadge fleet={data.fleet} nowMs={nowMs} theme={theme} room={width - stringWidth(`snoopy-tui ${whereShown} [${state.text}] up ${uptime}`)} />
       </Box>
       <Text wrap="truncate">
         <Text>{formatCount(data.packetRate)} pkt/s </Text>
