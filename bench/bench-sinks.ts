@@ -22,7 +22,6 @@ export async function openBenchSinks(base: string, readings: MetricsReadings): P
   const { eveSink } = (await import(`${base}sinks/eve/eve-sink.js`)) as typeof import('../src/sinks/eve/eve-sink.js');
   const { remoteSyslogSink } = (await import(`${base}sinks/syslog/remote-syslog-sink.js`)) as typeof import('../src/sinks/syslog/remote-syslog-sink.js');
   const { RemoteSyslogTransport } = (await import(`${base}sinks/syslog/remote-syslog-transport.js`)) as typeof import('../src/sinks/syslog/remote-syslog-transport.js');
-  const { startMetrics } = (await import(`${base}sinks/metrics/metrics-sink.js`)) as typeof import('../src/sinks/metrics/metrics-sink.js');
   const { crowdsecSink } = (await import(`${base}sinks/crowdsec/crowdsec-sink.js`)) as typeof import('../src/sinks/crowdsec/crowdsec-sink.js');
   const { LapiClient } = (await import(`${base}fleet/lapi-client.js`)) as typeof import('../src/fleet/lapi-client.js');
   const { newFleetStatus } = (await import(`${base}model/fleet-status.js`)) as typeof import('../src/model/fleet-status.js');
@@ -33,8 +32,17 @@ export async function openBenchSinks(base: string, readings: MetricsReadings): P
   const warn = () => undefined;
   const status = newFleetStatus('http://127.0.0.1:9', { push: true, pull: false });
   const client = new LapiClient({ url: 'http://127.0.0.1:9', machine: { url: 'http://127.0.0.1:9', login: 'bench', password: 'bench' }, bouncerKey: null, fetch, userAgent: 'snoopy-tui/bench' });
-  const metrics = await startMetrics('127.0.0.1', 0, { ...readings, fleet: () => status });
-  const sinks: RunSink[] = [eveSink(eveFile, warn), remoteSyslogSink(new RemoteSyslogTransport({ transport: 'udp', host: '127.0.0.1', port: 9, warn })), metrics.sink, crowdsecSink(client, 'bench', status, warn)];
+  // SNOOPY_BENCH_SINKS=eve,syslog,metrics,crowdsec picks some (all by default), to find what costs.
+  const only = process.env['SNOOPY_BENCH_SINKS']?.split(',');
+  // As in the assembly, prom-client is loaded only when metrics are on.
+  const metrics = only === undefined || only.includes('metrics') ? await ((await import(`${base}sinks/metrics/metrics-sink.js`)) as typeof import('../src/sinks/metrics/metrics-sink.js')).startMetrics('127.0.0.1', 0, { ...readings, fleet: () => status }) : null;
+  const all: [string, () => RunSink][] = [
+    ['eve', () => eveSink(eveFile, warn)],
+    ['syslog', () => remoteSyslogSink(new RemoteSyslogTransport({ transport: 'udp', host: '127.0.0.1', port: 9, warn }))],
+    ['metrics', () => metrics!.sink],
+    ['crowdsec', () => crowdsecSink(client, 'bench', status, warn)],
+  ];
+  const sinks: RunSink[] = all.filter(([name]) => only === undefined || only.includes(name)).map(([, make]) => make());
   return {
     alert(alert, kind) {
       for (const s of sinks) s.alert?.(alert, kind);
@@ -46,10 +54,15 @@ export async function openBenchSinks(base: string, readings: MetricsReadings): P
     },
     async close(stats) {
       for (const s of sinks) s.stats?.(stats, true);
-      const scraped = await (await fetch(`http://127.0.0.1:${metrics.address.port}/metrics`)).text();
+      const scraped = metrics !== null ? await (await fetch(`http://127.0.0.1:${metrics.address.port}/metrics`)).text() : '';
       const pushQueued = status.pushQueued;
       for (const s of sinks) await s.close?.();
-      const eveBytes = statSync(eveFile).size;
+      let eveBytes = 0;
+      try {
+        eveBytes = statSync(eveFile).size;
+      } catch {
+        // EVE not chosen
+      }
       rmSync(dir, { recursive: true, force: true });
       return { eve_bytes: eveBytes, metrics_bytes: scraped.length, push_queued: pushQueued };
     },

@@ -3,7 +3,6 @@ import type { RunConfig } from '../../config/run-config.js';
 import type { FleetStatus } from '../../model/fleet-status.js';
 import { eveSink } from '../../sinks/eve/eve-sink.js';
 import type { MetricsReadings } from '../../sinks/metrics/metrics-readings.js';
-import { startMetrics } from '../../sinks/metrics/metrics-sink.js';
 import type { RunSink } from '../../sinks/run-sink.js';
 import { remoteSyslogSink } from '../../sinks/syslog/remote-syslog-sink.js';
 import { RemoteSyslogTransport } from '../../sinks/syslog/remote-syslog-transport.js';
@@ -27,6 +26,8 @@ export async function outputSinks(config: RunConfig, readings: MetricsReadings, 
   }
   if (config.syslogRemote !== null) sinks.push(remoteSyslogSink(new RemoteSyslogTransport({ ...config.syslogRemote, warn })));
   if (config.metrics !== null) {
+    // prom-client is loaded only when metrics are asked for.
+    const { startMetrics } = await import('../../sinks/metrics/metrics-sink.js');
     const m = await startMetrics(config.metrics.host, config.metrics.port, readings).catch(async (e: unknown) => {
       await Promise.allSettled(sinks.map((sink) => sink.close?.()));
       throw new ConfigError((e as Error).message);
