@@ -40,6 +40,12 @@ const OPTIONS = {
   review: { type: 'boolean' },
   utc: { type: 'boolean' },
   'test-alerts': { type: 'boolean' },
+  crowdsec: { type: 'string' },
+  'crowdsec-machine': { type: 'string' },
+  'crowdsec-bouncer-key': { type: 'string' },
+  metrics: { type: 'string' },
+  eve: { type: 'string' },
+  'syslog-remote': { type: 'string' },
 } as const;
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

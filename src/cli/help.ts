@@ -93,6 +93,18 @@ Output:
       --version            print the version
   -h, --help               this help
 
+Fleet and outputs past this host (see docs/fleet.md):
+      --crowdsec URL       a CrowdSec Local API to share blocks through (either role alone works)
+      --crowdsec-machine FILE  push: every block goes to the API as an alert with a ban
+                           decision (FILE as \`cscli machines add NAME -f FILE\` writes it)
+      --crowdsec-bouncer-key KEY|@FILE  pull: the API's decisions are enforced here for their
+                           remaining time, shown with their origin (\`cscli bouncers add NAME\`)
+      --metrics ADDR:PORT  Prometheus /metrics (a bare PORT listens on 127.0.0.1)
+      --eve FILE           Suricata-EVE-shaped alert and stats lines (Filebeat, Elastic, Vector);
+                           reopened when the file is moved away (log rotation)
+      --syslog-remote udp://HOST:PORT|tcp://HOST:PORT  RFC 5424 to a remote collector
+                           (TCP with octet counting; structured data carries the alert fields)
+
 Notifications (config file only, under "notifications"; see README):
   desktop (notify-send / osascript / PowerShell toast), webhook (JSON POST of the alert line),
   slack ({"text": …}), telegram (botToken, chatId, apiBase), syslog (logger, auth facility).

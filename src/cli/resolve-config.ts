@@ -2,6 +2,7 @@ import { ConfigError } from '../config/config-error.js';
 import { MAX_REFRESH_SECONDS, MAX_SPEED, MIN_REFRESH_SECONDS, MIN_SPEED } from '../config/checkers.js';
 import { loadConfigFile, type ConfigFile } from '../config/config-file.js';
 import { applyConfigFile } from '../config/apply-config-file.js';
+import { applyFleetOptions } from '../config/apply-fleet-options.js';
 import { PROFILE_NAMES, type ProfileName } from '../config/profile-name.js';
 import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
@@ -41,6 +42,8 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.noAutoBlock !== undefined) config.autoBlock = false;
   if (flags.noFail2ban !== undefined) config.fail2ban = false;
   if (flags.utc !== undefined) config.utc = true;
+  if (flags.eve !== undefined) nonEmpty(flags.eve, '--eve');
+  applyFleetOptions(config, file, flags);
   if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed', MIN_SPEED, MAX_SPEED);
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
 

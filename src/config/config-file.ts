@@ -162,6 +162,15 @@ const GENERAL_SCHEMA = {
   processMonitor: boolean,
   verbose: boolean,
   notifications: NOTIFICATIONS_SCHEMA,
+  /** The fleet and outputs past this host: checked further (and files read) when the config is resolved. */
+  crowdsec: nonEmptyString,
+  crowdsecMachine: nonEmptyString,
+  crowdsecBouncerKey: nonEmptyString,
+  /** Seconds between pulls of decisions (default 2). */
+  crowdsecPullInterval: intInRange(1, 3600),
+  metrics: nonEmptyString,
+  eve: nonEmptyString,
+  syslogRemote: nonEmptyString,
 } satisfies Schema;
 
 const SCHEMA: Schema = { ...GENERAL_SCHEMA, thresholds: thresholdsSchema() };

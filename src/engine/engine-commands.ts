@@ -78,7 +78,7 @@ async function answer(ctx: CommandContext, command: EngineCommand): Promise<Comm
         return record;
       }
       case 'unblockAll':
-        return await run.blocks.unblockAll();
+        return await run.unblockAll();
     }
     throw new Error(`unknown command ${JSON.stringify((command as { name: unknown }).name)}`);
   } finally {

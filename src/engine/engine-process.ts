@@ -64,7 +64,7 @@ async function start(runConfig: RunConfig, ui: UiContext | undefined): Promise<v
     return;
   }
   const current = run;
-  const snapshots = (ctx.publisher = new SnapshotPublisher(current.engine, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), current.blocks));
+  const snapshots = (ctx.publisher = new SnapshotPublisher(current.engine, feed, (snapshot, done) => send({ type: 'snapshot', snapshot }, done), current.blocks, { fleet: () => current.fleet() }));
   current.addSink(snapshots.sink);
   current.engine.pipeline.onPacketPathTick = () => snapshots.maybePublish();
   snapshots.start();

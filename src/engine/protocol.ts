@@ -4,7 +4,7 @@
  * messages can later travel over a Unix socket (daemon + attach).
  */
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert, BlockRecord, EngineStats, FeedPacket, FlowSummary, HistoryEntry } from '../model/index.js';
+import type { Alert, BlockRecord, EngineStats, FeedPacket, FleetStatus, FlowSummary, HistoryEntry } from '../model/index.js';
 
 // The shared records travel in these messages: a UI imports them from here or from src/model.
 export type * from '../model/index.js';
@@ -29,6 +29,8 @@ export interface Snapshot {
   blocks: BlockRecord[];
   /** What the packet feed holds back or picks. */
   feed: FeedState;
+  /** How the run stands with its CrowdSec Local API; absent or null without one. */
+  fleet?: FleetStatus | null;
 }
 
 /** The engine's side of the packet feed: its filter and the UI's own session. */

@@ -8,6 +8,7 @@ import { describeSession } from './feed/own-session.js';
 import type { FeedLookups } from './feed/packet-subject.js';
 import type { RunSink } from '../sinks/run-sink.js';
 import type { BlockRecord } from '../model/block-record.js';
+import type { FleetStatus } from '../model/fleet-status.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
@@ -16,6 +17,8 @@ export interface SnapshotPublisherOptions {
   maxPackets?: number;
   /** Flows a snapshot carries. */
   maxFlows?: number;
+  /** The run's standing with its CrowdSec Local API (header). */
+  fleet?: () => FleetStatus | null;
 }
 
 /**
@@ -28,6 +31,7 @@ export class SnapshotPublisher {
   private readonly intervalMs: number;
   private readonly maxPackets: number;
   private readonly maxFlows: number;
+  private readonly fleet: () => FleetStatus | null;
   private readonly pendingAlerts = new Map<string, Alert>();
   /** Attackers of every alert so far, for the feed filter's `alert` term (bounded). */
   private readonly alerted = new Set<string>();
@@ -51,6 +55,7 @@ export class SnapshotPublisher {
     this.intervalMs = options.intervalMs ?? 100;
     this.maxPackets = options.maxPackets ?? 100;
     this.maxFlows = options.maxFlows ?? 50;
+    this.fleet = options.fleet ?? (() => null);
     feed.lookups = this.lookups();
   }
 
@@ -136,6 +141,7 @@ export class SnapshotPublisher {
       newAlerts: [...this.pendingAlerts.values()],
       blocks: this.blocks.active().map((b) => ({ ...b })),
       feed: this.feedState(),
+      fleet: this.fleet(),
     };
     const geo = this.engine.geo;
     if (geo !== null) {

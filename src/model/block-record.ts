@@ -31,6 +31,11 @@ export interface BlockRecord {
   firewall: FirewallName;
   /** Country tag of the address, when the UI is told (snapshots fill it; the history does not keep it). */
   country?: string | null;
+  /**
+   * Who decided, when another part of the fleet did (a decision pulled from a CrowdSec Local
+   * API): `crowdsec`, `cscli`, or the machine name of another host. Absent for this host's own blocks.
+   */
+  origin?: string;
 }
 
 export function isActive(record: BlockRecord): boolean {

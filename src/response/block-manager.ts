@@ -1,5 +1,5 @@
 import type { Alert } from '../model/alert.js';
-import { canonicalAddress, networkOf, type CanonicalAddress } from '../net/canonical.js';
+import { canonicalAddress, canonicalCidr, networkOf, type CanonicalAddress } from '../net/canonical.js';
 import { entryKey, type BlockSpec, type Firewall, type FirewallEntry } from '../platform/firewall/firewall.js';
 import { blockEvent, unblockEvent } from './block-events.js';
 import { type ResponseEvent, type UnblockReason } from '../model/response-event.js';
@@ -176,6 +176,7 @@ export class BlockManager {
       const record: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: 'restored from history', offense: history?.offenses.get(b.address) ?? 1, firewall: this.o.firewall.name };
       if (b.alertId !== undefined) record.alertId = b.alertId;
       if (b.attackType !== undefined) record.attackType = b.attackType;
+      if (b.origin !== undefined) record.origin = b.origin;
       this.blocks.set(key, record);
       restored++;
     }
@@ -518,6 +519,60 @@ export class BlockManager {
       }
       this.blocks.clear();
     }
+  }
+
+  /**
+   * A decision another part of the fleet made (pulled from a CrowdSec Local API), enforced as
+   * it is: its own network and remaining time, no escalation, recorded with its origin.
+   * Self-protection applies as to our own blocks (a protected address is recorded `suppressed`).
+   * An address already blocked here keeps its block. Null: nothing to do.
+   */
+  async enforceFleetDecision(d: { network: string; remainingSeconds: number; origin: string; reason: string }): Promise<BlockRecord | null> {
+    const network = canonicalCidr(d.network);
+    if (network === null || !(d.remainingSeconds > 0)) return null;
+    const [text, len] = network.split('/') as [string, string];
+    const base = canonicalAddress(text)!;
+    const single = Number(len) === (base.family === 4 ? 32 : 128);
+    if (this.blocks.has(entryKey({ cidr: network, port: null })) || this.inFlight.has(entryKey({ cidr: network, port: null }))) return null;
+    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    const why = single ? this.o.protection.reasonFor(base) : this.o.protection.reasonForNetwork(network);
+    const record = this.newRecord(base, null, this.o.dryRun ? 'dry_run' : 'blocked', undefined, d.remainingSeconds, d.reason, null, network, this.offenses.get(base.text) ?? 0);
+    record.origin = d.origin;
+    if (why !== null) {
+      record.action = 'suppressed';
+      record.detail = `protected: ${why}`;
+      return this.record(record);
+    }
+    const key = entryKey({ cidr: network, port: null });
+    const apply = (async () => {
+      if (!this.o.dryRun) {
+        if (this.firewallBroken !== null) return this.failed(record, null, this.firewallBroken);
+        try {
+          await this.ensureSetup();
+          await this.queue.add({ cidr: network, family: base.family, port: null, timeoutSeconds: d.remainingSeconds });
+        } catch (e) {
+          return this.failed(record, null, (e as Error).message);
+        }
+      }
+      this.blocks.set(key, record);
+      this.record(record);
+      if (record.action === 'blocked') this.o.onBlocked?.(record);
+      return record;
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, apply);
+    return apply;
+  }
+
+  /** The fleet lifted its decision for `network`: our block of it goes, unless this host made it. */
+  async liftFleetDecision(network: string): Promise<BlockRecord | null> {
+    const cidr = canonicalCidr(network);
+    if (cidr === null) return null;
+    const key = entryKey({ cidr, port: null });
+    await this.inFlight.get(key);
+    const r = this.blocks.get(key);
+    if (r?.origin === undefined) return null;
+    await this.remove(key, r, 'manual');
+    return r;
   }
 
   /** base × 2^(offenses so far), capped: 5 min → 10 min → 20 min … → 7 days. */

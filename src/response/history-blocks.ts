@@ -13,6 +13,8 @@ export interface HistoryBlock {
   expiresAt: number;
   alertId?: string;
   attackType?: string;
+  /** A fleet decision's origin (see BlockRecord.origin). */
+  origin?: string;
 }
 
 export interface HistoryBlockState {
@@ -48,10 +50,12 @@ export function historyBlockState(entries: readonly HistoryEntry[], nowMs: numbe
         refused?.(`history block entry of ${JSON.stringify(String(e.address).slice(0, 64))} refused: bad time or duration`);
         continue;
       }
-      offenses.set(e.address, (offenses.get(e.address) ?? 0) + 1);
+      // Another host's decision is not an offense against this one (no escalation here).
+      if (e.origin === undefined) offenses.set(e.address, (offenses.get(e.address) ?? 0) + 1);
       const block: HistoryBlock = { address: e.address, network, port, reason: e.reason, createdAt, expiresAt: createdAt + e.durationSeconds * 1000 };
       if (e.alertId !== undefined) block.alertId = e.alertId;
       if (e.attackType !== undefined) block.attackType = e.attackType;
+      if (e.origin !== undefined) block.origin = e.origin;
       active.set(key, block);
       ended.delete(key);
     } else {

@@ -87,6 +87,7 @@ export class RunRecorder {
       ...(record.detail !== undefined ? { detail: record.detail } : {}),
       ...(record.alertId !== undefined ? { alertId: record.alertId } : {}),
       ...(record.attackType !== undefined ? { attackType: record.attackType } : {}),
+      ...(record.origin !== undefined ? { origin: record.origin } : {}),
     };
     this.history?.add(entry);
     this.daily?.logBlock(entry);

@@ -104,7 +104,8 @@ export function isHistoryEntry(v: unknown): v is HistoryEntry {
         isOptionalString(v.alertId) &&
         isOptionalNetwork(v.network) &&
         isOptionalPort(v.port) &&
-        isOptionalAttackType(v.attackType)
+        isOptionalAttackType(v.attackType) &&
+        isOptionalString(v.origin)
       );
     case 'unblock':
       return isTime(v.at) && isAddress(v.address) && UNBLOCK_REASONS.has(v.reason) && isOptionalString(v.detail) && isOptionalNetwork(v.network) && isOptionalPort(v.port);

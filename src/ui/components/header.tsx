@@ -3,6 +3,8 @@ import type { Theme } from '../theme.js';
 import type { EngineData } from '../store/engine-data-store.js';
 import { formatBytes, formatCount, formatUptime } from '../format.js';
 import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
+import { FleetBadge, fleetBadgeWidth } from './fleet-badge.js';
+import stringWidth from 'string-width';
 
 export interface HeaderProps {
   data: EngineData;
@@ -35,7 +37,10 @@ export function Header({ data, paused, showOwn, zone, width, theme, nowMs }: Hea
   const state = stateOf(data, paused, theme);
   const uptime = formatUptime((nowMs - data.startedAt) / 1000);
   const fixed = 12 + label.length + state.text.length + 4 + uptime.length + 4 + zone.length + 2;
-  const where = source === null ? '' : sanitizeForDisplay(source.description, { maxWidth: Math.max(8, width - fixed) });
+  // The fleet badge takes what the watched source leaves, and at least a third of the line when both are long.
+  const sourceWidth = source === null ? 0 : stringWidth(source.description);
+  const badgeRoom = Math.min(fleetBadgeWidth(data.fleet, nowMs), Math.max(width - fixed - sourceWidth, Math.floor(width / 3)), Math.max(0, width - fixed - 8));
+  const where = source === null ? '' : sanitizeForDisplay(source.description, { maxWidth: Math.max(8, width - fixed - badgeRoom) });
   const activeBlocks = data.blocks.filter((b) => b.expiresAt > nowMs).length;
   const stats = data.stats;
   const own = data.feedState?.own;
@@ -53,6 +58,7 @@ export function Header({ data, paused, showOwn, zone, width, theme, nowMs }: Hea
           [{state.text}]
         </Text>
         <Text color={theme.muted}> up {uptime}  {zone}</Text>
+        <FleetBadge fleet={data.fleet} nowMs={nowMs} theme={theme} room={badgeRoom} />
       </Text>
       {source?.kind === 'review' ? (
         <Text wrap="truncate">

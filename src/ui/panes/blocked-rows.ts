@@ -11,6 +11,8 @@ export const BLOCKED_COLUMNS: readonly ColumnSpec[] = [
   { title: 'SINCE', min: 8, max: 8 },
   { title: 'LEFT', min: 7, max: 8, align: 'right' },
   { title: '#', min: 2, max: 3, align: 'right' },
+  // Who decided: this host (local) or the fleet decision's origin (crowdsec, cscli, a host's name).
+  { title: 'FROM', min: 5, max: 12, dropRank: 2 },
   { title: 'FIREWALL', min: 8, max: 9, dropRank: 1 },
   { title: 'ACTION', min: 7, max: 12 },
 ];
@@ -43,7 +45,7 @@ export function blockedRows(blocks: readonly BlockRecord[], nowMs: number, filte
       key: `${b.address}|${b.port?.protocol ?? ''}${b.port?.number ?? ''}`,
       item: { kind: 'block', block: b },
       tone: b.action === 'blocked' ? 'danger' : 'warning',
-      cells: [shownAddress(b), countryTag(country), b.reason, ctx.time.clock(b.createdAt), formatUptime((b.expiresAt - nowMs) / 1000), String(b.offense ?? 1), b.firewall ?? '', b.action],
+      cells: [shownAddress(b), countryTag(country), b.reason, ctx.time.clock(b.createdAt), formatUptime((b.expiresAt - nowMs) / 1000), String(b.offense ?? 1), b.origin ?? 'local', b.firewall ?? '', b.action],
     });
   }
   return rows;

@@ -4,6 +4,7 @@ import type { FeedPacket } from '../../model/feed-packet.js';
 import type { FlowSummary } from '../../model/flow-summary.js';
 import type { EngineEndReason, EngineToUi, FeedState, SourceKind } from '../../engine/protocol.js';
 import type { BlockRecord } from '../../model/block-record.js';
+import type { FleetStatus } from '../../model/fleet-status.js';
 import type { HistoryEntry } from '../../model/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
@@ -47,6 +48,8 @@ export interface EngineData {
   warning: string | null;
   /** Wall-clock ms when the engine started, for uptime. */
   startedAt: number;
+  /** The run's standing with its CrowdSec Local API, null without one. */
+  fleet: FleetStatus | null;
 }
 
 export function initialEngineData(now = Date.now()): EngineData {
@@ -72,6 +75,7 @@ export function initialEngineData(now = Date.now()): EngineData {
     storedHistory: null,
     warning: null,
     startedAt: now,
+    fleet: null,
   };
 }
 
@@ -141,6 +145,7 @@ function applySnapshot(data: EngineData, s: Extract<EngineToUi, { type: 'snapsho
     alertsTotal,
     alertedAddresses,
     blocks: s.blocks,
+    fleet: s.fleet ?? null,
   };
 }
 
