@@ -81,7 +81,8 @@ class SignatureHits {
  * case folding, log4j lookups, SQL comments, whitespace). The first clear-text payload of other
  * TCP services on common ports is searched for LOG4SHELL / SHELLSHOCK / COMMAND_INJECTION.
  * One alert per (attacker, type), updated while the attacker goes on; attack_details names
- * the part that matched and quotes it raw.
+ * the part that matched (matched_part), quotes it raw around the match (matched_text) and gives
+ * the match after normalisation (matched_normalized); sample is the request line.
  */
 export class PayloadSignatureDetector implements PacketDetector, StreamListener {
   readonly name = 'payload-signature';
@@ -127,18 +128,18 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
     if (len <= 0) return;
     const raw = decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len);
     const found: Findings = new Map();
-    searchPart(this.sigs, found, 'payload', raw, 'text', RAW_TYPES, firstLine(raw));
+    searchPart(this.sigs, found, 'payload', raw, 'text', RAW_TYPES);
     if (found.size > 0) {
       const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
-      this.report(attacker, formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3), pkt.dstPort, pkt.tsMicros, service, found);
+      this.report(attacker, formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3), pkt.dstPort, pkt.tsMicros, service, found, firstLine(raw));
     }
   }
 
   onHttpRequest(req: HttpRequest, stream: StreamInfo, tsMicros: number): void {
     if (!this.isHomeServer(stream)) return;
     const found: Findings = new Map();
-    for (const p of headParts(req)) searchPart(this.sigs, found, p.name, p.raw, p.decoding, p.types, p.quote);
-    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found);
+    for (const p of headParts(req)) searchPart(this.sigs, found, p.name, p.raw, p.decoding, p.types);
+    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found, req.requestLine);
   }
 
   onHttpBody(req: HttpRequest, stream: StreamInfo, tsMicros: number): void {
@@ -146,8 +147,8 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
     const body = bodyText(req, req.body);
     if (body === null) return;
     const found: Findings = new Map();
-    searchPart(this.sigs, found, 'body', body.text, body.decoding, BODY_TYPES, body.text);
-    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found);
+    searchPart(this.sigs, found, 'body', body.text, body.decoding, BODY_TYPES);
+    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found, req.requestLine);
   }
 
   private isHome(w0: number, w1: number, w2: number, w3: number): boolean {
@@ -160,7 +161,7 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
     return this.isHome(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
-  private report(attacker: string, target: string, targetPort: number, ts: number, service: string, found: Findings): void {
+  private report(attacker: string, target: string, targetPort: number, ts: number, service: string, found: Findings, sample: string): void {
     this.matchedRequests++;
     for (const [type, finding] of found) {
       const key = `${attacker} ${type}`;
@@ -187,8 +188,11 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
       const d = a.attack_details;
       d.service = service;
       d.matched = finding.sig.name;
-      d.part = finding.part;
-      d.sample = finding.sample;
+      d.sample = sample.length > SAMPLE_CHARS ? sample.slice(0, SAMPLE_CHARS) : sample;
+      // The part that matched, its raw text around the match, and the match after normalisation.
+      d.matched_part = finding.part;
+      d.matched_text = finding.text;
+      d.matched_normalized = finding.match;
       d.requests = hits.requests;
       if (isNew) this.ctx.raise(a, ts);
       else this.ctx.changed(a);
@@ -205,7 +209,7 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
       targetPort,
       protocol: 'tcp',
       service,
-      details: { matched: '', part: '', sample: '', requests: 0 },
+      details: { matched: '', sample: '', requests: 0 },
     });
   }
 

@@ -9,11 +9,12 @@ export const OVERLAP_CHARS = 512;
 /** attack_details.sample is cut to this many characters (raw; outputs sanitize). */
 export const SAMPLE_CHARS = 200;
 
-/** What matched in a request: the signature, the part's name and a raw excerpt with the match. */
+/** What matched in a request: the signature, the part's name, a raw excerpt with the match, the normalised match. */
 export interface Finding {
   sig: Signature;
   part: string;
-  sample: string;
+  text: string;
+  match: string;
 }
 
 export type Findings = Map<PayloadAttackType, Finding>;
@@ -41,7 +42,6 @@ export function searchPart(
   raw: string,
   decoding: PartDecoding,
   types: readonly PayloadAttackType[],
-  quote: string,
 ): void {
   let pending = false;
   for (const t of types) if (!found.has(t)) pending = true;
@@ -52,7 +52,9 @@ export function searchPart(
     for (const type of types) {
       if (found.has(type)) continue;
       const sig = firstMatch(sigs[type], text);
-      if (sig !== null) found.set(type, { sig, part: name, sample: excerpt(quote, raw === quote ? start : -1, sig, text) });
+      if (sig === null) continue;
+      const match = sig.re.exec(text)?.[0] ?? '';
+      found.set(type, { sig, part: name, text: excerpt(raw, start, match), match: match.length > SAMPLE_CHARS ? match.slice(0, SAMPLE_CHARS) : match });
     }
     if (start + WINDOW_CHARS >= raw.length) break;
   }
@@ -62,12 +64,10 @@ export function searchPart(
  * A raw excerpt of at most SAMPLE_CHARS that holds the match where it can be found in the raw
  * text (plain payloads); an encoded payload is quoted from the start of its window.
  */
-function excerpt(quote: string, windowStart: number, sig: Signature, text: string): string {
-  if (quote.length <= SAMPLE_CHARS) return quote;
-  const m = sig.re.exec(text);
-  let at = -1;
-  if (m !== null && m[0].length > 0) at = quote.toLowerCase().indexOf(m[0].slice(0, 24));
-  if (at < 0) at = windowStart > 0 ? windowStart : 0;
-  const from = Math.max(0, Math.min(at - 40, quote.length - SAMPLE_CHARS));
-  return quote.slice(from, from + SAMPLE_CHARS);
+function excerpt(raw: string, windowStart: number, match: string): string {
+  if (raw.length <= SAMPLE_CHARS) return raw;
+  let at = match.length > 0 ? raw.toLowerCase().indexOf(match.slice(0, 24), windowStart) : -1;
+  if (at < 0) at = windowStart;
+  const from = Math.max(0, Math.min(at - 40, raw.length - SAMPLE_CHARS));
+  return raw.slice(from, from + SAMPLE_CHARS);
 }

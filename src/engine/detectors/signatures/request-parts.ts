@@ -24,18 +24,16 @@ export type PartDecoding = 'target' | 'url' | 'text' | 'form';
 
 /** One named part of a request, raw, with what to look for in it. */
 export interface RequestPart {
-  /** attack_details.part: "target", "header:Referer", "body" … */
+  /** attack_details.matched_part: "request target", "header Referer", "body" … */
   name: string;
   raw: string;
   decoding: PartDecoding;
   types: readonly PayloadAttackType[];
-  /** The text quoted in the sample when this part matches (the request line for the target). */
-  quote: string;
 }
 
 /** The target and every header of a request head, each with its types. */
 export function headParts(req: HttpRequest): RequestPart[] {
-  const parts: RequestPart[] = [{ name: 'target', raw: req.target, decoding: 'target', types: TARGET_TYPES, quote: req.requestLine }];
+  const parts: RequestPart[] = [{ name: 'request target', raw: req.target, decoding: 'target', types: TARGET_TYPES }];
   for (const h of req.headers) parts.push(headerPart(h));
   return parts;
 }
@@ -44,5 +42,5 @@ function headerPart(h: HttpHeader): RequestPart {
   const types = h.lower === 'user-agent' ? USER_AGENT_TYPES : REFLECTED_HEADERS.has(h.lower) ? REFLECTED_TYPES : ANY_HEADER_TYPES;
   // Referer and Origin are URLs: '+' in their query means a space, as in a request target.
   const decoding: PartDecoding = h.lower === 'referer' || h.lower === 'origin' ? 'target' : 'text';
-  return { name: `header:${h.name}`, raw: h.value, decoding, types, quote: `${h.name}: ${h.value}` };
+  return { name: `header ${h.name}`, raw: h.value, decoding, types };
 }
