@@ -156,6 +156,9 @@ export class SegmentReassembler {
           this.held.shift();
           this.unhold(h);
           this.emitHeld(h, -at);
+          // This segment's bytes under the held copy lost to it.
+          const covered = Math.min((this.next - seq) | 0, total) - pos;
+          if (covered > 0) this.stats.duplicateBytes += covered;
           continue;
         }
         if (at < room) room = at;
