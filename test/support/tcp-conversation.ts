@@ -49,6 +49,8 @@ export class TcpConversation {
   /** Next byte offsets (relative to the first data byte) of each side. */
   clientOff = 0;
   serverOff = 0;
+  /** The end of the furthest client byte sent, in order or not. */
+  clientEnd = 0;
 
   constructor(
     private readonly rig: StreamRig,
@@ -90,6 +92,8 @@ export class TcpConversation {
       this.c(TcpFlag.PSH | TcpFlag.ACK, b, at);
       if (at + b.length > this.clientOff && at <= this.clientOff) this.clientOff = at + b.length;
     }
+    if (this.clientOff > this.clientEnd) this.clientEnd = this.clientOff;
+    if (at !== undefined && at + b.length > this.clientEnd) this.clientEnd = at + b.length;
     return this;
   }
 
@@ -107,10 +111,15 @@ export class TcpConversation {
     return this;
   }
 
-  /** Both sides FIN. */
+  /**
+   * Both sides FIN: the client's after its furthest byte; the server acknowledges everything up
+   * to it (bytes never sent in between were lost by the capture, as far as the stream can tell).
+   */
   close(): this {
+    this.clientOff = this.clientEnd;
     this.c(TcpFlag.FIN | TcpFlag.ACK);
     this.clientOff++;
+    this.clientEnd = this.clientOff;
     this.s(TcpFlag.FIN | TcpFlag.ACK);
     this.serverOff++;
     this.c(TcpFlag.ACK);

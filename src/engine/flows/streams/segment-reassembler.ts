@@ -112,9 +112,10 @@ export class SegmentReassembler {
 
   /** The other side acknowledged up to `ack`: a hole it has acknowledged was lost by the capture. */
   peerAck(ack: number): void {
-    if (this.held.length === 0 || this.finished) return;
-    const first = (this.held[0]!.seq - this.next) | 0;
-    if (first > 0 && ((ack - this.next) | 0) >= first) {
+    // Every acknowledged hole, not only the first: one ACK can cover several.
+    while (this.held.length > 0 && !this.finished) {
+      const first = (this.held[0]!.seq - this.next) | 0;
+      if (first <= 0 || ((ack - this.next) | 0) < first) return;
       this.passHole(first);
       this.drain();
     }
