@@ -97,6 +97,12 @@ export class TcpConversation {
     return this;
   }
 
+  /** A client packet with these flags and no data at byte offset `off` (resets, stray FINs). */
+  rawClient(flags: number, off: number): this {
+    this.c(flags, undefined, off);
+    return this;
+  }
+
   /** Client bytes split into segments of `size` bytes, in order. */
   sendSplit(data: string, size: number): this {
     for (let i = 0; i < data.length; i += size) this.send(data.slice(i, i + size));

@@ -8,6 +8,7 @@ import type { HttpRequest } from '../flows/streams/http/http-message.js';
 import type { StreamInfo, StreamListener } from '../flows/streams/stream-listener.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { bodyText } from './signatures/body-text.js';
+import { CleanParts } from './signatures/clean-parts.js';
 import { SAMPLE_CHARS, searchPart, type Findings } from './signatures/part-matcher.js';
 import { compileSignatures, PAYLOAD_ATTACK_TYPES, type PayloadAttackType, type Signature } from './signatures/patterns.js';
 import { BODY_TYPES, headParts } from './signatures/request-parts.js';
@@ -95,6 +96,8 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
   /** Per flow slot: firstSeen of the flow whose first payload was already inspected (non-HTTP). */
   private rawChecked: Float64Array | null = null;
   private nextSweep = 0;
+  /** Header values and targets that matched nothing, searched once per session instead of per request. */
+  readonly clean = new CleanParts();
   evicted = 0;
   /** Requests / payloads that matched at least one signature. */
   matchedRequests = 0;
@@ -138,7 +141,7 @@ export class PayloadSignatureDetector implements PacketDetector, StreamListener 
   onHttpRequest(req: HttpRequest, stream: StreamInfo, tsMicros: number): void {
     if (!this.isHomeServer(stream)) return;
     const found: Findings = new Map();
-    for (const p of headParts(req)) searchPart(this.sigs, found, p.name, p.raw, p.decoding, p.types);
+    for (const p of headParts(req)) searchPart(this.sigs, found, p.name, p.raw, p.decoding, p.types, this.clean);
     if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found, req.requestLine);
   }
 

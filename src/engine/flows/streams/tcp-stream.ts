@@ -81,7 +81,9 @@ export class TcpStream implements HttpRequestSink, HttpResponseSink, LoginSink {
     if ((flags & TcpFlag.RST) !== 0) {
       // Hosts act on a reset only at exactly the next expected sequence number (RFC 5961):
       // an off-window RST that the target ignores must not end our view of the connection.
-      if (!dir.started || seq === dir.next) this.finish();
+      // After a FIN that number is the FIN's own plus one.
+      const fin = fromClient ? this.finC2s : this.finS2c;
+      if (!dir.started || seq === dir.next || (fin !== NO_FIN && dir.finished && seq === ((fin + 1) >>> 0))) this.finish();
       return;
     }
     const captured = pkt.payloadLen;

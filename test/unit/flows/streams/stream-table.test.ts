@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TcpFlag } from '../../../../src/engine/decode/packet.js';
 import type { HttpRequest } from '../../../../src/engine/flows/streams/http/http-message.js';
 import type { StreamListener } from '../../../../src/engine/flows/streams/stream-listener.js';
 import { StreamRig } from '../../../support/tcp-conversation.js';
@@ -66,5 +67,21 @@ describe('StreamTable', () => {
     const d = rig.connection('198.51.100.8', VICTIM, 5556, 8080);
     d.send('GET /mid-capture HTTP/1.1\r\nHost: x\r\n\r\n');
     assert.deepEqual(r.requests, ['GET /mid-capture']);
+  });
+});
+
+describe('StreamTable: how connections end', () => {
+  test('a reset right after the FIN (at the FIN + 1) ends the stream; one off the window does not', () => {
+    const r = recorder();
+    const rig = new StreamRig([r.listener]);
+    const c = rig.connection('10.77.0.1', VICTIM, 40100, 8080).open();
+    c.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n').reply('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    assert.equal(rig.streams.size, 1);
+    c.rawClient(TcpFlag.RST, c.clientOff + 5000); // off the window: a host ignores it
+    assert.equal(rig.streams.size, 1);
+    c.rawClient(TcpFlag.FIN | TcpFlag.ACK, c.clientOff);
+    c.rawClient(TcpFlag.RST, c.clientOff + 1);
+    assert.equal(rig.streams.size, 0);
+    assert.equal(rig.streams.budget.used, 0);
   });
 });

@@ -39,33 +39,50 @@ export class HeadBuffer {
   feed(src: Buffer, off: number, len: number): number {
     const end = off + len;
     let i = off;
+    if (!this.started) {
+      while (i < end && (src[i] === CR || src[i] === LF)) i++;
+      if (i === end) return len;
+      this.started = true;
+    }
     while (i < end) {
-      const b = src[i++]!;
-      if (!this.started) {
-        if (b === CR || b === LF) continue;
-        this.started = true;
+      // One line (or the rest of this piece of it) at a time: found by indexOf, kept by copy.
+      const nl = src.indexOf(LF, i);
+      const lineEnd = nl < 0 || nl >= end ? end : nl;
+      const n = lineEnd - i;
+      if (n > 0) {
+        this.keep(src, i, n);
+        this.lineLen += n;
+        this.last = src[lineEnd - 1]!;
       }
-      if (b === LF) {
-        if (this.lineLen === 0 || (this.lineLen === 1 && this.last === CR)) {
-          this.complete = true;
-          return i - off;
-        }
-        this.lineLen = 0;
-      } else {
-        this.lineLen++;
+      if (lineEnd === end) return len;
+      if (this.lineLen === 0 || (this.lineLen === 1 && this.last === CR)) {
+        this.complete = true;
+        return lineEnd + 1 - off;
       }
-      this.last = b;
-      this.keep(b);
+      this.lineLen = 0;
+      this.last = LF;
+      this.keep(src, lineEnd, 1);
+      i = lineEnd + 1;
     }
     return len;
   }
 
-  private keep(b: number): void {
-    if (this.len === this.capacity && !this.grow()) {
-      this.truncated = true;
-      return;
+  /** Keeps src[start, start + n) as far as the head may grow; the rest marks it truncated. */
+  private keep(src: Buffer, start: number, n: number): void {
+    while (n > 0) {
+      if (this.len === this.capacity && !this.grow()) {
+        this.truncated = true;
+        return;
+      }
+      const k = Math.min(n, this.capacity - this.len);
+      const buf = this.buf!;
+      // Header lines are short: a plain loop beats Buffer#copy's call overhead below ~64 bytes.
+      if (k < 64) for (let j = 0; j < k; j++) buf[this.len + j] = src[start + j]!;
+      else src.copy(buf, this.len, start, start + k);
+      this.len += k;
+      start += k;
+      n -= k;
     }
-    this.buf![this.len++] = b;
   }
 
   private grow(): boolean {
