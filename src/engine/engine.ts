@@ -123,6 +123,7 @@ export class Engine {
       platformInfo: options.platformInfo ?? `${osType()} ${osRelease()}`,
       homeNet,
       flowCapacity: options.config.flows.capacity,
+      streams: options.config.streams,
       flowIdleSeconds: options.config.flows.idleSeconds,
       detectors: (context) =>
         buildDetectors(options.config, {

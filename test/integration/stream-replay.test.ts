@@ -3,11 +3,14 @@
  * and quotes it, the stats line counts what the stream layer did.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES, runCli } from '../support/run-cli.js';
 
-function replay(file: string) {
-  const r = runCli(['--replay', `${FIXTURES}${file}`, '--headless'], { timeoutMs: 120_000 });
+function replay(file: string, extra: string[] = []) {
+  const r = runCli(['--replay', `${FIXTURES}${file}`, '--headless', ...extra], { timeoutMs: 120_000 });
   assert.equal(r.status, 0, r.stderr);
   const stats = r.lines.filter((l) => l.event_type === 'stats').at(-1)!;
   const alerts = r.lines.filter((l) => l.event_type === 'alert');
@@ -45,5 +48,14 @@ describe('stream fixtures through the CLI', () => {
     assert.ok(stats.streams.login_replies >= 200, `${stats.streams.login_replies} login replies`);
     const ftp = latest.find((a) => a.attack_type === 'FTP_BRUTE_FORCE')!;
     assert.ok(ftp.packet_count >= 190, `${ftp.packet_count} attempts`);
+  });
+
+  test('http-post-form.pcap: bodies found, and not past the configured body size', () => {
+    const full = replay('http-post-form.pcap');
+    assert.ok(full.latest.filter((a) => a.attack_details.matched_part === 'body').length >= 5);
+    const file = join(mkdtempSync(join(tmpdir(), 'snoopy-streams-')), 'c.json');
+    writeFileSync(file, JSON.stringify({ streams: { maxBodyBytes: 4 } }));
+    const cut = replay('http-post-form.pcap', ['-c', file]);
+    assert.deepEqual(cut.latest.filter((a) => a.attack_details.matched_part === 'body'), []);
   });
 });
