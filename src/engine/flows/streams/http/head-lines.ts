@@ -1,6 +1,8 @@
 import { decodeLenientUtf8 } from '../../../decode/http-request.js';
 import type { HttpHeader } from './http-message.js';
 
+const NON_ASCII = /[\x80-\xff]/;
+
 /** Header lines read per message; a head with more is read as far as this. */
 export const MAX_HEADERS = 256;
 
@@ -16,7 +18,9 @@ export interface HeadLines {
  * is seen whole.
  */
 export function splitHead(buf: Buffer, len: number): HeadLines {
-  const text = decodeLenientUtf8(buf, 0, len);
+  // Most heads are ASCII: one native slice and one native scan, the lenient decoder otherwise.
+  const ascii = buf.toString('latin1', 0, len);
+  const text = NON_ASCII.test(ascii) ? decodeLenientUtf8(buf, 0, len) : ascii;
   const lines = text.split('\n');
   const startLine = stripCr(lines[0] ?? '');
   const headers: HttpHeader[] = [];
