@@ -212,11 +212,8 @@ export class FlowTable {
     } else {
       if (syn && ack) {
         if ((h & H.ESTABLISHED) === 0) this.checkSynAck(slot, pkt, h);
-        if ((h & H.RESP_SYN_ACK) === 0) {
-          // checkSynAck keeps the first SYN-ACK's sequence number too (respIsn).
-          if ((h & H.ESTABLISHED) !== 0) this.respIsn[slot] = pkt.tcpSeq;
-          this.origDataSeq[slot] = pkt.tcpAck;
-        }
+        // The first SYN-ACK says where the server expects the client's data (checkSynAck keeps its sequence number).
+        if ((h & H.RESP_SYN_ACK) === 0) this.origDataSeq[slot] = pkt.tcpAck;
         h |= H.RESP_SYN_ACK;
       }
       if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
