@@ -50,7 +50,8 @@ export interface EngineStats {
    * login replies read; out-of-order segments held, bytes seen twice (the first copy kept), bytes
    * never seen and the holes a parser resynchronised after; out-of-order data past a
    * connection's own limit, segments refused by the byte budget, segments beyond any window;
-   * request heads cut at the limit; the bytes held now and at most, and the budget.
+   * request heads cut at the limit; the bytes held now and at most (with a fixed charge per open
+   * stream for its own objects), and the budget.
    */
   streams?: {
     opened: number;
