@@ -74,7 +74,7 @@ class SignatureHits {
 }
 
 /**
- * Payload signatures (DESIGN §3.3): SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
+ * Payload signatures: SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
  * SHELLSHOCK, LOG4SHELL and SCANNER_USER_AGENT over every HTTP request of a reassembled stream
  * (keep-alive, pipelined, split over segments), part by part: the request target, each header
  * (what each header is searched for: see request-parts.ts) and the body (form, JSON, multipart,
