@@ -20,6 +20,7 @@ export const ATTACK_TYPES = [
   'ICMP_FLOOD',
   'DDOS',
   'REFLECTION',
+  'FRAGMENT_ANOMALY',
   'SQL_INJECTION',
   'XSS',
   'PATH_TRAVERSAL',
