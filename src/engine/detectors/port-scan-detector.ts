@@ -1,6 +1,7 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert, type ScanType } from '../../model/alert.js';
+import { isUnsolicitedAnswer } from './reflection-ports.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
@@ -123,7 +124,7 @@ export class PortScanDetector implements PacketDetector {
       if (!flows.lastFromOrig) return;
       let kind: number = ProbeKind.NONE;
       if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
-      else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+      else if (pkt.proto === IpProto.UDP && !isUnsolicitedAnswer(pkt.srcPort, pkt.buf, pkt.payloadOffset, pkt.payloadLen)) kind = ProbeKind.UDP;
       if (kind === ProbeKind.NONE) return;
       const home = this.ctx.homeNet;
       if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;

@@ -46,3 +46,22 @@ export function isAnswerShaped(srcPort: number, dstPort: number): boolean {
 export function reflectedService(srcPort: number): string {
   return REFLECTOR_PORTS.get(srcPort) ?? `udp/${srcPort}`;
 }
+
+/** Sources whose answers say so in their header: DNS, mDNS, LLMNR (the QR bit). */
+const DNS_LIKE = new Uint8Array(65536);
+DNS_LIKE[53] = 1;
+DNS_LIKE[5353] = 1;
+DNS_LIKE[5355] = 1;
+
+/**
+ * Whether a UDP datagram opening a flow is an answer nobody here asked for, not a probe: it comes
+ * from a reflector port and carries an answer — the QR bit of a DNS-like header, or, for other
+ * reflector services, any payload (a scanner's probes from a fixed source port are mostly empty
+ * and DNS queries have QR clear, so `nmap -g 53` stays a scan). Such datagrams are reflection,
+ * never a scan by the reflector.
+ */
+export function isUnsolicitedAnswer(srcPort: number, buf: Buffer, payloadOffset: number, payloadLen: number): boolean {
+  if (REFLECTOR[srcPort] !== 1) return false;
+  if (DNS_LIKE[srcPort] === 1) return payloadLen >= 12 && (buf[payloadOffset + 2]! & 0x80) !== 0;
+  return payloadLen > 0;
+}

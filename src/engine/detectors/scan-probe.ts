@@ -1,6 +1,7 @@
 import type { ScanType } from '../../model/alert.js';
 import type { CidrSet } from '../../net/cidr-set.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
+import { isUnsolicitedAnswer } from './reflection-ports.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 
 /** Probe kinds, as array indexes for per-kind counters. */
@@ -57,7 +58,7 @@ export function newFlowProbeKind(pkt: Packet, flows: FlowTable, slot: number, ho
   if (slot < 0 || pkt.l4Offset === 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return ProbeKind.NONE;
   let kind: number = ProbeKind.NONE;
   if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
-  else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+  else if (pkt.proto === IpProto.UDP && !isUnsolicitedAnswer(pkt.srcPort, pkt.buf, pkt.payloadOffset, pkt.payloadLen)) kind = ProbeKind.UDP;
   if (kind === ProbeKind.NONE) return kind;
   if (homeNet !== null && !homeNet.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return ProbeKind.NONE;
   return kind;

@@ -158,4 +158,15 @@ describe('PortScanDetector', () => {
     h.detector.onTick(1e15 + 60e6);
     assert.equal(h.detector.trackedPairs, 0);
   });
+  test('unsolicited DNS answers to many ports are reflection, not a UDP scan by the resolver; nmap -g 53 probes still are a scan', () => {
+    const h = harness();
+    const answer = Buffer.from('1337818000010001000000000377777700000100010000', 'hex');
+    for (let i = 0; i < 200; i++) h.feed(udpPacket('8.8.8.8', '10.0.0.2', 53, 20000 + i, 1e15 + i * 1000, answer));
+    assert.equal(h.raised.length, 0, 'answers (QR set) from port 53 probe nothing');
+    const query = Buffer.from('1337010000010000000000000377777700000100010000', 'hex');
+    for (let i = 0; i < 20; i++) h.feed(udpPacket('198.51.100.9', '10.0.0.2', 53, 100 + i, 1e15 + i * 1000, i % 2 === 0 ? query : undefined));
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attacker_ip, '198.51.100.9');
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'UDP');
+  });
 });
