@@ -7,7 +7,7 @@ import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
 import { hashSrcDst } from '../sketch/address-hash.js';
-import { classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
+import { classifySctpProbe, classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
@@ -125,6 +125,7 @@ export class PortScanDetector implements PacketDetector {
       let kind: number = ProbeKind.NONE;
       if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
       else if (pkt.proto === IpProto.UDP && !isUnsolicitedAnswer(pkt.srcPort, pkt.buf, pkt.payloadOffset, pkt.payloadLen)) kind = ProbeKind.UDP;
+      else if (pkt.proto === IpProto.SCTP) kind = classifySctpProbe(pkt.sctpChunk);
       if (kind === ProbeKind.NONE) return;
       const home = this.ctx.homeNet;
       if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
@@ -239,7 +240,7 @@ export class PortScanDetector implements PacketDetector {
     const scanType = decideScanType(scan);
     a.packet_count = scan.probes;
     a.duration = roundSeconds((scan.lastSeen - scan.firstSeen) / 1e6);
-    a.protocol = scanType === 'UDP' ? 'udp' : 'tcp';
+    a.protocol = scanType === 'UDP' ? 'udp' : scanType === 'SCTP_INIT' ? 'sctp' : 'tcp';
     a.severity = scan.portsCount >= 100 ? 'high' : 'medium';
     a.attack_details.scan_type = scanType;
     a.attack_details.ports_count = scan.portsCount;

@@ -3,7 +3,11 @@ import { describe, test } from 'node:test';
 import { IpProto, TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
 import { PortScanDetector, type PortScanConfig } from '../../../src/engine/detectors/port-scan-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
+import { decodeFrame } from '../../../src/engine/decode/decode-frame.js';
+import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
+import { Packet as DecodedPacket } from '../../../src/engine/decode/packet.js';
+import { LinkType } from '../../../src/engine/capture/link-type.js';
+import { ipv4, LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
 import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
@@ -20,6 +24,20 @@ function harness(config: Partial<PortScanConfig> = {}, homeNet: string | null = 
 /** One probe per port from `attacker` to `target`, 1 ms apart, starting at `t0` µs. */
 function probe(h: ReturnType<typeof harness>, attacker: string, target: string, ports: number[], flags: number, opts: number[] = MSS_ONLY, t0 = 1e15, srcPort = 55555) {
   ports.forEach((port, i) => h.feed(tcpPacket(attacker, target, { srcPort, dstPort: port, flags, options: flags === SYN ? opts : [] }, t0 + i * 1000)));
+}
+
+/** An SCTP packet whose first chunk is `chunk` (4-byte chunk header, 16 bytes of value). */
+function sctpPacket(src: string, dst: string, srcPort: number, dstPort: number, chunk: number, ts: number): Packet {
+  const sctp = Buffer.alloc(12 + 20);
+  sctp.writeUInt16BE(srcPort, 0);
+  sctp.writeUInt16BE(dstPort, 2);
+  sctp.writeUInt32BE(chunk === 1 ? 0 : 0x1234, 4);
+  sctp[12] = chunk;
+  sctp.writeUInt16BE(20, 14);
+  const frame = ipv4({ src, dst, proto: IpProto.SCTP }, sctp);
+  const pkt = new DecodedPacket();
+  decodeFrame(pkt, frame, 0, frame.length, frame.length, ts, LinkType.RAW, new MalformedCounters());
+  return pkt;
 }
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
@@ -168,5 +186,18 @@ describe('PortScanDetector', () => {
     assert.equal(h.raised.length, 1);
     assert.equal(h.raised[0]!.attacker_ip, '198.51.100.9');
     assert.equal(h.raised[0]!.attack_details.scan_type, 'UDP');
+  });
+  test('SCTP INIT and COOKIE ECHO probes (nmap -sY, -sZ) are an SCTP_INIT scan; INIT ACK and ABORT answers are not probes', () => {
+    for (const chunk of [1, 10]) {
+      const h = harness();
+      for (let port = 1; port <= 20; port++) h.feed(sctpPacket('198.51.100.5', '10.0.0.2', 40000, port, chunk, 1e15 + port * 1000));
+      assert.equal(h.raised.length, 1, `chunk ${chunk}`);
+      assert.equal(h.raised[0]!.attack_details.scan_type, 'SCTP_INIT');
+      assert.equal(h.raised[0]!.protocol, 'sctp');
+    }
+    const h = harness();
+    for (const chunk of [2, 6])
+      for (let port = 1; port <= 20; port++) h.feed(sctpPacket('198.51.100.6', '10.0.0.2', 40000 + chunk, port, chunk, 1e15 + port * 1000));
+    assert.equal(h.raised.length, 0);
   });
 });
