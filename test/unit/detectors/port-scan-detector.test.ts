@@ -200,4 +200,32 @@ describe('PortScanDetector', () => {
       for (let port = 1; port <= 20; port++) h.feed(sctpPacket('198.51.100.6', '10.0.0.2', 40000 + chunk, port, chunk, 1e15 + port * 1000));
     assert.equal(h.raised.length, 0);
   });
+  test('decoys (nmap -D): one scan naming the source the target answered, the others listed as decoys', () => {
+    const h = harness();
+    const decoys = ['198.51.100.21', '198.51.100.22', '198.51.100.23'];
+    const real = '198.51.100.1';
+    let t = 1e15;
+    for (let port = 1; port <= 100; port++) {
+      // every probe from each decoy and the real scanner, in nmap's order
+      for (const src of [decoys[0]!, decoys[1]!, real, decoys[2]!]) h.feed(tcpPacket(src, '10.0.0.2', { srcPort: 40000, dstPort: port, flags: SYN, options: MSS_ONLY }, (t += 100)));
+      // only the real scanner is reachable: the target's RST reaches it alone
+      h.feed(tcpPacket('10.0.0.2', real, { srcPort: port, dstPort: 40000, flags: RST | ACK }, (t += 100)));
+    }
+    assert.equal(h.raised.length, 1, 'one scan, not one per decoy');
+    const a = h.raised[0]!;
+    assert.equal(a.attacker_ip, real);
+    assert.deepEqual([...(a.attack_details.decoys as string[])].sort(), decoys);
+    assert.equal(a.attack_details.ports_count, 100, 'decoys add no ports');
+  });
+
+  test('two scanners of one target with different ports stay two scans', () => {
+    const h = harness();
+    let t = 1e15;
+    for (let i = 0; i < 40; i++) {
+      h.feed(tcpPacket('198.51.100.31', '10.0.0.2', { srcPort: 40000, dstPort: 1 + i, flags: SYN, options: MSS_ONLY }, (t += 100)));
+      h.feed(tcpPacket('198.51.100.32', '10.0.0.2', { srcPort: 40000, dstPort: 1000 + i, flags: SYN, options: MSS_ONLY }, (t += 100)));
+    }
+    assert.deepEqual(h.raised.map((a) => a.attacker_ip).sort(), ['198.51.100.31', '198.51.100.32']);
+    assert.ok(h.raised.every((a) => a.attack_details.decoys === undefined));
+  });
 });
