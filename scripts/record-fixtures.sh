@@ -80,6 +80,7 @@ nmap-sctp-cookie.pcap|pcap|10.77.0.1|SCTP_INIT|nmap -sZ (SCTP COOKIE-ECHO) scan 
 nmap-decoy.pcap|pcap|10.77.0.1|SYN|nmap -sS -D 10.77.0.21,10.77.0.22,ME,10.77.0.23 of the top 200 ports: every probe also sent from three decoys nobody holds
 benign-served-download.pcap|pcap|-|-|an outside client (10.77.0.1) downloads 30 MB with curl from a web server in the home net (the victim, 10.77.0.2:8080); veth MTU 9000, tcpdump -s 96
 icmpflood-replies.pcap|pcap|-|-|hping3 --icmp -d 8000 --flood, first 3000 packets: 8000-byte echo requests and the victim's echo replies (12 MB leaving the home net); replayed with high-security
+benign-ssh-parallel.pcap|pcap|-|-|40 ssh key logins started at once from 10.77.0.1 to the victim's sshd (home net)
 benign-dns-burst.pcap|pcap|-|-|the victim resolves through an outside dnsmasq (10.77.0.1): 4 bursts of 250 lookups at once, 100 over IPv6, large TXT answers arriving fragmented over IPv4 and IPv6, 3000-byte pings both ways
 EOF
 )
@@ -142,7 +143,7 @@ fixture_alerts() {
 fixture_args() {
 	case $1 in
 	exfil-upload.pcap | benign-browsing.pcap | benign-download.pcap | benign-dns.pcap | benign-ssh-password.pcap | \
-		benign-served-download.pcap | benign-dns-burst.pcap)
+		benign-served-download.pcap | benign-dns-burst.pcap | benign-ssh-parallel.pcap)
 		echo '["--home-net","10.77.0.2/32"]' ;;
 	icmpflood-replies.pcap) echo '["--home-net","10.77.0.2/32","--profile","high-security"]' ;;
 	esac
@@ -210,6 +211,8 @@ probed_ports() {
 		tshark -n -r "$f" -Y "$ipf.src == $ip && !(icmp.type == 3)" -T fields -e ip.proto 2>/dev/null | cut -d, -f1
 	elif [[ $scan == UDP ]]; then
 		tshark -n -r "$f" -Y "$ipf.src == $ip && udp" -T fields -e udp.dstport 2>/dev/null
+	elif [[ $scan == SCTP_INIT ]]; then
+		tshark -n -r "$f" -Y "$ipf.src == $ip && sctp" -T fields -e sctp.dstport 2>/dev/null
 	else
 		tshark -n -r "$f" -Y "$ipf.src == $ip && tcp" -T fields -e tcp.dstport 2>/dev/null
 	fi | sort -u | grep -c . || true

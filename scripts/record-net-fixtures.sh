@@ -256,3 +256,25 @@ rec_benign_dns_burst_pcap() {
 	snp_log "  $(tshark -n -r "$OUT/benign-dns-burst.pcap" -Y 'ip.flags.mf == 1 || ipv6.fragment' 2>/dev/null | wc -l) first/middle fragments"
 	finish benign-dns-burst.pcap
 }
+
+# 40 key logins from the outside (10.77.0.1) to the victim's sshd (home net), in 4 waves of 10
+# started at once (sshd's MaxStartups lets 10 unauthenticated connections in without drops): a
+# burst of connections a busy server takes, neither a flood nor a brute force.
+rec_benign_ssh_parallel_pcap() {
+	local i w pids pid ok=0
+	tcpdump_start benign-ssh-parallel.pcap
+	for ((w = 0; w < 4; w++)); do
+		pids=()
+		for ((i = 1; i <= 10; i++)); do
+			snp_in_a timeout 30 ssh -F /dev/null -i "$SSH_DIR/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes \
+				-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
+				"root@$SNP_IP_V" 'uname -n' >/dev/null 2>&1 9>&- &
+			pids+=($!)
+		done
+		for pid in "${pids[@]}"; do wait "$pid" && ok=$((ok + 1)); done
+	done
+	cap_stop
+	echo "    $ok/40 parallel logins succeeded"
+	((ok == 40)) || snp_die "parallel ssh logins: only $ok/40 succeeded"
+	finish benign-ssh-parallel.pcap
+}
