@@ -39,6 +39,10 @@ export class FloodWindows {
 
   /** Moves target s's windows forward to `ts`; returns a bit per window that started a new bucket. */
   roll(s: number, ts: number): number {
+    // Bucket starts are multiples of their lengths, each a multiple of the burst bucket: while
+    // the burst bucket has not ended, no longer one has (the common case, checked first).
+    const elapsedBurst = ts - this.start[s * WINDOWS + BURST]!;
+    if (elapsedBurst < WINDOW_MICROS[BURST] && elapsedBurst >= 0) return 0;
     let rolled = 0;
     for (let w = 0; w < WINDOWS; w++) {
       const i = s * WINDOWS + w;
