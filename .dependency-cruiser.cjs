@@ -29,6 +29,13 @@ module.exports = {
       to: { path: ALL_BUT('net', 'text') },
     },
     {
+      name: 'filter-is-a-leaf',
+      severity: 'error',
+      comment: 'The filter language runs in the UI and in the engine (the feed filter): it depends on shared records and address helpers only.',
+      from: { path: '^src/filter/' },
+      to: { path: ALL_BUT('filter', 'model', 'net', 'text') },
+    },
+    {
       name: 'platform-stays-down',
       severity: 'error',
       comment: 'src/platform is OS access only: it never reaches into the engine, the UI, config or the parts built on it.',
@@ -36,11 +43,18 @@ module.exports = {
       to: { path: ALL_BUT('platform', 'model', 'net', 'text') },
     },
     {
+      name: 'fleet-is-a-client',
+      severity: 'error',
+      comment: 'src/fleet talks to the CrowdSec Local API and keeps its decisions over plain records; the assembly wires it to the block manager and the sinks.',
+      from: { path: '^src/fleet/' },
+      to: { path: ALL_BUT('fleet', 'model', 'net', 'text') },
+    },
+    {
       name: 'ui-through-protocol',
       severity: 'error',
       comment: 'The UI reaches the engine only through its messages (engine/protocol.ts) and the shared records; the engine runs in another process.',
       from: { path: '^src/ui/' },
-      to: { path: '^src/(engine/(?!protocol\\.ts$)|response|store|enrich|sinks|host|headless|cli|reports)' },
+      to: { path: '^src/(engine/(?!protocol\\.ts$)|response|store|enrich|sinks|fleet|host|headless|cli|reports)' },
     },
     {
       name: 'ui-platform-only-privileges',

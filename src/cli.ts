@@ -7,6 +7,9 @@ import { resolveRunConfig } from './cli/resolve-config.js';
 import { ConfigError } from './config/config-error.js';
 import { SourceOpenError } from './engine/capture/packet-source.js';
 import { runHeadless } from './headless/run-headless.js';
+import { sanitizeLine } from './text/display-sanitizer.js';
+import { CAPS_DROPPED_ENV, engineCapabilities, reducedCapabilityPrefix } from './platform/privileges/engine-capabilities.js';
+import { relaunchReduced } from './platform/privileges/relaunch-reduced.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -31,7 +34,7 @@ async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<n
       ...(flags.export !== undefined ? { export: flags.export } : {}),
       reverseDns: config.reverseDns,
     },
-    { stdout: process.stdout, diagnostic: (line) => process.stderr.write(`snoopy-tui: ${line}\n`) },
+    { stdout: process.stdout, diagnostic: (line) => errLine(`snoopy-tui: ${line}`) },
   );
 }
 
@@ -43,10 +46,21 @@ async function runTestAlerts(config: RunConfig): Promise<number> {
   return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
 }
 
+/**
+ * Every error line goes through the one sanitizer: text from the command line, files or the
+ * network (`-i $'\e]52;…\a'`) shows as visible escapes (\e, \a, \u{9b}), never as raw controls.
+ */
+function errLine(line: string): void {
+  process.stderr.write(`${sanitizeLine(line)}\n`);
+}
+
 function fail(message: string): number {
-  process.stderr.write(`snoopy-tui: ${message}\n`);
+  errLine(`snoopy-tui: ${message}`);
   return 1;
 }
+
+// A closed terminal or pipe on stderr (a dropped SSH link) is no reason for a stack trace.
+process.stderr.on('error', () => undefined);
 
 async function main(argv: string[]): Promise<number> {
   const flags = parseCliArgs(argv);
@@ -60,22 +74,25 @@ async function main(argv: string[]): Promise<number> {
   }
   // --dashboard names the TUI explicitly; asking for both modes is a mistake, not a choice.
   if (flags.dashboard && flags.headless) return fail('--dashboard (terminal UI) and --headless exclude each other: pick one');
+  if (flags.review && (flags.headless || flags.replay !== undefined || flags.interface !== undefined || flags.analyze || flags.geolocate)) {
+    return fail('--review opens the terminal UI on the history file alone: not with --headless, --replay, --interface, --analyze or --geolocate');
+  }
   const config = resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
   if (flags.blocklistExport !== undefined) {
     const { exportBlocklists } = await import('./cli/export-blocklists.js');
-    return exportBlocklists(config.blocklists, flags.blocklistExport, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+    return exportBlocklists(config.blocklists, flags.blocklistExport, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
   }
   if (flags.unblock !== undefined) {
     const list = flags.unblock.split(',').map((a) => a.trim()).filter((a) => a !== '');
     if (list.length === 0) return fail('--unblock needs an address');
     const { runUnblock } = await import('./cli/run-unblock.js');
-    return runUnblock(config, list, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+    return runUnblock(config, list, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
   }
   if (flags.flush) {
     const { runFlush } = await import('./cli/run-flush.js');
-    return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) });
+    return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
   }
   if (flags.json || flags.format !== undefined || flags.export !== undefined) {
     return fail('--json, --format and --export go with --analyze or --geolocate');
@@ -90,11 +107,18 @@ async function main(argv: string[]): Promise<number> {
     delete process.env['CI'];
     delete process.env['CONTINUOUS_INTEGRATION'];
     const { runTui } = await import('./ui/run-tui.js');
-    return runTui(config);
+    return runTui(config, { review: flags.review === true });
+  }
+  // Least privilege: a live headless run as root is the engine itself; it restarts with only
+  // the capabilities it needs (CAP_NET_RAW, CAP_NET_ADMIN, and CAP_SYS_PTRACE for process names).
+  if (config.replayFile === null && process.getuid?.() === 0 && process.env[CAPS_DROPPED_ENV] === undefined) {
+    const { argv, why } = reducedCapabilityPrefix(engineCapabilities(config.processes));
+    if (why !== null) errLine(`snoopy-tui: warning: ${why}`);
+    if (argv !== null) return relaunchReduced(argv);
   }
   return runHeadless(config, {
     stdout: process.stdout,
-    diagnostic: (line) => process.stderr.write(`${line}\n`),
+    diagnostic: errLine,
     // SIGHUP (systemctl reload) reads the same flags and -c file again.
     reloadConfig: () => resolveRunConfig(flags),
   });
@@ -107,7 +131,7 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     if (e instanceof ConfigError || e instanceof SourceOpenError) process.exitCode = fail(e.message);
     else {
-      process.stderr.write(`snoopy-tui: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      for (const line of `snoopy-tui: internal error: ${(e as Error).stack ?? String(e)}`.split('\n')) errLine(line);
       process.exitCode = 70;
     }
   },

@@ -37,7 +37,15 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   verbose: { type: 'boolean', short: 'v' },
   dashboard: { type: 'boolean' },
+  review: { type: 'boolean' },
+  utc: { type: 'boolean' },
   'test-alerts': { type: 'boolean' },
+  crowdsec: { type: 'string' },
+  'crowdsec-machine': { type: 'string' },
+  'crowdsec-bouncer-key': { type: 'string' },
+  metrics: { type: 'string' },
+  eve: { type: 'string' },
+  'syslog-remote': { type: 'string' },
 } as const;
 
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;

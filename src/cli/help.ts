@@ -3,15 +3,21 @@ export const HELP_TEXT = `snoopy-tui — real-time host intrusion detection with
 
 Usage:
   sudo snoopy-tui [options]                  terminal UI, live capture on the default interface
-  snoopy-tui --analyze | --geolocate         reports over the history file
+  snoopy-tui --review [--history FILE]       the same UI over the history file alone: no capture,
+                                             no root when the file is readable (u needs root)
   snoopy-tui --replay FILE [options]         the same UI over a pcap or pcapng capture (no root needed)
+  snoopy-tui --analyze | --geolocate         reports over the history file
   sudo snoopy-tui --headless [options]       no UI: JSON lines on stdout, diagnostics on stderr
 
-Keys in the UI: ↑↓/j k move, b block (asks first), u unblock, U unblock all, / filter, Esc clear,
-  Tab or 1-5 panes (packets, connections, alerts, blocked, history), h history,
-  p pause display, s sort, ? help, q quit.
-  Blocks go into the host firewall (see Response); replays never touch it. When the profile
-  says 'prompt', the block prompt opens by itself for a new attacker (live runs).
+Keys in the UI (? shows them all): ↑↓ j k move, Enter details, Esc back, b block (asks
+  first, and says when the address is protected), u unblock, U unblock all, / filter (every
+  pane whose rows have the field; the engine filters every packet for the Packets pane),
+  Tab or 1-5 panes (packets, connections, alerts, blocked, history), o show our own SSH
+  session (hidden from the feed and rates by default), p pause display, s sort, q quit.
+  New alerts show on every pane until the Alerts pane is viewed (config key bell: true rings
+  the terminal bell too). Blocks go into the host firewall (see Response); replays never touch
+  it. When the profile says 'prompt', the block prompt opens by itself for a new attacker.
+  The UI needs an 80x24 terminal; times are local with the zone shown (--utc for UTC).
 
 Capture:
   -i, --interface NAME     capture interface (default: the one with the default route; 'any' allowed)
@@ -78,12 +84,26 @@ Output:
                            (SIGHUP re-reads -c FILE: new thresholds apply to the running detectors;
                            a bad file is one warning and the running config stays)
       --dashboard          the terminal UI, explicitly (the default; not with --headless)
+      --review             the terminal UI over the history file alone (see Usage)
+      --utc                the UI writes times in UTC (default: local time, zone shown)
   -v, --verbose            headless: also a readable line per new alert on stderr
       --refresh SECONDS    seconds between stats lines in live headless mode (default 5)
   -c, --config FILE        JSON config file; every flag has a key of the same name in camelCase
       --debug              diagnostics on stderr
       --version            print the version
   -h, --help               this help
+
+Fleet and outputs past this host (see docs/fleet.md):
+      --crowdsec URL       a CrowdSec Local API to share blocks through (either role alone works)
+      --crowdsec-machine FILE  push: every block goes to the API as an alert with a ban
+                           decision (FILE as \`cscli machines add NAME -f FILE\` writes it)
+      --crowdsec-bouncer-key KEY|@FILE  pull: the API's decisions are enforced here for their
+                           remaining time, shown with their origin (\`cscli bouncers add NAME\`)
+      --metrics ADDR:PORT  Prometheus /metrics (a bare PORT listens on 127.0.0.1)
+      --eve FILE           Suricata-EVE-shaped alert and stats lines (Filebeat, Elastic, Vector);
+                           reopened when the file is moved away (log rotation)
+      --syslog-remote udp://HOST:PORT|tcp://HOST:PORT  RFC 5424 to a remote collector
+                           (TCP with octet counting; structured data carries the alert fields)
 
 Notifications (config file only, under "notifications"; see README):
   desktop (notify-send / osascript / PowerShell toast), webhook (JSON POST of the alert line),
@@ -94,6 +114,9 @@ Notifications (config file only, under "notifications"; see README):
       --test-alerts        send one test message through every enabled channel, one line each;
                            exit 0 if all worked, 1 otherwise
 
-Exit status: 0 on success, 1 on a usage or setup error (one line on stderr),
-2 when a capture file turned out truncated or malformed part-way (everything before it is reported).
+Exit status: 0 on success (the UI: also when its terminal closes), 1 on a usage or setup
+error (one line on stderr), also when the UI's engine process dies or a report finds no
+history file, 2 when a capture file turned out truncated or malformed part-way (everything
+before it is reported), 3 when history writes failed during the run (disk full …;
+said on stderr as they happened).
 `;

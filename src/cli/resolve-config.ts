@@ -1,6 +1,8 @@
 import { ConfigError } from '../config/config-error.js';
+import { MAX_REFRESH_SECONDS, MAX_SPEED, MIN_REFRESH_SECONDS, MIN_SPEED } from '../config/checkers.js';
 import { loadConfigFile, type ConfigFile } from '../config/config-file.js';
 import { applyConfigFile } from '../config/apply-config-file.js';
+import { applyFleetOptions } from '../config/apply-fleet-options.js';
 import { PROFILE_NAMES, type ProfileName } from '../config/profile-name.js';
 import { defaultRunConfig, type RunConfig } from '../config/run-config.js';
 import { CidrSet } from '../net/cidr-set.js';
@@ -23,7 +25,7 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.homeNet !== undefined) config.homeNet = parseCidrs(flags.homeNet, '--home-net');
   if (flags.bpf !== undefined) config.bpf = nonEmpty(flags.bpf, '--bpf');
   if (flags.threshold !== undefined) config.thresholds.portScan.ports = parsePositiveInt(flags.threshold, '--threshold');
-  if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh');
+  if (flags.refresh !== undefined) config.refreshSeconds = parsePositiveNumber(flags.refresh, '--refresh', MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS);
   if (flags.debug !== undefined) config.debug = flags.debug;
   if (flags.verbose !== undefined) config.verbose = flags.verbose;
   if (flags.history !== undefined) config.historyFile = nonEmpty(flags.history, '--history');
@@ -39,7 +41,10 @@ export function resolveRunConfig(flags: CliFlags): RunConfig {
   if (flags.autoBlock !== undefined) config.autoBlock = true;
   if (flags.noAutoBlock !== undefined) config.autoBlock = false;
   if (flags.noFail2ban !== undefined) config.fail2ban = false;
-  if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed');
+  if (flags.utc !== undefined) config.utc = true;
+  if (flags.eve !== undefined) nonEmpty(flags.eve, '--eve');
+  applyFleetOptions(config, file, flags);
+  if (flags.speed !== undefined) config.speed = flags.speed === 'max' ? 'max' : parsePositiveNumber(flags.speed, '--speed', MIN_SPEED, MAX_SPEED);
   else if (file.speed === undefined) config.speed = config.headless ? 'max' : 1;
 
   if (flags.speed !== undefined && config.replayFile === null) throw new ConfigError('--speed only applies with --replay FILE');
@@ -72,9 +77,9 @@ function parsePositiveInt(text: string, flag: string): number {
   return Number(text);
 }
 
-function parsePositiveNumber(text: string, flag: string): number {
+function parsePositiveNumber(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(`${flag} must be a positive number, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${flag} must be a number from ${min} to ${max}, got '${text}'`);
   return n;
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from './config-error.js';
 import { mergeSettings } from './checkers.js';
 import type { RunConfig } from './run-config.js';
 import { applyNotificationsFile } from './apply-notifications.js';
+import { FLEET_KEYS } from './apply-fleet-options.js';
 import { compileSignatures } from '../engine/detectors/signatures/patterns.js';
 import { compileCommandPatterns } from '../engine/detectors/host/suspicious-commands.js';
 
@@ -15,7 +16,7 @@ const RUN_CONFIG_KEY: Partial<Record<keyof ConfigFile, keyof RunConfig>> = {
 };
 
 /** Keys applied by hand below (decided elsewhere, converted, or checked further). */
-const SPECIAL = new Set<keyof ConfigFile>(['profile', 'threshold', 'thresholds', 'flows', 'signatures', 'suspiciousPorts', 'suspiciousCommands', 'notifications']);
+const SPECIAL = new Set<keyof ConfigFile>(['profile', 'threshold', 'thresholds', 'flows', 'signatures', 'suspiciousPorts', 'suspiciousCommands', 'notifications', ...FLEET_KEYS]);
 
 /**
  * Applies a checked config file onto `config` (defaults and profile already in place). Values

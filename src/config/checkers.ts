@@ -35,10 +35,28 @@ export const positiveInt: Checker<number> = (v, key) => {
   return v;
 };
 
+/** A number in [min, max] (finite). */
+export function numberInRange(min: number, max: number): Checker<number> {
+  return (v, key) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ConfigError(`key '${key}' must be a number from ${min} to ${max}, got ${show(v)}`);
+    return v;
+  };
+}
+
+/** The smallest positive number any setting takes: below it rates and times stop meaning anything (1e-300). */
+export const MIN_POSITIVE = 1e-6;
+
 export const positiveNumber: Checker<number> = (v, key) => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(`key '${key}' must be a positive number, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < MIN_POSITIVE || v > MAX_COUNT) throw new ConfigError(`key '${key}' must be a positive number from ${MIN_POSITIVE} to ${MAX_COUNT}, got ${show(v)}`);
   return v;
 };
+
+/** Replay speeds (--speed, `speed`): slower than 1/1000 or faster than a million times is no pacing at all. */
+export const MIN_SPEED = 0.001;
+export const MAX_SPEED = 1_000_000;
+/** Seconds between stats lines (--refresh, `refresh`). */
+export const MIN_REFRESH_SECONDS = 0.05;
+export const MAX_REFRESH_SECONDS = 86_400;
 
 /** A duration in seconds: positive and at most ten years. */
 export const seconds: Checker<number> = (v, key) => {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './read-regular-file.js';
+
+/** A config file is a few KB; anything past this is not one (or /dev/zero). */
+const MAX_CONFIG_BYTES = 1 << 20;
 import { ConfigError } from './config-error.js';
 import { ATTACK_TYPES, type AttackType, type Severity } from '../model/alert.js';
 import { RESPONSE_ACTIONS } from '../model/response-action.js';
@@ -12,6 +15,11 @@ import {
   checkObject,
   cidrList,
   intInRange,
+  MAX_REFRESH_SECONDS,
+  MAX_SPEED,
+  MIN_REFRESH_SECONDS,
+  MIN_SPEED,
+  numberInRange,
   MAX_SECONDS,
   nonEmptyString,
   oneOf,
@@ -70,7 +78,7 @@ const stopServicesMap = recordOf('attack type → systemd unit', attackType, (un
   return unit;
 });
 
-const speed: Checker<number | 'max'> = (v, key) => (v === 'max' ? v : positiveNumber(v, key));
+const speed: Checker<number | 'max'> = (v, key) => (v === 'max' ? v : numberInRange(MIN_SPEED, MAX_SPEED)(v, key));
 
 // Notification values. Messages about URLs and tokens never echo the value: it may be a secret.
 const httpUrl: Checker<string> = (v, key) => {
@@ -114,7 +122,7 @@ const GENERAL_SCHEMA = {
   bpf: nonEmptyString,
   profile: oneOf(PROFILE_NAMES),
   threshold: intInRange(2, 65_536),
-  refresh: seconds,
+  refresh: numberInRange(MIN_REFRESH_SECONDS, MAX_REFRESH_SECONDS),
   speed,
   debug: boolean,
   blockDuration: intInRange(1, MAX_SECONDS),
@@ -123,6 +131,8 @@ const GENERAL_SCHEMA = {
   processes: boolean,
   history: nonEmptyString,
   trustedProcesses: stringList,
+  utc: boolean,
+  bell: boolean,
   logDir: nonEmptyString,
   pcapDir: nonEmptyString,
   syslog: boolean,
@@ -152,6 +162,15 @@ const GENERAL_SCHEMA = {
   processMonitor: boolean,
   verbose: boolean,
   notifications: NOTIFICATIONS_SCHEMA,
+  /** The fleet and outputs past this host: checked further (and files read) when the config is resolved. */
+  crowdsec: nonEmptyString,
+  crowdsecMachine: nonEmptyString,
+  crowdsecBouncerKey: nonEmptyString,
+  /** Seconds between pulls of decisions (default 2). */
+  crowdsecPullInterval: intInRange(1, 3600),
+  metrics: nonEmptyString,
+  eve: nonEmptyString,
+  syslogRemote: nonEmptyString,
 } satisfies Schema;
 
 const SCHEMA: Schema = { ...GENERAL_SCHEMA, thresholds: thresholdsSchema() };
@@ -188,11 +207,9 @@ function escapeControls(text: string): string {
 export function loadConfigFile(path: string): ConfigFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_CONFIG_BYTES, 'config file').toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new ConfigError(`cannot read config file ${path}: ${why}`);
+    throw new ConfigError((e as Error).message);
   }
   return parseConfigText(text, path);
 }

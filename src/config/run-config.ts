@@ -5,6 +5,7 @@ import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js'
 import type { RiskyPort } from './risky-port.js';
 import { PROFILES, type DetectionThresholds, type ProfileName } from './profiles.js';
 import { defaultNotificationSettings, type NotificationSettings } from '../sinks/notify/notify-settings.js';
+import type { CrowdsecSettings, HostPort } from './fleet-options.js';
 
 /** Everything a run needs, resolved from defaults < profile < config file < flags. */
 export interface RunConfig {
@@ -30,6 +31,10 @@ export interface RunConfig {
   reverseDns: boolean;
   /** Process names whose traffic the UI marks as trusted (green). */
   trustedProcesses: string[];
+  /** The UI writes times in UTC (--utc) instead of the local zone. */
+  utc: boolean;
+  /** The UI rings the terminal bell for each new alert (config key `bell`). */
+  bell: boolean;
   /** Name the local process of each flow (live capture, from /proc). */
   processes: boolean;
   /** History file (--history); null = the default for live runs, none for replays. */
@@ -88,6 +93,15 @@ export interface RunConfig {
   // Notifications, verbose and the config file path.
   /** Channels of `notifications.*` in the config file (desktop, webhook, slack, telegram, syslog). */
   notifications: NotificationSettings;
+  // Past this host: the fleet, metrics, SIEM outputs.
+  /** CrowdSec Local API and our roles with it (--crowdsec, --crowdsec-machine, --crowdsec-bouncer-key); null = none. */
+  crowdsec: CrowdsecSettings | null;
+  /** Prometheus /metrics on this address (--metrics); null = off. */
+  metrics: HostPort | null;
+  /** Suricata-EVE-shaped lines for Filebeat / Elastic / Vector (--eve); null = off. */
+  eveFile: string | null;
+  /** RFC 5424 to a remote collector (--syslog-remote); null = off. */
+  syslogRemote: (HostPort & { transport: 'udp' | 'tcp' }) | null;
   /** -v: a human-readable line per new alert on stderr in headless mode. */
   verbose: boolean;
   /** The -c file, so SIGHUP can read it again; null without -c. */
@@ -111,6 +125,8 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     reverseDns: true,
     processes: true,
     trustedProcesses: [],
+    utc: false,
+    bell: false,
     historyFile: null,
     logDir: null,
     pcapDir: null,
@@ -140,6 +156,10 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     suspiciousCommands: [],
     processMonitor: true,
 
+    crowdsec: null,
+    metrics: null,
+    eveFile: null,
+    syslogRemote: null,
     notifications: defaultNotificationSettings(),
     verbose: false,
     configFile: null,

@@ -55,6 +55,8 @@ export interface EngineOptions {
   processSampler?: ProcessSampler | null;
   /** attack_details.platform_info ("Linux 6.1.0"); default: this machine's. */
   platformInfo?: string;
+  /** Failed writes of the history file so far (history_write_errors in the stats). */
+  historyWriteErrors?: () => number;
 }
 
 /** How often the process list is sampled (SUSPICIOUS_PROCESS). */
@@ -84,6 +86,7 @@ export class Engine {
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private rssPeak = 0;
   private readonly responder: BlockManager | null;
+  private readonly historyWriteErrors: () => number;
   private timer: NodeJS.Timeout | null = null;
   private readonly homeNetProvider: (() => string[]) | null;
   private lastHomeNetRefresh = performance.now();
@@ -99,12 +102,13 @@ export class Engine {
     this.source = options.source;
     this.geo = options.geo ?? null;
     this.reverseDns = options.reverseDns ?? null;
-    this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert));
     const homeNet = options.homeNet === null ? null : CidrSet.parse(options.homeNet);
     // A replay's processes are long gone: only live capture names them.
     this.processTagger = options.processOwners && options.source.kind === 'live' ? new FlowProcessTagger(options.processOwners, homeNet) : null;
     if (this.processTagger === null) options.processOwners?.close();
+    this.enricher = new AlertEnricher(this.geo, this.reverseDns, (alert) => this.pipeline.alerts.changed(alert), this.processTagger);
     this.responder = options.responder ?? null;
+    this.historyWriteErrors = options.historyWriteErrors ?? (() => 0);
     this.loopDelay.enable();
     const live = options.source.kind === 'live';
     // A replay's processes are not the recorded host's: /proc is watched live only.
@@ -261,6 +265,10 @@ export class Engine {
       rss_mb: Math.round(rss / 2 ** 20),
       rss_peak_mb: Math.round(this.rssPeak / 2 ** 20),
       blocks_active: this.responder?.active().length ?? 0,
+      history_write_errors: this.historyWriteErrors(),
+      self_protection: this.responder?.selfProtectionProblem() ?? null,
+      proofs_accepted: this.responder?.proven.accepted ?? 0,
+      proofs_refused: this.responder === null ? 0 : Object.values(this.responder.proven.refused).reduce((a, b) => a + b, 0),
       ...(this.authLog !== null ? { auth_log: this.authLogStats(this.authLog) } : {}),
       first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
       last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,

@@ -38,7 +38,7 @@ export interface PipelineOptions {
   /** Keeps recent frames and writes each attacker's packets to a pcap per alert. */
   forensic?: ForensicRecorder | null;
   /** Decides each new alert's action (log / prompt / block) before it is published. */
-  responder?: Pick<BlockManager, 'onAlert' | 'onPacketTime' | 'proven'> | null;
+  responder?: Pick<BlockManager, 'onAlert' | 'onEvidence' | 'onFlowProven' | 'onPacketTime'> | null;
   /** Bounds of IP reassembly (defaults: DEFRAG_DEFAULTS). */
   defrag?: DefragOptions;
 }
@@ -77,6 +77,8 @@ export class Pipeline {
   firstTsMicros = -1;
   lastTsMicros = 0;
   private untilTick = TICK_EVERY_PACKETS;
+  /** The flow of the packet the detectors are looking at (-1 outside): what an alert's evidence came in. */
+  private evidenceSlot = -1;
   /** Called from the packet path every TICK_EVERY_PACKETS packets, after the pipeline's own tick. */
   onPacketPathTick: (() => void) | null = null;
 
@@ -94,11 +96,17 @@ export class Pipeline {
       homeNet: options.homeNet,
       raise: (alert, now) => {
         options.enricher?.enrich(alert);
-        this.responder?.onAlert(alert);
+        this.responder?.onAlert(alert, this.flows, this.evidenceSlot);
+        // Started before the alert goes out, so its first line names the file (pcap_file).
+        const pcap = this.forensic?.onAlert(alert) ?? null;
+        if (pcap !== null) alert.attack_details.pcap_file = pcap;
         this.alerts.raise(alert, now);
-        this.forensic?.onAlert(alert);
       },
-      changed: (alert) => this.alerts.changed(alert),
+      changed: (alert) => {
+        options.enricher?.refresh(alert);
+        if (this.evidenceSlot >= 0) this.responder?.onEvidence(alert, this.flows, this.evidenceSlot);
+        this.alerts.changed(alert);
+      },
       find: (attackType, attacker) => this.alerts.find(attackType, attacker),
     });
     this.detectors = options.detectors(ctx);
@@ -159,11 +167,14 @@ export class Pipeline {
     const flows = this.flows;
     const stage = this.packetStage;
     const early = this.packetBeforeFlowStart;
+    // A handshake that acknowledged our SYN-ACK proves this flow's source (auto-block proof):
+    // handed over before the detectors count this packet, so evidence in it counts as proven.
+    if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
+    this.evidenceSlot = slot;
     for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
     if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
     for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
-    // A handshake that acknowledged our SYN-ACK: the originator's address is real (auto-block proof).
-    if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.proven.addWords(pkt.src0, pkt.src1, pkt.src2, pkt.src3, pkt.tsMicros);
+    this.evidenceSlot = -1;
     if (this.processTagger !== null && slot >= 0 && (flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, flows.uidOf(slot));
     return slot;
   }

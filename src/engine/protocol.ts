@@ -4,7 +4,7 @@
  * messages can later travel over a Unix socket (daemon + attach).
  */
 import type { RunConfig } from '../config/run-config.js';
-import type { Alert, BlockRecord, EngineStats, FeedPacket, FlowSummary, HistoryEntry } from '../model/index.js';
+import type { Alert, BlockRecord, EngineStats, FeedPacket, FleetStatus, FlowSummary, HistoryEntry } from '../model/index.js';
 
 // The shared records travel in these messages: a UI imports them from here or from src/model.
 export type * from '../model/index.js';
@@ -25,8 +25,39 @@ export interface Snapshot {
   flows: FlowSummary[];
   /** Alerts raised or updated since the previous snapshot (latest state of each). */
   newAlerts: Alert[];
-  /** Active blocks (blocked, or dry_run when nothing is changed in the firewall). */
+  /** Active blocks (blocked, or dry_run when nothing is changed in the firewall), with the country of each address. */
   blocks: BlockRecord[];
+  /** What the packet feed holds back or picks. */
+  feed: FeedState;
+  /** How the run stands with its CrowdSec Local API; absent or null without one. */
+  fleet?: FleetStatus | null;
+}
+
+/** The engine's side of the packet feed: its filter and the UI's own session. */
+export interface FeedState {
+  /** The filter the engine applies to every packet before it reaches newPackets ('' = none). */
+  filter: string;
+  /** Changes when the packets shown are chosen anew (filter or own-traffic setting): the UI drops what it holds. */
+  generation: number;
+  /** Packets chosen for the feed since `generation` began (matches, when filtered). */
+  shown: number;
+  /** The UI's own SSH session: described, its packets and bytes so far, and whether the feed and rates leave it out. */
+  own: { sessions: string[]; packets: number; bytes: number; hidden: boolean };
+}
+
+/** Whether an address may be blocked, before anyone asks to. */
+export interface AddressCheck {
+  address: string;
+  /** Why it is never blocked (own address, gateway, DNS resolver, live SSH peer, allowlist …), or null. */
+  protectedReason: string | null;
+  /** One of this host's own addresses. */
+  local: boolean;
+}
+
+/** What the engine still holds about one address: its recent packets (own session included) and flows. */
+export interface AddressActivity {
+  packets: FeedPacket[];
+  flows: FlowSummary[];
 }
 
 export type EngineCommand =
@@ -36,7 +67,11 @@ export type EngineCommand =
   | { name: 'pauseSnapshots' }
   | { name: 'resumeSnapshots' }
   | { name: 'status' }
-  | { name: 'history'; limit: number };
+  | { name: 'history'; limit: number }
+  /** The feed filter (filter-language text, '' = none) and whether the UI's own session is shown. */
+  | { name: 'feed'; filter: string; showOwn: boolean }
+  | { name: 'checkAddress'; address: string }
+  | { name: 'activity'; address: string; limit: number };
 
 /** The newest history entries, oldest first; `available` is false when the run keeps no history file. */
 export interface HistoryPage {
@@ -57,6 +92,10 @@ export interface CommandReplies {
   /** The engine's counters, or null before it started. */
   status: EngineStats | null;
   history: HistoryPage;
+  /** The feed as now set; rejects with the filter's error (and its position) when the text does not parse. */
+  feed: FeedState;
+  checkAddress: AddressCheck;
+  activity: AddressActivity;
 }
 
 export type CommandName = EngineCommand['name'];
@@ -64,15 +103,25 @@ export type CommandReply<N extends CommandName = CommandName> = CommandReplies[N
 
 /** UI → engine. */
 export type UiToEngine =
-  | { type: 'start'; config: RunConfig }
+  | { type: 'start'; config: RunConfig; ui?: UiContext }
+  /** Review a history file: no capture, no firewall changes but unblocks, no root when the file is readable. */
+  | { type: 'review'; config: RunConfig }
   | { type: 'command'; requestId: number; command: EngineCommand }
   | { type: 'stop' };
+
+/** Where the UI runs, so the engine can keep the UI's own SSH session out of the feed. */
+export interface UiContext {
+  /** SSH_CONNECTION of the UI's environment (sudo may have removed it). */
+  sshConnection: string | null;
+}
+
+export type SourceKind = 'live' | 'file' | 'review';
 
 export type EngineEndReason = 'eof' | 'stopped' | 'error';
 
 /** Engine → UI. */
 export type EngineToUi =
-  | { type: 'started'; source: { kind: 'live' | 'file'; description: string } }
+  | { type: 'started'; source: { kind: SourceKind; description: string }; local?: string[] }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'reply'; requestId: number; ok: true; result: CommandReply }
   | { type: 'reply'; requestId: number; ok: false; error: string }

@@ -2,9 +2,13 @@ import type { Alert } from '../model/alert.js';
 import type { Engine } from './engine.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import type { GeoTagger } from '../enrich/geo/index.js';
-import type { Snapshot } from './protocol.js';
+import type { FeedState, Snapshot } from './protocol.js';
+import type { FlowSummary } from '../model/flow-summary.js';
+import { describeSession } from './feed/own-session.js';
+import type { FeedLookups } from './feed/packet-subject.js';
 import type { RunSink } from '../sinks/run-sink.js';
 import type { BlockRecord } from '../model/block-record.js';
+import type { FleetStatus } from '../model/fleet-status.js';
 
 export interface SnapshotPublisherOptions {
   /** Minimum wall-clock time between snapshots (default 100 ms: ~10 a second). */
@@ -13,6 +17,8 @@ export interface SnapshotPublisherOptions {
   maxPackets?: number;
   /** Flows a snapshot carries. */
   maxFlows?: number;
+  /** The run's standing with its CrowdSec Local API (header). */
+  fleet?: () => FleetStatus | null;
 }
 
 /**
@@ -25,10 +31,14 @@ export class SnapshotPublisher {
   private readonly intervalMs: number;
   private readonly maxPackets: number;
   private readonly maxFlows: number;
+  private readonly fleet: () => FleetStatus | null;
   private readonly pendingAlerts = new Map<string, Alert>();
+  /** Attackers of every alert so far, for the feed filter's `alert` term (bounded). */
+  private readonly alerted = new Set<string>();
   private seq = 0;
   private lastPublished = 0;
   private feedMark = 0;
+  private feedGeneration = -1;
   private inFlight = false;
   /** A publish was asked for while one was in flight: send again as soon as it lands. */
   private again = false;
@@ -45,6 +55,19 @@ export class SnapshotPublisher {
     this.intervalMs = options.intervalMs ?? 100;
     this.maxPackets = options.maxPackets ?? 100;
     this.maxFlows = options.maxFlows ?? 50;
+    this.fleet = options.fleet ?? (() => null);
+    feed.lookups = this.lookups();
+  }
+
+  /** What the feed filter asks of the run about a packet. */
+  private lookups(): FeedLookups {
+    const engine = this.engine;
+    return {
+      processOf: (uid) => engine.processTagger?.processOf(uid)?.name ?? null,
+      processPending: (uid) => engine.processTagger?.isPending(uid) ?? false,
+      countryOf: (src, dst) => (engine.geo === null ? null : remoteCountry(engine.geo, src, dst)),
+      alerted: (address) => this.alerted.has(address),
+    };
   }
 
   /** The publisher as an output of the run: alerts ride the next snapshot, a block or unblock publishes at once. */
@@ -64,6 +87,21 @@ export class SnapshotPublisher {
 
   noteAlert(alert: Alert): void {
     this.pendingAlerts.set(alert.id, alert);
+    if (!this.alerted.has(alert.attacker_ip)) {
+      if (this.alerted.size >= 65_536) this.alerted.delete(this.alerted.values().next().value as string);
+      this.alerted.add(alert.attacker_ip);
+    }
+  }
+
+  /** The feed's state as the UI sees it. */
+  feedState(): FeedState {
+    const feed = this.feed;
+    return {
+      filter: feed.filterText,
+      generation: feed.generation,
+      shown: feed.written,
+      own: { sessions: feed.own.sessions.map(describeSession), packets: feed.ownPackets, bytes: feed.ownBytes, hidden: feed.hideOwn },
+    };
   }
 
   maybePublish(): void {
@@ -80,8 +118,18 @@ export class SnapshotPublisher {
       return;
     }
     this.lastPublished = performance.now();
-    const written = this.feed.written;
-    const newPackets = this.feed.since(this.feedMark, this.maxPackets);
+    const feed = this.feed;
+    feed.settle();
+    if (feed.generation !== this.feedGeneration) {
+      // Chosen anew (filter or own-traffic setting): the UI drops what it holds and starts from here.
+      this.feedGeneration = feed.generation;
+      this.feedMark = 0;
+    }
+    const written = feed.written;
+    const newPackets = feed.shown.since(this.feedMark, this.maxPackets);
+    // Packets decided late (they waited for their process) sit after newer ones in the ring.
+    newPackets.sort((a, b) => a.tsMicros - b.tsMicros);
+    const flows = this.engine.pipeline.flows.top(this.maxFlows + 4).filter((f) => !(feed.hideOwn && feed.own.matchesEnds(f.proto, f.origAddr, f.origPort, f.respAddr, f.respPort))).slice(0, this.maxFlows);
     const snapshot: Snapshot = {
       seq: ++this.seq,
       ts: Date.now(),
@@ -89,20 +137,19 @@ export class SnapshotPublisher {
       stats: this.engine.stats(),
       newPackets,
       skippedPackets: written - this.feedMark - newPackets.length,
-      flows: this.engine.pipeline.flows.top(this.maxFlows),
+      flows,
       newAlerts: [...this.pendingAlerts.values()],
-      blocks: this.blocks.active(),
+      blocks: this.blocks.active().map((b) => ({ ...b })),
+      feed: this.feedState(),
+      fleet: this.fleet(),
     };
     const geo = this.engine.geo;
     if (geo !== null) {
       for (const p of newPackets) p.country = remoteCountry(geo, p.src, p.dst);
       for (const f of snapshot.flows) f.country = remoteCountry(geo, f.respAddr, f.origAddr);
+      for (const b of snapshot.blocks) b.country ??= geo.lookup(b.address)?.country ?? null;
     }
-    const tagger = this.engine.processTagger;
-    if (tagger !== null) {
-      for (const p of newPackets) p.process = tagger.processOf(p.flowUid)?.name ?? null;
-      for (const f of snapshot.flows) f.process = tagger.processOf(f.uid)?.name ?? null;
-    }
+    nameProcesses(this.engine, newPackets, snapshot.flows);
     this.feedMark = written;
     this.pendingAlerts.clear();
     this.inFlight = true;
@@ -114,6 +161,13 @@ export class SnapshotPublisher {
       }
     });
   }
+}
+
+function nameProcesses(engine: Engine, packets: { flowUid: number; process: string | null }[], flows: FlowSummary[]): void {
+  const tagger = engine.processTagger;
+  if (tagger === null) return;
+  for (const p of packets) p.process = tagger.processOf(p.flowUid)?.name ?? null;
+  for (const f of flows) f.process = tagger.processOf(f.uid)?.name ?? null;
 }
 
 /**

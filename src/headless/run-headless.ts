@@ -45,9 +45,17 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
     const end = await current.run();
     await current.close();
     stopListening();
-    if (end.reason !== 'error') return 0;
-    say(end.error ?? 'capture ended with an error');
-    return 2;
+    if (end.reason === 'error') {
+      say(end.error ?? 'capture ended with an error');
+      return 2;
+    }
+    // What was printed may not all be kept: the exit status says so too (not only stderr).
+    const failed = current.recorder.historyWriteErrors;
+    if (failed > 0) {
+      say(`error: ${failed} history write(s) failed during the run; the history file may be missing alerts or blocks that were printed`);
+      return 3;
+    }
+    return 0;
   } finally {
     signals.dispose();
   }

@@ -29,6 +29,13 @@ export interface BlockRecord {
   /** How many times this address has been blocked, this one included (escalation). */
   offense: number;
   firewall: FirewallName;
+  /** Country tag of the address, when the UI is told (snapshots fill it; the history does not keep it). */
+  country?: string | null;
+  /**
+   * Who decided, when another part of the fleet did (a decision pulled from a CrowdSec Local
+   * API): `crowdsec`, `cscli`, or the machine name of another host. Absent for this host's own blocks.
+   */
+  origin?: string;
 }
 
 export function isActive(record: BlockRecord): boolean {

@@ -26,6 +26,19 @@ export interface EngineStats {
   /** Blocks in force (blocked or dry run). */
   blocks_active: number;
   /**
+   * Writes of the history file (or its journal) that failed so far (disk full, read-only …):
+   * alerts and blocks were printed but may not all be kept. Always set by the engine.
+   */
+  history_write_errors?: number;
+  /**
+   * Why automatic blocking is off now (e.g. live SSH sessions cannot be listed, so a block could
+   * cut the admin's session), or null when self-protection works. Always set by the engine.
+   */
+  self_protection?: string | null;
+  /** Handshakes this host completed that proved their source (auto-block proof), and proof events refused. */
+  proofs_accepted?: number;
+  proofs_refused?: number;
+  /**
    * The auth log, when one is watched: lines read, failures and commands found, and what could not
    * be used (lines longer than any daemon writes, failures whose address the client's text made
    * ambiguous or that no earlier line placed, journald entries claiming a program they are not).

@@ -28,6 +28,8 @@ export interface BlockEntry {
   /** Only this local port, for per-port blocks. */
   port?: { protocol: 'tcp' | 'udp'; number: number } | null;
   attackType?: string;
+  /** Who decided, for a decision pulled from the fleet (see BlockRecord.origin). */
+  origin?: string;
 }
 
 export interface UnblockEntry {

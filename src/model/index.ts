@@ -7,6 +7,7 @@ export * from './alert.js';
 export * from './block-record.js';
 export * from './engine-stats.js';
 export * from './feed-packet.js';
+export * from './fleet-status.js';
 export * from './flow-summary.js';
 export * from './history-entry.js';
 export * from './process-sample.js';

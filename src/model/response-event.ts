@@ -18,6 +18,8 @@ export interface BlockEvent {
   attack_type: string | null;
   offense: number;
   firewall: string;
+  /** Present only for a decision another part of the fleet made (see BlockRecord.origin). */
+  origin?: string;
 }
 
 export interface UnblockEvent {

@@ -59,9 +59,12 @@ const WELL_KNOWN: Readonly<Record<string, string>> = {
 };
 
 /** The service an alert names, else the usual one of its port (null when neither is known). */
+/** Known service names, lower case: detectors write `SSH`, the table below `ssh`; one row either way. */
+const KNOWN_NAMES = new Set(Object.values(WELL_KNOWN));
+
 export function serviceOf(a: Alert): string | null {
   const named = a.attack_details.service;
-  if (typeof named === 'string' && named !== '') return named;
+  if (typeof named === 'string' && named !== '') return KNOWN_NAMES.has(named.toLowerCase()) ? named.toLowerCase() : named;
   if (a.target_port === null) return null;
   return WELL_KNOWN[`${a.protocol ?? 'tcp'}/${a.target_port}`] ?? null;
 }

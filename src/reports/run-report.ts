@@ -42,14 +42,14 @@ export interface ReportDeps {
   columns?: number;
 }
 
-const DEFAULT_COLUMNS = 120;
+const DEFAULT_COLUMNS = 80;
 const MIN_COLUMNS = 72;
 
 /**
  * `--analyze` / `--geolocate`: reads the history (file and archives, read-only, no lock), tags
  * the attackers, and writes the report in the chosen format to stdout or the export file.
- * Returns the exit status: 0 (also for a missing history: an empty report and a note), 1 when
- * the history file cannot be read or the export cannot be written.
+ * Returns the exit status: 0, or 1 when there is no history file (a wrong --history must not
+ * read as "no attacks"), it cannot be read, or the export cannot be written.
  */
 export async function runReport(kind: ReportKind, options: ReportOptions, io: ReportIo, deps: ReportDeps = {}): Promise<number> {
   let history: ReportHistory;
@@ -59,7 +59,10 @@ export async function runReport(kind: ReportKind, options: ReportOptions, io: Re
     io.diagnostic(e instanceof ReportHistoryError ? e.message : `cannot read history file ${resolve(options.historyFile)}: ${firstLine(e)}`);
     return 1;
   }
-  if (!history.found) io.diagnostic(`no history at ${history.path} yet (nothing recorded)`);
+  if (!history.found) {
+    io.diagnostic(`no history file at ${history.path} (nothing recorded there; --history FILE names another)`);
+    return 1;
+  }
   for (const w of history.warnings) io.diagnostic(`warning: ${w}`);
 
   const now = options.now ?? new Date();

@@ -18,6 +18,7 @@ export function blockEvent(r: BlockRecord): BlockEvent {
     attack_type: r.attackType ?? null,
     offense: r.offense,
     firewall: r.firewall,
+    ...(r.origin !== undefined ? { origin: r.origin } : {}),
   };
 }
 

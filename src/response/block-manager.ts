@@ -1,5 +1,5 @@
 import type { Alert } from '../model/alert.js';
-import { canonicalAddress, networkOf, type CanonicalAddress } from '../net/canonical.js';
+import { canonicalAddress, canonicalCidr, networkOf, type CanonicalAddress } from '../net/canonical.js';
 import { entryKey, type BlockSpec, type Firewall, type FirewallEntry } from '../platform/firewall/firewall.js';
 import { blockEvent, unblockEvent } from './block-events.js';
 import { type ResponseEvent, type UnblockReason } from '../model/response-event.js';
@@ -7,7 +7,7 @@ import type { BlockOutcome, BlockRecord } from '../model/block-record.js';
 import { FirewallQueue } from './firewall-queue.js';
 import type { HistoryBlockState } from './history-blocks.js';
 import type { ProtectedAddresses } from './protected-addresses.js';
-import type { ProvenSources } from './proven-sources.js';
+import type { FlowProofView, ProvenSources } from './proven-sources.js';
 import type { ResponsePolicy } from './response-policy.js';
 
 export interface BlockManagerOptions {
@@ -27,6 +27,8 @@ export interface BlockManagerOptions {
   ipv6Prefix?: number;
   /** Auto-block only sources that completed a handshake (spoofed sources cannot); false = trust the evidence. */
   requireProof?: boolean;
+  /** Distinct services a scan's proven probes must reach before it is blessed (default SCAN_PROOF_SERVICES). */
+  scanProofServices?: number;
   /** A UI is attached that can ask: `prompt` alerts become `prompted`, else `logged`. */
   canPrompt: boolean;
   /** Seconds without new evidence after which a blocked attack counts as stopped. */
@@ -42,14 +44,39 @@ export interface BlockManagerOptions {
   now?: () => number;
 }
 
-/** What waits for proof, at most this many (oldest forgotten). */
+/** Alerts waiting for proof, at most this many (oldest forgotten). */
 const MAX_WAITING = 1024;
+/** Unproven evidence flows of waiting alerts remembered, at most this many (oldest forgotten). */
+const MAX_PENDING_FLOWS = 8192;
+/**
+ * Scans are evidence of many probes: a blind spoofer's probes never complete, but a real host
+ * whose address it forges may meanwhile connect to one or two services of ours (a visitor, a
+ * reverse proxy on 80 and 443) — flows a scan detector counts too. A scan is blessed only by
+ * proven probes of at least this many distinct services (a connect scan that found three open
+ * ports); fewer, and it waits, logged or prompted.
+ */
+const SCAN_PROOF_SERVICES = 3;
+const SCAN_TYPES: ReadonlySet<string> = new Set(['PORT_SCAN', 'SLOW_SCAN', 'HOST_SWEEP', 'DISTRIBUTED_SCAN', 'OS_FINGERPRINT']);
 /** The timer re-reads SSH peers when its list is older than this … */
 const SSH_PEERS_FRESH_MS = 900;
 /** … and a block waits for a fresh list when it is older than this. */
 const SSH_PEERS_MAX_AGE_MS = 2500;
 /** Attacks watched for "stopped", at most this many. */
 const MAX_WATCHED = 4096;
+
+/**
+ * IPv6 addresses that stand for an IPv4 host (or many hosts) behind a translator: NAT64
+ * (64:ff9b::/96, the local-use 64:ff9b:1::/48), SIIT (::ffff:0:a.b.c.d), IPv4-compatible (::/96)
+ * and Teredo (2001::/32, a relay's clients share its /64). Their /64 is not one host's network —
+ * 64:ff9b::/64 is the whole IPv4 internet through the translator — so they are blocked as /128.
+ */
+export function embedsIpv4(a: CanonicalAddress): boolean {
+  const [w0, w1, w2] = a.words;
+  if (w0 === 0x0064ff9b && w1 === 0 && w2 === 0) return true;
+  if (w0 === 0x0064ff9b && w1 >>> 16 === 0x0001) return true;
+  if (w0 === 0 && w1 === 0 && (w2 === 0xffff0000 || w2 === 0)) return true;
+  return w0 === 0x20010000;
+}
 
 /**
  * Decides what happens to each alert and keeps the blocks: policy (log / prompt / block),
@@ -63,7 +90,12 @@ const MAX_WATCHED = 4096;
 export class BlockManager {
   private readonly blocks = new Map<string, BlockRecord>();
   private readonly offenses = new Map<string, number>();
-  private readonly waitingForProof = new Map<string, Alert[]>();
+  /** Alert id → alert, for alerts that would be blocked once their own evidence is proven. */
+  private readonly waitingForProof = new Map<string, Alert>();
+  /** Flow uid → ids of waiting alerts whose evidence includes that (not yet proven) flow. */
+  private readonly pendingFlows = new Map<number, string[]>();
+  /** Attacker → ids of its scan alerts waiting for proof (each proof of the attacker re-checks them). */
+  private readonly waitingScans = new Map<string, Set<string>>();
   /** Blocks between the decision and the firewall's answer: a second alert must not add another. */
   private readonly inFlight = new Map<string, Promise<BlockRecord>>();
   private readonly watched = new Map<string, { alert: Alert; count: number; changedAt: number }>();
@@ -83,7 +115,11 @@ export class BlockManager {
     this.maxDuration = o.maxDurationSeconds ?? 7 * 86_400;
     this.quietMicros = (o.quietSeconds ?? 60) * 1e6;
     this.queue = new FirewallQueue(o.firewall);
-    o.proven.onProven = (address) => this.onProven(address);
+  }
+
+  /** Why automatic blocks are off (self-protection cannot see live SSH sessions), or null. */
+  selfProtectionProblem(): string | null {
+    return this.o.protection.unknownSshPeers();
   }
 
   /** Sources proven not spoofed; the packet path feeds it. */
@@ -101,6 +137,7 @@ export class BlockManager {
    * history does not know are adopted (kept, recorded). `history` null = no history file.
    */
   async start(history: HistoryBlockState | null): Promise<void> {
+    await this.o.protection.refreshSshPeers();
     if (history !== null) for (const [address, n] of history.offenses) this.offenses.set(address, n);
     if (!this.o.dryRun) {
       try {
@@ -139,6 +176,7 @@ export class BlockManager {
       const record: BlockRecord = { address: b.address, network: b.network, port: b.port, reason: b.reason, createdAt: b.createdAt, expiresAt: b.expiresAt, action: 'blocked', detail: 'restored from history', offense: history?.offenses.get(b.address) ?? 1, firewall: this.o.firewall.name };
       if (b.alertId !== undefined) record.alertId = b.alertId;
       if (b.attackType !== undefined) record.attackType = b.attackType;
+      if (b.origin !== undefined) record.origin = b.origin;
       this.blocks.set(key, record);
       restored++;
     }
@@ -185,9 +223,10 @@ export class BlockManager {
 
   /**
    * Sets `alert.action` for a new alert before it is published, and starts a block when the
-   * policy says so. Called from the packet path: synchronous, no I/O here.
+   * policy says so. Called from the packet path: synchronous, no I/O here. `flows`/`slot`: the
+   * flow of the packet the detector raised it on (-1: raised off a packet, e.g. on a tick).
    */
-  onAlert(alert: Alert): void {
+  onAlert(alert: Alert, flows: FlowProofView | null = null, slot = -1): void {
     const attacker = canonicalAddress(alert.attacker_ip);
     if (attacker === null) return;
     const action = this.o.policy.actionFor(alert.attack_type);
@@ -196,7 +235,88 @@ export class BlockManager {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       return;
     }
-    this.decideBlock(alert, attacker);
+    const proven = flows !== null && this.provenEvidence(alert, attacker.text, flows, slot);
+    this.decideBlock(alert, attacker, proven);
+    if (this.waitingForProof.has(alert.id) && flows !== null) this.notePending(alert, attacker.text, flows, slot);
+  }
+
+  /**
+   * A detector counted the packet in `slot` as more evidence for `alert` (it called changed).
+   * For an alert waiting for proof: a proven flow of its attacker blesses it now; an unproven
+   * one is remembered, and blesses it if its handshake completes (onFlowProven).
+   */
+  onEvidence(alert: Alert, flows: FlowProofView, slot: number): void {
+    if (slot < 0 || !this.waitingForProof.has(alert.id)) return;
+    const attacker = canonicalAddress(alert.attacker_ip);
+    if (attacker === null) return;
+    if (this.provenEvidence(alert, attacker.text, flows, slot)) this.bless(alert, attacker);
+    else this.notePending(alert, attacker.text, flows, slot);
+  }
+
+  /**
+   * Is the packet in `slot` proven evidence of `alert`? It must belong to a proven flow of the
+   * attacker, and not be the very ACK that completed it: a detector that counts "a handshake
+   * completed" as evidence would otherwise take any real visit of the forged address for part of
+   * the attack. (A flow whose opening SYN the detector counted is blessed in onFlowProven.)
+   */
+  private provenEvidence(alert: Alert, attacker: string, flows: FlowProofView, slot: number): boolean {
+    if (SCAN_TYPES.has(alert.attack_type)) return this.scanProven(alert, attacker);
+    return slot >= 0 && !flows.lastProved() && this.o.proven.provesFlow(flows, slot, attacker);
+  }
+
+  /**
+   * A scan's probes are flows to many services; a blind spoofer's never complete. It is proven
+   * when its source completed handshakes with at least SCAN_PROOF_SERVICES distinct services of
+   * ours since the scan began (a connect scan finding open ports does; a visitor or proxy whose
+   * address is forged reaches one or two).
+   */
+  private scanProven(alert: Alert, attacker: string): boolean {
+    const since = Date.parse(alert.attack_details.first_seen) * 1000;
+    if (!Number.isFinite(since)) return false;
+    return this.o.proven.servicesSince(attacker, since) >= (this.o.scanProofServices ?? SCAN_PROOF_SERVICES);
+  }
+
+  /** The packet path's proof hand-off (FlowEvent.SOURCE_PROVEN): waiting alerts with that flow in their evidence go on. */
+  onFlowProven(flows: FlowProofView, slot: number): void {
+    const source = this.o.proven.flowProven(flows, slot);
+    if (source === null) return;
+    const scans = this.waitingScans.get(source);
+    if (scans !== undefined) {
+      for (const id of [...scans]) {
+        const alert = this.waitingForProof.get(id);
+        if (alert === undefined) scans.delete(id);
+        else if (this.scanProven(alert, source)) this.bless(alert, canonicalAddress(source)!);
+      }
+    }
+    const uid = flows.uidOf(slot);
+    const ids = this.pendingFlows.get(uid);
+    if (ids === undefined) return;
+    this.pendingFlows.delete(uid);
+    for (const id of ids) {
+      const alert = this.waitingForProof.get(id);
+      if (alert === undefined || SCAN_TYPES.has(alert.attack_type)) continue;
+      const attacker = canonicalAddress(alert.attacker_ip);
+      if (attacker !== null && attacker.text === source) this.bless(alert, attacker);
+    }
+  }
+
+  private notePending(alert: Alert, attacker: string, flows: FlowProofView, slot: number): void {
+    if (slot < 0 || this.o.proven.originator(flows, slot) !== attacker) return;
+    const uid = flows.uidOf(slot);
+    const ids = this.pendingFlows.get(uid);
+    if (ids !== undefined) {
+      if (!ids.includes(alert.id) && ids.length < 8) ids.push(alert.id);
+      return;
+    }
+    if (this.pendingFlows.size >= MAX_PENDING_FLOWS) this.pendingFlows.delete(this.pendingFlows.keys().next().value as number);
+    this.pendingFlows.set(uid, [alert.id]);
+  }
+
+  private bless(alert: Alert, attacker: CanonicalAddress): void {
+    this.waitingForProof.delete(alert.id);
+    this.waitingScans.get(attacker.text)?.delete(alert.id);
+    this.decideBlock(alert, attacker, true);
+    this.o.onAlertChanged?.(alert);
   }
 
   /** Evidence keeps coming for an alert (called on updates), for "attack stopped". */
@@ -222,7 +342,7 @@ export class BlockManager {
     }
   }
 
-  private decideBlock(alert: Alert, attacker: CanonicalAddress): void {
+  private decideBlock(alert: Alert, attacker: CanonicalAddress, proven: boolean): void {
     const reason = this.o.protection.reasonFor(attacker);
     if (reason !== null) {
       alert.action = 'suppressed';
@@ -230,17 +350,30 @@ export class BlockManager {
       this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${reason}`, 0));
       return;
     }
+    // Fail closed: without a current list of live SSH sessions, a block could cut the admin's.
+    const blind = this.o.protection.unknownSshPeers();
+    if (blind !== null) {
+      alert.action = this.o.canPrompt ? 'prompted' : 'logged';
+      alert.attack_details.response_note = `not auto-blocked: ${blind}`;
+      this.o.warn(`not blocking ${attacker.text} (${alert.attack_type}): ${blind}`);
+      return;
+    }
     // sshd's own TCP stack accepted the connection that the log line reports: the source is real.
     const provenByLog = typeof alert.attack_details.source === 'string' && alert.attack_details.source.includes('auth_log');
-    if ((this.o.requireProof ?? true) && !provenByLog && !this.o.proven.has(attacker.text)) {
+    if ((this.o.requireProof ?? true) && !provenByLog && !proven) {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
-      alert.attack_details.response_note = 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)';
-      const waiting = this.waitingForProof.get(attacker.text);
-      if (waiting !== undefined) {
-        if (waiting.length < 16) waiting.push(alert);
-      } else {
+      alert.attack_details.response_note = 'not auto-blocked yet: none of its packets came in a handshake this host completed with the source (could be spoofed)';
+      if (!this.waitingForProof.has(alert.id)) {
         if (this.waitingForProof.size >= MAX_WAITING) this.waitingForProof.delete(this.waitingForProof.keys().next().value as string);
-        this.waitingForProof.set(attacker.text, [alert]);
+        this.waitingForProof.set(alert.id, alert);
+        if (SCAN_TYPES.has(alert.attack_type)) {
+          let ids = this.waitingScans.get(attacker.text);
+          if (ids === undefined) {
+            if (this.waitingScans.size >= MAX_WAITING) this.waitingScans.delete(this.waitingScans.keys().next().value as string);
+            this.waitingScans.set(attacker.text, (ids = new Set()));
+          }
+          ids.add(alert.id);
+        }
       }
       return;
     }
@@ -259,18 +392,6 @@ export class BlockManager {
     this.inFlight.set(key, pending);
   }
 
-  private onProven(address: string): void {
-    const alerts = this.waitingForProof.get(address);
-    if (alerts === undefined) return;
-    this.waitingForProof.delete(address);
-    const attacker = canonicalAddress(address);
-    if (attacker === null) return;
-    for (const alert of alerts) {
-      this.decideBlock(alert, attacker);
-      this.o.onAlertChanged?.(alert);
-    }
-  }
-
   /** A block asked for by a person (UI `b`): no policy, no proof needed; protection still applies. */
   async block(address: string, durationSeconds: number, reason: string, port: BlockSpec['port'] = null): Promise<BlockRecord> {
     const attacker = canonicalAddress(address);
@@ -285,6 +406,14 @@ export class BlockManager {
     // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
     // timer); older, and `ss` runs now, before anything is blocked.
     await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    const blind = alert !== null ? this.o.protection.unknownSshPeers() : null;
+    if (blind !== null) {
+      alert!.action = this.o.canPrompt ? 'prompted' : 'logged';
+      alert!.attack_details.response_note = `not auto-blocked: ${blind}`;
+      this.o.onAlertChanged?.(alert!);
+      this.o.warn(`not blocking ${attacker.text} (${alert!.attack_type}): ${blind}`);
+      return this.record(this.newRecord(attacker, alert, 'suppressed', `not blocked: ${blind}`, seconds, reason, port));
+    }
     const late = this.o.protection.reasonFor(attacker);
     if (late !== null) {
       if (alert !== null) {
@@ -392,6 +521,60 @@ export class BlockManager {
     }
   }
 
+  /**
+   * A decision another part of the fleet made (pulled from a CrowdSec Local API), enforced as
+   * it is: its own network and remaining time, no escalation, recorded with its origin.
+   * Self-protection applies as to our own blocks (a protected address is recorded `suppressed`).
+   * An address already blocked here keeps its block. Null: nothing to do.
+   */
+  async enforceFleetDecision(d: { network: string; remainingSeconds: number; origin: string; reason: string }): Promise<BlockRecord | null> {
+    const network = canonicalCidr(d.network);
+    if (network === null || !(d.remainingSeconds > 0)) return null;
+    const [text, len] = network.split('/') as [string, string];
+    const base = canonicalAddress(text)!;
+    const single = Number(len) === (base.family === 4 ? 32 : 128);
+    if (this.blocks.has(entryKey({ cidr: network, port: null })) || this.inFlight.has(entryKey({ cidr: network, port: null }))) return null;
+    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    const why = single ? this.o.protection.reasonFor(base) : this.o.protection.reasonForNetwork(network);
+    const record = this.newRecord(base, null, this.o.dryRun ? 'dry_run' : 'blocked', undefined, d.remainingSeconds, d.reason, null, network, this.offenses.get(base.text) ?? 0);
+    record.origin = d.origin;
+    if (why !== null) {
+      record.action = 'suppressed';
+      record.detail = `protected: ${why}`;
+      return this.record(record);
+    }
+    const key = entryKey({ cidr: network, port: null });
+    const apply = (async () => {
+      if (!this.o.dryRun) {
+        if (this.firewallBroken !== null) return this.failed(record, null, this.firewallBroken);
+        try {
+          await this.ensureSetup();
+          await this.queue.add({ cidr: network, family: base.family, port: null, timeoutSeconds: d.remainingSeconds });
+        } catch (e) {
+          return this.failed(record, null, (e as Error).message);
+        }
+      }
+      this.blocks.set(key, record);
+      this.record(record);
+      if (record.action === 'blocked') this.o.onBlocked?.(record);
+      return record;
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, apply);
+    return apply;
+  }
+
+  /** The fleet lifted its decision for `network`: our block of it goes, unless this host made it. */
+  async liftFleetDecision(network: string): Promise<BlockRecord | null> {
+    const cidr = canonicalCidr(network);
+    if (cidr === null) return null;
+    const key = entryKey({ cidr, port: null });
+    await this.inFlight.get(key);
+    const r = this.blocks.get(key);
+    if (r?.origin === undefined) return null;
+    await this.remove(key, r, 'manual');
+    return r;
+  }
+
   /** base × 2^(offenses so far), capped: 5 min → 10 min → 20 min … → 7 days. */
   private escalatedSeconds(address: string): number {
     const base = this.o.durationSeconds;
@@ -401,7 +584,7 @@ export class BlockManager {
   }
 
   private networkFor(a: CanonicalAddress): string {
-    if (a.family === 4 || this.ipv6Prefix >= 128) return networkOf(a, a.family === 4 ? 32 : 128);
+    if (a.family === 4 || this.ipv6Prefix >= 128 || embedsIpv4(a)) return networkOf(a, a.family === 4 ? 32 : 128);
     const wide = networkOf(a, this.ipv6Prefix);
     // Never let a /64 cover one of our own or protected addresses: fall back to the host.
     return this.o.protection.reasonForNetwork(wide) === null ? wide : networkOf(a, 128);

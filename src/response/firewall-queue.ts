@@ -1,4 +1,5 @@
 import type { BlockSpec, Firewall } from '../platform/firewall/firewall.js';
+import { blockSpecProblem } from './block-spec-check.js';
 
 interface Pending {
   spec: BlockSpec;
@@ -33,6 +34,9 @@ export class FirewallQueue {
   }
 
   private enqueue(spec: BlockSpec, add: boolean): Promise<void> {
+    // Refused alone, before it can share a batch (a script) with valid changes.
+    const problem = blockSpecProblem(spec);
+    if (problem !== null) return Promise.reject(new RangeError(`firewall change refused: ${problem}`));
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ spec, add, resolve, reject });
       this.running ??= this.drain();

@@ -8,7 +8,10 @@ export interface ProtectedSources {
   ownAddresses(): string[];
   gateways(): string[];
   resolvers(): string[];
-  /** Peers of live SSH sessions; asynchronous (it runs `ss`). */
+  /**
+   * Peers of live SSH sessions; asynchronous (`ss`, or /proc/net/tcp{,6}). Rejects when the
+   * sessions cannot be listed: then no automatic block happens (fail closed).
+   */
   sshPeers(): Promise<string[]>;
 }
 
@@ -30,7 +33,12 @@ export class ProtectedAddresses {
   private host: Group[] = [];
   private ssh: Group = group('live SSH peer', []);
   private sshPeersAt = -Infinity;
+  /** Why the live SSH sessions are unknown now (null: the last listing worked). */
+  private sshError: string | null = 'live SSH sessions not listed yet';
+  private sshFailed = false;
   private refreshing: Promise<void> | null = null;
+  /** Called when the SSH session listing starts failing (with why) or works again (null). */
+  onSshStatus: ((problem: string | null) => void) | null = null;
 
   constructor(
     private readonly sources: ProtectedSources,
@@ -58,13 +66,39 @@ export class ProtectedAddresses {
       try {
         this.ssh = group('live SSH peer', await this.sources.sshPeers());
         this.sshPeersAt = this.now();
-      } catch {
-        // Keep the last known peers: failing to list sessions must not unprotect them.
+        this.setSshError(null);
+      } catch (e) {
+        // Keep the last known peers: failing to list sessions must not unprotect them. And
+        // block nothing automatically until they can be listed again (unknownSshPeers).
+        this.sshPeersAt = this.now();
+        this.setSshError(`live SSH sessions cannot be listed (${oneLine((e as Error).message)}), so nothing is blocked automatically`);
       } finally {
         this.refreshing = null;
       }
     })();
     await this.refreshing;
+  }
+
+  /** Why an automatic block cannot be made safely now (the SSH sessions are unknown), or null. */
+  unknownSshPeers(): string | null {
+    return this.sshError;
+  }
+
+  /** Is `address` one of this host's own addresses (as last read)? */
+  isOwn(address: string): boolean {
+    const a = canonicalAddress(address);
+    if (a === null) return false;
+    const own = this.host[0];
+    return own !== undefined && own.list.check(a.text, a.family === 4 ? 'ipv4' : 'ipv6');
+  }
+
+  private setSshError(problem: string | null): void {
+    if (problem === this.sshError) return;
+    const wasFailing = this.sshFailed;
+    this.sshError = problem;
+    this.sshFailed = problem !== null;
+    // Said once when listing starts failing, once when it works again (not at the first success).
+    if (problem !== null || wasFailing) this.onSshStatus?.(problem);
   }
 
   /** Why `address` must not be blocked, or null when it may be. Unparseable text is protected. */
@@ -100,6 +134,10 @@ export class ProtectedAddresses {
     yield* this.host;
     yield this.ssh;
   }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]+/g, ' ').trim().slice(0, 200);
 }
 
 function group(reason: ProtectionReason, entries: readonly string[]): Group {

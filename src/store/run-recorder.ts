@@ -20,16 +20,38 @@ export interface RunRecorderOptions {
  * a read-only disk) is a warning, not a reason to stop detecting.
  */
 export class RunRecorder {
-  private constructor(
-    private readonly history: HistoryStore | null,
-    private readonly daily: DailyJsonLog | null,
-  ) {}
+  private history: HistoryStore | null = null;
+  private daily: DailyJsonLog | null = null;
+  /** Failed history writes (journal appends and file writes): history_write_errors. */
+  historyWriteErrors = 0;
+  private warnedAt = -Infinity;
+  private unwarned = 0;
+
+  private constructor(private readonly warn: (line: string) => void) {}
+
+  /**
+   * A failed write is said on stderr at once, then at most every 10 s with how many failed
+   * meanwhile (a full disk fails every write): it never goes unnoticed, never floods.
+   */
+  private historyWriteFailed(problem: string): void {
+    this.historyWriteErrors++;
+    const now = Date.now();
+    if (now - this.warnedAt < 10_000) {
+      this.unwarned++;
+      return;
+    }
+    const more = this.unwarned > 0 ? ` (${this.unwarned} more failed writes before this one)` : '';
+    this.warnedAt = now;
+    this.unwarned = 0;
+    this.warn(`warning: history write failed: ${problem}${more}; alerts and blocks may not all be kept`);
+  }
 
   static async open(options: RunRecorderOptions): Promise<RunRecorder> {
+    const recorder = new RunRecorder(options.warn);
     let history: HistoryStore | null = null;
     if (options.historyFile !== null) {
       try {
-        const opened = await HistoryStore.open(options.historyFile);
+        const opened = await HistoryStore.open(options.historyFile, { onWriteError: (problem) => recorder.historyWriteFailed(problem) });
         history = opened.store;
         if (opened.warning !== null) options.warn(opened.warning);
       } catch (e) {
@@ -37,8 +59,9 @@ export class RunRecorder {
         options.warn(`${why}; running without a history file`);
       }
     }
-    const daily = options.logDir === null ? null : new DailyJsonLog(options.logDir, { onProblem: (line: string) => options.warn(line) });
-    return new RunRecorder(history, daily);
+    recorder.history = history;
+    recorder.daily = options.logDir === null ? null : new DailyJsonLog(options.logDir, { onProblem: (line: string) => options.warn(line) });
+    return recorder;
   }
 
   get hasHistory(): boolean {
@@ -64,6 +87,7 @@ export class RunRecorder {
       ...(record.detail !== undefined ? { detail: record.detail } : {}),
       ...(record.alertId !== undefined ? { alertId: record.alertId } : {}),
       ...(record.attackType !== undefined ? { attackType: record.attackType } : {}),
+      ...(record.origin !== undefined ? { origin: record.origin } : {}),
     };
     this.history?.add(entry);
     this.daily?.logBlock(entry);
@@ -91,6 +115,11 @@ export class RunRecorder {
     await this.history.flush();
     const all = await this.history.readAll();
     return all.slice(Math.max(0, all.length - limit));
+  }
+
+  /** Writes what the history holds now (a failure is counted, not thrown). */
+  async flushHistory(): Promise<void> {
+    await this.history?.flush().catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -400,3 +400,31 @@ export function truncateToWidth(text: string, maxWidth: number): string {
   }
   return fit(text, spans, width, false);
 }
+
+/** What JSON.stringify leaves raw but a terminal acts on: C1 controls (U+009B is an 8-bit CSI), DEL, bidi and invisible characters. */
+const JSON_UNSAFE = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * JSON.stringify for outputs that may end on a terminal (headless stdout, daily logs, webhooks):
+ * every character the display sanitizer would escape and JSON.stringify leaves raw is written as a
+ * JSON `\uXXXX` escape. The value is unchanged — any JSON parser reads back the same string — but
+ * no C1 control (the 8-bit CSI `c2 9b`), bidi override or invisible character reaches the bytes.
+ * Variation selectors are escaped too (harmless, and the value is the same).
+ */
+export function safeJsonStringify(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return text as unknown as string;
+  return text.replace(JSON_UNSAFE, (ch) => {
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}
+
+/**
+ * One line of plain text for stderr, syslog and the like: the display sanitizer's escapes (ESC,
+ * BEL, C1, bidi … become visible `\e`, `\a`, `\u{9b}`), bounded in width.
+ */
+export function sanitizeLine(text: string, maxWidth = 2000): string {
+  return sanitizeForDisplay(text, { maxWidth });
+}

@@ -1,26 +1,34 @@
-import { Box, Text, useInput } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
-import { BlockPrompt } from './components/block-prompt.js';
-import { FilterPrompt } from './components/filter-prompt.js';
+import { Box, Text } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { AddressActivity, AddressCheck, FeedState, HistoryPage } from '../engine/protocol.js';
+import { compileFilter, type CompiledFilter } from '../filter/index.js';
+import type { Alert } from '../model/alert.js';
+import type { BlockRecord } from '../model/block-record.js';
+import { AlertStrip } from './components/alert-strip.js';
+import { BLOCK_PROMPT_LINES, BlockPrompt } from './components/block-prompt.js';
+import { DetailView, detailBodyHeight } from './components/detail-view.js';
+import { FILTER_PROMPT_LINES, FilterPrompt } from './components/filter-prompt.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
-import { HistoryPane } from './components/history-pane.js';
-import { RowTable, type ColumnSpec, type TableRow } from './components/row-table.js';
+import { RowTable } from './components/row-table.js';
 import { StatusBar } from './components/status-bar.js';
 import { TabBar } from './components/tab-bar.js';
-import { compileFilter, type CompiledFilter } from './filter/index.js';
-import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { commandForKey, type CommandName } from './keymap.js';
-import { ALERT_COLUMNS, alertRows } from './panes/alert-rows.js';
-import { BLOCKED_COLUMNS, blockedRows } from './panes/blocked-rows.js';
+import { fitCell } from './components/fit-cell.js';
+import { detailLines, detailTitle } from './detail/detail-lines.js';
+import { detailRows } from './detail/detail-rows.js';
+import { useAppInput } from './hooks/use-app-input.js';
 import { usePolicyPrompts } from './hooks/use-policy-prompts.js';
-import type { BlockRecord } from '../model/block-record.js';
-import { CONNECTION_COLUMNS, connectionRows } from './panes/connection-rows.js';
-import { FEED_COLUMNS, feedRows } from './panes/feed-rows.js';
-import { formatDuration, initialViewState, PANES, resolveHighlight, viewReducer, type BlockTarget, type PaneId } from './state/view-state.js';
-import { historyEventFromEntry, type EngineData, type EngineDataStore } from './store/engine-data-store.js';
-import type { HistoryEntry } from '../model/history-entry.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useViewState } from './hooks/use-view-state.js';
+import type { Effect, RouteEnv } from './input/route-key.js';
+import { displayAction } from './panes/alert-rows.js';
+import { blockTarget, rowAddress, type TargetContext } from './panes/block-target.js';
+import { filterApplies, paneModel, type PaneModel } from './panes/pane-model.js';
+import type { RowContext, RowItem } from './panes/pane-row.js';
+import { formatDuration, initialViewState, PANES, resolveHighlight, type BlockTarget, type PaneId } from './state/view-state.js';
+import type { EngineData, EngineDataStore } from './store/engine-data-store.js';
 import type { Theme } from './theme.js';
+import { timeFormat, type TimeFormat } from './time-format.js';
 
 /** What the UI asks of the engine; the real one goes through EngineClient, tests pass fakes. */
 export interface EngineActions {
@@ -28,13 +36,22 @@ export interface EngineActions {
   unblock(address: string): Promise<unknown>;
   unblockAll(): Promise<unknown>;
   /** The history file's newest entries; `available` is false when the run keeps no history file. */
-  history(limit: number): Promise<{ available: boolean; entries: HistoryEntry[] }>;
+  history(limit: number): Promise<HistoryPage>;
+  /** The engine's feed filter and whether the UI's own session is shown. */
+  setFeed(filter: string, showOwn: boolean): Promise<FeedState>;
+  /** Whether an address is protected, before y. */
+  checkAddress(address: string): Promise<AddressCheck>;
+  /** What the engine holds about an address, for the detail view. */
+  activity(address: string, limit: number): Promise<AddressActivity>;
 }
 
-/** Rows the history pane asks the engine for. */
-const HISTORY_ROWS = 500;
-const HISTORY_REFRESH_MS = 3000;
+/** Entries the history pane asks for: enough for a long review, bounded for the IPC channel. */
+const HISTORY_ROWS = 5000;
+const HISTORY_REFRESH_MS = 5000;
 const NO_TRUSTED: ReadonlySet<string> = new Set();
+/** The smallest terminal everything fits in without wrapping. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
 
 export interface AppProps {
   store: EngineDataStore;
@@ -42,34 +59,35 @@ export interface AppProps {
   theme: Theme;
   /** Default duration offered by the block prompt (--block-duration). */
   blockSeconds: number;
-  /** Blocks are recorded but change nothing (replays, and live until the firewall backends land). */
+  /** Blocks are recorded but change nothing (replays). */
   dryRun: boolean;
   onQuit(): void;
   /** Process names shown as trusted (green) when they have no alert. */
   trustedProcesses?: ReadonlySet<string>;
+  /** How times are written (local zone, or UTC). */
+  time?: TimeFormat;
+  /** Rings the terminal bell for a new alert (config `bell`); absent: silent. */
+  bell?: () => void;
+  /** The pane shown first (History for a review). */
+  initialPane?: PaneId;
   /** Wall clock, injectable for tests. */
   now?: () => number;
 }
 
-/** Lines that are not the active pane: header (2), tab bar, status bar. */
-const CHROME_LINES = 4;
+/** Header (2), alert strip, tab bar, status line. */
+const CHROME_LINES = 5;
 
-interface PaneRows {
-  columns: readonly ColumnSpec[];
-  rows: (TableRow & { address: string; reason?: string })[];
-  follow: boolean;
-  emptyText: string;
-}
-
-export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trustedProcesses = NO_TRUSTED, now = Date.now }: AppProps) {
+export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trustedProcesses = NO_TRUSTED, time: timeProp, bell, initialPane = 'feed', now = Date.now }: AppProps) {
   const live = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const [view, dispatch] = useReducer(viewReducer, undefined, initialViewState);
+  const [view, dispatch, viewRef] = useViewState(() => initialViewState(initialPane));
   const { columns, rows } = useTerminalSize();
+  const time = useMemo(() => timeProp ?? timeFormat(false), [timeProp]);
   const frozen = useRef<EngineData | null>(null);
   if (view.paused && frozen.current === null) frozen.current = live;
   if (!view.paused) frozen.current = null;
   const data = frozen.current ?? live;
-  // Countdowns in the blocked pane and the uptime tick once a second even without snapshots.
+  const review = live.source?.kind === 'review';
+  // Countdowns and the uptime tick once a second even without snapshots.
   const [, setSecondTick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => setSecondTick((n) => n + 1), 1000);
@@ -77,14 +95,16 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
   }, []);
   const nowMs = now();
 
-  // The history pane reads the history file through the engine while it is shown.
+  // The history pane reads the history file through the engine: when shown, when this session
+  // adds to it, and every few seconds (a review follows a file another instance writes).
+  const sessionEvents = live.history.length;
   useEffect(() => {
     if (view.pane !== 'history') return;
     let cancelled = false;
     const fetchHistory = () =>
       actions.history(HISTORY_ROWS).then(
         (r) => {
-          if (!cancelled) store.update((d) => ({ ...d, storedHistory: r.available ? r.entries.map(historyEventFromEntry) : null }));
+          if (!cancelled) store.update((d) => ({ ...d, storedHistory: r.available ? r.entries : null }));
         },
         () => undefined,
       );
@@ -94,7 +114,21 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
       cancelled = true;
       clearInterval(t);
     };
-  }, [view.pane, actions, store]);
+  }, [view.pane, actions, store, sessionEvents, live.blocks]);
+
+  // Alerts on screen are seen; the strip counts the rest. A review starts with the file's alerts
+  // seen: what is new is what a running snoopy-tui adds while it is open.
+  const reviewBaseline = useRef(false);
+  useEffect(() => {
+    if (view.pane === 'alerts' && !view.help) dispatch({ type: 'sawAlerts', total: live.alertsTotal });
+    else if (review && !reviewBaseline.current && live.alertsTotal > 0) dispatch({ type: 'sawAlerts', total: live.alertsTotal });
+    if (review && live.alertsTotal > 0) reviewBaseline.current = true;
+  }, [view.pane, view.help, live.alertsTotal, dispatch, review]);
+  const rang = useRef(0);
+  useEffect(() => {
+    if (live.alertsTotal > rang.current && rang.current > 0 && review === false) bell?.();
+    rang.current = Math.max(rang.current, live.alertsTotal, 1);
+  }, [live.alertsTotal, bell, review]);
 
   const filter: CompiledFilter | null = useMemo(() => {
     if (view.filterText === '') return null;
@@ -102,213 +136,191 @@ export function App({ store, actions, theme, blockSeconds, dryRun, onQuit, trust
     return r.ok ? r.filter : null;
   }, [view.filterText]);
 
-  const alerted = live.alertedAddresses;
-  const memoRows = useMemo((): Record<Exclude<PaneId, 'history' | 'blocked'>, PaneRows> => {
-    const filtered = filter !== null ? ' matching the filter' : '';
-    return {
-      feed: {
-        columns: FEED_COLUMNS,
-        rows: feedRows(data.feed, filter, alerted, trustedProcesses),
-        follow: true,
-        // The feed keeps the most recent packets only; say so rather than "none".
-        emptyText: filter !== null ? `No packets matching the filter among the last ${data.feed.length}.` : 'No packets yet.',
-      },
-      connections: { columns: CONNECTION_COLUMNS, rows: connectionRows(data.flows, filter, alerted, view.sort.connections, trustedProcesses), follow: false, emptyText: `No connections${filtered}.` },
-      alerts: {
-        columns: ALERT_COLUMNS,
-        rows: alertRows(data.alerts, view.sort.alerts).map((r) => ({ ...r, reason: `${r.alert.attack_type}${r.alert.attack_details.scan_type ? ` (${r.alert.attack_details.scan_type}, ${r.alert.attack_details.ports_count ?? '?'} ports)` : ''}` })),
-        follow: view.sort.alerts === 0,
-        emptyText: 'No alerts.',
-      },
-    };
-  }, [data, filter, alerted, view.sort, trustedProcesses]);
-  // Outside the memo: the countdown changes every second.
-  const paneRows: Record<Exclude<PaneId, 'history'>, PaneRows> = { ...memoRows, blocked: { columns: BLOCKED_COLUMNS, rows: blockedRows(live.blocks, nowMs, view.sort.blocked), follow: false, emptyText: 'Nothing is blocked.' } };
+  // The engine drops an expired block from its snapshots within a second: no clock needed here.
+  const blocked = useMemo(() => new Map(live.blocks.map((b) => [b.address, b] as const)), [live.blocks]);
+  const second = Math.floor(nowMs / 1000);
+  const countries = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const a of live.alerts) if (a.country !== null) m.set(a.attacker_ip, a.country);
+    return m;
+  }, [live.alerts]);
+  const ctx: RowContext = useMemo(() => ({ time, alerted: live.alertedAddresses, trusted: trustedProcesses, blocked, countries }), [time, live.alertedAddresses, trustedProcesses, blocked, countries]);
+  const historySource = review ? 'review' : live.storedHistory !== null ? 'file' : 'session';
+  const history = live.storedHistory ?? data.history;
 
+  // One memo per pane, each on what its rows come from: a snapshot rebuilds the live panes, not
+  // the history of thousands of entries.
+  const inputs = { data, view, filter, ctx, history, historySource, nowMs } as const;
+  const feedModel = useMemo(() => paneModel('feed', inputs), [data.feed, data.feedSkipped, data.feedState, data.source, filter, ctx]);
+  const connectionsModel = useMemo(() => paneModel('connections', inputs), [data.flows, data.source, view.sort.connections, filter, ctx]);
+  const alertsModel = useMemo(() => paneModel('alerts', inputs), [data.alerts, view.sort.alerts, filter, ctx]);
+  // Its countdown ticks every second.
+  const blockedModel = useMemo(() => paneModel('blocked', inputs), [data.blocks, view.sort.blocked, filter, ctx, second]);
+  const historyModel = useMemo(() => paneModel('history', inputs), [history, historySource, filter, ctx]);
+  const models: Record<PaneId, PaneModel> = { feed: feedModel, connections: connectionsModel, alerts: alertsModel, blocked: blockedModel, history: historyModel };
+
+  const targets: TargetContext = useMemo(() => {
+    const newest = new Map<string, Alert>();
+    for (const a of live.alerts) newest.set(a.attacker_ip, a);
+    return { local: live.local, alerted: live.alertedAddresses, alertOf: (address) => newest.get(address) };
+  }, [live.local, live.alertedAddresses, live.alerts]);
+
+  // Layout: everything fits 80x24 without a wrapped line.
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
   const usable = Math.max(6, rows - 1); // Ink 6 repaints the whole screen when the root is as tall as the terminal.
-  const promptLines = view.prompt?.kind === 'block' ? 5 : view.prompt?.kind === 'filter' ? 2 : 0;
-  const paneHeight = Math.max(2, usable - CHROME_LINES - promptLines);
-  const bodyHeight = paneHeight - 1; // the table header
-  const active = view.pane === 'history' ? null : paneRows[view.pane];
-  const historyEvents = live.storedHistory ?? data.history;
-  const rowCount = view.pane === 'history' ? historyEvents.length : active!.rows.length;
-  const highlightIndex = resolveHighlight(view.highlight[view.pane], rowCount);
-  const highlightedRow = active !== null && highlightIndex >= 0 ? active.rows[highlightIndex] : undefined;
+  const promptLines = view.prompt?.kind === 'block' ? BLOCK_PROMPT_LINES : view.prompt?.kind === 'filter' ? FILTER_PROMPT_LINES : 0;
+  const bodyLines = Math.max(2, usable - CHROME_LINES - promptLines);
+  const tableRows = bodyLines - 1;
+  const model = models[view.pane];
+  const highlightIndex = resolveHighlight(view.highlight[view.pane], model.rows.length);
 
-  /** Why the highlighted address would be blocked: its alert, if it has one. */
-  const blockTarget = (): BlockTarget | null => {
-    if (highlightedRow === undefined) return null;
-    const address = highlightedRow.address;
-    const alert = data.alerts.find((a) => a.attacker_ip === address);
-    const reason = highlightedRow.reason ?? (alert ? `${alert.attack_type} (${alert.severity})` : 'manual block from the UI');
-    return { address, country: alert?.country ?? null, process: alert?.process ?? null, reason };
-  };
+  // The detail view: its lines, and what the engine holds about the address.
+  const detailItem = view.detail?.item ?? null;
+  const detailAddress = detailItem === null ? null : rowAddress(detailItem, targets);
+  const [activity, setActivity] = useState<{ address: string; value: AddressActivity | null } | null>(null);
+  useEffect(() => {
+    if (detailAddress === null || review) return;
+    let cancelled = false;
+    setActivity({ address: detailAddress, value: null });
+    actions.activity(detailAddress, 12).then(
+      (value) => !cancelled && setActivity({ address: detailAddress, value }),
+      () => !cancelled && setActivity(null),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [detailAddress, detailItem, actions, review]);
+  const detail = useMemo(() => {
+    if (detailItem === null) return null;
+    const byId = new Map(live.alerts.map((a) => [a.id, a]));
+    const lines = detailLines(detailItem, {
+      time,
+      alertById: (id) => byId.get(id),
+      alertOf: targets.alertOf,
+      blocked,
+      activity: activity?.value ?? null,
+      activityAddress: activity?.address ?? null,
+      nowMs,
+    });
+    return { title: detailTitle(detailItem), rows: detailRows(lines, columns) };
+  }, [detailItem, live.alerts, time, targets, blocked, activity, columns]);
 
-  const run = (command: CommandName) => {
-    switch (command) {
-      case 'moveUp':
-        return dispatch({ type: 'move', delta: -1, rowCount });
-      case 'moveDown':
-        return dispatch({ type: 'move', delta: 1, rowCount });
-      case 'pageUp':
-        return dispatch({ type: 'move', delta: -bodyHeight, rowCount });
-      case 'pageDown':
-        return dispatch({ type: 'move', delta: bodyHeight, rowCount });
-      case 'top':
-        return dispatch({ type: 'jump', to: 'top', rowCount });
-      case 'bottom':
-        return dispatch({ type: 'jump', to: 'bottom', rowCount });
-      case 'block': {
-        const target = blockTarget();
-        if (target === null) return dispatch({ type: 'notice', text: 'nothing highlighted to block' });
-        return dispatch({ type: 'openBlockPrompt', target, durationSeconds: blockSeconds });
-      }
-      case 'unblock': {
-        if (highlightedRow === undefined) return dispatch({ type: 'notice', text: 'nothing highlighted to unblock' });
-        const address = highlightedRow.address;
-        actions.unblock(address).then(
-          () => dispatch({ type: 'notice', text: `unblocked ${address}` }),
-          (e: Error) => dispatch({ type: 'notice', text: `unblock failed: ${e.message}` }),
-        );
-        return;
-      }
-      case 'unblockAll':
-        actions.unblockAll().then(
-          (count) => dispatch({ type: 'notice', text: `unblocked ${String(count)} address(es)` }),
-          (e: Error) => dispatch({ type: 'notice', text: `unblock failed: ${e.message}` }),
-        );
-        return;
-      case 'openFilter':
-        return dispatch({ type: 'openFilter' });
-      case 'clearFilter':
-        return dispatch({ type: 'escape' });
-      case 'nextPane':
-        return dispatch({ type: 'cyclePane', step: 1 });
-      case 'prevPane':
-        return dispatch({ type: 'cyclePane', step: -1 });
-      case 'pane1':
-      case 'pane2':
-      case 'pane3':
-      case 'pane4':
-      case 'pane5':
-        return dispatch({ type: 'showPane', pane: PANES[Number(command.slice(4)) - 1]! });
-      case 'history':
-        return dispatch({ type: 'showPane', pane: 'history' });
-      case 'pause':
-        return dispatch({ type: 'togglePause' });
-      case 'sort':
-        return dispatch({ type: 'cycleSort' });
-      case 'help':
-        return dispatch({ type: 'toggleHelp' });
+  const env = (): RouteEnv => ({
+    rowCount: (pane) => models[pane].rows.length,
+    rowAt: (pane, index) => models[pane].rows[index]?.item,
+    pageSize: Math.max(1, tableRows - 1),
+    detailLines: detail?.rows.length ?? 0,
+    detailHeight: detailBodyHeight(bodyLines),
+    blockTarget: (item: RowItem): BlockTarget | null => blockTarget(item, targets),
+    addressOf: (item) => rowAddress(item, targets),
+    blockSeconds,
+    blockRefusal: review ? 'reviewing the history: nothing is blocked from here (u lifts a block)' : null,
+  });
+
+  const notice = useCallback((text: string) => dispatch({ type: 'notice', text }), [dispatch]);
+  const runEffect = (effect: Effect) => {
+    switch (effect.kind) {
       case 'quit':
         return onQuit();
+      case 'block':
+        actions.block(effect.target.address, effect.durationSeconds, effect.target.reason).then(
+          (result) => notice(blockNotice(effect.target.address, result as BlockRecord | undefined)),
+          (e: Error) => notice(`block failed: ${e.message}`),
+        );
+        return;
+      case 'unblock':
+        actions.unblock(effect.address).then(
+          () => notice(`unblocked ${effect.address}`),
+          (e: Error) => notice(`unblock failed: ${e.message}`),
+        );
+        return;
+      case 'unblockAll':
+        actions.unblockAll().then(
+          (count) => notice(`unblocked ${String(count)} address(es)`),
+          (e: Error) => notice(`unblock failed: ${e.message}`),
+        );
+        return;
+      case 'check':
+        actions.checkAddress(effect.address).then(
+          (r) => dispatch({ type: 'blockChecked', address: effect.address, check: { state: 'done', protectedReason: r.protectedReason } }),
+          () => dispatch({ type: 'blockChecked', address: effect.address, check: { state: 'unknown' } }),
+        );
+        return;
+      case 'feed':
+        if (review) return;
+        actions.setFeed(effect.filter, effect.showOwn).then(
+          () => undefined,
+          (e: Error) => notice(`feed: ${e.message}`),
+        );
+        return;
     }
   };
+  useAppInput(viewRef, dispatch, env, runEffect);
 
-  // The panes' keys; inactive while a prompt is open, so the prompt takes every key.
-  useInput(
-    (input, key) => {
-      // Typed or pasted faster than a frame: "/port 22" arrives as one chunk.
-      if (input.length > 1 && input.startsWith('/') && !key.ctrl && !key.meta) {
-        return dispatch({ type: 'openFilter', draft: input.slice(1).replace(/[\u0000-\u001f\u007f-\u009f]/g, '') });
-      }
-      const command = commandForKey(input, key);
-      if (command === null) return;
-      if (view.notice !== null) dispatch({ type: 'notice', text: null });
-      run(command);
+  const askToBlock = useCallback(
+    (target: BlockTarget) => {
+      dispatch({ type: 'openBlockPrompt', target, durationSeconds: blockSeconds });
+      actions.checkAddress(target.address).then(
+        (r) => dispatch({ type: 'blockChecked', address: target.address, check: { state: 'done', protectedReason: r.protectedReason } }),
+        () => dispatch({ type: 'blockChecked', address: target.address, check: { state: 'unknown' } }),
+      );
     },
-    { isActive: view.prompt === null },
+    [blockSeconds, actions, dispatch],
   );
+  // A review asks nothing: its alerts are history, and it blocks nothing.
+  usePolicyPrompts(live.alerts, live.blocks, !review && view.prompt === null && !view.paused && !view.help && view.detail === null, askToBlock);
 
-  const askToBlock = useCallback((target: BlockTarget) => dispatch({ type: 'openBlockPrompt', target, durationSeconds: blockSeconds }), [blockSeconds]);
-  usePolicyPrompts(live.alerts, live.blocks, view.prompt === null && !view.paused && !view.help, askToBlock);
-
-  const confirmBlock = () => {
-    if (view.prompt?.kind !== 'block') return;
-    const { target, durationSeconds } = view.prompt;
-    dispatch({ type: 'closePrompt' });
-    actions.block(target.address, durationSeconds, target.reason).then(
-      (result) => dispatch({ type: 'notice', text: blockNotice(target.address, result as BlockRecord | undefined) }),
-      (e: Error) => dispatch({ type: 'notice', text: `block failed: ${e.message}` }),
+  if (tooSmall) {
+    return (
+      <Text wrap="truncate" color={theme.warning}>
+        {fitCell(`terminal ${columns}x${rows} is too small: snoopy-tui needs ${MIN_COLUMNS}x${MIN_ROWS} (q quits)`, Math.max(1, columns))}
+      </Text>
     );
-  };
+  }
 
-  const submitFilter = (text: string) => {
-    const r = compileFilter(text);
-    if (r.ok) dispatch({ type: 'applyFilter', text });
-    else dispatch({ type: 'filterRejected', error: `${r.error} (at ${r.position + 1})` });
-  };
-
-  const counts: Partial<Record<PaneId, number>> = {
-    alerts: data.alerts.length,
-    blocked: paneRows.blocked.rows.length,
-  };
+  // The Alerts pane on screen shows them all: nothing is unseen (the effect above records it).
+  const unseenCount = view.pane === 'alerts' && !view.help ? 0 : Math.max(0, live.alertsTotal - view.alertsSeen);
+  const unseen = live.alerts.slice(Math.max(0, live.alerts.length - Math.min(unseenCount, 8))).reverse();
+  const notFiltered = filter === null ? [] : PANES.filter((p) => !filterApplies(p, filter));
+  const counts: Partial<Record<PaneId, number>> = { alerts: live.alerts.length, blocked: models.blocked.rows.length };
 
   let body;
   if (live.status === 'fatal') {
     body = (
-      <Box height={paneHeight}>
+      <Box height={bodyLines}>
         <Text color={theme.danger}>{live.fatal}</Text>
       </Box>
     );
   } else if (view.help) {
-    body = <HelpOverlay height={paneHeight} width={columns} theme={theme} />;
-  } else if (view.pane === 'history') {
-    body = (
-      <HistoryPane
-        events={historyEvents}
-        source={live.storedHistory !== null ? 'file' : 'session'}
-        height={paneHeight}
-        width={columns}
-        highlight={view.highlight.history}
-        theme={theme}
-      />
-    );
+    body = <HelpOverlay height={bodyLines} width={columns} theme={theme} />;
+  } else if (view.detail !== null && detail !== null) {
+    body = <DetailView title={detail.title} rows={detail.rows} scroll={view.detail.scroll} height={bodyLines} width={columns} review={review} theme={theme} />;
   } else {
     body = (
       <RowTable
-        columns={active!.columns}
-        rows={active!.rows}
-        height={bodyHeight}
+        columns={model.columns}
+        rows={model.rows}
+        height={tableRows}
         width={columns}
         highlight={highlightIndex}
-        follow={active!.follow && view.highlight[view.pane] < 0}
+        follow={model.follow && view.highlight[view.pane] < 0}
         theme={theme}
-        emptyText={active!.emptyText}
+        emptyText={model.emptyText}
       />
     );
   }
+  const position = model.rows.length > tableRows && view.detail === null && !view.help ? `${highlightIndex + 1}/${model.rows.length}` : undefined;
+  const note = [model.note, position].filter((n) => n !== undefined).join(' ') || undefined;
 
   return (
     <Box flexDirection="column" width={columns} height={usable}>
-      <Header data={live} paused={view.paused} width={columns} theme={theme} nowMs={nowMs} />
-      <TabBar active={view.pane} counts={counts} filterText={view.filterText} width={columns} theme={theme} />
+      <Header data={live} paused={view.paused} showOwn={view.showOwn} zone={time.zone} width={columns} theme={theme} nowMs={nowMs} />
+      <AlertStrip unseen={unseen} unseenCount={unseenCount} total={live.alertsTotal} actionOf={(a) => displayAction(a, blocked)} width={columns} theme={theme} />
+      <TabBar active={view.pane} counts={counts} filterText={view.filterText} notFiltered={notFiltered} width={columns} theme={theme} />
       {body}
-      {view.prompt?.kind === 'filter' ? (
-        <FilterPrompt
-          draft={view.prompt.draft}
-          cursor={view.prompt.cursor}
-          error={view.prompt.error}
-          width={columns}
-          theme={theme}
-          onEdit={(draft, cursor) => dispatch({ type: 'editFilter', draft, cursor })}
-          onSubmit={submitFilter}
-          onCancel={() => dispatch({ type: 'closePrompt' })}
-        />
-      ) : null}
-      {view.prompt?.kind === 'block' ? (
-        <BlockPrompt
-          target={view.prompt.target}
-          durationSeconds={view.prompt.durationSeconds}
-          dryRun={dryRun}
-          width={columns}
-          theme={theme}
-          onConfirm={confirmBlock}
-          onCancel={() => dispatch({ type: 'closePrompt' })}
-          onCycleDuration={() => dispatch({ type: 'cycleBlockDuration' })}
-        />
-      ) : null}
-      <StatusBar notice={live.status === 'ended' && live.endError ? live.endError : (view.notice ?? live.warning)} width={columns} theme={theme} />
+      {view.prompt?.kind === 'filter' ? <FilterPrompt line={view.prompt.line} current={view.filterText} error={view.prompt.error} width={columns} theme={theme} /> : null}
+      {view.prompt?.kind === 'block' ? <BlockPrompt target={view.prompt.target} durationSeconds={view.prompt.durationSeconds} check={view.prompt.check} dryRun={dryRun} width={columns} theme={theme} /> : null}
+      <StatusBar notice={live.status === 'ended' && live.endError ? live.endError : (view.notice ?? live.warning)} note={note} review={review} width={columns} theme={theme} />
     </Box>
   );
 }

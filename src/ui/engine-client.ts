@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../config/run-config.js';
-import type { CommandReplies, EngineCommand, EngineToUi, UiToEngine } from '../engine/protocol.js';
+import type { CommandReplies, EngineCommand, EngineToUi, UiContext, UiToEngine } from '../engine/protocol.js';
 
 type Listener = (message: EngineToUi) => void;
 
@@ -18,7 +18,8 @@ export class EngineClient {
   private nextRequestId = 1;
   /** Diagnostics the engine wrote to stderr (libpcap warnings and the like), for a debug view. */
   readonly stderrLines: string[] = [];
-  readonly exited: Promise<number | null>;
+  /** How the engine process ended: its exit code, or the signal that killed it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor() {
     const { path, execArgv } = engineEntry();
@@ -31,10 +32,10 @@ export class EngineClient {
     // kill() emits 'error' when the signal cannot be sent (EPERM once the UI is unprivileged).
     this.child.on('error', (e) => this.stderrLines.push(`engine process: ${e.message}`));
     this.exited = new Promise((resolve) => {
-      this.child.on('exit', (code) => {
+      this.child.on('exit', (code, signal) => {
         for (const p of this.pending.values()) p.reject(new Error('engine process exited'));
         this.pending.clear();
-        resolve(code);
+        resolve({ code, signal });
       });
     });
   }
@@ -44,8 +45,13 @@ export class EngineClient {
     return () => this.listeners.delete(listener);
   }
 
-  start(config: RunConfig): void {
-    this.send({ type: 'start', config });
+  start(config: RunConfig, ui?: UiContext): void {
+    this.send({ type: 'start', config, ...(ui !== undefined ? { ui } : {}) });
+  }
+
+  /** A review of the history file instead of a run. */
+  review(config: RunConfig): void {
+    this.send({ type: 'review', config });
   }
 
   /** Sends a command; resolves with its typed reply, rejects with the engine's error. */

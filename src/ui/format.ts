@@ -10,6 +10,8 @@ export function protoName(proto: number): string {
       return 'icmp';
     case 58:
       return 'icmpv6';
+    case 132:
+      return 'sctp';
     default:
       return `ip${proto}`;
   }
@@ -47,12 +49,6 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(1)}G`;
 }
 
-/** HH:MM:SS of a packet time (µs since the epoch), in UTC so replays read the same anywhere. */
-export function formatClock(micros: number): string {
-  if (micros <= 0) return '--:--:--';
-  return new Date(micros / 1000).toISOString().slice(11, 19);
-}
-
 export function formatUptime(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
@@ -74,4 +70,13 @@ export function countryTag(country: string | null): string {
   if (country === 'LAN') return 'LAN';
   if (country === 'RESERVED') return 'RSV';
   return `[${country}]`;
+}
+
+/** Seconds as a short duration: 45s, 12m, 1h05m, 2d3h. */
+export function formatSpan(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? String(s % 60).padStart(2, '0') + 's' : ''}`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`;
 }

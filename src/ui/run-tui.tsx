@@ -1,23 +1,31 @@
 import { render } from 'ink';
 import type { RunConfig } from '../config/run-config.js';
 import { App, type EngineActions } from './app.js';
-import type { HistoryEntry } from '../model/history-entry.js';
 import { EngineClient } from './engine-client.js';
 import { EngineDataStore } from './store/engine-data-store.js';
 import { TerminalScreen } from './terminal-screen.js';
 import { themeFromEnv } from './theme.js';
-import { writeFileSync } from 'node:fs';
+import { timeFormat } from './time-format.js';
+import { isTerminalGone } from './terminal-gone.js';
+import { closeSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { currentProcessPrivileges, dropToInvokingUser } from '../platform/privileges/drop-to-invoking-user.js';
 
 /** Frames per second at most, whatever the packet rate: redraws over SSH stay cheap. */
 export const MAX_FPS = 15;
 
+export interface TuiOptions {
+  /** Review the history file: no capture (--review). */
+  review: boolean;
+}
+
 /**
  * The interactive UI: forks the engine process, renders its snapshots with Ink, and restores
- * the terminal on every exit path. Resolves with the exit status once the person quits.
+ * the terminal on every exit path. Resolves with the exit status once the person quits, the
+ * terminal goes away (0: a closed window or a dropped SSH link is an ordinary end), or the
+ * engine process dies (1, with one line saying so).
  */
-export async function runTui(config: RunConfig): Promise<number> {
+export async function runTui(config: RunConfig, options: TuiOptions = { review: false }): Promise<number> {
   const stdout = process.stdout;
   const screen = new TerminalScreen(stdout);
   const store = new EngineDataStore(MAX_FPS);
@@ -35,24 +43,28 @@ export async function runTui(config: RunConfig): Promise<number> {
   }
   // A start failure (missing file, no privileges, unknown interface) is the same one line on
   // stderr as in headless mode, not a screen to dismiss.
-  let startupError: string | null = null;
+  let exitLine: string | null = null;
   let started = false;
   client.onMessage((m) => {
     if (m.type === 'started') started = true;
     if (m.type === 'fatal' && !started) {
-      startupError = m.message;
+      exitLine = m.message;
       quit(1);
       return;
     }
     store.apply(m);
   });
-  client.start(config);
+  if (options.review) client.review(config);
+  else client.start(config, { sshConnection: process.env['SSH_CONNECTION'] ?? null });
 
   const actions: EngineActions = {
     block: (address, durationSeconds, reason) => client.command({ name: 'block', address, durationSeconds, reason }),
     unblock: (address) => client.command({ name: 'unblock', address }),
     unblockAll: () => client.command({ name: 'unblockAll' }),
     history: (limit) => client.command({ name: 'history', limit }),
+    setFeed: (filter, showOwn) => client.command({ name: 'feed', filter, showOwn }),
+    checkAddress: (address) => client.command({ name: 'checkAddress', address }),
+    activity: (address, limit) => client.command({ name: 'activity', address, limit }),
   };
 
   let finish: (code: number) => void = () => {};
@@ -64,49 +76,104 @@ export async function runTui(config: RunConfig): Promise<number> {
   const quit = (code: number) => {
     if (quitting) return;
     quitting = true;
-    instance?.unmount();
+    try {
+      instance?.unmount();
+    } catch {
+      // The terminal is gone: nothing to draw the last frame on.
+    }
     screen.leave();
     store.dispose();
     void client.stop().then(() => finish(code));
   };
+  // A closed terminal (tmux kill-session, a dropped SSH link) hangs up (SIGHUP) and makes reads
+  // and writes fail with EIO: the session is over, which is an ordinary end, not a crash.
+  let terminalGone = false;
   const onSignal = () => quit(0);
+  const onHangup = () => {
+    terminalGone = true;
+    quit(0);
+  };
+  const onStreamError = (e: unknown) => {
+    if (isTerminalGone(e)) onHangup();
+    else onCrash(e);
+  };
   const onCrash = (e: unknown) => {
+    if (isTerminalGone(e)) {
+      onHangup();
+      return;
+    }
     screen.leave();
     process.stderr.write(`snoopy-tui: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(70);
   };
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGHUP', onHangup);
   process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
-  process.on('exit', () => screen.leave());
+  stdout.on('error', onStreamError);
+  process.stdin.on('error', onStreamError);
+  process.on('exit', () => {
+    screen.leave();
+    // Node restores the terminal's settings at exit and aborts when the terminal is gone (EIO);
+    // it skips descriptors that were closed, so close them once nothing more will be written.
+    if (terminalGone) releaseTerminal();
+  });
 
   // SNOOPY_UI_METRICS=FILE: frames rendered, UI CPU and the UI's own event-loop lag, written at exit (benchmarks).
   const metricsFile = process.env['SNOOPY_UI_METRICS'];
   const lag = metricsFile ? monitorEventLoopDelay({ resolution: 10 }) : null;
   lag?.enable();
   const metrics = { frames: 0, firstFrameMs: 0, startedAt: performance.now(), cpuAtStart: process.cpuUsage(), lag };
+  const bell = config.bell ? () => stdout.write('\u0007') : undefined;
   screen.enter();
   instance = render(
-    <App store={store} actions={actions} theme={themeFromEnv()} blockSeconds={config.blockDurationSeconds} dryRun={config.dryRun} trustedProcesses={new Set(config.trustedProcesses)} onQuit={() => quit(0)} />,
+    <App
+      store={store}
+      actions={actions}
+      theme={themeFromEnv()}
+      blockSeconds={config.blockDurationSeconds}
+      dryRun={config.dryRun}
+      trustedProcesses={new Set(config.trustedProcesses)}
+      time={timeFormat(config.utc)}
+      {...(bell !== undefined ? { bell } : {})}
+      initialPane={options.review ? 'history' : 'feed'}
+      onQuit={() => quit(0)}
+    />,
     { exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS, onRender: () => {
       if (metrics.frames++ === 0) metrics.firstFrameMs = performance.now();
     } },
   );
   if (quitting) instance.unmount();
-  void client.exited.then((code) => {
-    if (!quitting) {
-      store.apply({ type: 'fatal', message: `the engine process stopped unexpectedly (exit ${code ?? 'signal'}); press q` });
-    }
+  void client.exited.then(({ code, signal }) => {
+    if (quitting) return;
+    // The engine holds the capture, the firewall and the history: without it the UI shows nothing true.
+    exitLine = `the engine process ${signal !== null ? `was killed (${signal})` : `exited unexpectedly (status ${code ?? 'unknown'})`}: monitoring stopped`;
+    quit(1);
   });
   const code = await done;
   if (metricsFile) writeMetrics(metricsFile, metrics);
-  if (startupError !== null) process.stderr.write(`snoopy-tui: ${startupError}\n`);
+  if (exitLine !== null) {
+    try {
+      process.stderr.write(`snoopy-tui: ${exitLine}\n`);
+    } catch {
+      // No terminal left to say it on.
+    }
+  }
   process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
+  process.off('SIGHUP', onHangup);
   process.off('SIGINT', onSignal);
   process.off('uncaughtException', onCrash);
   return code;
+}
+
+function releaseTerminal(): void {
+  for (const fd of [0, 1, 2]) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
 }
 
 function writeMetrics(file: string, m: { frames: number; firstFrameMs: number; startedAt: number; cpuAtStart: NodeJS.CpuUsage; lag: IntervalHistogram | null }): void {

@@ -44,13 +44,29 @@ export function themeFromEnv(env: NodeJS.ProcessEnv = process.env): Theme {
 }
 
 export function severityColor(theme: Theme, severity: string): string | undefined {
-  switch (severity) {
-    case 'critical':
-    case 'high':
+  return toneColor(theme, severityTone(severity));
+}
+
+/** What a row or a word means, coloured by the theme (see the help's legend). */
+export type Tone = 'danger' | 'warning' | 'ok' | 'muted' | 'info' | null;
+
+export function toneColor(theme: Theme, tone: Tone): string | undefined {
+  switch (tone) {
+    case 'danger':
       return theme.danger;
-    case 'medium':
+    case 'warning':
       return theme.warning;
-    default:
+    case 'ok':
+      return theme.ok;
+    case 'muted':
+      return theme.muted;
+    case 'info':
       return theme.info;
+    default:
+      return undefined;
   }
+}
+
+export function severityTone(severity: string): Tone {
+  return severity === 'critical' || severity === 'high' ? 'danger' : severity === 'medium' ? 'warning' : 'info';
 }

@@ -1,9 +1,9 @@
 /**
- * End to end, with the real firewall (issue #4): the built binary runs headless inside a victim
+ * End to end, with the real firewall: the built binary runs headless inside a victim
  * namespace with --auto-block and a real backend (nftables; iptables + ipset), real nmap scans
  * from attacker address A, and real TCP connects from A and from a second attacker address B.
  * Every firewall change happens inside the victim namespace this file creates — never on the
- * host's own rule set (DESIGN §6).
+ * host's own rule set.
  *
  * Needs root, ip netns, nmap, curl, python3, nft, iptables, ipset and a built dist/.
  */
@@ -36,6 +36,8 @@ useNetnsSuite(skipReason, 'snoopy-fw-', async (pair, dir) => {
   addAttackerAddress(net, `${ADDRESS_B6}/64`);
   // `::` takes IPv4 too (as ::ffff:a.b.c.d): one server for both families.
   spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
+  // Two more open services: a scan is proven by handshakes with three, which a real connect scan finds.
+  for (const extra of [WEB_PORT + 1, WEB_PORT + 2]) spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(extra)], { stdio: 'ignore', cwd: tmp });
   await waitFor(() => connects(net.attackerV4), { timeoutMs: 20_000, intervalMs: 100, message: 'the web server in the victim namespace' });
 });
 
@@ -59,7 +61,7 @@ async function startEngine(args: string[]): Promise<HeadlessProcess> {
 
 /** nmap connect scan from A: it completes handshakes with the open port, so A proves it is real. */
 async function connectScanFromA(): Promise<void> {
-  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', '-S', net.attackerV4, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}`, '--max-retries', '0', net.victimV4], 60_000);
+  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', '-S', net.attackerV4, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}-${WEB_PORT + 2}`, '--max-retries', '0', net.victimV4], 60_000);
 }
 
 function nftSet(name: string): string {
@@ -116,7 +118,7 @@ describe('blocking over IPv6 (nftables)', { skip: skipReason ?? false }, () => {
     const engine = await startEngine(['--firewall', 'nftables', '--auto-block', '--block-duration', '30', '--history', history]);
     try {
       await waitFor(() => connects(net.attackerV6), { timeoutMs: 10_000, intervalMs: 100, message: 'the web server over IPv6' });
-      await execIn(net.attacker, ['nmap', '-6', '-n', '-Pn', '-sT', '-S', net.attackerV6, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}`, '--max-retries', '0', net.victimV6], 60_000);
+      await execIn(net.attacker, ['nmap', '-6', '-n', '-Pn', '-sT', '-S', net.attackerV6, '-e', net.attackerIf, '-p', `1-60,${WEB_PORT}-${WEB_PORT + 2}`, '--max-retries', '0', net.victimV6], 60_000);
       const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === net.attackerV6 && j.action === 'blocked', 10_000, 'block event for the IPv6 attacker');
       assert.equal(block.json!.network, `${net.attackerV6}/128`, 'the /64 is shared with the victim, so only the address is blocked');
       assert.match(nftSet('addr6'), /fd88::1 timeout/);

@@ -2,7 +2,8 @@
  * The real binary (`node dist/cli.js --headless`) as a child process: its stdout read line by
  * line as JSON, each line stamped with the wall clock when the test read it.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { spawnIn, waitForExit } from '../support/netns.js';
 
@@ -32,8 +33,12 @@ export class HeadlessProcess {
   private readonly stdoutEnded: Promise<void>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
-  constructor(ns: string, cliArgs: readonly string[]) {
-    this.child = spawnIn(ns, [process.execPath, CLI_PATH, ...cliArgs]);
+  /**
+   * `command` runs instead of `node dist/cli.js` (an installed `snoopy-tui`); `prefix`: argv run in
+   * the namespace before it (e.g. an unshare wrapper that execs it).
+   */
+  constructor(ns: string, cliArgs: readonly string[], prefix: readonly string[] = [], command: readonly string[] = [process.execPath, CLI_PATH]) {
+    this.child = spawnIn(ns, [...prefix, ...command, ...cliArgs]);
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (s: string) => {
       this.stderr += s;
@@ -93,6 +98,33 @@ export class HeadlessProcess {
       this.child.kill('SIGKILL');
       throw e;
     }
+  }
+
+  /**
+   * The pid of the process that captures: a live run as root restarts itself under setpriv with
+   * fewer capabilities, so the engine is the launcher's only descendant running
+   * dist/cli.js; otherwise the child itself.
+   */
+  enginePid(): number {
+    let pid = this.child.pid!;
+    for (let depth = 0; depth < 4; depth++) {
+      let children: string[];
+      try {
+        children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter((l) => l !== '');
+      } catch {
+        children = [];
+      }
+      const next = children.find((c) => {
+        try {
+          return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('cli.js');
+        } catch {
+          return false;
+        }
+      });
+      if (next === undefined) return pid;
+      pid = Number(next);
+    }
+    return pid;
   }
 
   kill(): void {

@@ -2,7 +2,7 @@
  * The real binary in a real terminal: `node dist/cli.js --replay FILE` runs in detached tmux
  * sessions on a private socket; keys go in with send-keys, the screen comes back with
  * capture-pane, and pipe-pane keeps the raw pty output so the escape sequences the program
- * writes can be checked byte by byte (DESIGN §4 display sanitizer, §6 "one tmux-driven test").
+ * writes can be checked byte by byte.
  *
  * Every session is started up front (they replay concurrently), then driven one after the other.
  * No network traffic at all: replays of recorded fixtures only.
@@ -11,7 +11,7 @@
  * SNOOPY_TMUX_KEEP=1 keeps the raw pty output of every session (the path is printed).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,7 +32,7 @@ const skipReason: string | null = (() => {
 const TAB_BAR = /1 Packets\s+2 Connections\s+3 Alerts/;
 const END_OF_REPLAY = /REPLAY .*\[end of replay\]/;
 /** A feed row: time, protocol, source, destination. */
-const FEED_ROW = /^\d\d:\d\d:\d\d\s+(\S+)\s+(\S+)\s+(\S+)/;
+const FEED_ROW = /^[! ] \d\d:\d\d:\d\d\s+(\S+)\s+(\S+)\s+(\S+)/;
 
 /** Colour runs: a terminal that supports colour, whatever the test runner's environment says. */
 const COLOUR_ENV = { NO_COLOR: null, FORCE_COLOR: null, CI: null };
@@ -97,6 +97,17 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     replay('inject', 'http-injection.pcap', 200, 90);
     replay('benign', 'benign-http.pcap', 200, 90);
     replay('nocolor', 'nmap-syn.pcap', 100, 30, { ...COLOUR_ENV, NO_COLOR: '1' });
+    replay('enginekill', 'benign-mixed.pcapng', 80, 24);
+    // The terminal goes away under it: stderr and the exit status go to files, since the pane goes too.
+    sessions['closed'] = server!.start({
+      name: 'closed',
+      width: 80,
+      height: 24,
+      cwd: REPO_ROOT,
+      // The shell ignores the hangup so it can record how snoopy-tui ended.
+      argv: ['sh', '-c', `trap '' HUP; "$0" ${CLI} --replay fixtures/benign-mixed.pcapng 2>"$1"; echo $? > "$2"`, process.execPath, join(dir!, 'closed.err'), join(dir!, 'closed.status')],
+      env: COLOUR_ENV,
+    });
   });
 
   after(() => {
@@ -121,7 +132,7 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     const main = s('main');
     const prompt = (await main.key('b', /Block\? y \/ N/, 'the block prompt'))!;
     assert.match(prompt, /Block 10\.77\.0\.1\b/);
-    assert.match(prompt, /reason PORT_SCAN/);
+    assert.match(prompt, /PORT_SCAN \(high\) SYN 1000 ports/);
     assert.match(prompt, /dry run/);
     const notice = (await main.key('y', /dry run: recorded block of 10\.77\.0\.1/, 'the dry-run notice'))!;
     assert.doesNotMatch(notice, /Block\? y \/ N/, 'the prompt closed');
@@ -149,7 +160,7 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
 
     await f.key('/', /filter>/, 'the filter prompt');
     await f.type('ip 10.77.0.2 and port 22', (typed) => `filter> ${typed}`);
-    const filtered = (await f.key('Enter', (sc) => /filter: ip 10\.77\.0\.2 and port 22/.test(tabBarLine(sc)) && !/filter>/.test(sc), 'the filter in the tab bar, prompt closed'))!;
+    const filtered = (await f.key('Enter', (sc) => /\/ip 10\.77\.0\.2 and port 22/.test(tabBarLine(sc)) && !/filter>/.test(sc), 'the filter in the tab bar, prompt closed'))!;
     const rows = feedRows(filtered);
     assert.ok(rows.length > 0, `the filter matches the ssh packets:\n${filtered}`);
     for (const r of rows) {
@@ -157,22 +168,23 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
       assert.ok(r.src.startsWith('10.77.0.2:') || r.dst.startsWith('10.77.0.2:'), `row does not involve 10.77.0.2: ${r.line}`);
     }
 
-    // An invalid filter: the prompt reopens with the current text, Ctrl-U empties it.
-    await f.key('/', /filter> ip 10\.77\.0\.2 and port 22/, 'the prompt with the current filter');
-    await f.key('C-u', (sc) => /filter> *$/m.test(sc), 'an empty prompt after Ctrl-U');
+    // The prompt reopens empty with the filter in force as a hint; ↑ brings it back, Ctrl-U empties it.
+    await f.key('/', /filter> +now: ip 10\.77\.0\.2 and port 22/, 'the empty prompt with the current filter as a hint');
+    await f.key('Up', /filter> ip 10\.77\.0\.2 and port 22/, 'the current filter recalled with ↑');
+    await f.key('C-u', /filter> +now: ip 10\.77\.0\.2/, 'an empty prompt after Ctrl-U');
     await f.type('prot tcp', (typed) => `filter> ${typed}`);
     const refused = (await f.key('Enter', (sc) => /filter> prot tcp/.test(sc) && /\(at \d+\)/.test(sc), 'the inline error under the prompt'))!;
     const errorLine = refused.split('\n').find((l) => /\(at \d+\)/.test(l)) ?? '';
     assert.match(errorLine, /prot/, `the error names the bad word: ${errorLine}`);
-    assert.match(tabBarLine(refused), /filter: ip 10\.77\.0\.2 and port 22/, 'the previous filter stays in force');
+    assert.match(tabBarLine(refused), /\/ip 10\.77\.0\.2 and port 22/, 'the previous filter stays in force');
     for (const r of feedRows(refused)) assert.ok(involvesPort(r.src, 22) || involvesPort(r.dst, 22), `still filtered: ${r.line}`);
 
     // Esc closes the prompt (the filter stays), the next Esc clears the filter.
     let screen = (await f.key('Escape', (sc) => !/filter>/.test(sc), 'the prompt closed by Esc'))!;
-    if (/filter:/.test(tabBarLine(screen))) {
-      screen = (await f.key('Escape', (sc) => !/filter:/.test(tabBarLine(sc)), 'the filter cleared by Esc'))!;
+    if (/ \/ip /.test(tabBarLine(screen))) {
+      screen = (await f.key('Escape', (sc) => !/ \/ip /.test(tabBarLine(sc)), 'the filter cleared by Esc'))!;
     }
-    assert.doesNotMatch(tabBarLine(screen), /filter:/);
+    assert.doesNotMatch(tabBarLine(screen), / \/ip /);
     assert.ok(feedRows(screen).some((r) => !involvesPort(r.src, 22) && !involvesPort(r.dst, 22)), `other traffic is back:\n${screen}`);
   });
 
@@ -238,6 +250,35 @@ describe('snoopy-tui in tmux (real binary, real terminal)', { skip: skipReason ?
     for (const want of expected) assert.ok(screen.includes(want), `the screen shows ${want}\n${screen}`);
     // The bidi override (UTF-8 e2 80 ae) decodes as U+202E and is shown escaped.
     assert.ok(screen.includes(String.raw`GET /bidi-\u{202e}txt.exe`), screen.split('\n').find((l) => /bidi/.test(l)));
+  });
+
+  test('the engine process killed: the UI leaves the screen and exits 1 with one line saying why', async () => {
+    const k = s('enginekill');
+    await k.waitForScreen(END_OF_REPLAY, 30_000, 'end of replay');
+    const [cli] = k.findProcesses(CLI);
+    assert.ok(cli !== undefined, 'the node process running dist/cli.js');
+    const [engine] = descendants(cli);
+    assert.ok(engine !== undefined, 'the forked engine process');
+    process.kill(engine, 'SIGKILL');
+    assert.equal(await k.waitForExit(15_000), 1);
+    const screen = await k.waitForScreen(WRAPPER_EXIT_LINE, 5000, 'the wrapper line');
+    assert.match(screen, /^snoopy-tui: the engine process was killed \(SIGKILL\): monitoring stopped$/m);
+    assert.doesNotMatch(screen, /internal error|    at /);
+  });
+
+  test('the terminal closed under it (tmux kill-session): a clean exit, no stack, the engine gone too', async () => {
+    const c = s('closed');
+    await c.waitForScreen(END_OF_REPLAY, 30_000, 'end of replay');
+    const [cli] = c.findProcesses(CLI);
+    assert.ok(cli !== undefined, 'the node process running dist/cli.js');
+    const engine = descendants(cli);
+    server!.run(['kill-session', '-t', 'closed']);
+    const status = join(dir!, 'closed.status');
+    await waitFor(() => existsSync(status) && readFileSync(status, 'utf8').trim() !== '', { timeoutMs: 15_000, intervalMs: 50, message: 'snoopy-tui to exit after its terminal closed' });
+    const err = readFileSync(join(dir!, 'closed.err'), 'utf8');
+    assert.doesNotMatch(err, /internal error|EIO|    at /, `stderr: ${err}`);
+    assert.equal(readFileSync(status, 'utf8').trim(), '0', `exit status; stderr: ${err}`);
+    await waitFor(() => !engine.some(processAlive), { timeoutMs: 10_000, intervalMs: 50, message: 'the engine process to exit with the UI' });
   });
 
   test('NO_COLOR=1: no colour codes at all (inverse video allowed)', async () => {

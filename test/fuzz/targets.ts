@@ -1,12 +1,12 @@
 /**
- * Fuzz targets: every parser that reads untrusted input (DESIGN §4: packets, capture files,
+ * Fuzz targets: every parser that reads untrusted input (packets, capture files,
  * config, history file, filter text). Each target takes raw bytes, so one corpus format serves
  * all (`test/fuzz/corpus/<target>/<name>.bin`), and checks its properties with assertions:
  * never throws, ends in bounded time, counts bad input, stays inside the bytes it was given.
  *
  * Used by fuzz.test.ts (corpus replay + a short run in `npm test`) and scripts/fuzz.ts (the long
  * run, which saves failing inputs into the corpus). The property tests next to each parser
- * (test/unit/decode, capture, store, ui/filter) check more specific contracts; these targets
+ * (test/unit/decode, capture, store, filter) check more specific contracts; these targets
  * add what those do not: a replayed corpus, junk-invariance of the decoders, exact malformed
  * counting, and the config loader.
  */
@@ -23,7 +23,7 @@ import { parseHttpRequest } from '../../src/engine/decode/http-request.js';
 import { MalformedCounters } from '../../src/engine/decode/malformed.js';
 import { IpProto, Packet, TcpFlag } from '../../src/engine/decode/packet.js';
 import { HistoryStore } from '../../src/store/history/history-store.js';
-import { compileFilter, type FilterSubject } from '../../src/ui/filter/index.js';
+import { compileFilter, type FilterSubject } from '../../src/filter/index.js';
 import { buildPcap, frame as filler, PcapngBuilder, readAll, writeTmp } from '../unit/capture/capture-builder.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { ethernet, ext8, ipv4, ipv6, sll, sll2, tcp, udp } from '../support/frame-builder.js';

@@ -72,17 +72,28 @@ describe('a whole run in process over a fake host', () => {
     assert.ok(compared >= 30, `compared ${compared} alerts`);
   });
 
-  test('a connect scan played as live capture is blocked in the firewall with high-security', async () => {
+  test('a brute force inside completed handshakes, played as live capture, is blocked in the firewall with high-security', async () => {
+    const firewall = new FakeFirewall('nftables', true);
+    const host = fakeHost({ liveCaptureFile: `${FIXTURES}hydra-ssh.pcap`, firewall, ownAddresses: ['10.77.0.2'] });
+    const run = await inProcess(['--headless', '--profile', 'high-security', '--auto-block', '--history', '/dev/null/none', '--log-dir', '/dev/null/none', '--pcap-dir', '/dev/null/none'], host);
+    const brute = [...run.alerts, ...run.updates].filter((a) => a.attack_type === 'SSH_BRUTE_FORCE').at(-1);
+    assert.equal(brute?.attacker_ip, '10.77.0.1');
+    assert.equal(brute?.action, 'blocked', JSON.stringify(run.events));
+    const added = firewall.applies.flatMap((a) => a.add.map((s) => s.cidr));
+    assert.deepEqual(added, ['10.77.0.1/32']);
+    assert.ok(run.events.some((e) => e.event_type === 'block' && e.address === '10.77.0.1' && e.action === 'blocked'));
+    assert.deepEqual(host.log.fail2banBans, ['10.77.0.1'], 'bans are handed to fail2ban too');
+  });
+
+  test('a connect scan that found two open services (22, 80) is not proof enough for a scan: logged, not blocked', async () => {
     const firewall = new FakeFirewall('nftables', true);
     const host = fakeHost({ liveCaptureFile: `${FIXTURES}nmap-connect.pcap`, firewall, ownAddresses: ['10.77.0.2'] });
     const run = await inProcess(['--headless', '--profile', 'high-security', '--auto-block', '--history', '/dev/null/none', '--log-dir', '/dev/null/none', '--pcap-dir', '/dev/null/none'], host);
     const scan = [...run.alerts, ...run.updates].filter((a) => a.attack_type === 'PORT_SCAN').at(-1);
     assert.equal(scan?.attacker_ip, '10.77.0.1');
-    assert.equal(scan?.action, 'blocked', JSON.stringify(run.events));
-    const added = firewall.applies.flatMap((a) => a.add.map((s) => s.cidr));
-    assert.deepEqual(added, ['10.77.0.1/32']);
-    assert.ok(run.events.some((e) => e.event_type === 'block' && e.address === '10.77.0.1' && e.action === 'blocked'));
-    assert.deepEqual(host.log.fail2banBans, ['10.77.0.1'], 'bans are handed to fail2ban too');
+    assert.equal(scan?.action, 'logged');
+    assert.match(String(scan?.attack_details.response_note), /not auto-blocked yet/);
+    assert.deepEqual(firewall.applies.flatMap((a) => a.add), []);
   });
 
   test('the host\'s own address is never blocked, even when it scans', async () => {

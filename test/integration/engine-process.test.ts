@@ -5,6 +5,10 @@ import type { EngineToUi, Snapshot } from '../../src/engine/protocol.js';
 import { EngineClient } from '../../src/ui/engine-client.js';
 import { capinfosCount, FIXTURES } from '../support/run-cli.js';
 import { withTimeout } from '../support/wait-for.js';
+import { historyEntries, writeHistoryFile } from '../support/history-fixture.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function collect(client: EngineClient, until: (m: EngineToUi) => boolean, timeoutMs = 20_000): Promise<EngineToUi[]> {
   const seen: EngineToUi[] = [];
@@ -67,6 +71,65 @@ describe('engine process (forked, typed protocol)', () => {
     // not leave on its own is killed. exited resolves with the exit code, null when killed by a
     // signal, so 0 means the engine closed its stores, dropped the channel and exited cleanly.
     await withTimeout(client.stop(30_000), 40_000, 'client.stop() to return');
-    assert.equal(await withTimeout(client.exited, 1000, 'client.exited to settle'), 0, `engine exit code (null: killed); engine stderr: ${client.stderrLines.join(' | ')}`);
+    assert.equal((await withTimeout(client.exited, 1000, 'client.exited to settle')).code, 0, `engine exit code (null: killed); engine stderr: ${client.stderrLines.join(' | ')}`);
+  });
+
+  test('the feed filter runs in the engine: after it is set, every packet the snapshots carry matches it, and a bad one is refused with its position', async () => {
+    const client = new EngineClient();
+    const file = `${FIXTURES}benign-mixed.pcapng`;
+    const started = collect(client, (m) => m.type === 'started');
+    client.start({ ...defaultRunConfig(), replayFile: file, speed: 1 });
+    await started;
+    const state = await client.command({ name: 'feed', filter: 'port 22', showOwn: false });
+    assert.equal(state.filter, 'port 22');
+    const after: Snapshot[] = [];
+    client.onMessage((m) => {
+      if (m.type === 'snapshot' && m.snapshot.feed.generation === state.generation) after.push(m.snapshot);
+    });
+    await collect(client, (m) => m.type === 'ended', 30_000);
+    const packets = after.flatMap((s) => s.newPackets);
+    assert.ok(packets.length > 0, 'the ssh packets of the replay');
+    for (const p of packets) assert.ok(p.srcPort === 22 || p.dstPort === 22, `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort}`);
+    await assert.rejects(client.command({ name: 'feed', filter: 'prot tcp', showOwn: false }), /unknown term 'prot'.*\(at 1\)/);
+    const activity = await client.command({ name: 'activity', address: '10.77.0.1', limit: 5 });
+    assert.ok(activity.packets.length > 0 && activity.packets.length <= 5);
+    assert.ok(activity.packets.every((p) => p.src === '10.77.0.1' || p.dst === '10.77.0.1'));
+    const check = await client.command({ name: 'checkAddress', address: '127.0.0.1' });
+    assert.equal(check.protectedReason, 'loopback');
+    await client.stop();
+  });
+});
+
+describe('engine process reviewing a history file', () => {
+  test('the review sends the history\'s alerts and answers the history command; no capture, no blocking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snoopy-review-'));
+    try {
+      const file = join(dir, 'history.json');
+      writeHistoryFile(file, historyEntries(200));
+      const client = new EngineClient();
+      const first = collect(client, (m) => m.type === 'snapshot');
+      client.review({ ...defaultRunConfig(), historyFile: file });
+      const messages = await first;
+      const started = messages.find((m) => m.type === 'started') as Extract<EngineToUi, { type: 'started' }>;
+      assert.equal(started.source.kind, 'review');
+      assert.equal(started.source.description, file);
+      const snap = (messages.at(-1) as Extract<EngineToUi, { type: 'snapshot' }>).snapshot;
+      assert.equal(snap.newAlerts.length, 134);
+      const page = await client.command({ name: 'history', limit: 5000 });
+      assert.equal(page.entries.length, 200);
+      await assert.rejects(client.command({ name: 'block', address: '198.51.100.1', durationSeconds: 60, reason: 'x' }), /reviewing a history file/);
+      await client.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing history file is one fatal line', async () => {
+    const client = new EngineClient();
+    const done = collect(client, (m) => m.type === 'fatal');
+    client.review({ ...defaultRunConfig(), historyFile: '/nonexistent/history.json' });
+    const fatal = (await done).at(-1) as Extract<EngineToUi, { type: 'fatal' }>;
+    assert.match(fatal.message, /cannot review \/nonexistent\/history\.json: no such file/);
+    await client.stop();
   });
 });

@@ -92,12 +92,12 @@ describe('reports over a history recorded by replays', () => {
     assert.ok(lines.some((l) => l.includes(',81.2.69.142,') && l.includes(',GB,')));
   });
 
-  test('no history yet: an empty report, the note on stderr, exit 0; a corrupt one: exit 1', () => {
+  test('no history file: one line on stderr, no report, exit 1; a corrupt one: exit 1', () => {
     const missing = join(dir, 'missing.json');
     const r = report('analyze', { historyFile: missing });
-    assert.equal(r.status, 0);
-    assert.equal(r.stderr, `no history at ${missing} yet (nothing recorded)\n`);
-    assert.equal((JSON.parse(r.stdout) as { totals: { alerts: number } }).totals.alerts, 0);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `no history file at ${missing} (nothing recorded there; --history FILE names another)\n`);
+    assert.equal(r.stdout, '');
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{"entries": "not a history"}');
     const bad = report('analyze', { historyFile: corrupt });

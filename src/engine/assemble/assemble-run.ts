@@ -17,6 +17,9 @@ import { createEnrichers, type Enrichers } from './create-enrichers.js';
 import { openForensic } from './open-forensic.js';
 import { openPacketSource } from './open-packet-source.js';
 import { openRecorder } from './open-recorder.js';
+import { attachFleet, type AttachedFleet } from './attach-fleet.js';
+import { outputSinks, runReadings } from './output-sinks.js';
+import type { FleetStatus } from '../../model/fleet-status.js';
 
 export interface RunOptions {
   config: RunConfig;
@@ -66,6 +69,10 @@ export interface AssembledRun {
   reload(next: RunConfig): ReloadReport;
   /** The run's counters now. */
   stats(): EngineStats;
+  /** How the run stands with its CrowdSec Local API, or null without one. */
+  fleet(): FleetStatus | null;
+  /** Lifts every block here (fleet decisions stay at the API); how many were lifted. */
+  unblockAll(): Promise<number>;
   /**
    * Ends the run: blocks stopped (and flushed when the config says so), the final stats to the
    * sinks, then every sink closed — history and logs written, notifications given a grace.
@@ -118,29 +125,48 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
   let config = options.config;
   const live = source.kind === 'live';
   const notifier = createNotifier(config, { warn: (line) => warn(`warning: ${line}`), ...(config.debug ? { debug } : {}) }, { fetch: host.fetch, run: host.runCommand });
+  let engine: Engine | null = null;
+  let blockManager: BlockManager | null = null;
+  let fleet: AttachedFleet | null = null;
   const sinks = new SinkSet();
   sinks.add(historySink(recorder));
   for (const sink of options.sinks ?? []) sinks.add(sink);
+  const readings = runReadings({ engine: () => engine, source, blocks: () => blockManager, fleet: () => fleet?.status ?? null, flowCapacity: config.flows.capacity });
+  const outputs = await outputSinks(config, readings, warn, debug);
+  for (const sink of outputs) sinks.add(sink);
   // Last: a channel never delays the records above (it only queues here).
   sinks.add(notificationSink(notifier));
 
-  let engine: Engine | null = null;
-  const blocks = await createBlockManager(
-    config,
-    host,
-    {
-      // A replay's attackers are history: its prompt-policy alerts are logged, not asked about.
-      canPrompt: options.canPrompt && live,
-      history: () => recorder.allEntries(),
-      onEvent: (event) => sinks.response(event),
-      onRecord: (record, kind, reason) => sinks.record(record, kind, reason),
-      onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
-      onBlocked: (record) => sinks.blocked(record),
-      warn,
-      debug,
-    },
-    source.kind,
-  );
+  let blocks: BlockManager;
+  try {
+    blocks = await createBlockManager(
+      config,
+      host,
+      {
+        // A replay's attackers are history: its prompt-policy alerts are logged, not asked about.
+        canPrompt: options.canPrompt && live,
+        history: () => recorder.allEntries(),
+        onEvent: (event) => sinks.response(event),
+        onRecord: (record, kind, reason) => sinks.record(record, kind, reason),
+        onAlertChanged: (alert) => engine?.pipeline.alerts.changed(alert),
+        onBlocked: (record) => sinks.blocked(record),
+        warn,
+        debug,
+      },
+      source.kind,
+    );
+  } catch (e) {
+    // Nothing half-built stays open: the EVE file, the metrics port, the syslog socket.
+    await Promise.allSettled(outputs.map((sink) => sink.close?.()));
+    throw e;
+  }
+  blockManager = blocks;
+  // After the firewall was reconciled: restored blocks are not pushed to the fleet again.
+  if (config.crowdsec !== null) {
+    fleet = attachFleet(config.crowdsec, blocks, host.fetch, warn);
+    for (const sink of fleet.sinks) sinks.add(sink);
+  }
+  const attached = fleet;
   // Live without an explicit home net: the host's own addresses, re-read while running.
   const defaultHome = config.homeNet === null && live;
   const homeNet = defaultHome ? host.interfaceAddresses() : config.homeNet;
@@ -153,6 +179,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     forensic,
     blocklists,
     responder: blocks,
+    historyWriteErrors: () => recorder.historyWriteErrors,
     authLog: host.openAuthLog(config.authLog, live, warn),
     processSampler: config.processMonitor && live ? host.processSampler() : null,
     platformInfo: host.platformInfo,
@@ -175,6 +202,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
     addSink: (sink) => sinks.add(sink),
     async run(onCapturing) {
       if (stopped) return { reason: 'stopped' };
+      attached?.start();
       const timer = live ? setInterval(() => sinks.stats(running.stats(), false), config.refreshSeconds * 1000) : null;
       try {
         return await running.run(onCapturing);
@@ -193,12 +221,17 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
       return { applied: detectors.applied, notApplied };
     },
     stats: () => running.stats(),
+    fleet: () => attached?.status ?? null,
+    unblockAll: () => (attached !== null ? attached.localOnly(() => blocks.unblockAll()) : blocks.unblockAll()),
     close() {
       closed ??= (async () => {
         running.stop();
         running.close();
+        await attached?.stop();
         await blocks.stop(config.flushOnExit);
         await forensic?.close();
+        // The last history write before the last stats line, so history_write_errors is complete.
+        await recorder.flushHistory();
         sinks.stats(running.stats(), true);
         await sinks.close();
       })();

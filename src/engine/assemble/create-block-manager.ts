@@ -34,7 +34,7 @@ export async function createBlockManager(config: RunConfig, host: Host, w: Respo
   const chosen = await host.chooseFirewall(dryRun ? 'none' : config.firewall, config.iptablesVariant);
   if (chosen.note !== null) (chosen.firewall.name === 'none' ? w.warn : w.debug)(chosen.note);
   const protection = new ProtectedAddresses(host.protectedSources(), config.allow);
-  await protection.refreshSshPeers();
+  protection.onSshStatus = (problem) => (problem === null ? w.warn('live SSH sessions can be listed again: automatic blocks resume') : w.warn(`warning: ${problem}`));
   const fail2ban = config.fail2ban && !dryRun && chosen.firewall.name !== 'none' ? host.fail2ban(config.fail2banJail, w.warn) : null;
   const guard = Object.keys(config.stopServices).length > 0 && !dryRun ? new ServiceGuard(config.stopServices, host.serviceControl(), w.onEvent) : null;
   const onEvent = guard === null ? w.onEvent : (e: ResponseEvent) => (w.onEvent(e), guard.onResponseEvent(e));
@@ -43,7 +43,7 @@ export async function createBlockManager(config: RunConfig, host: Host, w: Respo
     dryRun: dryRun || chosen.firewall.name === 'none',
     protection,
     policy: new ResponsePolicy({ profile: config.profile, autoBlock: config.autoBlock, overrides: config.response }),
-    proven: new ProvenSources(),
+    proven: new ProvenSources((address) => protection.isOwn(address)),
     durationSeconds: config.blockDurationSeconds,
     maxDurationSeconds: config.maxBlockDurationSeconds,
     escalate: config.escalate,
@@ -60,6 +60,6 @@ export async function createBlockManager(config: RunConfig, host: Host, w: Respo
     warn: w.warn,
   });
   const entries = dryRun ? null : await w.history();
-  await manager.start(entries === null ? null : historyBlockState(entries, Date.now()));
+  await manager.start(entries === null ? null : historyBlockState(entries, Date.now(), (line) => w.warn(`warning: ${line}`)));
   return manager;
 }

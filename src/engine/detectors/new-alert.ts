@@ -20,7 +20,7 @@ export interface AlertStart {
 }
 
 /**
- * A new alert record in the shape of DESIGN §3.2 (contract), with the fields every detector
+ * A new alert record in the shape of the JSON alert contract, with the fields every detector
  * fills the same way: id, times, interface, platform, enrichment placeholders, action.
  */
 export function newAlert(ctx: Pick<DetectorContext, 'interfaceName' | 'platformInfo'>, s: AlertStart): Alert {

@@ -74,11 +74,19 @@ class SignatureHits {
   ) {}
 }
 
-/** One request's findings: type → matching signature (first found wins). */
-type Findings = Map<PayloadAttackType, Signature>;
+/** Where a signature matched: the part of the request (`target`, `header NAME`, `payload`), its raw text and the normalised match. */
+interface Finding {
+  sig: Signature;
+  part: string;
+  raw: string;
+  match: string;
+}
+
+/** One request's findings: type → where its signature matched (first found wins). */
+type Findings = Map<PayloadAttackType, Finding>;
 
 /**
- * Payload signatures (DESIGN §3.3): SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
+ * Payload signatures: SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
  * SHELLSHOCK, LOG4SHELL and SCANNER_USER_AGENT in the HTTP request head the flow table parsed
  * (request target, User-Agent, every header of the first segment), and LOG4SHELL / SHELLSHOCK /
  * COMMAND_INJECTION in the first payload of other clear-text TCP flows to common ports.
@@ -131,28 +139,30 @@ export class PayloadSignatureDetector implements PacketDetector {
       const raw = decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len);
       const text = normalise(raw, false);
       const found: Findings = new Map();
-      for (const type of RAW_TYPES) this.check(found, type, text);
+      for (const type of RAW_TYPES) this.check(found, type, text, 'payload', raw);
       if (found.size > 0) this.report(pkt, found, service, firstLine(raw));
       return;
     }
     if (!this.isHomeTarget(pkt)) return;
     const found: Findings = new Map();
     const target = normalise(http.target, true);
-    for (const type of TARGET_TYPES) this.check(found, type, target);
-    if (http.userAgent !== null) this.check(found, 'SCANNER_USER_AGENT', normalise(http.userAgent, false));
+    for (const type of TARGET_TYPES) this.check(found, type, target, 'request target', http.target);
+    if (http.userAgent !== null) this.check(found, 'SCANNER_USER_AGENT', normalise(http.userAgent, false), 'header User-Agent', http.userAgent);
     const len = Math.min(pkt.payloadLen, MAX_HEAD_BYTES, pkt.buf.length - pkt.payloadOffset);
-    for (const value of headerValues(decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len))) {
+    for (const [name, value] of headerValues(decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len))) {
       const text = normalise(value, false);
-      for (const type of HEADER_TYPES) this.check(found, type, text);
+      for (const type of HEADER_TYPES) this.check(found, type, text, `header ${name}`, value.trim());
     }
     if (found.size > 0) this.report(pkt, found, 'HTTP', `${http.method} ${http.target} ${http.version}`);
   }
 
-  /** Adds the first signature of `type` matching `text`, unless the request already has one. */
-  private check(found: Findings, type: PayloadAttackType, text: string): void {
+  /** Adds the first signature of `type` matching `text` (from `part`, read as `raw`), unless the request already has one. */
+  private check(found: Findings, type: PayloadAttackType, text: string, part: string, raw: string): void {
     if (found.has(type)) return;
     const sig = firstMatch(this.sigs[type], text);
-    if (sig !== null) found.set(type, sig);
+    if (sig === null) return;
+    const match = sig.re.exec(text)?.[0] ?? '';
+    found.set(type, { sig, part, raw: cut(raw), match: cut(match) });
   }
 
   private isHomeTarget(pkt: Packet): boolean {
@@ -165,7 +175,7 @@ export class PayloadSignatureDetector implements PacketDetector {
     const ts = pkt.tsMicros;
     const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
     const sample = requestLine.length > SAMPLE_CHARS ? requestLine.slice(0, SAMPLE_CHARS) : requestLine;
-    for (const [type, sig] of found) {
+    for (const [type, { sig, part, raw, match }] of found) {
       const key = `${attacker} ${type}`;
       let hits = this.hits.get(key);
       const isNew = hits === undefined;
@@ -189,6 +199,10 @@ export class PayloadSignatureDetector implements PacketDetector {
       a.attack_details.service = service;
       a.attack_details.matched = sig.name;
       a.attack_details.sample = sample;
+      // The part that matched, its raw text and the match after normalisation (URL-decoding, case …).
+      a.attack_details.matched_part = part;
+      a.attack_details.matched_text = raw;
+      a.attack_details.matched_normalized = match;
       a.attack_details.requests = hits.requests;
       if (isNew) this.ctx.raise(a, ts);
       else this.ctx.changed(a);
@@ -227,15 +241,19 @@ function firstLine(text: string): string {
   return nl < 0 ? text : text.slice(0, nl);
 }
 
-/** Values of the header lines of an HTTP request head (after the request line, up to the blank line). */
-function headerValues(head: string): string[] {
-  const out: string[] = [];
+function cut(text: string): string {
+  return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
+}
+
+/** Names and values of the header lines of an HTTP request head (after the request line, up to the blank line). */
+function headerValues(head: string): [string, string][] {
+  const out: [string, string][] = [];
   const lines = head.split('\r\n');
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     if (line === '') break;
     const colon = line.indexOf(':');
-    if (colon > 0) out.push(line.slice(colon + 1));
+    if (colon > 0) out.push([line.slice(0, colon).trim(), line.slice(colon + 1)]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { formatAddress } from '../../net/address.js';
+import { LinkType } from '../capture/link-type.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import type { HttpRequestInfo } from '../../model/flow-summary.js';
 import { parseHttpRequest } from '../decode/http-request.js';
@@ -14,11 +15,29 @@ export const FlowEvent = {
   /** The responder reset the connection with this packet. */
   RESP_RESET: 4,
   /**
-   * The originator's handshake ACK acknowledged the responder's SYN-ACK sequence number + 1:
-   * it received our SYN-ACK, so its source address is not spoofed (the proof auto-blocking needs).
+   * This flow's handshake is a proof that its originator's address is real: the originator
+   * opened it with a SYN, the responder answered with exactly one SYN-ACK (never a second one
+   * with another sequence number, never after a reset, acknowledging that SYN, and — on Linux
+   * cooked captures, which say so — seen leaving this host), and the originator's ACK carried
+   * that SYN-ACK's sequence number + 1, which a blind spoofer cannot know. The proof is of this
+   * flow only (isProven); whether its responder is this host is the response side's check.
    */
   SOURCE_PROVEN: 8,
 } as const;
+
+/** Per-flow proof state (FlowTable.isProven). */
+const Proof = {
+  NONE: 0,
+  PROVEN: 1,
+  /** Something in this handshake was not what one real handshake looks like: never proven. */
+  SPOILED: 2,
+} as const;
+
+/** The largest flow table: 2^24 flows (~2.5 GB of typed arrays); its bucket count still fits an int32. */
+export const MAX_FLOW_CAPACITY = 1 << 24;
+
+/** Linux cooked capture packet types (sll_pkttype): what the kernel said about the frame's direction. */
+const PACKET_OUTGOING = 4;
 
 
 const NIL = -1;
@@ -63,6 +82,10 @@ export class FlowTable {
   private readonly httpChecked: Uint8Array;
   /** The responder's SYN-ACK sequence number, to check the originator's handshake ACK against. */
   private readonly respIsn: Uint32Array;
+  /** The originator's SYN sequence number, which the SYN-ACK and the ACK must follow. */
+  private readonly origIsn: Uint32Array;
+  /** Proof.* per flow. */
+  private readonly proof: Uint8Array;
 
   size = 0;
   evicted = 0;
@@ -76,10 +99,11 @@ export class FlowTable {
   lastHttp: HttpRequestInfo | null = null;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 16) throw new RangeError(`flow table capacity must be an integer ≥ 16, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 16 || capacity > MAX_FLOW_CAPACITY) throw new RangeError(`flow table capacity must be an integer from 16 to ${MAX_FLOW_CAPACITY}, got ${capacity}`);
     this.capacity = capacity;
+    // Doubling by multiplication: `<<=` overflows int32 past 2^30 and would never end.
     let buckets = 1;
-    while (buckets < capacity * 2) buckets <<= 1;
+    while (buckets < capacity * 2) buckets *= 2;
     this.bucketMask = buckets - 1;
     this.buckets = new Int32Array(buckets).fill(NIL);
     this.chainNext = new Int32Array(capacity);
@@ -104,6 +128,8 @@ export class FlowTable {
     this.uids = new Float64Array(capacity);
     this.httpChecked = new Uint8Array(capacity);
     this.respIsn = new Uint32Array(capacity);
+    this.origIsn = new Uint32Array(capacity);
+    this.proof = new Uint8Array(capacity);
   }
 
   /**
@@ -172,28 +198,70 @@ export class FlowTable {
     const syn = (flags & TcpFlag.SYN) !== 0;
     const ack = (flags & TcpFlag.ACK) !== 0;
     if (fromOrig) {
-      if (syn && !ack) h |= H.ORIG_SYN;
-      else if (ack && (h & H.RESP_SYN_ACK) !== 0 && (h & H.ORIG_SYN) !== 0) h |= H.ESTABLISHED;
+      if (syn && !ack) {
+        if ((h & H.ORIG_SYN) === 0) this.origIsn[slot] = pkt.tcpSeq;
+        else if (pkt.tcpSeq !== this.origIsn[slot] && (h & H.ESTABLISHED) === 0) this.proof[slot] = Proof.SPOILED;
+        h |= H.ORIG_SYN;
+      } else if (ack && (h & H.RESP_SYN_ACK) !== 0 && (h & H.ORIG_SYN) !== 0) h |= H.ESTABLISHED;
       if (flags & TcpFlag.FIN) h |= H.ORIG_FIN;
       if (flags & TcpFlag.RST) h |= H.ORIG_RST;
       if (payloadLen > 0) h |= H.ORIG_DATA;
     } else {
       if (syn && ack) {
+        if ((h & H.ESTABLISHED) === 0) this.checkSynAck(slot, pkt, h);
         h |= H.RESP_SYN_ACK;
-        this.respIsn[slot] = pkt.tcpSeq;
       }
       if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
-      if (flags & TcpFlag.RST) h |= H.RESP_RST;
+      if (flags & TcpFlag.RST) {
+        h |= H.RESP_RST;
+        // The responder refused this connection: a SYN-ACK seen with or after it is forged.
+        if ((h & H.ESTABLISHED) === 0) this.proof[slot] = Proof.SPOILED;
+      }
       if (payloadLen > 0) h |= H.RESP_DATA;
     }
     this.history[slot] = h;
     let events = 0;
     if ((h & H.ESTABLISHED) !== 0 && (before & H.ESTABLISHED) === 0) {
       events |= FlowEvent.HANDSHAKE_DONE;
-      if (pkt.tcpAck === ((this.respIsn[slot]! + 1) >>> 0)) events |= FlowEvent.SOURCE_PROVEN;
+      if (
+        this.proof[slot] === Proof.NONE &&
+        pkt.tcpAck === ((this.respIsn[slot]! + 1) >>> 0) &&
+        pkt.tcpSeq === ((this.origIsn[slot]! + 1) >>> 0) &&
+        !embedsIpv4(pkt)
+      ) {
+        this.proof[slot] = Proof.PROVEN;
+        events |= FlowEvent.SOURCE_PROVEN;
+      } else {
+        this.proof[slot] = Proof.SPOILED;
+      }
     }
     if ((h & H.RESP_RST) !== 0 && (before & H.RESP_RST) === 0) events |= FlowEvent.RESP_RESET;
     return events;
+  }
+
+  /**
+   * The responder's SYN-ACK, before the handshake completed. One real handshake has one SYN-ACK
+   * sequence number (retransmissions repeat it), answers the SYN we saw, and follows no reset
+   * of ours; a cooked capture also says whether the frame left this host. Anything else is
+   * someone injecting a SYN-ACK to make a proof: the flow can no longer prove anything.
+   */
+  private checkSynAck(slot: number, pkt: Packet, h: number): void {
+    const first = (h & H.RESP_SYN_ACK) === 0;
+    if ((h & H.ORIG_SYN) === 0 || (h & H.RESP_RST) !== 0) this.proof[slot] = Proof.SPOILED;
+    else if (!first && pkt.tcpSeq !== this.respIsn[slot]) this.proof[slot] = Proof.SPOILED;
+    else if (pkt.tcpAck !== ((this.origIsn[slot]! + 1) >>> 0)) this.proof[slot] = Proof.SPOILED;
+    else if (cookedDirection(pkt) !== -1 && cookedDirection(pkt) !== PACKET_OUTGOING) this.proof[slot] = Proof.SPOILED;
+    if (first) this.respIsn[slot] = pkt.tcpSeq;
+  }
+
+  /** Did the last update() complete a proof (FlowEvent.SOURCE_PROVEN)? */
+  lastProved(): boolean {
+    return (this.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0;
+  }
+
+  /** Did this flow's handshake prove its originator's address (FlowEvent.SOURCE_PROVEN)? */
+  isProven(slot: number): boolean {
+    return slot >= 0 && this.proof[slot] === Proof.PROVEN;
   }
 
   /** 1 if pkt goes originator → responder in this slot, -1 for the reverse, 0 for no match. */
@@ -261,6 +329,7 @@ export class FlowTable {
     this.origBytes[slot] = 0;
     this.respBytes[slot] = 0;
     this.httpChecked[slot] = 0;
+    this.proof[slot] = Proof.NONE;
     this.uids[slot] = this.nextUid++;
     const bucket = hash & this.bucketMask;
     this.chainNext[slot] = this.buckets[bucket]!;
@@ -403,6 +472,32 @@ export class FlowTable {
     }
     return best.map((s) => this.summary(s));
   }
+}
+
+/**
+ * An IPv6 packet whose source embeds an IPv4 address in the IPv4-mapped (::ffff:0:0/96) or
+ * IPv4-compatible (::/96) form: never a real source on the wire (RFC 4291 §2.5.5), and it would
+ * read as the IPv4 address it embeds. It proves nothing, for either address.
+ */
+function embedsIpv4(pkt: Packet): boolean {
+  return pkt.ipVersion === 6 && pkt.src0 === 0 && pkt.src1 === 0 && (pkt.src2 === 0xffff || pkt.src2 === 0);
+}
+
+/**
+ * The sll_pkttype of a Linux cooked capture frame (LINKTYPE_LINUX_SLL / SLL2), or -1 when the
+ * link type does not say which way the frame went.
+ */
+function cookedDirection(pkt: Packet): number {
+  const tags = pkt.vlanDepth * 4;
+  if (pkt.linkType === LinkType.LINUX_SLL) {
+    const start = pkt.ipOffset - tags - 16;
+    return start >= 0 ? (pkt.buf[start]! << 8) | pkt.buf[start + 1]! : -1;
+  }
+  if (pkt.linkType === LinkType.LINUX_SLL2) {
+    const start = pkt.ipOffset - tags - 20;
+    return start >= 0 ? pkt.buf[start + 10]! : -1;
+  }
+  return -1;
 }
 
 function mixEndpoint(w0: number, w1: number, w2: number, w3: number, port: number): number {

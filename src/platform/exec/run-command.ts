@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { execa } from 'execa';
+import { resolveTool } from './system-path.js';
 
 /**
  * The one way snoopy-tui runs an OS command: an argv array whose first element is an
@@ -43,8 +44,12 @@ export class CommandError extends Error {
 const MAX_STDERR_IN_MESSAGE = 300;
 
 export const runCommand: CommandRunner = async (argv, options = {}) => {
-  const [file, ...args] = argv;
-  if (file === undefined || !isAbsolute(file)) throw new TypeError(`command must start with an absolute path: ${JSON.stringify(argv[0])}`);
+  const [named, ...args] = argv;
+  if (named === undefined || !isAbsolute(named)) throw new TypeError(`command must start with an absolute path: ${JSON.stringify(argv[0])}`);
+  // The path a caller names is where Debian keeps the tool; RHEL, Alpine and others keep some
+  // elsewhere on the system path (ss, nft, logger …): the same tool there is used instead.
+  const file = resolveTool(named);
+  if (file === null) throw new CommandError(argv, 'not-found', null, '', 'not installed (looked in the system path: /usr/local/sbin … /bin)');
   const result = await execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 10_000,

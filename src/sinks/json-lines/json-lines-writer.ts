@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { safeJsonStringify } from '../../text/display-sanitizer.js';
 
 /**
  * Writes one JSON object per line. A closed pipe (`snoopy-tui --headless | head`) ends output
@@ -10,14 +11,16 @@ export class JsonLinesWriter {
 
   constructor(private readonly out: Writable) {
     out.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.markClosed();
+      // A closed pipe (`| head`) or terminal (EIO: tmux kill-session, a dropped SSH link) ends output quietly.
+      if (e.code === 'EPIPE' || e.code === 'EIO' || e.code === 'ERR_STREAM_DESTROYED') this.markClosed();
       else throw e;
     });
   }
 
   write(record: object): void {
     if (this.closed) return;
-    this.out.write(`${JSON.stringify(record)}\n`);
+    // Network text in the records (HTTP paths, DNS names) may carry C1 controls: escaped, same value.
+    this.out.write(`${safeJsonStringify(record)}\n`);
   }
 
   /** Resolves when everything written so far has been handed to the OS. */

@@ -15,10 +15,17 @@ export const NOTIFY_SEND = '/usr/bin/notify-send';
 export const OSASCRIPT = '/usr/bin/osascript';
 export const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 
+/** The body markup of the Desktop Notifications spec (a subset of Pango markup), escaped. */
+export function escapeMarkup(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+}
+
 /** Linux (libnotify-bin). `--` ends the options, so a title starting with '-' is not one. */
 export function notifySendArgv(m: DesktopMessage): string[] {
   const urgency = m.severity === 'critical' || m.severity === 'high' ? 'critical' : 'normal';
-  return [NOTIFY_SEND, '--app-name=snoopy-tui', `--urgency=${urgency}`, '--', m.title, m.body];
+  // notify-send bodies are Pango markup to most notification servers: `<a href=…>`, `<img>`
+  // from attacker text would be rendered, so the body's markup characters are escaped.
+  return [NOTIFY_SEND, '--app-name=snoopy-tui', `--urgency=${urgency}`, '--', m.title, escapeMarkup(m.body)];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
 import type { NotifyEvent } from './notify-event.js';
 
 /** Longest piece of attacker-influenced text in a notification (a title or body line). */
@@ -10,13 +11,8 @@ const MAX_FIELD = 200;
  * quoting (AppleScript, PowerShell, Slack) happens after this, in each channel.
  */
 export function cleanText(text: string, max = MAX_FIELD): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    out += /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(ch) ? `\\u{${cp.toString(16)}}` : ch;
-    if (out.length >= max) return `${out.slice(0, max - 1)}…`;
-  }
-  return out;
+  // The one display sanitizer, as for every other output.
+  return sanitizeForDisplay(text, { maxWidth: max });
 }
 
 /** Title and body of the human-readable message of an event (every field already cleaned). */

@@ -1,3 +1,4 @@
+import { safeJsonStringify } from '../../text/display-sanitizer.js';
 /** The fetch the HTTP channels use; tests and the default share Node's global fetch. */
 export type FetchFunction = typeof fetch;
 
@@ -15,7 +16,7 @@ export async function postJson(fetchImpl: FetchFunction, url: string, body: unkn
     response = await fetchImpl(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'snoopy-tui' },
-      body: JSON.stringify(body),
+      body: safeJsonStringify(body),
       signal: signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
       redirect: 'error',
     });

@@ -1,3 +1,4 @@
+import { safeJsonStringify } from '../../text/display-sanitizer.js';
 import { SyslogWriter, syslogMessage } from '../syslog/syslog-writer.js';
 import type { NotificationChannel } from './notification-channel.js';
 import { eventRecord, eventSeverity, type NotifyEvent } from './notify-event.js';
@@ -16,7 +17,7 @@ export class SyslogChannel implements NotificationChannel {
 
   async send(event: NotifyEvent): Promise<void> {
     if (!this.sink.enabled) throw new Error('logger (util-linux) is not installed');
-    const message = event.kind === 'alert' ? syslogMessage(event.alert) : `${event.kind} ${JSON.stringify(eventRecord(event))}`;
+    const message = event.kind === 'alert' ? syslogMessage(event.alert) : `${event.kind} ${safeJsonStringify(eventRecord(event))}`;
     const code = await this.sink.write(message, eventSeverity(event));
     if (code !== 0) throw new Error(`logger exited with status ${code}`);
   }

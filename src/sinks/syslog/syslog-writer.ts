@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { safeJsonStringify, sanitizeLine } from '../../text/display-sanitizer.js';
 import type { Alert } from '../../model/alert.js';
 
 /** Runs a command given as an argv array (absolute path first); resolves with the exit code. */
@@ -74,9 +75,13 @@ export class SyslogWriter {
   }
 }
 
-/** One line: a newline in attacker text is escaped by JSON.stringify, so it cannot start a record. */
+/**
+ * One line: a newline in attacker text is escaped by JSON.stringify, so it cannot start a record;
+ * C1 controls and bidi characters are escaped too (safeJsonStringify), for whoever reads the log
+ * on a terminal.
+ */
 export function syslogMessage(alert: Alert): string {
-  return `${alert.attack_type} from ${alert.attacker_ip}: ${JSON.stringify(alert)}`;
+  return `${alert.attack_type} from ${sanitizeLine(alert.attacker_ip, 64)}: ${safeJsonStringify(alert)}`;
 }
 
 export function syslogLevel(severity: string): string {

@@ -3,6 +3,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Alert } from '../../model/alert.js';
 import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../model/history-entry.js';
+import { safeJsonStringify } from '../../text/display-sanitizer.js';
 import { alertEventLine, attacksFileName, blockedFileName, blockEventLine, utcDate } from './log-lines.js';
 
 /**
@@ -30,6 +31,9 @@ export const appendWithOAppend: AppendText = async (path, text) => {
     await fh.close();
   }
 };
+
+/** Lines pending past which a write starts at once. */
+const FLUSH_AT_LINES = 50;
 
 export interface DailyJsonLogOptions {
   /** Lines are batched and appended at most this often (ms). Default 250. */
@@ -108,7 +112,7 @@ export class DailyJsonLog {
     }
     let line: string;
     try {
-      line = JSON.stringify(value);
+      line = safeJsonStringify(value);
     } catch (e) {
       this.fail(1, e);
       return;
@@ -117,6 +121,11 @@ export class DailyJsonLog {
     if (!lines) this.pending.set(file, (lines = []));
     lines.push(line);
     this.pendingLines++;
+    // A burst is written at once past 50 lines: a kill -9 loses at most 50 lines or flushMs.
+    if (this.pendingLines >= FLUSH_AT_LINES) {
+      void this.flush();
+      return;
+    }
     if (this.timer === null) {
       this.timer = setTimeout(() => {
         this.timer = null;

@@ -1,4 +1,5 @@
 import { ATTACK_TYPES, type Alert } from '../../model/alert.js';
+import { canonicalAddress, canonicalCidr } from '../../net/canonical.js';
 import type { HistoryEntry } from '../../model/history-entry.js';
 
 
@@ -42,6 +43,27 @@ function isOptionalString(v: unknown): boolean {
   return v === undefined || typeof v === 'string';
 }
 
+/** An IP address in any spelling the canonicaliser reads (no zone id, no CIDR, nothing else). */
+function isAddress(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 45 && canonicalAddress(v) !== null && !v.includes('%');
+}
+function isOptionalNetwork(v: unknown): boolean {
+  return v === undefined || (typeof v === 'string' && v.length <= 49 && canonicalCidr(v) !== null);
+}
+/** A per-port block: exactly `{protocol: 'tcp'|'udp', number: 1-65535}` (what goes into a firewall script). */
+function isOptionalPort(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (!isObject(v) || Object.keys(v).length !== 2) return false;
+  return (v.protocol === 'tcp' || v.protocol === 'udp') && Number.isInteger(v.number) && (v.number as number) >= 1 && (v.number as number) <= 65535;
+}
+function isOptionalAttackType(v: unknown): boolean {
+  return v === undefined || ATTACK_TYPE_SET.has(v);
+}
+/** Durations a block can have (7 days is the escalation cap; a year leaves room for config). */
+function isDuration(v: unknown): boolean {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 366 * 86_400;
+}
+
 /** True when `v` has every field of the alert contract with the contract's types. */
 export function isAlert(v: unknown): v is Alert {
   if (!isObject(v)) return false;
@@ -71,17 +93,22 @@ export function isHistoryEntry(v: unknown): v is HistoryEntry {
     case 'alert':
       return isAlert(v.alert);
     case 'block':
+      // As strictly as network input: these fields go into firewall scripts at the next start.
       return (
         isTime(v.at) &&
-        isNonEmptyString(v.address) &&
+        isAddress(v.address) &&
         isString(v.reason) &&
-        isCount(v.durationSeconds) &&
+        isDuration(v.durationSeconds) &&
         BLOCK_ACTIONS.has(v.action) &&
         isOptionalString(v.detail) &&
-        isOptionalString(v.alertId)
+        isOptionalString(v.alertId) &&
+        isOptionalNetwork(v.network) &&
+        isOptionalPort(v.port) &&
+        isOptionalAttackType(v.attackType) &&
+        isOptionalString(v.origin)
       );
     case 'unblock':
-      return isTime(v.at) && isNonEmptyString(v.address) && UNBLOCK_REASONS.has(v.reason) && isOptionalString(v.detail);
+      return isTime(v.at) && isAddress(v.address) && UNBLOCK_REASONS.has(v.reason) && isOptionalString(v.detail) && isOptionalNetwork(v.network) && isOptionalPort(v.port);
     default:
       return false;
   }

@@ -1,4 +1,4 @@
-import { constants as fsConstants, existsSync } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
@@ -28,6 +28,14 @@ export interface HistoryStoreOptions {
   writer?: TextWriter;
   /** On process exit, write what is pending synchronously and release the lock. Default true. */
   flushOnExit?: boolean;
+  /**
+   * Keep `<file>.journal`: every change appended (one JSON line, synchronously) the moment it
+   * is made, replayed at the next open and emptied by each full write. A `kill -9` then loses
+   * nothing that was recorded. Default true.
+   */
+  journal?: boolean;
+  /** Each failed write (journal append or file write), with why: the run says so. */
+  onWriteError?: (problem: string) => void;
 }
 
 export interface HistoryStatus {
@@ -46,6 +54,10 @@ export interface HistoryStatus {
   lost: number;
   /** Archive files readArchives() found unreadable, and invalid entries it skipped in them. */
   archiveProblems: number;
+  /** Journal appends that failed (disk full …); the change is still in memory and in the next full write. */
+  journalFailures: number;
+  /** Entries recovered from the journal at open (changes a killed run made after its last full write). */
+  journalReplayed: number;
 }
 
 const DEFAULT_MAX_ENTRIES = 50_000;
@@ -90,7 +102,17 @@ export class HistoryStore {
     rejected: 0,
     lost: 0,
     archiveProblems: 0,
+    journalFailures: 0,
+    journalReplayed: 0,
   };
+  private readonly journalPath: string;
+  private journalFd: number | null = null;
+  /** Bytes appended to the journal since it was last emptied. */
+  private journalBytes = 0;
+  /** The last append stopped part-way: the next one starts a fresh line. */
+  private journalTorn = false;
+  private readonly journalOn: boolean;
+  private readonly onWriteError: ((problem: string) => void) | undefined;
 
   private constructor(
     readonly path: string,
@@ -105,9 +127,14 @@ export class HistoryStore {
     private readonly maxArchives: number,
     private readonly now: () => Date,
     flushOnExit: boolean,
+    journal: boolean,
+    onWriteError: ((problem: string) => void) | undefined,
   ) {
     this.db = new Low<HistoryFileData>(adapter, emptyHistory());
     this.exitHandler = flushOnExit ? () => this.onExit() : null;
+    this.journalPath = `${path}.journal`;
+    this.journalOn = journal;
+    this.onWriteError = onWriteError;
   }
 
   static async open(path: string, options: HistoryStoreOptions = {}): Promise<{ store: HistoryStore; warning: string | null }> {
@@ -142,8 +169,11 @@ export class HistoryStore {
         Math.max(1, Math.floor(options.maxArchives ?? DEFAULT_MAX_ARCHIVES)),
         now,
         options.flushOnExit ?? true,
+        options.journal ?? true,
+        options.onWriteError,
       );
       const warning = await store.load();
+      store.openJournal();
       if (store.exitHandler) process.on('exit', store.exitHandler);
       return { store, warning };
     } catch (e) {
@@ -176,6 +206,13 @@ export class HistoryStore {
     if (!found) this.dirty = true;
     await this.finishInterruptedRotation();
     this.reindex();
+    const replayed = this.replayJournal();
+    if (replayed > 0) {
+      this.counters.journalReplayed = replayed;
+      this.dirty = true;
+      const note = `history file ${this.path}: ${replayed} ${replayed === 1 ? 'change' : 'changes'} recovered from ${this.journalPath} (the last run ended before writing ${replayed === 1 ? 'it' : 'them'})`;
+      warning = warning === null ? note : `${warning}; ${note}`;
+    }
     this.rotateIfNeeded();
     if (this.dirty || this.pendingArchives.length > 0) {
       try {
@@ -227,6 +264,108 @@ export class HistoryStore {
     throw new Error(`too many ${this.path}.corrupt-${stamp}* files`);
   }
 
+  /**
+   * Applies the journal's entries (validated like the file's) on top of what the file holds:
+   * an alert replaces its entry by id; a block or unblock is added unless the file already has
+   * that very entry (the run was killed after a full write, before the journal was emptied).
+   */
+  private replayJournal(): number {
+    if (!this.journalOn) return 0;
+    let text: string;
+    try {
+      text = readFileSync(this.journalPath, 'utf8');
+    } catch {
+      return 0;
+    }
+    const entries = this.db.data.entries;
+    const known = new Set<string>();
+    for (const e of entries) if (e.kind !== 'alert') known.add(JSON.stringify(e));
+    let n = 0;
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue; // a line torn by a full disk or a kill mid-write
+      }
+      if (!isHistoryEntry(entry)) continue;
+      if (entry.kind === 'alert') {
+        const existing = this.alertIndex.get(entry.alert.id);
+        if (existing !== undefined && JSON.stringify(existing.alert) === JSON.stringify(entry.alert)) continue;
+        if (existing !== undefined) existing.alert = entry.alert;
+        else {
+          const added: AlertEntry = { kind: 'alert', alert: entry.alert };
+          this.alertIndex.set(entry.alert.id, added);
+          entries.push(added);
+        }
+      } else {
+        const key = JSON.stringify(entry);
+        if (known.has(key)) continue;
+        known.add(key);
+        entries.push(entry);
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private openJournal(): void {
+    if (!this.journalOn) return;
+    try {
+      this.journalFd = openSync(this.journalPath, fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
+      // What it held was replayed and written with the file at open.
+      ftruncateSync(this.journalFd, 0);
+      this.journalBytes = 0;
+    } catch (e) {
+      this.journalFd = null;
+      this.writeFailed(`cannot open history journal ${this.journalPath}: ${message(e)}`);
+    }
+  }
+
+  /** Appends one change to the journal now (write(2): it survives a kill -9 of this process). */
+  private journal(entry: HistoryEntry): void {
+    if (this.journalFd === null) return;
+    const buf = Buffer.from(`${this.journalTorn ? '\n' : ''}${JSON.stringify(entry)}\n`, 'utf8');
+    let off = 0;
+    try {
+      while (off < buf.length) off += writeSync(this.journalFd, buf, off, buf.length - off);
+      this.journalTorn = false;
+    } catch (e) {
+      this.journalTorn = off > 0 || this.journalTorn;
+      this.counters.journalFailures++;
+      this.writeFailed(`history journal ${this.journalPath}: ${message(e)}`);
+    } finally {
+      this.journalBytes += off;
+    }
+  }
+
+  /** After a full write that holds the journal's first `mark` bytes: drop them from it. */
+  private trimJournal(mark: number): void {
+    if (this.journalFd === null || mark === 0) return;
+    try {
+      if (this.journalBytes === mark) {
+        ftruncateSync(this.journalFd, 0);
+        this.journalBytes = 0;
+        return;
+      }
+      // Changes came in while the file was written: keep those, atomically.
+      const tail = readFileSync(this.journalPath).subarray(mark);
+      writeFileDurablySync(this.journalPath + '.new', tail);
+      renameSync(this.journalPath + '.new', this.journalPath);
+      closeSync(this.journalFd);
+      this.journalFd = openSync(this.journalPath, fsConstants.O_WRONLY | fsConstants.O_APPEND, 0o600);
+      this.journalBytes = tail.length;
+    } catch (e) {
+      this.writeFailed(`history journal ${this.journalPath}: ${message(e)}`);
+    }
+  }
+
+  private writeFailed(problem: string): void {
+    this.counters.lastWriteError = problem;
+    this.onWriteError?.(problem);
+  }
+
   /** Index alerts by id; if a file somehow holds one id twice, the later version wins. */
   private reindex(): void {
     const entries = this.db.data.entries;
@@ -254,7 +393,9 @@ export class HistoryStore {
       this.upsert(entry.alert);
       return;
     }
-    this.db.data.entries.push({ ...entry });
+    const copy = { ...entry };
+    this.db.data.entries.push(copy);
+    this.journal(copy);
     this.changed();
   }
 
@@ -273,14 +414,17 @@ export class HistoryStore {
     // A copy: the engine may keep updating its own object; the store changes only on upsert.
     const copy: Alert = { ...alert, attack_details: { ...alert.attack_details } };
     const existing = this.alertIndex.get(alert.id);
+    let entry: AlertEntry;
     if (existing) {
       existing.alert = copy;
       this.cache.delete(existing);
+      entry = existing;
     } else {
-      const entry: AlertEntry = { kind: 'alert', alert: copy };
+      entry = { kind: 'alert', alert: copy };
       this.alertIndex.set(alert.id, entry);
       this.db.data.entries.push(entry);
     }
+    this.journal(entry);
     this.changed();
   }
 
@@ -314,8 +458,9 @@ export class HistoryStore {
 
   private schedule(): void {
     if (this.timer !== null || this.closed) return;
-    // At most every debounceMs, and never more than ~20% of the time spent writing big files.
-    const delay = Math.max(this.debounceMs, this.lastWriteMs * 4);
+    // At most every debounceMs, and never more than ~20% of the time spent writing big files
+    // (the journal holds every change meanwhile), capped so the file is never long behind.
+    const delay = Math.min(Math.max(this.debounceMs, this.lastWriteMs * 4), 10_000);
     this.timer = setTimeout(() => {
       this.timer = null;
       this.enqueueWrite().catch(() => {
@@ -335,6 +480,8 @@ export class HistoryStore {
     if (!this.dirty && this.pendingArchives.length === 0) return;
     const started = Date.now();
     this.dirty = false;
+    // Everything journalled so far is in memory, so in the file this write makes.
+    const journalled = this.journalBytes;
     try {
       // Archives first: the current file drops rotated entries only once they are safe elsewhere.
       // All chunks rotated since the last write go to one archive.
@@ -349,11 +496,12 @@ export class HistoryStore {
       await this.db.write();
       this.counters.writes++;
       this.lastWriteFailed = false;
+      this.trimJournal(journalled);
     } catch (e) {
       this.lastWriteFailed = true;
       this.dirty = true;
       this.counters.writeFailures++;
-      this.counters.lastWriteError = message(e);
+      this.writeFailed(`cannot write history file ${this.path}: ${message(e)}`);
       throw e;
     } finally {
       this.lastWriteMs = Date.now() - started;
@@ -447,8 +595,19 @@ export class HistoryStore {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
       if (this.exitHandler) process.removeListener('exit', this.exitHandler);
+      this.closeJournal();
       await this.lock.release();
     }
+  }
+
+  private closeJournal(): void {
+    if (this.journalFd === null) return;
+    try {
+      closeSync(this.journalFd);
+    } catch {
+      // closed already
+    }
+    this.journalFd = null;
   }
 
   /** Last chance at exit without close(): write synchronously what is pending, release the lock. */
@@ -464,9 +623,11 @@ export class HistoryStore {
         writeFileDurablySync(p, serializeHistory(chunk));
       }
       if (this.dirty || this.pendingArchives.length > 0) writeFileDurablySync(this.path, serializeHistory(this.db.data.entries, this.cache));
+      if (this.journalFd !== null) ftruncateSync(this.journalFd, 0);
     } catch {
-      // nothing more can be done at exit; the last durable write stands
+      // nothing more can be done at exit; the last durable write (and the journal) stand
     }
+    this.closeJournal();
     this.lock.releaseSync();
   }
 }

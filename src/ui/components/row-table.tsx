@@ -1,25 +1,16 @@
 import { Box, Text } from 'ink';
-import type { Theme } from '../theme.js';
+import { toneColor, type Theme, type Tone } from '../theme.js';
 import { sanitizeForDisplay } from '../../text/display-sanitizer.js';
+import { layoutColumns, measureColumns, type ColumnSpec } from './column-layout.js';
 import { fitCell } from './fit-cell.js';
 
-export interface ColumnSpec {
-  title: string;
-  /** Fixed width in columns; the one column with `grow` takes what is left. */
-  width: number;
-  grow?: boolean;
-  align?: 'left' | 'right';
-  /** Hidden when the terminal is narrower than this. */
-  minTerminalWidth?: number;
-}
-
-export type RowTone = 'danger' | 'warning' | 'ok' | 'muted' | 'info' | null;
+export type { ColumnSpec } from './column-layout.js';
 
 export interface TableRow {
   key: string;
   /** Raw cell texts: the table passes each visible one through the display sanitizer. */
   cells: string[];
-  tone: RowTone;
+  tone: Tone;
 }
 
 export interface RowTableProps {
@@ -36,13 +27,6 @@ export interface RowTableProps {
   emptyText: string;
 }
 
-/** Which columns fit, and how wide the growing one becomes. */
-export function layoutColumns(columns: readonly ColumnSpec[], width: number): { index: number; width: number; spec: ColumnSpec }[] {
-  const visible = columns.map((spec, index) => ({ spec, index })).filter(({ spec }) => (spec.minTerminalWidth ?? 0) <= width);
-  const fixed = visible.reduce((sum, { spec }) => sum + (spec.grow ? 0 : spec.width), 0) + Math.max(0, visible.length - 1);
-  return visible.map(({ spec, index }) => ({ spec, index, width: spec.grow ? Math.max(spec.width, width - fixed) : spec.width }));
-}
-
 /**
  * The first visible row: the newest rows when following, otherwise the highlight kept near the
  * middle so rows around it stay visible while moving.
@@ -54,23 +38,24 @@ export function windowStart(rowCount: number, height: number, index: number, fol
 }
 
 /**
- * A windowed table of our own (hot panes do not use a table library: it renders every row): only the rows
- * on screen are rendered, one line each, so a 1000-row feed costs what 20 rows cost. Every
- * cell goes through the display sanitizer right before it is drawn, so no pane can forget to.
+ * A windowed table of our own (hot panes do not use a table library: it renders every row):
+ * only the rows on screen are rendered, one line each, so a 1000-row feed costs what 20 rows
+ * cost. Columns take the width their text needs (see layoutColumns). Every cell goes through the
+ * display sanitizer right before it is drawn, so no pane can forget to.
  */
 export function RowTable({ columns, rows, height, width, highlight, follow, theme, emptyText }: RowTableProps) {
-  const layout = layoutColumns(columns, width);
-  const header = layout.map((c) => fitCell(c.spec.title, c.width, c.spec.align)).join(' ');
+  const layout = layoutColumns(columns, width, measureColumns(columns, rows));
+  const titles = layout.map((c) => fitCell(c.spec.title, c.width, c.spec.align)).join(' ');
   const start = windowStart(rows.length, height, highlight, follow);
   const visible = rows.slice(start, start + height);
   return (
     <Box flexDirection="column" height={height + 1} width={width}>
       <Text bold color={theme.accent} wrap="truncate">
-        {header}
+        {fitCell(titles, width)}
       </Text>
       {rows.length === 0 ? (
         <Text color={theme.muted} wrap="truncate">
-          {emptyText}
+          {fitCell(emptyText, width)}
         </Text>
       ) : (
         visible.map((row, i) => {
@@ -87,21 +72,4 @@ export function RowTable({ columns, rows, height, width, highlight, follow, them
       )}
     </Box>
   );
-}
-
-function toneColor(theme: Theme, tone: RowTone): string | undefined {
-  switch (tone) {
-    case 'danger':
-      return theme.danger;
-    case 'warning':
-      return theme.warning;
-    case 'ok':
-      return theme.ok;
-    case 'muted':
-      return theme.muted;
-    case 'info':
-      return theme.info;
-    default:
-      return undefined;
-  }
 }

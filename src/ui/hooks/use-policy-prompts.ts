@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { Alert } from '../../model/alert.js';
 import type { BlockRecord } from '../../model/block-record.js';
 import type { BlockTarget } from '../state/view-state.js';
+import { alertSummary } from '../panes/alert-rows.js';
 
 /**
  * The `prompt` policy: when the engine marks a new alert `prompted` — the profile
@@ -19,7 +20,8 @@ export function usePolicyPrompts(alerts: readonly Alert[], blocks: readonly Bloc
       if (a.action !== 'prompted' || asked.current.has(a.attacker_ip) || blocked.has(a.attacker_ip)) continue;
       asked.current.add(a.attacker_ip);
       const note = typeof a.attack_details.response_note === 'string' ? ` — ${a.attack_details.response_note}` : '';
-      ask({ address: a.attacker_ip, country: a.country, process: a.process, reason: `${a.attack_type} (${a.severity})${note}` });
+      const summary = alertSummary(a);
+      ask({ address: a.attacker_ip, country: a.country, process: a.process, reason: `${a.attack_type} (${a.severity})${summary !== '' ? ` ${summary}` : ''}${note}` });
       return;
     }
   }, [alerts, blocks, canAsk, ask]);

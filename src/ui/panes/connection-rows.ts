@@ -1,23 +1,21 @@
 import type { FlowSummary } from '../../model/flow-summary.js';
-import type { ColumnSpec, TableRow } from '../components/row-table.js';
-import type { CompiledFilter, FilterSubject } from '../filter/index.js';
+import type { ColumnSpec } from '../components/column-layout.js';
+import type { CompiledFilter, FilterSubject } from '../../filter/index.js';
 import { countryTag, endpoint, formatBytes, protoName } from '../format.js';
+import { MARK_COLUMN, mark, type PaneRow, type RowContext } from './pane-row.js';
 
 export const CONNECTION_COLUMNS: readonly ColumnSpec[] = [
-  { title: 'PROTO', width: 6 },
-  { title: 'LOCAL/ORIGIN', width: 21, grow: true },
-  { title: 'REMOTE/RESPONDER', width: 21 },
-  { title: 'STATE', width: 6 },
-  { title: 'SENT', width: 6, align: 'right' },
-  { title: 'RECV', width: 6, align: 'right' },
-  { title: 'PROCESS', width: 12, minTerminalWidth: 100 },
-  { title: 'CC', width: 4, minTerminalWidth: 90 },
-  { title: 'INFO', width: 20, minTerminalWidth: 120 },
+  MARK_COLUMN,
+  { title: 'PROTO', min: 4, max: 6 },
+  { title: 'ORIGIN', min: 13, max: 47 },
+  { title: 'RESPONDER', min: 13, max: 47 },
+  { title: 'STATE', min: 5, max: 6 },
+  { title: 'SENT', min: 5, max: 6, align: 'right' },
+  { title: 'RECV', min: 5, max: 6, align: 'right' },
+  { title: 'PROCESS', min: 7, max: 16 },
+  { title: 'CC', min: 3, max: 4 },
+  { title: 'INFO', min: 6, max: 6, grow: true, dropRank: 1 },
 ];
-
-export interface ConnectionRow extends TableRow {
-  address: string;
-}
 
 const SORT_KEYS: ((f: FlowSummary) => number)[] = [
   (f) => f.origBytes + f.respBytes,
@@ -37,19 +35,19 @@ export function flowSubject(f: FlowSummary, alerted: ReadonlySet<string>): Filte
   };
 }
 
-export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFilter | null, alerted: ReadonlySet<string>, sortIndex: number, trusted: ReadonlySet<string> = new Set()): ConnectionRow[] {
+export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFilter | null, sortIndex: number, ctx: RowContext): PaneRow[] {
   const key = SORT_KEYS[sortIndex] ?? SORT_KEYS[0]!;
   const sorted = [...flows].sort((a, b) => key(b) - key(a) || a.uid - b.uid);
-  const rows: ConnectionRow[] = [];
+  const rows: PaneRow[] = [];
   for (const f of sorted) {
-    const subject = flowSubject(f, alerted);
+    const subject = flowSubject(f, ctx.alerted);
     if (filter !== null && !filter.matches(subject)) continue;
-    const http = f.http ? `${f.http.method} ${f.http.target}` : '';
     rows.push({
       key: String(f.uid),
-      address: alerted.has(f.respAddr) && !alerted.has(f.origAddr) ? f.respAddr : f.origAddr,
-      tone: subject.hasAlert ? 'danger' : subject.process !== null && trusted.has(subject.process) ? 'ok' : null,
+      item: { kind: 'flow', flow: f },
+      tone: subject.hasAlert ? 'danger' : subject.process !== null && ctx.trusted.has(subject.process) ? 'ok' : null,
       cells: [
+        mark(subject.hasAlert),
         protoName(f.proto),
         endpoint(f.origAddr, f.origPort, f.proto),
         endpoint(f.respAddr, f.respPort, f.proto),
@@ -58,7 +56,7 @@ export function connectionRows(flows: readonly FlowSummary[], filter: CompiledFi
         formatBytes(f.respBytes),
         f.process ?? '',
         countryTag(f.country),
-        http,
+        f.http ? `${f.http.method} ${f.http.target}` : '',
       ],
     });
   }

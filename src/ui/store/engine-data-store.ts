@@ -2,62 +2,61 @@ import type { Alert } from '../../model/alert.js';
 import type { EngineStats } from '../../model/engine-stats.js';
 import type { FeedPacket } from '../../model/feed-packet.js';
 import type { FlowSummary } from '../../model/flow-summary.js';
-import type { EngineEndReason, EngineToUi } from '../../engine/protocol.js';
+import type { EngineEndReason, EngineToUi, FeedState, SourceKind } from '../../engine/protocol.js';
 import type { BlockRecord } from '../../model/block-record.js';
+import type { FleetStatus } from '../../model/fleet-status.js';
 import type { HistoryEntry } from '../../model/history-entry.js';
 
 export type EngineStatus = 'starting' | 'running' | 'ended' | 'fatal';
 
-/** One line of the session's history: what was detected and what was done. */
-export interface HistoryEvent {
-  /** ISO time: packet time for alerts, wall time for blocks. */
-  time: string;
-  kind: 'alert' | 'block' | 'unblock';
-  address: string;
-  what: string;
-  action: string;
-}
-
 export const HISTORY_CAPACITY = 2000;
+export const FEED_CAPACITY = 1000;
+export const ALERT_CAPACITY = 2000;
 
 /** What the panes read: the engine's view, accumulated from snapshots. Treated as immutable. */
 export interface EngineData {
   status: EngineStatus;
-  source: { kind: 'live' | 'file'; description: string } | null;
+  source: { kind: SourceKind; description: string } | null;
+  /** This host's own addresses, as the engine reported them (live and review). */
+  local: ReadonlySet<string>;
   endReason: EngineEndReason | null;
   endError: string | null;
   fatal: string | null;
   stats: EngineStats | null;
-  /** Packets/s and bytes/s over the last snapshot interval (wall clock). */
+  /** Packets/s and bytes/s over the last snapshot interval, without the UI's own session while it is hidden. */
   packetRate: number;
   byteRate: number;
   /** Newest last, bounded. */
   feed: readonly FeedPacket[];
-  /** Packets the feed never showed (more arrived between snapshots than a snapshot carries). */
+  /** Packets chosen for the feed that it never showed (more came between snapshots than one carries), since the feed was last chosen anew. */
   feedSkipped: number;
+  /** The engine's side of the feed (filter, own session), or null before the first snapshot. */
+  feedState: FeedState | null;
   flows: readonly FlowSummary[];
   /** In order of first appearance, bounded; updates replace in place. */
   alerts: readonly Alert[];
-  /** Addresses with an alert, for the `alert` filter term and red rows. */
+  /** Distinct alerts seen so far (never decreases): the newest `alertsTotal - seen` of `alerts` are unseen. */
+  alertsTotal: number;
+  /** Addresses with an alert, for the `alert` filter term and marked rows. */
   alertedAddresses: ReadonlySet<string>;
   blocks: readonly BlockRecord[];
-  /** Alerts and block changes of this session, oldest first, bounded. */
-  history: readonly HistoryEvent[];
+  /** Alerts and block changes of this session as history entries, oldest first, bounded. */
+  history: readonly HistoryEntry[];
   /** The history file's newest entries as last fetched (null: not fetched, or no history file). */
-  storedHistory: readonly HistoryEvent[] | null;
+  storedHistory: readonly HistoryEntry[] | null;
   /** The latest warning from the engine (history file locked, log write failing …). */
   warning: string | null;
   /** Wall-clock ms when the engine started, for uptime. */
   startedAt: number;
+  /** The run's standing with its CrowdSec Local API, null without one. */
+  fleet: FleetStatus | null;
 }
-
-export const FEED_CAPACITY = 1000;
-export const ALERT_CAPACITY = 2000;
 
 export function initialEngineData(now = Date.now()): EngineData {
   return {
     status: 'starting',
     source: null,
+    local: new Set(),
     endReason: null,
     endError: null,
     fatal: null,
@@ -66,14 +65,17 @@ export function initialEngineData(now = Date.now()): EngineData {
     byteRate: 0,
     feed: [],
     feedSkipped: 0,
+    feedState: null,
     flows: [],
     alerts: [],
+    alertsTotal: 0,
     alertedAddresses: new Set(),
     blocks: [],
     history: [],
     storedHistory: null,
     warning: null,
     startedAt: now,
+    fleet: null,
   };
 }
 
@@ -81,70 +83,101 @@ export function initialEngineData(now = Date.now()): EngineData {
 export function applyEngineMessage(data: EngineData, message: EngineToUi): EngineData {
   switch (message.type) {
     case 'started':
-      return { ...data, status: 'running', source: message.source };
+      return { ...data, status: 'running', source: message.source, local: new Set(message.local ?? []) };
     case 'fatal':
       return { ...data, status: 'fatal', fatal: message.message };
     case 'ended':
-      return { ...data, status: 'ended', endReason: message.reason, endError: message.error ?? null, stats: message.stats };
+      // Nothing flows any more: a rate would only repeat the last interval's.
+      return { ...data, status: 'ended', endReason: message.reason, endError: message.error ?? null, stats: message.stats, packetRate: 0, byteRate: 0 };
     case 'reply':
       return data;
     case 'warning':
       return { ...data, warning: message.message };
-    case 'snapshot': {
-      const s = message.snapshot;
-      let packetRate = data.packetRate;
-      let byteRate = data.byteRate;
-      if (data.stats !== null) {
-        const dt = s.stats.elapsed_s - data.stats.elapsed_s;
-        if (dt > 0) {
-          packetRate = (s.stats.packets - data.stats.packets) / dt;
-          byteRate = (s.stats.bytes - data.stats.bytes) / dt;
-        }
-      }
-      let feed = data.feed;
-      if (s.newPackets.length > 0) {
-        const merged = feed.concat(s.newPackets);
-        feed = merged.length > FEED_CAPACITY ? merged.slice(merged.length - FEED_CAPACITY) : merged;
-      }
-      feed = withLateProcessNames(feed, s.flows);
-      let alerts = data.alerts;
-      let alertedAddresses = data.alertedAddresses;
-      const events: HistoryEvent[] = [];
-      if (s.newAlerts.length > 0) {
-        const byId = new Map(alerts.map((a, i) => [a.id, i]));
-        const next = alerts.slice();
-        for (const a of s.newAlerts) {
-          const i = byId.get(a.id);
-          if (i === undefined) {
-            byId.set(a.id, next.length);
-            next.push(a);
-            events.push({ time: a.timestamp, kind: 'alert', address: a.attacker_ip, what: a.attack_type, action: a.action });
-          } else next[i] = a;
-        }
-        alerts = next.length > ALERT_CAPACITY ? next.slice(next.length - ALERT_CAPACITY) : next;
-        alertedAddresses = new Set(alerts.map((a) => a.attacker_ip));
-      }
-      events.push(...blockEvents(data.blocks, s.blocks, s.ts));
-      let history = data.history;
-      if (events.length > 0) {
-        const merged = history.concat(events);
-        history = merged.length > HISTORY_CAPACITY ? merged.slice(merged.length - HISTORY_CAPACITY) : merged;
-      }
-      return {
-        ...data,
-        history,
-        stats: s.stats,
-        packetRate,
-        byteRate,
-        feed,
-        feedSkipped: data.feedSkipped + s.skippedPackets,
-        flows: s.flows,
-        alerts,
-        alertedAddresses,
-        blocks: s.blocks,
-      };
-    }
+    case 'snapshot':
+      return applySnapshot(data, message.snapshot);
   }
+}
+
+function applySnapshot(data: EngineData, s: Extract<EngineToUi, { type: 'snapshot' }>['snapshot']): EngineData {
+  const { packetRate, byteRate } = rates(data, s.stats, s.feed);
+  const reset = data.feedState !== null && s.feed.generation !== data.feedState.generation;
+  let feed = reset ? [] : data.feed;
+  if (s.newPackets.length > 0) feed = appendPackets(feed, s.newPackets);
+  feed = withLateProcessNames(feed, s.flows);
+  let alerts = data.alerts;
+  let alertsTotal = data.alertsTotal;
+  let alertedAddresses = data.alertedAddresses;
+  const events: HistoryEntry[] = [];
+  if (s.newAlerts.length > 0) {
+    const byId = new Map(alerts.map((a, i) => [a.id, i]));
+    const next = alerts.slice();
+    for (const a of s.newAlerts) {
+      const i = byId.get(a.id);
+      if (i === undefined) {
+        byId.set(a.id, next.length);
+        next.push(a);
+        alertsTotal++;
+        events.push({ kind: 'alert', alert: a });
+      } else next[i] = a;
+    }
+    alerts = next.length > ALERT_CAPACITY ? next.slice(next.length - ALERT_CAPACITY) : next;
+    alertedAddresses = new Set(alerts.map((a) => a.attacker_ip));
+  }
+  if (data.source?.kind !== 'review') events.push(...blockEvents(data.blocks, s.blocks, s.ts));
+  let history = data.history;
+  if (events.length > 0) {
+    // An alert's later versions replace the one the session history holds.
+    const merged = history.concat(events);
+    history = merged.length > HISTORY_CAPACITY ? merged.slice(merged.length - HISTORY_CAPACITY) : merged;
+  }
+  if (s.newAlerts.length > 0) history = withLatestAlerts(history, s.newAlerts);
+  return {
+    ...data,
+    history,
+    stats: s.stats,
+    packetRate,
+    byteRate,
+    feed,
+    feedSkipped: (reset ? 0 : data.feedSkipped) + s.skippedPackets,
+    feedState: s.feed,
+    flows: s.flows,
+    alerts,
+    alertsTotal,
+    alertedAddresses,
+    blocks: s.blocks,
+    fleet: s.fleet ?? null,
+  };
+}
+
+/** Rates over the interval since the previous snapshot, leaving out the UI's own session while the feed does. */
+function rates(data: EngineData, stats: EngineStats, feed: FeedState): { packetRate: number; byteRate: number } {
+  const before = data.stats;
+  if (before === null) return { packetRate: data.packetRate, byteRate: data.byteRate };
+  const dt = stats.elapsed_s - before.elapsed_s;
+  if (dt <= 0) return { packetRate: data.packetRate, byteRate: data.byteRate };
+  const prevOwn = data.feedState?.own ?? { packets: 0, bytes: 0 };
+  const ownPackets = feed.own.hidden ? feed.own.packets - prevOwn.packets : 0;
+  const ownBytes = feed.own.hidden ? feed.own.bytes - prevOwn.bytes : 0;
+  return {
+    packetRate: Math.max(0, (stats.packets - before.packets - ownPackets) / dt),
+    byteRate: Math.max(0, (stats.bytes - before.bytes - ownBytes) / dt),
+  };
+}
+
+/** Appends in time order (packets the engine decided late may be older than the last one held), bounded. */
+function appendPackets(feed: readonly FeedPacket[], add: readonly FeedPacket[]): FeedPacket[] {
+  let merged = feed.concat(add);
+  const last = feed.length > 0 ? feed[feed.length - 1]!.tsMicros : -Infinity;
+  if (add[0]!.tsMicros < last) {
+    const tailFrom = Math.max(0, feed.length - FEED_CAPACITY);
+    merged = merged.slice(0, tailFrom).concat(merged.slice(tailFrom).sort((a, b) => a.tsMicros - b.tsMicros));
+  }
+  return merged.length > FEED_CAPACITY ? merged.slice(merged.length - FEED_CAPACITY) : merged;
+}
+
+function withLatestAlerts(history: readonly HistoryEntry[], updated: readonly Alert[]): HistoryEntry[] {
+  const byId = new Map(updated.map((a) => [a.id, a]));
+  return history.map((e) => (e.kind === 'alert' && byId.has(e.alert.id) && byId.get(e.alert.id) !== e.alert ? { kind: 'alert', alert: byId.get(e.alert.id)! } : e));
 }
 
 /**
@@ -172,33 +205,33 @@ function withLateProcessNames(feed: readonly FeedPacket[], flows: readonly FlowS
   return out ?? (feed as FeedPacket[]);
 }
 
-/** A history file entry as a history pane row. */
-export function historyEventFromEntry(entry: HistoryEntry): HistoryEvent {
-  switch (entry.kind) {
-    case 'alert':
-      return { time: entry.alert.timestamp, kind: 'alert', address: entry.alert.attacker_ip, what: entry.alert.attack_type, action: entry.alert.action };
-    case 'block':
-      return { time: entry.at, kind: 'block', address: entry.address, what: entry.reason, action: entry.action };
-    case 'unblock':
-      return { time: entry.at, kind: 'unblock', address: entry.address, what: entry.reason, action: '' };
-  }
-}
-
-/** Blocks that appeared or went away between two snapshots. */
-function blockEvents(before: readonly BlockRecord[], after: readonly BlockRecord[], nowMs: number): HistoryEvent[] {
+/** Blocks that appeared or went away between two snapshots, as history entries. */
+function blockEvents(before: readonly BlockRecord[], after: readonly BlockRecord[], nowMs: number): HistoryEntry[] {
   if (before.length === 0 && after.length === 0) return [];
-  const events: HistoryEvent[] = [];
+  const events: HistoryEntry[] = [];
   const old = new Map(before.map((b) => [b.address, b]));
   for (const b of after) {
     const prev = old.get(b.address);
     if (prev === undefined || prev.createdAt !== b.createdAt) {
-      events.push({ time: new Date(b.createdAt).toISOString(), kind: 'block', address: b.address, what: b.reason, action: b.action });
+      events.push({
+        kind: 'block',
+        at: new Date(b.createdAt).toISOString(),
+        address: b.address,
+        reason: b.reason,
+        durationSeconds: Math.round((b.expiresAt - b.createdAt) / 1000),
+        action: b.action,
+        network: b.network,
+        port: b.port,
+        ...(b.detail !== undefined ? { detail: b.detail } : {}),
+        ...(b.attackType !== undefined ? { attackType: b.attackType } : {}),
+        ...(b.alertId !== undefined ? { alertId: b.alertId } : {}),
+      });
     }
     old.delete(b.address);
   }
   for (const b of old.values()) {
     const expired = b.expiresAt <= nowMs;
-    events.push({ time: new Date(expired ? b.expiresAt : nowMs).toISOString(), kind: 'unblock', address: b.address, what: expired ? 'expired' : 'unblocked', action: b.action });
+    events.push({ kind: 'unblock', at: new Date(expired ? b.expiresAt : nowMs).toISOString(), address: b.address, reason: expired ? 'expired' : 'manual', network: b.network, port: b.port });
   }
   return events;
 }

@@ -64,7 +64,7 @@ describe('--analyze (json)', () => {
     assert.equal(r.attackers_omitted, 0);
   });
 
-  test('targeted ports and services, scans counted apart', async () => {
+  test('targeted ports and services (SSH and ssh one row), scans counted apart', async () => {
     const r = await analyzeJson();
     assert.deepEqual(
       r.targets.ports.map((p) => [p.port, p.protocol, p.service, p.alerts, p.attackers, p.processes]),
@@ -162,16 +162,20 @@ describe('--analyze (json)', () => {
     assert.equal(r.totals.packets, 1208 - 50 + 500);
   });
 
-  test('a missing history: an empty report, a note on stderr, exit 0', async () => {
+  test('a missing history file: one line naming it, no report, exit 1; an empty one: an empty report, exit 0', async () => {
     const missing = join(dir, 'nowhere', 'history.json');
     const run = await report('analyze', { historyFile: missing }, { geoLoader: fakeGeo().loader });
-    assert.equal(run.status, 0);
-    assert.deepEqual(run.diagnostics, [`no history at ${missing} yet (nothing recorded)`]);
-    const r = JSON.parse(run.stdout) as AnalyzeReport;
-    assert.equal(r.history_found, false);
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.deepEqual(run.diagnostics, [`no history file at ${missing} (nothing recorded there; --history FILE names another)`]);
+    const empty = join(dir, 'empty.json');
+    await writeFile(empty, '{"version":1,"entries":[]}\n');
+    const json = await report('analyze', { historyFile: empty }, { geoLoader: fakeGeo().loader });
+    assert.equal(json.status, 0);
+    const r = JSON.parse(json.stdout) as AnalyzeReport;
     assert.deepEqual(r.totals, { alerts: 0, attackers: 0, packets: 0, blocks: 0, unblocks: 0 });
     assert.deepEqual(r.time_span, { first: null, last: null, seconds: null });
-    const table = await report('analyze', { historyFile: missing, format: 'table' });
+    const table = await report('analyze', { historyFile: empty, format: 'table' });
     assert.equal(table.status, 0);
     assert.match(table.stdout, /Top attackers\n {2}\(none\)/);
   });
@@ -210,8 +214,17 @@ describe('--analyze (json)', () => {
 });
 
 describe('--analyze (table)', () => {
+  test('not a terminal: 80 columns at most, every line', async () => {
+    for (const kind of ['analyze', 'geolocate'] as const) {
+      const run = await report(kind, { historyFile: history, format: 'table' }, { geoLoader: fakeGeo().loader });
+      assert.equal(run.status, 0);
+      const wide = run.stdout.split('\n').filter((l) => [...l].length > 80);
+      assert.deepEqual(wide, [], `${kind}: lines wider than 80 columns`);
+    }
+  });
+
   test('sections, headers and rows, no colour when not a terminal', async () => {
-    const run = await report('analyze', { historyFile: history, format: 'table' }, { geoLoader: fakeGeo().loader });
+    const run = await report('analyze', { historyFile: history, format: 'table' }, { geoLoader: fakeGeo().loader, columns: 120 });
     assert.equal(run.status, 0);
     const t = run.stdout;
     for (const heading of ['Summary', 'Alerts by hour of day (UTC)', 'Top attackers', 'Most targeted services and ports', 'Attack types', 'Blocks']) {

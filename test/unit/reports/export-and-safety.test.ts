@@ -217,7 +217,7 @@ describe('reverse DNS', () => {
       return new Promise<string[]>(() => undefined); // never answers
     };
     const started = Date.now();
-    const run = await report('analyze', { historyFile: history, reverseDns: true, format: 'table' }, { geoLoader: fakeGeo().loader, resolveDns, dnsDeadlineMs: 300 });
+    const run = await report('analyze', { historyFile: history, reverseDns: true, format: 'table' }, { geoLoader: fakeGeo().loader, resolveDns, dnsDeadlineMs: 300, columns: 120 });
     assert.ok(Date.now() - started < 2000, 'the deadline bounds the wait');
     assert.deepEqual(new Set(asked), new Set(['81.2.69.142', '5.5.5.5', '1.1.1.1', '9.9.9.9']), 'no PTR query for LAN or RESERVED');
     assert.match(run.stdout, /^ {2}1\s+81\.2\.69\.142\s.*\sGB\s+scanner\.example\.net\s/m);

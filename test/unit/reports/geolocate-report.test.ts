@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { GeolocateReport } from '../../../src/reports/index.js';
 import { countryName } from '../../../src/reports/geolocate.js';
@@ -73,8 +74,10 @@ describe('--geolocate', () => {
     assert.match(t, /^ {2}London, ENG, GB\s+3\s+1$/m);
   });
 
-  test('an empty history: no rows, exit 0', async () => {
-    const run = await report('geolocate', { historyFile: join(dir, 'none.json'), format: 'table' });
+  test('an empty history: no rows, exit 0; no history file: exit 1', async () => {
+    assert.equal((await report('geolocate', { historyFile: join(dir, 'none.json'), format: 'table' })).status, 1);
+    await writeFile(join(dir, 'empty.json'), '{"version":1,"entries":[]}\n');
+    const run = await report('geolocate', { historyFile: join(dir, 'empty.json'), format: 'table' });
     assert.equal(run.status, 0);
     assert.match(run.stdout, /Attacks by country\n {2}\(none\)/);
   });

@@ -79,7 +79,7 @@ export function sampleHistory(): HistoryEntry[] {
       duration: 30,
       country: 'AU',
       process: 'sshd',
-      details: { service: 'ssh', first_seen: '2026-11-20T14:29:00.000Z' },
+      details: { service: 'SSH', first_seen: '2026-11-20T14:29:00.000Z' },
     }),
     alert('a5', {
       attacker_ip: '5.5.5.5',

@@ -10,6 +10,8 @@ import { ProvenSources } from '../../../src/response/proven-sources.js';
 import { ResponsePolicy } from '../../../src/response/response-policy.js';
 import { recordingContext } from '../../support/recording-context.js';
 import { FakeFirewall } from './fake-firewall.js';
+import { FakeFlows } from './fake-flows.js';
+import { canonicalAddress } from '../../../src/net/canonical.js';
 
 export const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
@@ -23,7 +25,15 @@ export interface HostState {
 export interface Harness {
   manager: BlockManager;
   firewall: FakeFirewall;
-  proven: ProvenSources;
+  /**
+   * `proven.add(address)`: the alerts of `address` given to onAlert without a flow from now on
+   * come with their evidence in a handshake this host completed with it (a proven flow).
+   */
+  proven: { add(address: string, tsMicros?: number): void };
+  /** The real proof bookkeeping behind the manager. */
+  proofs: ProvenSources;
+  /** Flows for onAlert / onEvidence / onFlowProven; `h.flows.add(src, OWN)` opens one to this host. */
+  flows: FakeFlows;
   protection: ProtectedAddresses;
   host: HostState;
   clock: { now: number };
@@ -64,7 +74,9 @@ export function harness(o: HarnessOptions = {}): Harness {
     o.allow ?? [],
     () => clock.now,
   );
-  const proven = new ProvenSources();
+  const proofs = new ProvenSources((a) => protection.isOwn(a));
+  const flows = new FakeFlows(() => clock.now * 1000);
+  const provenAddresses = new Set<string>();
   const events: ResponseEvent[] = [];
   const records: Harness['records'] = [];
   const changed: Alert[] = [];
@@ -76,9 +88,11 @@ export function harness(o: HarnessOptions = {}): Harness {
     dryRun: false,
     protection,
     policy: new ResponsePolicy({ profile: profile ?? 'high-security', autoBlock: autoBlock ?? null, overrides: {} }),
-    proven,
+    proven: proofs,
     durationSeconds: 300,
     canPrompt: true,
+    // One proven probe blesses a scan here; the distinct-services rule has its own tests.
+    scanProofServices: 1,
     onEvent: (e) => events.push(e),
     onRecord: (record, kind, reason) => records.push({ record: { ...record }, kind, reason }),
     onAlertChanged: (a) => changed.push(a),
@@ -88,10 +102,22 @@ export function harness(o: HarnessOptions = {}): Harness {
     ...rest,
   });
   const { ctx } = recordingContext();
+  const onAlert = manager.onAlert.bind(manager);
+  manager.onAlert = (alert, view = null, slot = -1) => {
+    const attacker = canonicalAddress(alert.attacker_ip)?.text;
+    if (view === null && attacker !== undefined && provenAddresses.has(attacker)) {
+      const s = flows.add(attacker, attacker.includes(':') ? '2001:db8:1:2::15' : '10.0.2.15', true);
+      manager.onFlowProven(flows, s);
+      return onAlert(alert, flows, s);
+    }
+    return onAlert(alert, view, slot);
+  };
   return {
     manager,
     firewall,
-    proven,
+    proven: { add: (address) => void provenAddresses.add(canonicalAddress(address)!.text) },
+    proofs,
+    flows,
     protection,
     host,
     clock,

@@ -254,19 +254,24 @@ describe('BlockManager: self-protection', () => {
 });
 
 describe('BlockManager: proof that a source is not spoofed', () => {
-  test('an unproven source waits (prompted, or logged headless) and is blocked when it completes a handshake', async (t) => {
+  const OWN = '10.0.2.15';
+
+  test('an unproven source waits (prompted, or logged headless) and is blocked when a flow of its evidence completes a handshake with us', async (t) => {
     for (const canPrompt of [true, false]) {
       const h = await started(t, { canPrompt });
-      const a = h.alert(ATTACKER, 'SYN_FLOOD');
-      h.manager.onAlert(a);
+      const a = h.alert(ATTACKER, 'PORT_SCAN');
+      const open = h.flows.add(ATTACKER, OWN);
+      h.manager.onAlert(a, h.flows, open);
       assert.equal(a.action, canPrompt ? 'prompted' : 'logged');
       assert.match(String(a.attack_details.response_note), /not auto-blocked yet.*spoofed/);
       await settle();
       assert.deepEqual(addsAfterStart(h), []);
-      h.proven.add('203.0.113.99', 1); // someone else: nothing happens
+      const other = h.flows.add('203.0.113.99', OWN, true);
+      h.manager.onFlowProven(h.flows, other); // someone else: nothing happens
       await settle();
       assert.deepEqual(h.changed, []);
-      h.proven.add(ATTACKER, 2);
+      h.flows.prove(open);
+      h.manager.onFlowProven(h.flows, open);
       assert.equal(a.action, 'blocked');
       assert.equal(a.attack_details.response_note, undefined);
       assert.deepEqual(h.changed, [a]);
@@ -275,13 +280,68 @@ describe('BlockManager: proof that a source is not spoofed', () => {
     }
   });
 
+  test('stale or concurrent proof of the same address never blesses an attack whose own flows never completed a handshake', async (t) => {
+    const h = await started(t, { scanProofServices: 3 });
+    // The visitor once completed a handshake (a proven flow of its own) …
+    const visit = h.flows.add(ATTACKER, OWN, true);
+    h.manager.onFlowProven(h.flows, visit);
+    assert.equal(h.proofs.size, 1);
+    // … then a blind spoofed scan "from" it: its probes are flows that never complete.
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN));
+    for (let i = 0; i < 20; i++) h.manager.onEvidence(a, h.flows, h.flows.add(ATTACKER, OWN));
+    // More real visits while the scan goes on: proven flows, but not the scan's evidence.
+    for (let i = 0; i < 5; i++) {
+      const v = h.flows.add(ATTACKER, OWN, true);
+      h.manager.onFlowProven(h.flows, v);
+    }
+    await settle();
+    assert.equal(a.action, 'prompted');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+
+  test('evidence in a proven flow blesses at once (a brute force inside completed handshakes)', async (t) => {
+    const h = await started(t);
+    const login = h.flows.add(ATTACKER, OWN, true);
+    h.manager.onFlowProven(h.flows, login);
+    const a = h.alert(ATTACKER, 'SSH_BRUTE_FORCE');
+    h.manager.onAlert(a, h.flows, login);
+    assert.equal(a.action, 'blocked');
+  });
+
+  test('a handshake between two other hosts, or whose responder is not us, proves nothing', async (t) => {
+    const h = await started(t);
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    const elsewhere = h.flows.add(ATTACKER, '198.51.100.1');
+    h.manager.onAlert(a, h.flows, elsewhere);
+    h.flows.prove(elsewhere);
+    h.manager.onFlowProven(h.flows, elsewhere);
+    h.manager.onEvidence(a, h.flows, elsewhere);
+    await settle();
+    assert.equal(a.action, 'prompted');
+    assert.equal(h.proofs.refused['responder not this host'], 1);
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+
+  test('a proven flow of another address is not evidence for this attacker', async (t) => {
+    const h = await started(t);
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    const other = h.flows.add('203.0.113.99', OWN, true);
+    h.manager.onFlowProven(h.flows, other);
+    h.manager.onAlert(a, h.flows, other);
+    h.manager.onEvidence(a, h.flows, other);
+    assert.equal(a.action, 'prompted');
+  });
+
   test('an unproven source that turns out to be protected is suppressed when the proof arrives', async (t) => {
     const h = await started(t);
     const a = h.alert('198.51.100.20');
-    h.manager.onAlert(a);
+    const f = h.flows.add('198.51.100.20', OWN);
+    h.manager.onAlert(a, h.flows, f);
     h.host.ssh = ['198.51.100.20'];
     await h.protection.refreshSshPeers();
-    h.proven.add('198.51.100.20', 1);
+    h.flows.prove(f);
+    h.manager.onFlowProven(h.flows, f);
     await settle();
     assert.equal(a.action, 'suppressed');
     assert.deepEqual(addsAfterStart(h), []);
@@ -303,21 +363,49 @@ describe('BlockManager: proof that a source is not spoofed', () => {
     assert.equal(a.action, 'blocked');
   });
 
-  test(
-    'two alerts from the same unproven source: both are updated when it proves itself',
-    {},
-    async (t) => {
-      const h = await started(t);
-      const scan = h.alert(ATTACKER, 'PORT_SCAN');
-      const flood = h.alert(ATTACKER, 'SYN_FLOOD');
-      h.manager.onAlert(scan);
-      h.manager.onAlert(flood);
-      h.proven.add(ATTACKER, 1);
-      await settle();
-      assert.equal(flood.action, 'blocked');
-      assert.equal(scan.action, 'blocked');
-    },
-  );
+  test('two alerts whose evidence shares a flow: both go on when it is proven', async (t) => {
+    const h = await started(t);
+    const scan = h.alert(ATTACKER, 'PORT_SCAN');
+    const sql = h.alert(ATTACKER, 'SQL_INJECTION');
+    const f = h.flows.add(ATTACKER, OWN);
+    h.manager.onAlert(scan, h.flows, f);
+    h.manager.onAlert(sql, h.flows, f);
+    h.flows.prove(f);
+    h.manager.onFlowProven(h.flows, f);
+    await settle();
+    assert.equal(sql.action, 'blocked');
+    assert.equal(scan.action, 'blocked');
+  });
+});
+
+describe('BlockManager: fail closed when live SSH sessions cannot be listed', () => {
+  test('no automatic block, a warning that says why; blocks resume once listing works again', async (t) => {
+    let broken = true;
+    const h = harness({});
+    t.after(() => h.manager.stop(false));
+    const protection = h.protection as unknown as { sources: { sshPeers: () => Promise<string[]> } };
+    protection.sources.sshPeers = async () => {
+      if (broken) throw new Error('/usr/bin/ss: not installed');
+      return [];
+    };
+    await h.manager.start(null);
+    assert.match(String(h.protection.unknownSshPeers()), /cannot be listed.*not installed.*nothing is blocked automatically/);
+    h.proven.add(ATTACKER);
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a);
+    await settle();
+    assert.equal(a.action, 'prompted');
+    assert.match(String(a.attack_details.response_note), /cannot be listed/);
+    assert.ok(h.warnings.some((w) => /not blocking 203\.0\.113\.7 .*cannot be listed/.test(w)), h.warnings.join('\n'));
+    assert.deepEqual(h.firewall.applies, []);
+    broken = false;
+    await h.protection.refreshSshPeers();
+    assert.equal(h.protection.unknownSshPeers(), null);
+    const b = h.alert('203.0.113.8', 'PORT_SCAN');
+    h.proven.add('203.0.113.8');
+    h.manager.onAlert(b);
+    assert.equal(b.action, 'blocked');
+  });
 });
 
 describe('BlockManager: escalation', () => {
@@ -859,4 +947,69 @@ describe('BlockManager over the pf backend (commands checked through a fake runn
       );
     },
   );
+});
+
+describe('BlockManager: a scan needs its own proven probes of several services', () => {
+  const OWN = '10.0.2.15';
+
+  test('a forged scan is not blessed by the real visits of the address it forges, even to ports the scan did not cover', async (t) => {
+    const h = await started(t, { scanProofServices: 3 });
+    // Visits before the scan (stale proof) …
+    for (const port of [80, 443, 22]) h.manager.onFlowProven(h.flows, h.flows.add(ATTACKER, OWN, true, port));
+    h.clock.now += 60_000;
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
+    for (let p = 2; p <= 100; p++) h.manager.onEvidence(a, h.flows, h.flows.add(ATTACKER, OWN, false, p));
+    // The visitor (the forged address) really connects to 443 and 8443 meanwhile; the detector counts them as probes.
+    for (const port of [443, 8443]) {
+      const visit = h.flows.add(ATTACKER, OWN, false, port);
+      h.manager.onEvidence(a, h.flows, visit); // its SYN, a "new port"
+      h.flows.prove(visit);
+      h.flows.proving = true;
+      h.manager.onFlowProven(h.flows, visit);
+      h.manager.onEvidence(a, h.flows, visit); // the detector's "handshake completed" on the proving ACK: not evidence
+      h.flows.proving = false;
+      h.manager.onEvidence(a, h.flows, visit); // a later packet of the visit
+    }
+    await settle();
+    assert.equal(a.action, 'prompted', 'two services is not a scan proven');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+
+  test('a real connect scan that finds three open services is blessed, whatever the order of its probes', async (t) => {
+    const h = await started(t, { scanProofServices: 3 });
+    // The first open port was found before the scan was an alert.
+    const early = h.flows.add(ATTACKER, OWN, true, 8080);
+    h.manager.onFlowProven(h.flows, early);
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
+    for (const port of [22, 80]) {
+      const probe = h.flows.add(ATTACKER, OWN, false, port);
+      h.manager.onEvidence(a, h.flows, probe);
+      h.flows.prove(probe);
+      h.manager.onFlowProven(h.flows, probe);
+    }
+    assert.equal(a.action, 'blocked');
+    await settle();
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
+});
+
+describe('BlockManager: translated IPv6 addresses are blocked as /128, never the translator\'s whole /64', () => {
+  test('NAT64, local-use NAT64, SIIT and Teredo attackers: /128; a native IPv6 attacker: its /64', async (t) => {
+    const h = await started(t);
+    const cases: [string, string][] = [
+      ['64:ff9b::cb00:7107', '64:ff9b::cb00:7107/128'],
+      ['64:ff9b:1:2::cb00:7107', '64:ff9b:1:2::cb00:7107/128'],
+      ['::ffff:0:cb00:7107', '::ffff:0:cb00:7107/128'],
+      ['2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:0:4136:e378:8000:63bf:3fff:fdd2/128'],
+      ['2001:db8:77:1::abc', '2001:db8:77:1::/64'],
+    ];
+    for (const [attacker] of cases) {
+      h.proven.add(attacker);
+      h.manager.onAlert(h.alert(attacker, 'SSH_BRUTE_FORCE'));
+    }
+    await settle();
+    assert.deepEqual(addsAfterStart(h).flat().map((s) => s.cidr).sort(), cases.map(([, cidr]) => cidr).sort());
+  });
 });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { ATTACK_TYPES, type AttackType } from '../../../src/model/alert.js';
 import { historyBlockState } from '../../../src/response/history-blocks.js';
 import { ProvenSources } from '../../../src/response/proven-sources.js';
+import { FakeFlows } from './fake-flows.js';
 import { defaultResponse, ResponsePolicy } from '../../../src/response/response-policy.js';
 import { type ResponseAction } from '../../../src/model/response-action.js';
 import type { BlockEntry, HistoryEntry, UnblockEntry } from '../../../src/model/history-entry.js';
@@ -71,39 +72,33 @@ describe('ResponsePolicy', () => {
 });
 
 describe('ProvenSources', () => {
-  test('has / size / onProven fires once per newly proven address', () => {
-    const p = new ProvenSources(4);
-    const fired: string[] = [];
-    p.onProven = (a) => fired.push(a);
-    p.add('203.0.113.1', 1);
-    p.add('203.0.113.1', 2);
-    p.add('2001:db8::1', 3);
-    assert.equal(p.has('203.0.113.1'), true);
-    assert.equal(p.has('203.0.113.2'), false);
-    assert.equal(p.size, 2);
-    assert.deepEqual(fired, ['203.0.113.1', '2001:db8::1']);
+  const own = (a: string) => a === '10.0.2.15' || a === '2001:db8::15';
+
+  test('a proven flow counts only when its responder is this host; it proves that flow, for its originator', () => {
+    const p = new ProvenSources(own);
+    const f = new FakeFlows();
+    const ours = f.add('203.0.113.1', '10.0.2.15', true);
+    const theirs = f.add('203.0.113.2', '198.51.100.9', true);
+    const unproven = f.add('203.0.113.3', '10.0.2.15');
+    assert.equal(p.flowProven(f, ours), '203.0.113.1');
+    assert.equal(p.flowProven(f, theirs), null);
+    assert.equal(p.flowProven(f, unproven), null);
+    assert.equal(p.refused['responder not this host'], 1);
+    assert.equal(p.provesFlow(f, ours, '203.0.113.1'), true);
+    assert.equal(p.provesFlow(f, ours, '203.0.113.9'), false);
+    assert.equal(p.provesFlow(f, theirs, '203.0.113.2'), false);
+    assert.equal(p.provesFlow(f, -1, '203.0.113.1'), false);
   });
 
-  test('addWords formats the packet words canonically (IPv4-mapped becomes a dotted quad)', () => {
-    const p = new ProvenSources();
-    p.addWords(0, 0, 0xffff, 0xcb007107, 1);
-    p.addWords(0x20010db8, 0, 0, 1, 2);
-    assert.equal(p.has('203.0.113.7'), true);
-    assert.equal(p.has('2001:db8::1'), true);
-  });
-
-  test('bounded: the least recently proven are forgotten first and counted', () => {
-    const p = new ProvenSources(3);
-    for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) p.add(a, 0);
-    p.add('10.0.0.1', 1); // refreshed: now the most recent
-    p.add('10.0.0.4', 2);
+  test('bounded: the oldest proven flows are forgotten first and counted', () => {
+    const p = new ProvenSources(own, 3);
+    const f = new FakeFlows();
+    const slots = [1, 2, 3, 4].map((i) => f.add(`10.0.0.${i}`, '10.0.2.15', true));
+    for (const s of slots) p.flowProven(f, s);
     assert.equal(p.size, 3);
     assert.equal(p.forgotten, 1);
-    assert.equal(p.has('10.0.0.2'), false);
-    assert.equal(p.has('10.0.0.1'), true);
-    for (let i = 0; i < 100; i++) p.add(`10.1.0.${i}`, 3 + i);
-    assert.equal(p.size, 3);
-    assert.equal(p.forgotten, 101);
+    assert.equal(p.provesFlow(f, slots[0]!, '10.0.0.1'), false);
+    assert.equal(p.provesFlow(f, slots[3]!, '10.0.0.4'), true);
   });
 });
 

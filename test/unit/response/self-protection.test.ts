@@ -97,17 +97,51 @@ describe('SSH peers', () => {
     assert.deepEqual(sshConnectionPeer({}), []);
   });
 
-  test('readSshPeers runs ss with an absolute path and merges SSH_CONNECTION, without duplicates', async () => {
+  /** /proc as a test sees it: `tables` are /proc/net/tcp and tcp6 (undefined: unreadable), sshd holds `sshdInodes`. */
+  const fakeProc = (tables: Record<string, string | undefined>, sshdInodes: number[] = []) => ({
+    readFile: (path: string) => {
+      if (path === '/proc/77/comm') return 'sshd-session\n';
+      if (path === '/proc/1/comm') return 'systemd\n';
+      const t = tables[path];
+      if (t === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return t;
+    },
+    pids: () => ['1', '77'],
+    fdLinks: (pid: string) => (pid === '77' ? sshdInodes.map((i) => `socket:[${i}]`) : ['socket:[999]']),
+  });
+  const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+  // 10.0.2.15:22 ← 203.0.113.50:53422 established; 10.0.2.15:2222 listening (sshd, inode 500) ← 192.0.2.77 (inode 501, sshd's); :80 ← 198.51.100.1 (not SSH)
+  const TCP =
+    HEADER +
+    '   0: 0F02000A:0016 327100CB:D0BE 01 00000000:00000000 00:00000000 00000000     0        0 100 1\n' +
+    '   1: 0F02000A:08AE 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 500 1\n' +
+    '   2: 0F02000A:08AE 4D0200C0:C350 01 00000000:00000000 00:00000000 00000000     0        0 501 1\n' +
+    '   3: 0F02000A:0050 016433C6:C351 01 00000000:00000000 00:00000000 00000000     0        0 600 1\n';
+
+  test('readSshPeers reads /proc/net/tcp{,6} first: port 22, ports sshd listens on, sockets sshd holds; SSH_CONNECTION merged', async () => {
     const f = fakeRunner(() => ({ stdout: SS }));
-    const peers = await readSshPeers(f.run, { SSH_CONNECTION: '203.0.113.50 53422 10.0.2.15 22' });
+    const peers = await readSshPeers(f.run, {}, { ...fakeProc({ '/proc/net/tcp': TCP, '/proc/net/tcp6': HEADER }, [500, 501]), run: f.run, env: { SSH_CONNECTION: '203.0.113.9 1 10.0.2.15 22' } });
+    assert.deepEqual(peers.sort(), ['192.0.2.77', '203.0.113.50', '203.0.113.9']);
+    assert.deepEqual(f.calls, [], 'no command run when /proc answers');
+  });
+
+  test('without /proc/net, `ss` (found on the system path) lists them', async () => {
+    const f = fakeRunner(() => ({ stdout: SS }));
+    const peers = await readSshPeers(f.run, {}, { ...fakeProc({}), run: f.run, env: { SSH_CONNECTION: '203.0.113.50 53422 10.0.2.15 22' } });
     assert.deepEqual(f.calls.map((c) => c.argv), [['/usr/bin/ss', '-H', '-t', '-n', '-p', 'state', 'established']]);
-    assert.equal(f.calls[0]!.options.allowFailure, true);
     assert.deepEqual(peers, ['203.0.113.50', '::ffff:198.51.100.20', '192.0.2.77', '2001:db8::99', 'fe80::abcd%eth0']);
   });
 
-  test('when ss fails, SSH_CONNECTION still protects our own session', async () => {
-    const f = fakeRunner(() => ({ exitCode: 1, stdout: SS }));
-    assert.deepEqual(await readSshPeers(f.run, { SSH_CONNECTION: '203.0.113.9 50000 10.0.2.15 22' }), ['203.0.113.9']);
+  test('neither /proc/net nor ss: it rejects with both reasons (fail closed), never an empty list', async () => {
+    const f = fakeRunner(() => ({ exitCode: 1, stderr: 'ss: cannot open netlink socket' }));
+    await assert.rejects(
+      readSshPeers(f.run, {}, { ...fakeProc({ '/proc/net/tcp': '', '/proc/net/tcp6': undefined }), run: f.run, env: { SSH_CONNECTION: '203.0.113.9 50000 10.0.2.15 22' } }),
+      /\/proc\/net\/tcp: not a socket table, \/proc\/net\/tcp6: ENOENT; ss exit 1: ss: cannot open netlink socket/,
+    );
+    const missing = async () => {
+      throw new Error('/usr/bin/ss: not installed');
+    };
+    await assert.rejects(readSshPeers(missing, {}, { ...fakeProc({}), run: missing, env: {} }), /ENOENT.*not installed/);
   });
 });
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TcpFlag } from '../../../src/engine/decode/packet.js';
-import { FlowEvent, FlowTable } from '../../../src/engine/flows/flow-table.js';
+import { LinkType } from '../../../src/engine/capture/link-type.js';
+import { decodeFrame } from '../../../src/engine/decode/decode-frame.js';
+import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
+import { Packet, TcpFlag } from '../../../src/engine/decode/packet.js';
+import { FlowEvent, FlowTable, MAX_FLOW_CAPACITY } from '../../../src/engine/flows/flow-table.js';
 import { tcpPacket } from '../../support/packet-factory.js';
 
 const { SYN, ACK, PSH } = TcpFlag;
@@ -69,5 +72,104 @@ describe('FlowEvent.SOURCE_PROVEN', () => {
     const events = handshake('10.0.2.15', '198.51.100.80', 999, 1000, table);
     assert.equal(events & FlowEvent.SOURCE_PROVEN, FlowEvent.SOURCE_PROVEN);
     assert.equal(table.lastFromOrig, true, 'the proving packet comes from the originator, whose address the pipeline records');
+  });
+});
+
+describe('forged proofs: a proof is one real handshake, answered by the host itself', () => {
+  const C = '203.0.113.7';
+  const S = '10.0.2.15';
+  const syn = (seq = 7000) => tcpPacket(C, S, { srcPort: 40000, dstPort: 80, flags: SYN, seq }, 1);
+  const synAck = (seq: number, ack = 7001) => tcpPacket(S, C, { srcPort: 80, dstPort: 40000, flags: SYN | ACK, seq, ack }, 2);
+  const finalAck = (ack: number, seq = 7001) => tcpPacket(C, S, { srcPort: 40000, dstPort: 80, flags: ACK, seq, ack }, 3);
+
+  test('two SYN-ACKs with different sequence numbers (ours and a forged one, either first): no proof for either', () => {
+    for (const [first, second] of [[5000, 9000], [9000, 5000]] as const) {
+      const t = new FlowTable(64);
+      t.update(syn());
+      t.update(synAck(first));
+      t.update(synAck(second));
+      t.update(finalAck(first + 1));
+      assert.equal(t.lastEvents & FlowEvent.HANDSHAKE_DONE, FlowEvent.HANDSHAKE_DONE);
+      assert.equal(t.lastEvents & FlowEvent.SOURCE_PROVEN, 0, `${first}/${second}`);
+      assert.equal(t.isProven(t.update(finalAck(first + 1))), false);
+    }
+  });
+
+  test('a retransmitted SYN-ACK (same number) still proves', () => {
+    const t = new FlowTable(64);
+    t.update(syn());
+    t.update(synAck(5000));
+    t.update(synAck(5000));
+    const slot = t.update(finalAck(5001));
+    assert.equal(t.lastEvents & FlowEvent.SOURCE_PROVEN, FlowEvent.SOURCE_PROVEN);
+    assert.equal(t.isProven(slot), true);
+  });
+
+  test('our reset, then a SYN-ACK "from us" (a closed port, forged answer): no proof', () => {
+    const t = new FlowTable(64);
+    t.update(syn());
+    t.update(tcpPacket(S, C, { srcPort: 80, dstPort: 40000, flags: TcpFlag.RST | ACK, seq: 0, ack: 7001 }, 2));
+    t.update(synAck(5000));
+    t.update(finalAck(5001));
+    assert.equal(t.lastEvents & FlowEvent.SOURCE_PROVEN, 0);
+  });
+
+  test('a SYN-ACK that does not answer the SYN seen, or comes before any SYN: no proof', () => {
+    const t = new FlowTable(64);
+    t.update(syn());
+    t.update(synAck(5000, 1234));
+    t.update(finalAck(5001));
+    assert.equal(t.lastEvents & FlowEvent.SOURCE_PROVEN, 0);
+    const u = new FlowTable(64);
+    u.update(synAck(5000));
+    u.update(syn());
+    u.update(finalAck(5001));
+    assert.equal(u.lastEvents & FlowEvent.SOURCE_PROVEN, 0);
+  });
+
+  test('an ACK whose own sequence number does not follow the SYN: no proof', () => {
+    const t = new FlowTable(64);
+    t.update(syn());
+    t.update(synAck(5000));
+    t.update(finalAck(5001, 9999));
+    assert.equal(t.lastEvents & FlowEvent.SOURCE_PROVEN, 0);
+  });
+
+  test('IPv6 packets from ::ffff:a.b.c.d or ::a.b.c.d prove nothing (they would read as the IPv4 address)', () => {
+    for (const src of ['::ffff:203.0.113.7', '::203.0.113.7']) {
+      const events = handshake(src, '2001:db8::15', 5000, 5001);
+      assert.equal(events & FlowEvent.HANDSHAKE_DONE, FlowEvent.HANDSHAKE_DONE, src);
+      assert.equal(events & FlowEvent.SOURCE_PROVEN, 0, src);
+    }
+    // NAT64 sources are real IPv6 addresses: their handshake proves the IPv6 address.
+    assert.equal(handshake('64:ff9b::cb00:7107', '2001:db8::15', 5000, 5001) & FlowEvent.SOURCE_PROVEN, FlowEvent.SOURCE_PROVEN);
+  });
+
+  test('Linux cooked captures: a SYN-ACK the kernel did not see leave this host proves nothing', () => {
+    const cooked = (pkt: ReturnType<typeof tcpPacket>, pkttype: number) => {
+      const ip = pkt.buf.subarray(pkt.ipOffset);
+      const frame = Buffer.concat([Buffer.from([0, pkttype, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00]), ip]);
+      const out = new Packet();
+      decodeFrame(out, frame, 0, frame.length, frame.length, pkt.tsMicros, LinkType.LINUX_SLL, new MalformedCounters());
+      return out;
+    };
+    for (const [pkttype, proves] of [[4, true], [0, false], [3, false]] as const) {
+      const t = new FlowTable(64);
+      t.update(cooked(syn(), 0));
+      t.update(cooked(synAck(5000), pkttype));
+      t.update(cooked(finalAck(5001), 0));
+      assert.equal((t.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0, proves, `pkttype ${pkttype}`);
+    }
+  });
+});
+
+describe('FlowTable capacity: bounded (2^30 must not spin)', () => {
+  test('a capacity past the maximum is refused at once instead of looping', () => {
+    const started = Date.now();
+    assert.throws(() => new FlowTable(2 ** 30 + 1), /capacity must be an integer from 16 to 16777216/);
+    assert.throws(() => new FlowTable(2 ** 31), RangeError);
+    assert.throws(() => new FlowTable(Number.MAX_SAFE_INTEGER), RangeError);
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(MAX_FLOW_CAPACITY, 2 ** 24);
   });
 });

@@ -241,7 +241,7 @@ describe('HistoryStore', () => {
         await store.flush();
       }
       // … and after.
-      const names = (await readdir(dir)).filter((n) => n !== 'history.json' && n !== 'history.json.lock').sort();
+      const names = (await readdir(dir)).filter((n) => n !== 'history.json' && n !== 'history.json.lock' && n !== 'history.json.journal').sort();
       assert.ok(names.length >= 3);
       for (const n of names) assert.match(n, /^history\.\d{4}-\d{2}-\d{2}T\d{6}\.json$/);
       for (const n of names) assert.equal((await readJson(join(dir, n))).version, 1);
@@ -307,9 +307,9 @@ describe('HistoryStore', () => {
       await writeFile(join(dir, '.history.2026-11-21T220000.json.12345.0a1b2c.tmp'), '{');
       await writeFile(join(dir, '.unrelated.json.12345.0a1b2c.tmp'), 'not ours');
       const { store } = await HistoryStore.open(file);
-      assert.deepEqual((await readdir(dir)).sort(), ['.unrelated.json.12345.0a1b2c.tmp', 'history.json', 'history.json.lock']);
+      assert.deepEqual((await readdir(dir)).sort(), ['.unrelated.json.12345.0a1b2c.tmp', 'history.json', 'history.json.journal', 'history.json.lock']);
       await store.close();
-      assert.deepEqual((await readdir(dir)).sort(), ['.unrelated.json.12345.0a1b2c.tmp', 'history.json']);
+      assert.deepEqual((await readdir(dir)).sort(), ['.unrelated.json.12345.0a1b2c.tmp', 'history.json', 'history.json.journal']);
     }));
 
   test('lock: a second open fails with the holder pid; close releases it', () =>

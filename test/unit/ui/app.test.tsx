@@ -2,45 +2,19 @@
 /** @jsxImportSource react */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { render } from 'ink-testing-library';
-import type { Alert } from '../../../src/model/alert.js';
-import type { FeedPacket } from '../../../src/model/feed-packet.js';
-import type { EngineToUi, Snapshot } from '../../../src/engine/protocol.js';
+import stringWidth from 'string-width';
+import type { AddressCheck } from '../../../src/engine/protocol.js';
 import type { BlockRecord } from '../../../src/model/block-record.js';
-import { App, type EngineActions } from '../../../src/ui/app.js';
 import type { HistoryEntry } from '../../../src/model/history-entry.js';
+import { App, type EngineActions } from '../../../src/ui/app.js';
 import { EngineDataStore } from '../../../src/ui/store/engine-data-store.js';
 import { themeFromEnv } from '../../../src/ui/theme.js';
 import { eventLoopTurns, waitFor } from '../../support/wait-for.js';
+import { renderAt } from './ink-harness.js';
+import { alert, feedState, flow, packet, snapshot, UTC } from './ui-fixtures.js';
 
 const ESC = '\u001b';
-
-function packet(i: number, over: Partial<FeedPacket> = {}): FeedPacket {
-  return { tsMicros: 1_763_000_000_000_000 + i * 1000, proto: 6, src: '203.0.113.9', srcPort: 40000 + i, dst: '10.0.0.2', dstPort: i % 2 === 0 ? 22 : 80, tcpFlags: 2, length: 60, icmpType: -1, info: null, country: null, process: null, flowUid: i + 1, ...over };
-}
-
-function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    event_type: 'alert', id: 'a1', timestamp: '2025-11-13T02:13:20.000Z', attack_type: 'PORT_SCAN', severity: 'high',
-    attacker_ip: '203.0.113.9', target_ip: '10.0.0.2', target_port: null, protocol: 'tcp', packet_count: 1000, duration: 1.5,
-    reverse_dns: null, country: null, process: null, action: 'logged',
-    attack_details: { scan_type: 'SYN', ports_count: 1000, service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux' },
-    ...over,
-  };
-}
-
-let seq = 0;
-function snapshot(over: Partial<Snapshot> = {}, packets = 10): EngineToUi {
-  return {
-    type: 'snapshot',
-    snapshot: {
-      seq: ++seq, ts: Date.now(), packetTimeMicros: 0,
-      stats: { packets, bytes: 600, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped: null, elapsed_s: seq, pps: 10, alerts: 1, flows_active: 1, flows_evicted: 0, flows_expired: 0, event_loop_lag_ms: { p50: 0, p99: 0, max: 0 }, rss_mb: 0, rss_peak_mb: 0, blocks_active: 0, first_packet: null, last_packet: null },
-      newPackets: [], skippedPackets: 0, flows: [], newAlerts: [], blocks: [],
-      ...over,
-    },
-  };
-}
+const UP = '\u001b[A';
 
 /** What a frame must show: a pattern, a pattern it must not match, or a predicate. */
 type FrameCheck = RegExp | { not: RegExp } | ((frame: string) => boolean);
@@ -51,18 +25,18 @@ function frameMatches(check: FrameCheck, frame: string): boolean {
   return !check.not.test(frame);
 }
 
-function describeCheck(check: FrameCheck): string {
-  if (check instanceof RegExp) return `a frame matching ${String(check)}`;
-  if (typeof check === 'function') return `a frame satisfying ${check.toString()}`;
-  return `a frame not matching ${String(check.not)}`;
+interface SetupOptions {
+  history?: HistoryEntry[] | null;
+  columns?: number;
+  rows?: number;
+  protectedReason?: string | null;
+  source?: 'live' | 'file' | 'review';
+  bell?: () => void;
 }
 
-/** What the fake engine's history file holds; null = the run keeps none. */
-let historyFile: HistoryEntry[] | null = null;
-
-function setup() {
+function setup(options: SetupOptions = {}) {
   const store = new EngineDataStore(1000);
-  const calls: { block: [string, number, string][]; unblock: string[] } = { block: [], unblock: [] };
+  const calls = { block: [] as [string, number, string][], unblock: [] as string[], feed: [] as [string, boolean][], check: [] as string[] };
   let blocks: BlockRecord[] = [];
   const actions: EngineActions = {
     block: async (address, durationSeconds, reason) => {
@@ -73,7 +47,7 @@ function setup() {
       store.apply(snapshot({ blocks }));
       return record;
     },
-    history: async () => ({ available: historyFile !== null, entries: historyFile ?? [] }),
+    history: async () => ({ available: options.history != null, entries: options.history ?? [] }),
     unblock: async (address) => {
       calls.unblock.push(address);
       blocks = blocks.filter((b) => b.address !== address);
@@ -85,30 +59,30 @@ function setup() {
       store.apply(snapshot({ blocks }));
       return count;
     },
+    setFeed: async (filter, showOwn) => {
+      calls.feed.push([filter, showOwn]);
+      return feedState({ filter });
+    },
+    checkAddress: async (address): Promise<AddressCheck> => {
+      calls.check.push(address);
+      return { address, protectedReason: options.protectedReason ?? null, local: false };
+    },
+    activity: async (address) => ({ packets: [packet(5, { src: address, info: 'GET /x' })], flows: [flow(9, { origAddr: address })] }),
   };
   let quit = 0;
-  store.apply({ type: 'started', source: { kind: 'file', description: 'scan.pcap' } });
+  store.apply({ type: 'started', source: { kind: options.source ?? 'file', description: 'scan.pcap' }, local: ['10.0.0.2'] });
   store.apply(snapshot({ newPackets: Array.from({ length: 10 }, (_, i) => packet(i)), newAlerts: [alert()] }));
-  const ui = render(<App store={store} actions={actions} theme={themeFromEnv({ NO_COLOR: '1' })} blockSeconds={300} dryRun={true} onQuit={() => quit++} />);
-  const frame = () => ui.lastFrame() ?? '';
-  /**
-   * Waits until the frame passes `check` (and `also`, for state outside the frame), then lets
-   * React run the effects of that render. Ink attaches key handlers in effects: a key written
-   * after a new frame is on screen but before its effects ran would reach the handlers of the
-   * previous frame (a prompt that is drawn but does not listen yet).
-   */
+  const ui = renderAt(<App store={store} actions={actions} theme={themeFromEnv({ NO_COLOR: '1' })} time={UTC} blockSeconds={300} dryRun={true} onQuit={() => quit++} {...(options.bell ? { bell: options.bell } : {})} />, options.columns ?? 80, options.rows ?? 24);
+  const frame = () => ui.lastFrame();
+  /** Waits until the frame passes `check`, then lets React run that render's effects. */
   const shows = async (check: FrameCheck, also?: () => boolean): Promise<string> => {
-    await waitFor(() => frameMatches(check, frame()) && (also?.() ?? true), { message: () => `${describeCheck(check)}${also ? ` and ${also.toString()}` : ''}; last frame:\n${frame()}` });
+    await waitFor(() => frameMatches(check, frame()) && (also?.() ?? true), { message: () => `${String(check)}; last frame:\n${frame()}` });
     await eventLoopTurns();
     return frame();
   };
-  /**
-   * Types `keys` as one input chunk and waits for what it must change. Without `until`, for keys
-   * whose effect is not visible: the caller then waits for a later key's visible effect (keys are
-   * handled in order, so that proves this one was handled too).
-   */
+  /** Sends `keys` as one read and waits for what it must change (no `until`: a later key's effect proves it). */
   const press = async (keys: string, until?: FrameCheck, also?: () => boolean): Promise<string> => {
-    ui.stdin.write(keys);
+    ui.type(keys);
     if (until === undefined) {
       await eventLoopTurns();
       return frame();
@@ -122,130 +96,196 @@ function setup() {
   return { store, ui, calls, press, shows, frame, quits: () => quit };
 }
 
-/** Unmounted after each test even when an assertion fails, so no timer keeps the run alive. */
 const mounted: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of mounted.splice(0)) cleanup();
 });
 
-describe('App (ink-testing-library)', () => {
-  test('an alert the policy marks prompted opens the block prompt for its attacker once; y blocks, and the notice says the outcome', async () => {
+/** No line of the frame is wider than the terminal, and it has fewer lines than the terminal. */
+function assertFits(frame: string, columns: number, rows: number): void {
+  const lines = frame.split('\n');
+  assert.ok(lines.length < rows, `${lines.length} lines at ${columns}x${rows}:\n${frame}`);
+  for (const line of lines) assert.ok(stringWidth(line) <= columns, `line wider than ${columns}: ${JSON.stringify(line)} (${stringWidth(line)})`);
+}
+
+describe('App at 80x24', () => {
+  test('an alert the policy marks prompted opens the block prompt once, with the protection check; y blocks', async () => {
     const { store, frame, press, shows, calls } = setup();
-    store.apply(snapshot({ newAlerts: [alert({ id: 'p1', attacker_ip: '198.51.100.66', action: 'prompted', attack_details: { service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux', response_note: 'not auto-blocked yet: the source has not completed a handshake (could be spoofed)' } })] }));
+    store.apply(snapshot({ newAlerts: [alert({ id: 'p1', attacker_ip: '198.51.100.66', action: 'prompted', attack_details: { service: null, first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux', response_note: 'not auto-blocked yet' } })] }));
     await shows(/Block 198\.51\.100\.66/);
-    assert.match(frame(), /not auto-blocked yet/);
+    await shows(/not a protected address/);
+    assert.deepEqual(calls.check, ['198.51.100.66']);
     await press('y', /dry run: recorded block of 198\.51\.100\.66/);
     assert.deepEqual(calls.block.map((c) => c[0]), ['198.51.100.66']);
-    assert.doesNotMatch(frame(), /Block\? y \/ N/, 'the prompt closed');
-    // A later alert for the same attacker does not ask again: once the alert is on screen (three
-    // alerts in the tab bar), the effect that would open the prompt has run.
+    assert.doesNotMatch(frame(), /Block\? y \/ N/);
     store.apply(snapshot({ newAlerts: [alert({ id: 'p2', attacker_ip: '198.51.100.66', action: 'prompted', attack_type: 'SSH_BRUTE_FORCE' })] }));
-    await shows(/3 Alerts \(3\)/);
+    await shows(/3 Alerts 3 /);
     assert.doesNotMatch(frame(), /Block 198\.51\.100\.66/);
   });
 
-  test('a prompted alert does not block without y: other keys are swallowed, n cancels', async () => {
-    const { store, frame, press, shows, calls } = setup();
-    store.apply(snapshot({ newAlerts: [alert({ id: 'p3', attacker_ip: '198.51.100.67', action: 'prompted' })] }));
-    await shows(/Block 198\.51\.100\.67/);
-    await press('j');
-    await press('b');
-    // d is the prompt's own key: once its effect shows, j and b (handled before it) were swallowed.
-    await press('d', /for 15m/);
-    assert.deepEqual(calls.block, []);
-    assert.match(frame(), /Block 198\.51\.100\.67/, 'the modal prompt keeps the keys');
-    await press('n', { not: /Block 198\.51\.100\.67/ });
-    assert.deepEqual(calls.block, []);
-  });
-
-  test('header names the replay; the feed pane shows packets with TCP flags', async () => {
-    const { shows, frame } = setup();
-    await shows(/REPLAY scan\.pcap/);
-    assert.match(frame(), /203\.0\.113\.9:40000/);
-    assert.match(frame(), /10\.0\.0\.2:22/);
-    assert.match(frame(), / S /);
-  });
-
-  test('country tags show in the feed and the country filter uses them', async () => {
-    const { store, frame, press, shows } = setup();
-    store.apply(snapshot({ newPackets: [packet(60, { src: '198.51.100.20', country: 'DE' }), packet(61, { src: '198.51.100.21', country: 'US' })] }));
-    await shows(/198\.51\.100\.20:40060 .*\[DE\]/);
-    await press('/', /filter>/);
-    await press('country de', /filter> country de/);
-    await press('\r', /filter: country de/);
-    assert.match(frame(), /198\.51\.100\.20/);
-    assert.doesNotMatch(frame(), /198\.51\.100\.21/);
-  });
-
-  test('1-5, Tab and h switch panes: alerts, blocked, history, connections', async () => {
-    const { frame, press } = setup();
+  test('a protected address says so in the prompt before y', async () => {
+    const { press } = setup({ protectedReason: 'live SSH peer' });
     await press('3', /TIME +SEV +ATTACK/);
-    assert.match(frame(), /PORT_SCAN/);
-    assert.match(frame(), /1000/);
-    await press('4', /Nothing is blocked/);
-    await press('h', /alert .*203\.0\.113\.9.*PORT_SCAN/s);
-    await press('\t', /TIME .*PROTO .*SOURCE/);
-    await press('\t', /PROTO .*LOCAL\/ORIGIN/);
-    await press('1', /TIME .*PROTO .*SOURCE/);
-    await press('2', /PROTO .*LOCAL\/ORIGIN/);
-    assert.match(frame(), /No connections/);
+    const f = await press('b', /PROTECTED: live SSH peer/);
+    assert.match(f, /will refuse/);
   });
 
-  test('b asks first; the prompt takes every key; y blocks with the chosen duration', async () => {
-    const { frame, press, calls, quits } = setup();
-    await press('3', /TIME +SEV +ATTACK/);
-    await press('b', /Block 203\.0\.113\.9/);
-    assert.match(frame(), /PORT_SCAN \(SYN, 1000 ports\)/);
-    assert.match(frame(), /Block\? y \/ N/);
-    assert.match(frame(), /for 5m/);
-    // Keys of the pane below do nothing while the prompt is open; d (the prompt's) shows they were handled.
-    await press('4');
-    await press('j');
-    await press('d', /for 15m/);
-    assert.match(frame(), /Block 203\.0\.113\.9/);
-    assert.doesNotMatch(frame(), /Nothing is blocked/);
-    // q cancels the prompt (the safe default) instead of quitting; nothing was blocked.
-    await press('q', { not: /Block\? y \/ N/ });
-    assert.equal(quits(), 0);
-    assert.equal(calls.block.length, 0);
-    await press('b', /Block\? y \/ N/);
-    assert.match(frame(), /for 5m/, 'a new prompt starts from the default duration');
-    await press('d', /for 15m/);
-    await press('y', /dry run: recorded block of 203\.0\.113\.9/);
-    assert.deepEqual(calls.block, [['203.0.113.9', 900, 'PORT_SCAN (SYN, 1000 ports)']]);
-    await press('4', /203\.0\.113\.9 .*PORT_SCAN.*dry_run/);
-    assert.match(frame(), /14m5\ds|15m00s/);
-    // u unblocks the highlighted row of the blocked pane.
-    await press('u', /Nothing is blocked/);
-    assert.deepEqual(calls.unblock, ['203.0.113.9']);
+  test('b then y in one burst blocks: the y is routed against the prompt the b opened', async () => {
+    const { ui, shows, calls } = setup();
+    ui.type('3');
+    await shows(/TIME +SEV +ATTACK/);
+    ui.type('b', 'y');
+    await shows(/dry run: recorded block of 203\.0\.113\.9/);
+    assert.deepEqual(calls.block.map((c) => c[0]), ['203.0.113.9']);
   });
 
-  test('N, n, Esc and Enter all cancel the block prompt', async () => {
+  test('b and y in one read (a paste, or keys faster than a read) block too', async () => {
     const { press, calls } = setup();
     await press('3', /TIME +SEV +ATTACK/);
-    for (const key of ['N', 'n', ESC, '\r']) {
-      await press('b', /Block\? y \/ N/);
-      await press(key, { not: /Block\? y \/ N/ });
-    }
-    assert.equal(calls.block.length, 0);
+    await press('by', /dry run: recorded block of 203\.0\.113\.9/);
+    assert.equal(calls.block.length, 1);
   });
 
-  test('/ filters the feed; an invalid filter shows an error and keeps the previous one; Esc clears', async () => {
-    const { frame, press } = setup();
+  test('filter keys in a burst are all kept: a, b, c typed quickly read abc', async () => {
+    const { ui, shows } = setup();
+    ui.type('/');
+    await shows(/filter>/);
+    ui.type('p', 'o', 'r', 't', ' ', '2', '2');
+    await shows(/filter> port 22/);
+    // Backspace twice and new digits, in one burst.
+    ui.type('\u007f', '\u007f', '8', '0');
+    await shows(/filter> port 80/);
+  });
+
+  test('/ opens empty with the filter in force as a hint; ↑ recalls it; Ctrl-U clears; a pasted filter with its Enter applies', async () => {
+    const { press, frame, calls } = setup();
     await press('/', /filter>/);
-    await press('port 80', /filter> port 80/);
-    await press('\r', /filter: port 80/);
-    assert.doesNotMatch(frame(), /filter>/, 'the prompt closed');
+    await press('port 80\r', (f) => /\/port 80/.test(f) && !/filter>/.test(f));
+    assert.deepEqual(calls.feed, [['port 80', false]]);
     assert.match(frame(), /10\.0\.0\.2:80/);
     assert.doesNotMatch(frame(), /10\.0\.0\.2:22 /);
-    await press('/', /filter> port 80/);
-    await press(' and prot tcp', /filter> port 80 and prot tcp/);
-    await press('\r', /unknown term 'prot'/);
+    await press('/', /filter> +now: port 80/);
+    await press(UP, /filter> port 80/);
+    await press('\u0015', /filter> +now: port 80/);
+    await press('port 22 and prot tcp\r', /unknown term 'prot'/);
+    assert.match(frame(), /\/port 80/, 'the filter in force stays');
     await press(ESC, { not: /filter>/ });
-    assert.match(frame(), /filter: port 80/);
-    assert.doesNotMatch(frame(), /10\.0\.0\.2:22 /);
-    await press(ESC, { not: /filter: / });
-    assert.match(frame(), /10\.0\.0\.2:22/);
+    await press(ESC, { not: /\/port 80/ });
+    assert.deepEqual(calls.feed.at(-1), ['', false]);
+  });
+
+  test('the filter applies to the alerts pane, and the tab bar names the panes it cannot apply to', async () => {
+    const { store, press, frame } = setup();
+    store.apply(snapshot({ newAlerts: [alert({ id: 'web', attacker_ip: '198.51.100.80', target_port: 80, attack_type: 'SQL_INJECTION', process: 'python3' })] }));
+    await press('3', /SQL_INJECTION/);
+    await press('/', /filter>/);
+    await press('port 80\r', /\/port 80/);
+    assert.match(frame(), /SQL_INJECTION/);
+    assert.doesNotMatch(frame(), /PORT_SCAN/);
+    await press('/', /filter>/);
+    await press('process python3\r', /\/process python3 \(not 4\)/);
+  });
+
+  test('the strip shows unseen alerts on every pane until the Alerts pane is viewed', async () => {
+    const { store, press, shows } = setup();
+    await shows(/1 NEW +HIGH PORT_SCAN 203\.0\.113\.9 logged/);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'b2', attack_type: 'SQL_INJECTION', attacker_ip: '198.51.100.3', severity: 'high' })] }));
+    await shows(/2 NEW +HIGH SQL_INJECTION 198\.51\.100\.3 logged \| HIGH PORT_SCAN/);
+    await press('2', /2 NEW/);
+    await press('3', /no new alerts \(2 in all/);
+    await press('1', /no new alerts/);
+  });
+
+  test('Enter opens the detail of an alert: rule, bytes with the header, process, recent packets; Esc returns', async () => {
+    const { store, press, frame } = setup();
+    store.apply(
+      snapshot({
+        newAlerts: [
+          alert({
+            id: 'sqli', attack_type: 'SHELLSHOCK', attacker_ip: '198.51.100.9', target_port: 80, process: 'python3',
+            attack_details: { service: 'HTTP', first_seen: '2025-11-13T02:13:19.000Z', interface: 'eth0', platform_info: 'Linux', matched: 'shellshock-function-definition', matched_part: 'header User-Agent', matched_text: `() { :; }; /bin/bash -c id${ESC}[2J`, sample: 'GET /cgi-bin/x HTTP/1.1', pcap_file: '/var/lib/snoopy-tui/pcaps/x.pcap' },
+          }),
+        ],
+      }),
+    );
+    await press('3', /SHELLSHOCK/);
+    const d = await press('\r', /ALERT SHELLSHOCK HIGH from 198\.51\.100\.9/);
+    assert.match(d, /rule +shellshock-function-definition/);
+    assert.match(d, /matched in +header User-Agent/);
+    assert.match(d, /bytes +\(\) \{ :; \}; \/bin\/bash -c id\\e\[2J/);
+    assert.ok(!d.includes(ESC), 'attacker bytes are escaped');
+    assert.match(d, /process +python3/);
+    await press('j', /pcap +\/var\/lib\/snoopy-tui\/pcaps\/x\.pcap/);
+    assert.match(await press('\u001b[6~'), /recent packets of 198\.51\.100\.9|connections of/);
+    await press(ESC, /TIME +SEV +ATTACK/);
+    assert.doesNotMatch(frame(), /ALERT SHELLSHOCK/);
+  });
+
+  test('b from the detail view opens the prompt for its address', async () => {
+    const { press } = setup();
+    await press('1', /SOURCE/);
+    await press('\r', /PACKET tcp/);
+    await press('b', /Block 203\.0\.113\.9/);
+  });
+
+  test('the History pane shows 1000 entries one line each, highlights and scrolls, filters, and b offers the entry address', async () => {
+    const history: HistoryEntry[] = Array.from({ length: 1000 }, (_, i) =>
+      i % 2 === 0
+        ? { kind: 'alert' as const, alert: alert({ id: `h${i}`, attacker_ip: `198.51.${Math.floor(i / 250)}.${i % 250}`, timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), target_port: i % 4 === 0 ? 22 : 80 }) }
+        : { kind: 'block' as const, at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), address: `198.51.${Math.floor(i / 250)}.${i % 250}`, reason: 'PORT_SCAN', durationSeconds: 300, action: 'blocked' as const },
+    );
+    const { press, frame } = setup({ history });
+    const f = await press('5', /198\.51\.3\.249/);
+    const rows = f.split('\n').filter((l) => /^\d\d-\d\d-\d\d \d\d:\d\d:\d\d (alert|block)/.test(l));
+    assert.ok(rows.length >= 15, `${rows.length} history rows at 80x24:\n${f}`);
+    assertFits(f, 80, 24);
+    assert.match(f, /1000\/1000/);
+    await press('g', /1\/1000/);
+    await press('j', /2\/1000/);
+    await press('G', /1000\/1000/);
+    await press('/', /filter>/);
+    await press('port 22\r', /\/port 22/);
+    const filtered = frame().split('\n').filter((l) => /^\d\d-\d\d-\d\d/.test(l));
+    assert.ok(filtered.length > 0 && filtered.every((l) => / alert /.test(l)), frame());
+    await press('b', /Block 198\.51\.3\.246/);
+  });
+
+  test('nothing wraps at 80x24 with a long filter and a notice; below 80x24 one line says the terminal is too small', async () => {
+    const { press, frame, ui, shows } = setup();
+    await press('/', /filter>/);
+    await press('ip 10.0.0.2 and proto tcp and not country LAN and not process sshd and port 1-65535\r', /\/ip 10\.0/);
+    for (const pane of ['1', '2', '3', '4', '5', '?']) {
+      await press(pane);
+      await eventLoopTurns();
+      assertFits(frame(), 80, 24);
+    }
+    ui.resize(70, 20);
+    const small = await shows(/too small/);
+    assert.equal(small.trim().split('\n').length, 1);
+    assert.match(small, /70x20 is too small: snoopy-tui needs 80x24/);
+  });
+
+  test('the help fits 80x24 and has a colour legend', async () => {
+    const { press } = setup();
+    const f = await press('?', /Colours/);
+    assertFits(f, 80, 24);
+    assert.match(f, /attacker \(has an alert\)/);
+    assert.doesNotMatch(f, /…/, 'no help line is cut');
+  });
+
+  test('the Packets pane shows PROCESS and CC at 80 columns', async () => {
+    const { store, shows } = setup();
+    store.apply(snapshot({ newPackets: [packet(40, { process: 'python3', country: 'DE' })] }));
+    const f = await shows(/python3 +\[DE\]/);
+    assert.match(f, /PROCESS CC/);
+  });
+
+  test('attacker-controlled text is escaped, never passed to the terminal raw', async () => {
+    const { store, shows } = setup({ columns: 200, rows: 40 });
+    const evil = `GET /${ESC}]52;c;SGVsbG8=\u0007 Host: a${ESC}[2Jb\u202eUA: x\rX\bY`;
+    store.apply(snapshot({ newPackets: [packet(50, { info: evil })] }));
+    const f = await shows(/\\e\]52/);
+    assert.ok(!f.includes(ESC) && !f.includes('\u0007') && !f.includes('\u202e') && !f.includes('\r') && !f.includes('\b'));
   });
 
   test('letters typed into the filter never reach the keymap (q does not quit)', async () => {
@@ -260,52 +300,56 @@ describe('App (ink-testing-library)', () => {
     const { store, frame, press, shows } = setup();
     await press('p', /PAUSED/);
     store.apply(snapshot({ newPackets: [packet(99, { src: '198.51.100.77' })] }, 11));
-    // The header reads the live data: its packet count shows the snapshot arrived and was drawn.
     await shows(/pkts 11 /);
     assert.doesNotMatch(frame(), /198\.51\.100\.77/);
     await press('p', /198\.51\.100\.77/);
   });
 
-  test('j/k and arrows move the highlight; ? shows help from the keymap; q quits', async () => {
-    const { press, quits, frame } = setup();
-    await press('k');
-    await press('\u001b[A');
-    await press('j');
-    await press('?', /block the highlighted address/);
-    assert.match(frame(), /1-5 +panes/);
-    await press('?', { not: /block the highlighted address/ });
-    await press('q', () => quits() === 1);
+  test('o shows the own SSH session and asks the engine to; the header says which', async () => {
+    const { store, press, shows, calls } = setup();
+    store.apply(snapshot({ feed: feedState({ own: { sessions: ['10.0.0.9:5000 → 10.0.0.2:22'], packets: 5, bytes: 500, hidden: true } }) }));
+    await shows(/own SSH hidden \(o shows\)/);
+    await press('o', /own SSH shown \(o hides\)/);
+    assert.deepEqual(calls.feed, [['', true]]);
   });
 
-  test('attacker-controlled text is escaped, never passed to the terminal raw', async () => {
-    const { store, shows } = setup();
-    const evil = `GET /${ESC}]52;c;SGVsbG8=\u0007 Host: a${ESC}[2Jb\u202eUA: x\rX\bY`;
-    store.apply(snapshot({ newPackets: [packet(50, { info: evil })] }));
-    const f = await shows(/\\e\]52/);
-    assert.ok(!f.includes(ESC), 'no raw ESC in the frame (NO_COLOR: Ink adds none)');
-    assert.ok(!f.includes('\u0007') && !f.includes('\u202e') && !f.includes('\r') && !f.includes('\b'));
+  test('the bell (config bell) rings once for each new alert, not for updates or the alerts already there', async () => {
+    let rings = 0;
+    const { store, shows } = setup({ bell: () => rings++ });
+    await shows(/1 NEW/);
+    assert.equal(rings, 0);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n1', attacker_ip: '198.51.100.1' })] }));
+    await shows(/2 NEW/);
+    await waitFor(() => rings === 1);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n1', attacker_ip: '198.51.100.1', packet_count: 9 })] }));
+    store.apply(snapshot({ newAlerts: [alert({ id: 'n2', attacker_ip: '198.51.100.2' })] }));
+    await shows(/3 NEW/);
+    await waitFor(() => rings === 2);
   });
 
-  test('the history pane shows the history file through the engine when there is one', async () => {
-    historyFile = [
-      { kind: 'alert', alert: alert({ id: 'old', attacker_ip: '192.0.2.77', attack_type: 'PORT_SCAN' }) },
-      { kind: 'block', at: '2025-11-12T10:00:00.000Z', address: '192.0.2.77', reason: 'PORT_SCAN', durationSeconds: 300, action: 'dry_run' },
-    ];
-    try {
-      const { press } = setup();
-      await press('5', (f) => /192\.0\.2\.77/.test(f) && /history file/.test(f));
-    } finally {
-      historyFile = null;
-    }
+  test('a review: the file\'s alerts are not new, one the file gains is; no prompt for prompted ones; b says it blocks nothing', async () => {
+    const { store, press, calls, shows, frame } = setup({ source: 'review' });
+    await shows(/no new alerts \(1 in all/);
+    store.apply(snapshot({ newAlerts: [alert({ id: 'later', attacker_ip: '198.51.100.40', action: 'prompted' })] }));
+    await shows(/3 Alerts 2/);
+    assert.match(frame(), / 1 NEW +HIGH PORT_SCAN 198\.51\.100\.40 prompted$/m);
+    assert.doesNotMatch(frame(), /Block 198\.51\.100\.40/);
+    await press('3', /TIME +SEV +ATTACK/);
+    await press('b', /nothing is blocked from here/);
+    assert.deepEqual(calls.check, []);
   });
 
-  test('reverse-DNS names and process names from an alert are escaped in the alerts pane and the block prompt', async () => {
-    const { store, press } = setup();
-    store.apply(snapshot({ newAlerts: [alert({ id: 'a2', attacker_ip: '198.51.100.5', reverse_dns: `evil${ESC}]8;;http://x${ESC}\\.example`, process: `sshd${ESC}[2J\u202e` })] }));
-    const f = await press('3', /evil\\e\]8;;http:/);
-    assert.ok(!f.includes(ESC) && !f.includes('\u202e'));
-    await press('j');
-    const prompt = await press('b', /process sshd\\e\[2J\\u\{202e\}/);
-    assert.ok(!prompt.includes(ESC));
+  test('u on the blocked pane lifts the highlighted block; q quits', async () => {
+    const { press, calls, quits } = setup();
+    await press('3', /TIME +SEV +ATTACK/);
+    await press('b', /Block\? y \/ N/);
+    await press('d', /for 15m/);
+    await press('y', /dry run/);
+    await press('4', /203\.0\.113\.9 .*dry_run/);
+    await press('u', /Nothing is blocked/);
+    assert.deepEqual(calls.unblock, ['203.0.113.9']);
+    assert.equal(calls.block[0]![1], 900);
+    await press('q');
+    await waitFor(() => quits() === 1);
   });
 });

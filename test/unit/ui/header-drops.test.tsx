@@ -12,9 +12,9 @@ function headerWith(dropped: number | null): string {
   const store = new EngineDataStore(1000);
   store.apply({ type: 'started', source: { kind: 'live', description: 'eth0' } });
   const stats: EngineStats = { packets: 42861, bytes: 600, malformed: 0, malformed_by_reason: {}, non_ip: 0, dropped, elapsed_s: 1, pps: 10, alerts: 0, flows_active: 1, flows_evicted: 0, flows_expired: 0, event_loop_lag_ms: { p50: 0, p99: 0, max: 0 }, rss_mb: 0, rss_peak_mb: 0, blocks_active: 0, first_packet: null, last_packet: null };
-  store.apply({ type: 'snapshot', snapshot: { seq: 1, ts: Date.now(), packetTimeMicros: 0, stats, newPackets: [], skippedPackets: 0, flows: [], newAlerts: [], blocks: [] } });
+  store.apply({ type: 'snapshot', snapshot: { seq: 1, ts: Date.now(), packetTimeMicros: 0, stats, newPackets: [], skippedPackets: 0, flows: [], newAlerts: [], blocks: [], feed: { filter: '', generation: 0, shown: 0, own: { sessions: [], packets: 0, bytes: 0, hidden: true } } } });
   const data = store.getSnapshot();
-  const ui = render(<Header data={data} paused={false} width={120} theme={themeFromEnv({ NO_COLOR: '1' })} nowMs={Date.now()} />);
+  const ui = render(<Header data={data} paused={false} showOwn={false} zone="UTC" width={120} theme={themeFromEnv({ NO_COLOR: '1' })} nowMs={Date.now()} />);
   const frame = ui.lastFrame() ?? '';
   ui.unmount();
   store.dispose();

@@ -4,8 +4,8 @@
  * Parsers work directly on `buf[pos, end)`: they advance `pos` over complete records and call
  * `fill(need)` when the record at `pos` is not complete yet. `fill` moves the unread tail to the
  * start of the buffer (records straddling a chunk boundary), grows the buffer for a record larger
- * than it, and reads as much as fits. Reads are sequential (position `null`), so pipes and FIFOs
- * work as well as regular files.
+ * than it, and reads as much as fits. Only regular files are read: a FIFO or a device
+ * (/dev/zero) could block or never end.
  */
 import * as fs from 'node:fs';
 import { SourceOpenError } from '../packet-source.js';
@@ -49,6 +49,14 @@ function describeOpenError(path: string, err: unknown): string {
   }
 }
 
+function fileKind(stat: fs.Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
 export class ChunkedFile {
   /** Bytes `[pos, end)` are file data not yet consumed. Replaced when the buffer grows. */
   buf: Buffer;
@@ -81,8 +89,10 @@ export class ChunkedFile {
   static async open(path: string, chunkBytes = DEFAULT_CHUNK_BYTES): Promise<ChunkedFile> {
     let fd: number;
     try {
+      // O_NONBLOCK: opening a FIFO nobody writes to would otherwise wait forever; a regular
+      // file reads the same either way. What it is decides below, on the open descriptor.
       fd = await new Promise<number>((resolve, reject) => {
-        fs.open(path, 'r', (err, value) => (err ? reject(err) : resolve(value)));
+        fs.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK, (err, value) => (err ? reject(err) : resolve(value)));
       });
     } catch (err) {
       throw new SourceOpenError(describeOpenError(path, err));
@@ -100,7 +110,12 @@ export class ChunkedFile {
       fs.close(fd, () => undefined);
       throw new SourceOpenError(`capture file is a directory, not a file: ${path}`);
     }
-    return new ChunkedFile(fd, stat.isFile() ? stat.size : Infinity, Math.max(16, chunkBytes));
+    // A FIFO, a socket or a device (/dev/zero, /dev/urandom) never ends, or blocks: refused.
+    if (!stat.isFile()) {
+      fs.close(fd, () => undefined);
+      throw new SourceOpenError(`capture file is not a regular file (${fileKind(stat)}): ${path}`);
+    }
+    return new ChunkedFile(fd, stat.size, Math.max(16, chunkBytes));
   }
 
   /** File offset of the next unconsumed byte. */

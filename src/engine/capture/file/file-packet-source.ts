@@ -3,6 +3,7 @@
  * ChunkedFile — reading, yielding to the event loop, pacing, stopping — so that each parser is
  * only a synchronous loop over bytes already in memory.
  */
+import { isDecodableLinkType, undecodableLinkType } from './supported-link-types.js';
 import type { PacketSink, PacketSource, SourceEnd, SourceStats } from '../packet-source.js';
 import type { ChunkedFile } from './chunked-file.js';
 import type { ReplayPacer } from './replay-pacer.js';
@@ -84,9 +85,24 @@ export class FilePacketSource implements PacketSource {
     }
   }
 
-  private async loop(sink: PacketSink): Promise<SourceEnd> {
+  private async loop(given: PacketSink): Promise<SourceEnd> {
     const run = this.run;
     const file = this.file;
+    // A pcapng's interfaces can be of link types the decoder cannot read: if every packet was,
+    // the replay saw nothing, and says so (one line, exit 2) instead of ending quietly.
+    let packets = 0;
+    let decodable = 0;
+    let firstUndecodable = -1;
+    let lastDecodable = -1;
+    const sink: PacketSink = (buf, offset, capLen, wireLen, ts, linkType) => {
+      packets++;
+      if (linkType === lastDecodable) decodable++;
+      else if (isDecodableLinkType(linkType)) {
+        lastDecodable = linkType;
+        decodable++;
+      } else if (firstUndecodable < 0) firstUndecodable = linkType;
+      given(buf, offset, capLen, wireLen, ts, linkType);
+    };
     for (;;) {
       if (run.stopRequested) return { reason: 'stopped' };
       const status = this.parser.parse(run, sink);
@@ -106,6 +122,7 @@ export class FilePacketSource implements PacketSource {
           await this.sleep(Math.min(run.waitMs, MAX_SLEEP_MS));
           break;
         case ParseStatus.Eof:
+          if (packets > 0 && decodable === 0) return { reason: 'error', error: `${this.description}: ${undecodableLinkType(firstUndecodable)}; all ${packets} packets skipped` };
           return { reason: 'eof' };
         case ParseStatus.Error:
           return { reason: 'error', error: `${this.description}: ${run.error}` };

@@ -10,7 +10,8 @@ import { ChunkedFile, DEFAULT_CHUNK_BYTES } from './chunked-file.js';
 import { FilePacketSource } from './file-packet-source.js';
 import { PCAP_GLOBAL_HEADER_BYTES, PcapParser, parsePcapHeader, pcapMagicKind } from './pcap-reader.js';
 import { BLOCK_SECTION_HEADER, PcapngParser, checkPcapngStart } from './pcapng-reader.js';
-import { DEFAULT_MAX_GAP_MICROS, ReplayPacer } from './replay-pacer.js';
+import { DEFAULT_MAX_GAP_MICROS, MAX_REPLAY_SPEED, MIN_REPLAY_SPEED, ReplayPacer } from './replay-pacer.js';
+import { isDecodableLinkType, undecodableLinkType } from './supported-link-types.js';
 
 export interface OpenCaptureFileOptions {
   /** 'max' (default): as fast as possible; N: N× recorded time (1 = real time). */
@@ -40,8 +41,8 @@ function formatHint(b0: number | undefined, b1: number | undefined): string {
 function makePacer(path: string, options: OpenCaptureFileOptions | undefined): ReplayPacer | null {
   const speed = options?.speed ?? 'max';
   if (speed === 'max') return null;
-  if (typeof speed !== 'number' || !(speed > 0) || !Number.isFinite(speed)) {
-    throw new SourceOpenError(`invalid replay speed for ${path}: ${String(speed)} (use a positive number or 'max')`);
+  if (typeof speed !== 'number' || !(speed >= MIN_REPLAY_SPEED && speed <= MAX_REPLAY_SPEED)) {
+    throw new SourceOpenError(`invalid replay speed for ${path}: ${String(speed)} (use a number from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}, or 'max')`);
   }
   const maxGapSeconds = options?.maxGapSeconds;
   const maxGap =
@@ -76,6 +77,7 @@ export async function openCaptureFile(path: string, options?: OpenCaptureFileOpt
     const b1 = buf[pos + 1]!;
     if (pcapMagicKind(b0, b1, buf[pos + 2]!, buf[pos + 3]!) !== null) {
       const header = parsePcapHeader(path, buf, pos, available);
+      if (!isDecodableLinkType(header.linkType)) throw new SourceOpenError(`${undecodableLinkType(header.linkType)}: ${path}`);
       file.pos += PCAP_GLOBAL_HEADER_BYTES;
       return new FilePacketSource(path, file, new PcapParser(header), pacer);
     }

@@ -12,6 +12,11 @@
  */
 
 export const DEFAULT_MAX_GAP_MICROS = 5_000_000;
+/** The speeds a pacer takes (the config's MIN_SPEED / MAX_SPEED): every delay then fits a timer. */
+export const MIN_REPLAY_SPEED = 0.001;
+export const MAX_REPLAY_SPEED = 1_000_000;
+/** setTimeout's largest delay; longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type MonotonicClock = () => number; // milliseconds
 
@@ -30,7 +35,8 @@ export class ReplayPacer {
     private readonly maxGapMicros: number = DEFAULT_MAX_GAP_MICROS,
     private readonly now: MonotonicClock = () => performance.now(),
   ) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`invalid replay speed: ${speed}`);
+    // 1e-300 made every delay ~1e297 ms, which setTimeout turns into 1 ms: a spin.
+    if (!(speed >= MIN_REPLAY_SPEED && speed <= MAX_REPLAY_SPEED)) throw new RangeError(`invalid replay speed: ${speed} (from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED})`);
     this.msPerRecordedMicro = 1 / (1000 * speed);
   }
 
@@ -53,7 +59,7 @@ export class ReplayPacer {
     const due = this.wallStart + recorded * this.msPerRecordedMicro;
     if (due > this.cachedNow) {
       this.cachedNow = this.now();
-      if (due > this.cachedNow) return due - this.cachedNow;
+      if (due > this.cachedNow) return Math.min(due - this.cachedNow, MAX_TIMER_MS);
     }
     this.elapsedRecorded = recorded;
     if (dt > 0) this.lastTs = tsMicros;

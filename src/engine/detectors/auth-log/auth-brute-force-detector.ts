@@ -53,7 +53,7 @@ class SourceEntry {
  * attempts per source and service in a sliding window (its default, 5 in 10 minutes, is the
  * balanced profile). Time is the log line's own.
  *
- * One alert per attacker and attack type (DESIGN §3.3): when the packet detector already raised
+ * One alert per attacker and attack type: when the packet detector already raised
  * one for this attacker, the log's evidence (user names, failure count) is added to it.
  *
  * sshd writes several lines per failed attempt ("Invalid user", "Failed password", PAM,

@@ -7,7 +7,7 @@ import { newAlert } from '../new-alert.js';
 import type { DetectorDescriptor } from '../detector-descriptor.js';
 import { compileCommandPatterns } from '../host/suspicious-commands.js';
 
-/** Local activity has no remote attacker: the alert names the loopback address, which is never blocked (DESIGN §4). */
+/** Local activity has no remote attacker: the alert names the loopback address, which is never blocked. */
 export const LOCAL_ATTACKER = '127.0.0.1';
 const MAX_ALERTS = 1024;
 /** Columns of command text kept in an alert (attacker-chosen: escaped like every log text). */

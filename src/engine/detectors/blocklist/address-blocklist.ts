@@ -119,10 +119,18 @@ export class BlocklistBuilder {
   private starts = new Uint32Array(1024);
   private ends = new Uint32Array(1024);
   private n = 0;
-  private readonly v6: [bigint, bigint][] = [];
+  /**
+   * IPv6 ranges as four 32-bit words each (start, end), no BigInt per entry: a million-entry IPv6
+   * list took 14 s through BigInt pairs and a comparator sort, against 0.7 s for IPv4.
+   */
+  private v6s = new Uint32Array(4096);
+  private v6e = new Uint32Array(4096);
+  private m = 0;
+  private readonly lo = new Uint32Array(4);
+  private readonly hi = new Uint32Array(4);
 
   get pending(): number {
-    return this.n + this.v6.length;
+    return this.n + this.m;
   }
 
   /** Inclusive IPv4 range of uint32 values. */
@@ -149,23 +157,57 @@ export class BlocklistBuilder {
   /** Inclusive 128-bit range; the part inside ::ffff:0:0/96 goes to the IPv4 table. */
   addV6Range(lo: bigint, hi: bigint): void {
     if (hi < MAPPED_BASE || lo > MAPPED_LAST) {
-      this.v6.push([lo, hi]);
+      bigToWords(lo, this.lo, 0);
+      bigToWords(hi, this.hi, 0);
+      this.pushV6(this.lo, this.hi);
       return;
     }
     const mlo = lo > MAPPED_BASE ? lo : MAPPED_BASE;
     const mhi = hi < MAPPED_LAST ? hi : MAPPED_LAST;
     this.addV4Range(Number(mlo - MAPPED_BASE), Number(mhi - MAPPED_BASE));
-    if (lo < MAPPED_BASE) this.v6.push([lo, MAPPED_BASE - 1n]);
-    if (hi > MAPPED_LAST) this.v6.push([MAPPED_LAST + 1n, hi]);
+    if (lo < MAPPED_BASE) this.addV6Range(lo, MAPPED_BASE - 1n);
+    if (hi > MAPPED_LAST) this.addV6Range(MAPPED_LAST + 1n, hi);
   }
 
   /** Four-word IPv6 address and prefix length 0-128. */
   addV6Cidr(words: readonly number[], prefix: number): void {
-    const addr = wordsToBig(words, 0);
-    const hostBits = BigInt(128 - prefix);
-    const mask = (ALL128 >> hostBits) << hostBits;
-    const lo = addr & mask;
-    this.addV6Range(lo, lo | (~mask & ALL128));
+    const lo = this.lo;
+    const hi = this.hi;
+    for (let k = 0; k < 4; k++) {
+      const keep = Math.max(0, Math.min(32, prefix - 32 * k));
+      const mask = keep === 0 ? 0 : keep === 32 ? 0xffffffff : (0xffffffff << (32 - keep)) >>> 0;
+      lo[k] = (words[k]! & mask) >>> 0;
+      hi[k] = (lo[k]! | ~mask) >>> 0;
+    }
+    // Ranges that may touch ::ffff:0:0/96 (they start with 64 zero bits) take the exact path.
+    if (lo[0] === 0 && lo[1] === 0) {
+      this.addV6Range(wordsToBig(lo, 0), wordsToBig(hi, 0));
+      return;
+    }
+    this.pushV6(lo, hi);
+  }
+
+  private pushV6(lo: Uint32Array, hi: Uint32Array): void {
+    const at = this.m * 4;
+    if (at === this.v6s.length) {
+      const s = new Uint32Array(at * 2);
+      s.set(this.v6s);
+      this.v6s = s;
+      const e = new Uint32Array(at * 2);
+      e.set(this.v6e);
+      this.v6e = e;
+    }
+    const vs = this.v6s;
+    const ve = this.v6e;
+    vs[at] = lo[0]!;
+    vs[at + 1] = lo[1]!;
+    vs[at + 2] = lo[2]!;
+    vs[at + 3] = lo[3]!;
+    ve[at] = hi[0]!;
+    ve[at + 1] = hi[1]!;
+    ve[at + 2] = hi[2]!;
+    ve[at + 3] = hi[3]!;
+    this.m++;
   }
 
   build(name: string): AddressBlocklist {
@@ -184,22 +226,85 @@ export class BlocklistBuilder {
         m++;
       }
     }
-    const v6 = this.v6.slice().sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const merged: [bigint, bigint][] = [];
-    for (const [lo, hi] of v6) {
-      const last = merged[merged.length - 1];
-      if (last !== undefined && lo <= last[1] + 1n) {
-        if (hi > last[1]) last[1] = hi;
-      } else merged.push([lo, hi]);
-    }
-    const v6s = new Uint32Array(merged.length * 4);
-    const v6e = new Uint32Array(merged.length * 4);
-    merged.forEach(([lo, hi], i) => {
-      bigToWords(lo, v6s, i * 4);
-      bigToWords(hi, v6e, i * 4);
-    });
+    const [v6s, v6e] = mergeV6(this.v6s, this.v6e, this.m);
     return new AddressBlocklist(name, starts.slice(0, m), ends.slice(0, m), v6s, v6e);
   }
+}
+
+/** Sorts `count` word ranges by start and merges overlapping and adjacent ones, all in 32-bit words. */
+function mergeV6(starts: Uint32Array, ends: Uint32Array, count: number): [Uint32Array, Uint32Array] {
+  const order = radixOrderV6(starts, count);
+  const outS = new Uint32Array(count * 4);
+  const outE = new Uint32Array(count * 4);
+  let m = 0;
+  for (let r = 0; r < count; r++) {
+    const i = order[r]! * 4;
+    if (m > 0) {
+      const last = (m - 1) * 4;
+      // Adjacent or overlapping: start ≤ last end + 1 (an all-ones end covers everything after it).
+      if (lessOrEqualSuccessor(starts, i, outE, last)) {
+        if (cmpAt(ends, i, outE, last) > 0) outE.set(ends.subarray(i, i + 4), last);
+        continue;
+      }
+    }
+    outS.set(starts.subarray(i, i + 4), m * 4);
+    outE.set(ends.subarray(i, i + 4), m * 4);
+    m++;
+  }
+  return [outS.slice(0, m * 4), outE.slice(0, m * 4)];
+}
+
+/**
+ * The indices of `count` 128-bit starts in ascending order: a stable LSD radix sort, 16 bits per
+ * pass, least significant first; a pass whose digit is the same for every entry is skipped (the
+ * host part of a /48 list is all zeros).
+ */
+function radixOrderV6(starts: Uint32Array, count: number): Uint32Array {
+  let order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  let tmp = new Uint32Array(count);
+  const counts = new Uint32Array(65537);
+  for (let word = 3; word >= 0; word--) {
+    for (const shift of [0, 16]) {
+      counts.fill(0);
+      for (let i = 0; i < count; i++) counts[((starts[i * 4 + word]! >>> shift) & 0xffff) + 1]!++;
+      if (count === 0 || counts[((starts[word]! >>> shift) & 0xffff) + 1] === count) continue;
+      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
+      for (let r = 0; r < count; r++) {
+        const i = order[r]!;
+        tmp[counts[(starts[i * 4 + word]! >>> shift) & 0xffff]!++] = i;
+      }
+      [order, tmp] = [tmp, order];
+    }
+  }
+  return order;
+}
+
+function cmpAt(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
+  for (let k = 0; k < 4; k++) {
+    const d = a[i + k]! - b[j + k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** a[i..] ≤ b[j..] + 1, in 128-bit unsigned words. */
+function lessOrEqualSuccessor(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
+  if (cmpAt(a, i, b, j) <= 0) return true;
+  // b + 1, with carry; all ones + 1 overflows: everything is ≤ it.
+  const next = [0, 0, 0, 0];
+  let carry = 1;
+  for (let k = 3; k >= 0; k--) {
+    const v = b[j + k]! + carry;
+    next[k] = v >>> 0;
+    carry = v > 0xffffffff ? 1 : 0;
+  }
+  if (carry === 1) return true;
+  for (let k = 0; k < 4; k++) {
+    const d = a[i + k]! - next[k]!;
+    if (d !== 0) return d < 0;
+  }
+  return true;
 }
 
 /** Stable LSD radix sort of (start, end) pairs by start, two 16-bit passes. */

@@ -13,8 +13,8 @@ export async function loadBlocklists(paths: readonly string[], warn: (line: stri
     try {
       result = await loadBlocklist(path);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new ConfigError(`cannot read blocklist ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      // readRegularFile's line already names the blocklist and why (missing, a FIFO, too large).
+      throw new ConfigError((e as Error).message);
     }
     if (result.skipped > 0) {
       const first = result.skippedSamples[0];

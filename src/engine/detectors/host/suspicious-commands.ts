@@ -1,9 +1,11 @@
-import { hasNestedQuantifier } from '../signatures/regex-safety.js';
+import { compileLinear, type Matcher } from '../signatures/linear-regex.js';
+import { checkBuiltinSources } from '../signatures/patterns.js';
 
 /** One named pattern of a command line worth an alert. */
 export interface CommandPattern {
   name: string;
-  regex: RegExp;
+  /** V8 RegExp for the built-ins (checked by tests to be linear); RE2 for the config file's. */
+  regex: Matcher;
 }
 
 /**
@@ -34,15 +36,21 @@ export const MAX_COMMAND_CHARS = 4096;
  * Compiles the config file's extra patterns (key `suspiciousCommands`, case-insensitive).
  * Throws one line naming the first bad pattern: invalid syntax or nested quantifiers.
  */
+let builtinsChecked = false;
+
 export function compileCommandPatterns(extra: readonly string[]): CommandPattern[] {
+  if (!builtinsChecked) {
+    checkBuiltinSources(BUILTIN_COMMAND_PATTERNS.map((p) => ({ name: p.name, source: (p.regex as RegExp).source })));
+    builtinsChecked = true;
+  }
   const out: CommandPattern[] = [...BUILTIN_COMMAND_PATTERNS];
   extra.forEach((source, i) => {
-    if (hasNestedQuantifier(source)) throw new Error(`pattern ${i + 1} (${JSON.stringify(source)}) nests quantifiers, which can take exponential time; rewrite it without (x+)+`);
-    let regex: RegExp;
+    // Run in a linear-time engine (RE2): no pattern can freeze the engine.
+    let regex: Matcher;
     try {
-      regex = new RegExp(source, 'i');
+      regex = compileLinear(source);
     } catch (e) {
-      throw new Error(`pattern ${i + 1} (${JSON.stringify(source)}) is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      throw new Error(`pattern ${i + 1} (${JSON.stringify(source)}) is not a pattern the linear-time engine (RE2) accepts: ${(e as Error).message}`);
     }
     out.push({ name: `custom_${i + 1}`, regex });
   });

@@ -1,7 +1,8 @@
 import type { AttackType } from '../../../model/alert.js';
-import { hasNestedQuantifier } from './regex-safety.js';
+import { compileLinear, type Matcher } from './linear-regex.js';
+import { builtinPatternProblem } from './regex-safety.js';
 
-/** The attack types found by payload signatures (DESIGN §3.3). */
+/** The attack types found by payload signatures. */
 export const PAYLOAD_ATTACK_TYPES = ['SQL_INJECTION', 'XSS', 'PATH_TRAVERSAL', 'COMMAND_INJECTION', 'SHELLSHOCK', 'LOG4SHELL', 'SCANNER_USER_AGENT'] as const;
 export type PayloadAttackType = (typeof PAYLOAD_ATTACK_TYPES)[number] & AttackType;
 
@@ -16,7 +17,8 @@ export interface SignatureSpec {
 
 export interface Signature {
   name: string;
-  re: RegExp;
+  /** A V8 RegExp for the built-ins (checked by tests to be linear); RE2 for the config file's. */
+  re: Matcher;
 }
 
 /**
@@ -138,8 +140,29 @@ export const BUILTIN_SIGNATURES: Readonly<Record<PayloadAttackType, readonly Sig
   ],
 };
 
+let builtinsChecked = false;
+
+/** The built-ins are held to the linear-time rule (regex-safety.ts); a violation is a bug, found at the first run. */
+export function checkBuiltinSources(sources: readonly { name: string; source: string }[]): void {
+  for (const s of sources) {
+    const problem = builtinPatternProblem(s.source, (src) => {
+      try {
+        compileLinear(src);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (problem !== null) throw new Error(`built-in pattern ${s.name} breaks the linear-time rule: ${problem}`);
+  }
+}
+
 /** Compiles the built-ins plus extra regex sources from the config file, per type. */
 export function compileSignatures(extra: Partial<Record<string, readonly string[]>> = {}): Record<PayloadAttackType, Signature[]> {
+  if (!builtinsChecked) {
+    checkBuiltinSources(PAYLOAD_ATTACK_TYPES.flatMap((t) => BUILTIN_SIGNATURES[t]));
+    builtinsChecked = true;
+  }
   const out = {} as Record<PayloadAttackType, Signature[]>;
   for (const type of PAYLOAD_ATTACK_TYPES) out[type] = BUILTIN_SIGNATURES[type].map((s) => ({ name: s.name, re: new RegExp(s.source) }));
   for (const [type, sources] of Object.entries(extra)) {
@@ -152,13 +175,13 @@ export function compileSignatures(extra: Partial<Record<string, readonly string[
       const label = `payload signature pattern ${type}[${i}] ${JSON.stringify(source)}`;
       if (typeof source !== 'string' || source === '') throw new RangeError(`${label}: expected a non-empty string`);
       if (source.length > 512) throw new RangeError(`${label}: longer than 512 characters`);
-      let re: RegExp;
+      // The config file's patterns run in a linear-time engine: none can freeze the engine.
+      let re: Matcher;
       try {
-        re = new RegExp(source, 'i');
+        re = compileLinear(source);
       } catch (err) {
-        throw new RangeError(`${label}: ${(err as Error).message}`);
+        throw new RangeError(`${label}: not a pattern the linear-time engine (RE2) accepts: ${(err as Error).message}`);
       }
-      if (hasNestedQuantifier(source)) throw new RangeError(`${label}: nested quantifier (catastrophic backtracking risk)`);
       out[type as PayloadAttackType].push({ name: `config:${source.length > 60 ? `${source.slice(0, 60)}…` : source}`, re });
     });
   }

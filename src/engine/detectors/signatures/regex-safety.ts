@@ -70,3 +70,59 @@ export function hasNestedQuantifier(source: string): boolean {
   }
   return false;
 }
+
+/**
+ * A group with a top-level alternation under an unbounded quantifier ((a|a)*, ([a-z]|[a-z0-9])+,
+ * (?:x|y){2,}): when branches overlap, backtracking tries every split, exponential in the input.
+ * `?` and `{0,1}` are allowed (the body runs at most once).
+ */
+export function hasQuantifiedAlternation(source: string): boolean {
+  const stack: { alternation: boolean }[] = [{ alternation: false }];
+  const n = source.length;
+  let i = 0;
+  while (i < n) {
+    const c = source[i]!;
+    if (c === '\\') {
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < n && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '(') {
+      stack.push({ alternation: false });
+      i++;
+    } else if (c === '|') {
+      stack[stack.length - 1]!.alternation = true;
+      i++;
+    } else if (c === ')') {
+      const frame = stack.length > 1 ? stack.pop()! : { alternation: false };
+      i++;
+      const q = source[i];
+      const unbounded = q === '*' || q === '+' || (q === '{' && /^\{\d+,\d*\}/.test(source.slice(i, i + 24)) && !/^\{0,1\}/.test(source.slice(i, i + 6)));
+      if (frame.alternation && unbounded) return true;
+    } else {
+      i++;
+    }
+  }
+  return false;
+}
+
+/**
+ * The rule every built-in pattern is held to (they run in V8's backtracking engine for speed):
+ * RE2 must accept it (a regular language, but for fixed lookaheads and back-references to
+ * bounded groups), and it has neither
+ * nested quantifiers nor a quantified alternation — the shapes of exponential backtracking.
+ * Returns why a pattern breaks the rule, or null.
+ */
+export function builtinPatternProblem(source: string, acceptedByRe2: (source: string) => boolean): string | null {
+  // Two exceptions, each a constant cost per position: a back-reference to a bounded group
+  // (`or 1=1`'s same number on both sides) and a lookahead without quantifiers or groups
+  // (`\b(?!=)`). The rest of the pattern must still be regular.
+  const rest = source.replace(/\\[1-9]/g, '(?:)').replace(/\(\?[=!](?:\\.|[^()*+?{}\\])*\)/g, '(?:)');
+  if (!acceptedByRe2(rest)) return 'not a regular pattern RE2 accepts';
+  if (hasNestedQuantifier(source)) return 'nested quantifier';
+  if (hasQuantifiedAlternation(source)) return 'quantified alternation';
+  return null;
+}

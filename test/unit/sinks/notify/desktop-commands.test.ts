@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appleScriptString, notifySendArgv, osascriptArgv, powerShellString, powerShellToastArgv, windowsToastScript, NOTIFY_SEND, OSASCRIPT, POWERSHELL } from '../../../../src/sinks/notify/desktop-commands.js';
+import { appleScriptString, escapeMarkup, notifySendArgv, osascriptArgv, powerShellString, powerShellToastArgv, windowsToastScript, NOTIFY_SEND, OSASCRIPT, POWERSHELL } from '../../../../src/sinks/notify/desktop-commands.js';
 import { DesktopChannel } from '../../../../src/sinks/notify/desktop-channel.js';
 import type { CommandRunner } from '../../../../src/platform/exec/run-command.js';
 
@@ -41,7 +41,8 @@ describe('desktop notification commands', () => {
   const m = { title: `-t ${HOSTILE}`, body: HOSTILE, severity: 'high' as const };
 
   test('notify-send: absolute path, options ended by --, texts as their own argv elements', () => {
-    assert.deepEqual(notifySendArgv(m), [NOTIFY_SEND, '--app-name=snoopy-tui', '--urgency=critical', '--', m.title, m.body]);
+    // The body is markup to notification servers: escaped; the title is plain text.
+    assert.deepEqual(notifySendArgv(m), [NOTIFY_SEND, '--app-name=snoopy-tui', '--urgency=critical', '--', m.title, escapeMarkup(m.body)]);
     assert.equal(notifySendArgv({ ...m, severity: 'low' })[2], '--urgency=normal');
   });
 
@@ -90,7 +91,8 @@ describe('desktop notification commands', () => {
     assert.equal(calls.length, 1);
     const body = calls[0]!.at(-1)!;
     assert.ok(!/[\u0000-\u001f\u202e]/.test(body), body);
-    assert.match(body, /line1\\u\{a\}line2\\u\{202e\}\\u\{1b\}\[31m/);
+    // The one display sanitizer's escapes (\n, \e, \u{202e}), as in every other output.
+    assert.match(body, /line1\\nline2\\u\{202e\}\\e\[31m/);
   });
 
   test('a missing notify-send is a clear reason, not a crash', async () => {
