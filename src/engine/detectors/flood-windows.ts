@@ -40,17 +40,20 @@ export class FloodWindows {
   /** Moves target s's windows forward to `ts`; returns a bit per window that started a new bucket. */
   roll(s: number, ts: number): number {
     // Bucket starts are multiples of their lengths, each a multiple of the burst bucket: while
-    // the burst bucket has not ended, no longer one has (the common case, checked first).
+    // the burst bucket has not ended, no longer one has (the common case, checked first). Packet
+    // time that jumps back by more than a bucket (merged or reordered captures) starts the
+    // bucket afresh instead of piling every later packet into one.
+    const burstLen = WINDOW_MICROS[BURST];
     const elapsedBurst = ts - this.start[s * WINDOWS + BURST]!;
-    if (elapsedBurst < WINDOW_MICROS[BURST] && elapsedBurst >= 0) return 0;
+    if (elapsedBurst < burstLen && elapsedBurst > -burstLen) return 0;
     let rolled = 0;
     for (let w = 0; w < WINDOWS; w++) {
       const i = s * WINDOWS + w;
       const len = WINDOW_MICROS[w]!;
       const elapsed = ts - this.start[i]!;
-      if (elapsed < len) continue;
+      if (elapsed < len && elapsed > -len) continue;
       rolled |= 1 << w;
-      const adjacent = elapsed < 2 * len;
+      const adjacent = elapsed >= 0 && elapsed < 2 * len;
       this.start[i] = ts - (ts % len);
       const h = i * 2;
       this.hs[h + 1] = adjacent ? this.hs[h]! : 0;

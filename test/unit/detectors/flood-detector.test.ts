@@ -246,6 +246,14 @@ describe('FloodDetector', () => {
     }
   });
 
+  test('packet time jumping back (a merged capture) does not pile later packets into one burst', () => {
+    const h = harness();
+    // 20 s of UDP at 400/s, then the clock jumps back 15 s and the same rate goes on for 2 s
+    for (let i = 0; i < 8000; i++) h.feed(udpPacket('198.51.100.70', '10.0.0.10', 5000, 9999, T0 + i * 2500));
+    for (let i = 0; i < 800; i++) h.feed(udpPacket('198.51.100.70', '10.0.0.10', 5000, 9999, T0 + 5e6 + i * 2500));
+    assert.equal(h.raised.length, 0);
+  });
+
   test('a flash crowd whose handshakes complete is no burst', () => {
     const h = harness();
     for (let i = 0; i < 2000; i++) {
