@@ -93,7 +93,7 @@ describe('config file', () => {
     assert.equal(c.thresholds.bruteForce.attempts.ftp, 10, 'the rest of the profile stays');
   });
 
-  test('suspiciousPorts (seed 004 shape) replaces the risky-port table; bad entries name their key', () => {
+  test('suspiciousPorts (a list with risk levels) replaces the risky-port table; bad entries name their key', () => {
     assert.equal(resolve().suspiciousPorts, null, 'default table unless configured');
     const dir = mkdtempSync(join(tmpdir(), 'snoopy-cfg-'));
     const good = join(dir, 'ports.json');

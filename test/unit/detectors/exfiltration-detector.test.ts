@@ -56,7 +56,7 @@ describe('ExfiltrationDetector', () => {
     assert.equal(a.attack_details.interface, 'test0');
   });
 
-  test('default threshold is seed 004\'s 15 MB in 60 s', () => {
+  test('default threshold is 15 MB in 60 s', () => {
     const h = harness();
     assert.equal(h.detector.thresholdBytes, 15_000_000);
     assert.equal(h.detector.windowSeconds, 60);
