@@ -2,6 +2,10 @@ import type { CidrSet } from '../net/cidr-set.js';
 import { AlertBook, type AlertListener } from './alerts/alert-book.js';
 import type { PacketSink } from './capture/packet-source.js';
 import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
+import { decodeReassembled } from './decode/decode-reassembled.js';
+import { Defragmenter, type DefragOptions } from './decode/defragmenter.js';
+import type { FragmentAnomalyListener } from './decode/fragment-anomaly.js';
+import { isFragmentAnomalyListener, isFragmentObserver, type FragmentObserver } from './detectors/fragment-observer.js';
 import { MalformedCounters } from './decode/malformed.js';
 import { IpProto, Packet, TcpFlag } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
@@ -38,6 +42,8 @@ export interface PipelineOptions {
   responder?: Pick<BlockManager, 'onAlert' | 'onEvidence' | 'onFlowProven' | 'onPacketTime'> | null;
   /** Limits of the TCP stream layer (defaults: DEFAULT_STREAM_LIMITS). */
   streams?: Partial<StreamLimits>;
+  /** Bounds of IP reassembly (defaults: DEFRAG_DEFAULTS). */
+  defrag?: DefragOptions;
 }
 
 /** TCP flags that end a stream's direction: packets with them reach the stream layer even without data. */
@@ -53,6 +59,8 @@ export const TICK_EVERY_PACKETS = 4096;
 export class Pipeline {
   readonly packet = new Packet();
   readonly malformed = new MalformedCounters();
+  /** IP fragments are reassembled here; detectors see the datagram. */
+  readonly defrag: Defragmenter;
   readonly flows: FlowTable;
   /** Reassembled TCP streams of the inspected flows (HTTP, FTP, POP3, IMAP, SMTP). */
   readonly streams: StreamTable;
@@ -61,6 +69,8 @@ export class Pipeline {
   readonly detectors: BuiltDetectors;
   private readonly packetStage: readonly PacketDetector[];
   private readonly flowStartStage: readonly PacketDetector[];
+  /** Detectors that also count fragments as they arrive (fragment floods). */
+  private readonly fragmentStage: readonly FragmentObserver[];
   private readonly packetBeforeFlowStart: number;
   private readonly ctx: DetectorContext;
   private readonly flowIdleMicros: number;
@@ -111,6 +121,15 @@ export class Pipeline {
     this.packetStage = this.detectors.packet;
     this.flowStartStage = this.detectors.flowStart;
     this.packetBeforeFlowStart = this.detectors.packetBeforeFlowStart;
+    this.fragmentStage = this.detectors.all.filter(isFragmentObserver);
+    this.defrag = new Defragmenter(options.defrag);
+    const listeners: FragmentAnomalyListener[] = this.detectors.all.filter(isFragmentAnomalyListener);
+    if (listeners.length > 0)
+      this.defrag.listener = {
+        onFragmentAnomaly: (kind, addrs, proto, ts) => {
+          for (const l of listeners) l.onFragmentAnomaly(kind, addrs, proto, ts);
+        },
+      };
     this.streams = new StreamTable(this.flows.capacity, this.detectors.streamListeners, options.streams ?? {});
   }
 
@@ -134,25 +153,13 @@ export class Pipeline {
     const pkt = this.packet;
     const result = decodeFrame(pkt, buf, offset, capLen, wireLen, tsMicros, linkType, this.malformed);
     if (result === DecodeResult.IP) {
-      // Ringed before the detectors run, so the frame that triggers an alert is in its pcap.
-      if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
-      const slot = this.flows.update(pkt);
-      const flows = this.flows;
-      const stage = this.packetStage;
-      const early = this.packetBeforeFlowStart;
-      // A handshake that acknowledged our SYN-ACK proves this flow's source (auto-block proof):
-      // handed over before the detectors count this packet, so evidence in it counts as proven.
-      if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
-      this.evidenceSlot = slot;
-      // Streams see TCP data, FIN and RST only: a bare SYN or ACK costs them nothing. Their
-      // alerts (requests, replies) have this packet's flow as evidence, as the detectors' do.
-      if (slot >= 0 && pkt.proto === IpProto.TCP && (pkt.payloadLen > 0 || (pkt.tcpFlags & STREAM_FLAGS) !== 0)) this.streams.onSegment(pkt, flows, slot);
-      for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
-      if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
-      for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
-      this.evidenceSlot = -1;
-      if (this.processTagger !== null && slot >= 0 && (this.flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, this.flows.uidOf(slot));
-      if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
+      if (pkt.isFragment) this.fragment(pkt, buf, offset);
+      else {
+        // Ringed before the detectors run, so the frame that triggers an alert is in its pcap.
+        if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
+        const slot = this.detect(pkt);
+        if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
+      }
     } else if (result === DecodeResult.NOT_IP) {
       this.nonIp++;
     }
@@ -162,6 +169,41 @@ export class Pipeline {
       if (this.onPacketPathTick !== null) this.onPacketPathTick();
     }
   };
+
+  /** flows → detectors for one decoded IP packet (a captured one or a reassembled datagram); returns its flow slot. */
+  private detect(pkt: Packet): number {
+    const slot = this.flows.update(pkt);
+    const flows = this.flows;
+    const stage = this.packetStage;
+    const early = this.packetBeforeFlowStart;
+    // A handshake that acknowledged our SYN-ACK proves this flow's source (auto-block proof):
+    // handed over before the detectors count this packet, so evidence in it counts as proven.
+    if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
+    this.evidenceSlot = slot;
+    // Streams see TCP data, FIN and RST only: a bare SYN or ACK costs them nothing. Their
+    // alerts (requests, replies) have this packet's flow as evidence, as the detectors' do.
+    if (slot >= 0 && pkt.proto === IpProto.TCP && (pkt.payloadLen > 0 || (pkt.tcpFlags & STREAM_FLAGS) !== 0)) this.streams.onSegment(pkt, flows, slot);
+    for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
+    if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
+    for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
+    this.evidenceSlot = -1;
+    if (this.processTagger !== null && slot >= 0 && (flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, flows.uidOf(slot));
+    return slot;
+  }
+
+  /**
+   * One IP fragment: recorded (forensic ring, feed) as captured, counted by the fragment stage,
+   * then handed to the defragmenter; the datagram it completes, if any, goes through flows and
+   * detectors as one packet.
+   */
+  private fragment(pkt: Packet, buf: Buffer, offset: number): void {
+    if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
+    if (this.feed !== null) this.feed.record(pkt, 0, null);
+    const stage = this.fragmentStage;
+    for (let i = 0; i < stage.length; i++) stage[i]!.onFragment(pkt);
+    if (!this.defrag.add(pkt)) return;
+    if (decodeReassembled(pkt, this.defrag, this.malformed) === DecodeResult.IP) this.detect(pkt);
+  }
 
   /**
    * The detectors that only look at packets that open a flow (and ICMP, for echo sweeps and
@@ -178,6 +220,7 @@ export class Pipeline {
     if (nowMicros <= 0) return;
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
     this.streams.tick(nowMicros);
+    this.defrag.expire(nowMicros);
     for (const d of this.detectors.all) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
     this.forensic?.tick(nowMicros);

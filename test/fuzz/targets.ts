@@ -32,6 +32,7 @@ import { StreamRig } from '../support/tcp-conversation.js';
 import { PayloadSignatureDetector } from '../../src/engine/detectors/payload-signature-detector.js';
 import { HttpBruteForceDetector } from '../../src/engine/detectors/http-brute-force-detector.js';
 import { SEGMENT_OVERHEAD } from '../../src/engine/flows/streams/segment-reassembler.js';
+import { defragmentTarget } from './defragment-target.js';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -422,7 +423,7 @@ const streamTarget: FuzzTarget = {
   weight: 20,
 };
 
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, captureTarget, configTarget, historyTarget, filterTarget, streamTarget];
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, defragmentTarget, captureTarget, configTarget, historyTarget, filterTarget, streamTarget];
 
 export const CORPUS_ROOT = new URL('./corpus/', import.meta.url).pathname;
 

@@ -13,6 +13,7 @@ import { slowScanDescriptor } from './slow-scan-detector.js';
 import { osFingerprintDescriptor } from './os-fingerprint-detector.js';
 import { ipProtocolScanDescriptor } from './ip-protocol-scan-detector.js';
 import { floodDescriptor } from './flood-detector.js';
+import { fragmentAnomalyDescriptor } from './fragment-anomaly-detector.js';
 import { bruteForceDescriptor } from './brute-force-detector.js';
 import { payloadSignatureDescriptor } from './payload-signature-detector.js';
 import { httpBruteForceDescriptor } from './http-brute-force-detector.js';
@@ -32,6 +33,7 @@ export const DETECTORS = [
   osFingerprintDescriptor,
   ipProtocolScanDescriptor,
   floodDescriptor,
+  fragmentAnomalyDescriptor,
   bruteForceDescriptor,
   payloadSignatureDescriptor,
   httpBruteForceDescriptor,

@@ -36,6 +36,7 @@ export const SIGNATURE_IDS = {
   SUSPICIOUS_COMMAND: 1_770_028,
   SUSPICIOUS_PROCESS: 1_770_029,
   HTTP_BRUTE_FORCE: 1_770_030,
+  FRAGMENT_ANOMALY: 1_770_031,
 } as const satisfies Record<AttackType, number>;
 
 /** Suricata's classification names (classification.config), by attack type. */
@@ -68,6 +69,7 @@ export function categoryOf(type: AttackType): string {
     case 'SUSPICIOUS_PORT':
     case 'SUSPICIOUS_COMMAND':
     case 'SUSPICIOUS_PROCESS':
+    case 'FRAGMENT_ANOMALY':
       return 'Potentially Bad Traffic';
     default:
       return 'Attempted User Privilege Gain';
