@@ -21,6 +21,13 @@ export interface PortScanConfig {
   cacheSlots?: number;
 }
 
+
+/**
+ * Decoy probes go out interleaved with the real ones, so every member of a decoy scan starts within
+ * a moment of the first. Two scans of the same ports begun seconds apart are two scans: a forged
+ * scan sent first must never absorb (and hide) a real scanner that follows it.
+ */
+const DECOY_START_MICROS = 1_000_000;
 /** Marks a free first-probe cache slot (ports are 0-65535). */
 const EMPTY = -1;
 
@@ -255,7 +262,7 @@ export class PortScanDetector implements PacketDetector {
 
   /**
    * Decoys (nmap -D): other sources send the same probes to the same target at the same time. A
-   * pair whose ports are mostly those of a live scan of its target, begun within a window of it,
+   * pair whose ports are mostly those of a live scan of its target, begun within a second of it,
    * joins that scan as one of its sources instead of raising a scan of its own; the alert names
    * the member the target's answers show as a real sender (answered probes, SYN-ACKs answered in
    * turn) and lists the others under attack_details.decoys.
@@ -266,7 +273,7 @@ export class PortScanDetector implements PacketDetector {
     for (const scan of list) {
       const first = scan.firstPair;
       if (first === null || first.scan !== scan) continue;
-      if (Math.abs(pair.firstSeen - first.firstSeen) > this.windowMicros || scan.lastSeen < ts - this.windowMicros) continue;
+      if (Math.abs(pair.firstSeen - first.firstSeen) > DECOY_START_MICROS || scan.lastSeen < ts - this.windowMicros) continue;
       if (first.ports.overlap(pair.ports) * 5 < pair.ports.size * 4) continue;
       this.addDecoy(scan, pair, source);
       if (pair.lastSeen > scan.lastSeen) scan.lastSeen = pair.lastSeen;
@@ -297,7 +304,7 @@ export class PortScanDetector implements PacketDetector {
       if (other === first || other.scan !== null || other.ports.size < min) continue;
       const o = other.dst;
       if (o[3] !== d[3] || o[0] !== d[0] || o[1] !== d[1] || o[2] !== d[2]) continue;
-      if (Math.abs(other.firstSeen - first.firstSeen) > this.windowMicros) continue;
+      if (Math.abs(other.firstSeen - first.firstSeen) > DECOY_START_MICROS) continue;
       if (first.ports.overlap(other.ports) * 5 < other.ports.size * 4) continue;
       const source = this.sourceOf(other);
       if (this.attackers.has(source)) continue;
