@@ -1,4 +1,7 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { SourceOpenError } from '../packet-source.js';
 
 /** The parts of the `cap` binding we use. */
@@ -33,6 +36,27 @@ export interface CapKernelStats {
 let loaded: CapModule | null = null;
 
 /**
+ * The binding built for this Node's ABI beside the default one, when there is one:
+ * node_modules/cap/build/node-abi-<process.versions.modules>/cap.node (scripts/node-matrix.mjs
+ * builds them to run the tests on several Node majors from one install). It is set up the way
+ * cap's own lib/Cap.js sets up build/Release/cap.node. Null when there is none.
+ */
+function loadAbiBuild(require: NodeJS.Require): CapModule | null {
+  let pkgDir: string;
+  try {
+    pkgDir = dirname(require.resolve('cap/package.json'));
+  } catch {
+    return null;
+  }
+  const path = join(pkgDir, 'build', `node-abi-${process.versions.modules}`, 'cap.node');
+  if (!existsSync(path)) return null;
+  const addon = require(path) as CapModule & { Cap: { prototype: object }; deviceList: CapModule['Cap']['deviceList'] };
+  Object.setPrototypeOf(addon.Cap.prototype, EventEmitter.prototype);
+  addon.Cap.deviceList = addon.deviceList;
+  return addon;
+}
+
+/**
  * Loads `cap` on first use: replays and reports must work on machines without libpcap. A load
  * failure becomes one line that says how to install what is missing.
  */
@@ -40,7 +64,7 @@ export function loadCap(): CapModule {
   if (loaded !== null) return loaded;
   try {
     const require = createRequire(import.meta.url);
-    loaded = require('cap') as CapModule;
+    loaded = loadAbiBuild(require) ?? (require('cap') as CapModule);
     return loaded;
   } catch (e) {
     const msg = (e as Error).message;
