@@ -13,7 +13,7 @@
  * proftpd through syslog, pure-ftpd as RFC 5424): the attackers are alerted, the quoted address
  * never is.
  *
- * Namespaces are snp-auth-<pid>-attacker/victim; traffic never leaves them (DESIGN §6).
+ * Namespaces are snp-auth-<pid>-attacker/victim; traffic never leaves them.
  * Needs root, ip netns, sshd, ssh-keygen, hydra, nping, bash, sleep, and a built dist/.
  */
 import assert from 'node:assert/strict';

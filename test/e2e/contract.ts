@@ -1,5 +1,5 @@
 /**
- * Checks of the JSON line contract (DESIGN §3.2) on what the real binary printed. Written from
+ * Checks of the JSON line contract on what the real binary printed. Written from
  * the design document, not from src/, so a change of the contract shows up here.
  */
 import assert from 'node:assert/strict';
@@ -69,7 +69,7 @@ export function assertAlertContract(a: Json, eventType: 'alert' | 'alert_update'
   assert.ok(Date.parse(d.first_seen as string) <= Date.parse(a.timestamp as string), `first_seen is not after timestamp: ${where}`);
 }
 
-/** The stats line of DESIGN §3.2. */
+/** The stats line of the JSON line contract. */
 export function assertStatsContract(s: Json): void {
   const where = `stats ${JSON.stringify(s)}`;
   assert.equal(s.event_type, 'stats', where);
@@ -79,7 +79,7 @@ export function assertStatsContract(s: Json): void {
   assert.ok(nonNegativeNumber(s.pps), `pps: ${where}`);
 }
 
-/** Errors are one clear line on stderr, a non-zero exit, and no stack trace (DESIGN §3.1). */
+/** Errors are one clear line on stderr, a non-zero exit, and no stack trace. */
 export function assertOneLineError(r: { code: number | null; signal: string | null; stdout: string; stderr: string }): string {
   const where = `exit ${r.code} signal ${r.signal}, stderr: ${JSON.stringify(r.stderr)}`;
   assert.equal(r.signal, null, `ended by a signal: ${where}`);

@@ -1,9 +1,9 @@
 /**
- * End to end, with the real firewall (issue #4): the built binary runs headless inside a victim
+ * End to end, with the real firewall: the built binary runs headless inside a victim
  * namespace with --auto-block and a real backend (nftables; iptables + ipset), real nmap scans
  * from attacker address A, and real TCP connects from A and from a second attacker address B.
  * Every firewall change happens inside the victim namespace this file creates — never on the
- * host's own rule set (DESIGN §6).
+ * host's own rule set.
  *
  * Needs root, ip netns, nmap, curl, python3, nft, iptables, ipset and a built dist/.
  */
@@ -36,7 +36,7 @@ useNetnsSuite(skipReason, 'snoopy-fw-', async (pair, dir) => {
   addAttackerAddress(net, `${ADDRESS_B6}/64`);
   // `::` takes IPv4 too (as ::ffff:a.b.c.d): one server for both families.
   spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
-  // Two more open services: a scan is proven by handshakes with three (issue 14), which a real connect scan finds.
+  // Two more open services: a scan is proven by handshakes with three, which a real connect scan finds.
   for (const extra of [WEB_PORT + 1, WEB_PORT + 2]) spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '::', String(extra)], { stdio: 'ignore', cwd: tmp });
   await waitFor(() => connects(net.attackerV4), { timeoutMs: 20_000, intervalMs: 100, message: 'the web server in the victim namespace' });
 });

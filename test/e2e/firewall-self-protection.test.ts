@@ -1,5 +1,5 @@
 /**
- * Self-protection end to end (DESIGN §4, issue #4): the admin is logged in over SSH from
+ * Self-protection end to end: the admin is logged in over SSH from
  * address S; a SYN flood forged with S as its source, and a real connect scan from S, must
  * never get S blocked — the engine finds the live session with `ss` inside the victim
  * namespace — and the SSH session survives. Real sshd, hping3, nmap and nftables, all inside

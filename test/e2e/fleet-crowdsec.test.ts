@@ -52,6 +52,9 @@ function nftSet(ns: string, family = 'inet', table = 'snoopy', set = 'addr4'): s
 }
 
 const inSet = (set: string, address: string) => new RegExp(`(^|[\\s{,])${address.replaceAll('.', '\\.')}( |,|$)`, 'm').test(set);
+/** Listeners inside the scanned range 1-60 beside the web server. */
+const SCANNED_SERVICE_PORTS = [21, 25];
+
 /** The set CrowdSec's firewall bouncer keeps (nftables mode). */
 const firewallBouncerSet = () => nftSet(lan.members.hostc!.ns, 'ip', 'crowdsec', 'crowdsec-blacklists');
 
@@ -64,7 +67,8 @@ function startFirewallBouncer(): void {
 
 async function startHost(name: 'hosta' | 'hostb', fleetArgs: string[]): Promise<HeadlessProcess> {
   const m = lan.members[name]!;
-  spawnIn(m.ns, ['python3', '-m', 'http.server', '--bind', m.v4, String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
+  // Three open services: a connect scan's handshakes with three of them are its proof (fewer could be a forged visitor).
+  for (const port of [WEB_PORT, ...SCANNED_SERVICE_PORTS]) spawnIn(m.ns, ['python3', '-m', 'http.server', '--bind', m.v4, String(port)], { stdio: 'ignore', cwd: tmp });
   const engine = new HeadlessProcess(m.ns, ['--headless', '-i', m.dev, '--refresh', '0.5', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '600', '--history', join(tmp, `${name}.json`), '--log-dir', join(tmp, `logs-${name}`), '--pcap-dir', join(tmp, `pcaps-${name}`), ...fleetArgs]);
   await engine.waitForLine((j) => j.event_type === 'stats', 15_000, `first stats line of ${name}`);
   return engine;

@@ -102,7 +102,7 @@ export class HeadlessProcess {
 
   /**
    * The pid of the process that captures: a live run as root restarts itself under setpriv with
-   * fewer capabilities (issue 14), so the engine is the launcher's only descendant running
+   * fewer capabilities, so the engine is the launcher's only descendant running
    * dist/cli.js; otherwise the child itself.
    */
   enginePid(): number {

@@ -1,7 +1,7 @@
 /**
  * End to end, live: the real binary (`node dist/cli.js --headless`) captures inside a victim
  * network namespace while real tools (nmap, curl, nping) act from an attacker namespace joined
- * by a veth pair. Traffic never leaves the two namespaces this file creates (DESIGN §6).
+ * by a veth pair. Traffic never leaves the two namespaces this file creates.
  *
  * Needs root, `ip netns`, nmap, nping, tcpdump, tshark, curl, python3, and a built dist/
  * (`npx tsc -p .`); skipped with the reason otherwise.

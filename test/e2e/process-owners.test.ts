@@ -9,7 +9,7 @@
  *   made here (`snp-po-<pid>`, loopback only). The lookup reads that namespace's socket tables
  *   through /proc/<server pid>/net — the fd scan is the same, /proc shows every process.
  *
- * Traffic stays on loopback (DESIGN §6). Lookup latency on this machine is printed as test
+ * Traffic stays on loopback. Lookup latency on this machine is printed as test
  * diagnostics (cold: table read + full fd scan; cached: inode cache hit), never asserted.
  */
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * The real binary in a real terminal: `node dist/cli.js --replay FILE` runs in detached tmux
  * sessions on a private socket; keys go in with send-keys, the screen comes back with
  * capture-pane, and pipe-pane keeps the raw pty output so the escape sequences the program
- * writes can be checked byte by byte (DESIGN §4 display sanitizer, §6 "one tmux-driven test").
+ * writes can be checked byte by byte.
  *
  * Every session is started up front (they replay concurrently), then driven one after the other.
  * No network traffic at all: replays of recorded fixtures only.

@@ -83,7 +83,7 @@ describe('the packed tarball, installed globally', { skip: skipReason ?? false }
   });
 
   test('live capture from the installed command counts kernel drops (a number, not null)', async () => {
-    const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '0.2', '--no-fail2ban', '--firewall', 'none', '--history', join(tmp, 'drops-history.json'), '--log-dir', join(tmp, 'drops-logs')], [install.bin]);
+    const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '0.2', '--no-fail2ban', '--firewall', 'none', '--history', join(tmp, 'drops-history.json'), '--log-dir', join(tmp, 'drops-logs')], [], [install.bin]);
     try {
       const stats = await engine.waitForLine((j) => j.event_type === 'stats', 20_000, 'a stats line');
       assert.equal(typeof stats.json!.dropped, 'number', stats.raw);

@@ -1,6 +1,6 @@
 /**
  * Runs last (files run in name order): no test may have left anything of ours in the host's
- * own firewall — every firewall test works inside network namespaces it created (DESIGN §6).
+ * own firewall — every firewall test works inside network namespaces it created.
  * A replay or a run that never blocks must not even create our table.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Fuzz targets: every parser that reads untrusted input (DESIGN §4: packets, capture files,
+ * Fuzz targets: every parser that reads untrusted input (packets, capture files,
  * config, history file, filter text). Each target takes raw bytes, so one corpus format serves
  * all (`test/fuzz/corpus/<target>/<name>.bin`), and checks its properties with assertions:
  * never throws, ends in bounded time, counts bad input, stays inside the bytes it was given.

@@ -46,7 +46,7 @@ describe('replaying the recorded fixtures headless', () => {
     for (const t of ['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP', 'IP_PROTOCOL']) assert.ok(types.has(t), `no ${t} fixture`);
     assert.ok(manifest.some((m) => m.format === 'pcapng'));
     assert.ok(manifest.some((m) => m.expect.port_scan === null));
-    // every fixture states its other alerts too ([] = none), and the attack types of issue #3 have one
+    // every fixture states its other alerts too ([] = none), and every attack type has one
     assert.ok(manifest.every((m) => Array.isArray(m.expect.alerts)), 'an entry without expect.alerts');
     const attacks = new Set(manifest.flatMap((m) => (m.expect.alerts ?? []).map((a) => a.attack_type)));
     for (const t of ['SSH_BRUTE_FORCE', 'FTP_BRUTE_FORCE', 'SYN_FLOOD', 'UDP_FLOOD', 'ICMP_FLOOD', 'DDOS', 'DATA_EXFILTRATION']) assert.ok(attacks.has(t), `no ${t} fixture`);

@@ -48,10 +48,10 @@ interface Recorded {
   warnings: string[];
 }
 
-/** A run of the connect-scan capture played as live, with --auto-block, wired to the API. */
+/** A run of the SSH brute-force capture (handshakes completed: proof enough to block) played as live, with --auto-block, wired to the API. */
 async function startRun(fleetArgs: string[], history = join(tmp, `h-${Date.now()}.json`)): Promise<Recorded> {
   const firewall = new FakeFirewall('nftables', true);
-  const host = { ...fakeHost({ liveCaptureFile: `${FIXTURES}nmap-connect.pcap`, firewall, ownAddresses: ['10.77.0.2'] }), fetch: globalThis.fetch };
+  const host = { ...fakeHost({ liveCaptureFile: `${FIXTURES}hydra-ssh.pcap`, firewall, ownAddresses: ['10.77.0.2'] }), fetch: globalThis.fetch };
   const config = resolveRunConfig(parseCliArgs(['--headless', '--profile', 'high-security', '--auto-block', '--block-duration', '600', '--history', history, '--log-dir', join(tmp, 'logs'), '--pcap-dir', '/dev/null/none', ...fleetArgs]));
   const events: ResponseEvent[] = [];
   const records: Recorded['records'] = [];
@@ -92,7 +92,7 @@ describe('a run and a real CrowdSec Local API', { skip: skip ?? false }, () => {
     try {
       const end = await r.run.run();
       assert.equal(end.reason, 'eof');
-      await waitFor(() => r.records.some((x) => x.kind === 'block' && x.record.address === '10.77.0.1' && x.record.action === 'blocked'), { timeoutMs: 5000, message: 'the block of the scanner' });
+      await waitFor(() => r.records.some((x) => x.kind === 'block' && x.record.address === '10.77.0.1' && x.record.action === 'blocked'), { timeoutMs: 5000, message: 'the block of the attacker' });
       const status = r.run.fleet()!;
       await waitFor(() => status.errors.login + status.errors.push > 0, { timeoutMs: 10_000, message: () => `a failed push while the API is down (${JSON.stringify(status)})` });
       assert.equal(status.pushQueued, 1, 'the alert waits in the queue');
@@ -101,7 +101,7 @@ describe('a run and a real CrowdSec Local API', { skip: skip ?? false }, () => {
       await lapi.start();
       const decision = await waitForValue(() => lapi.decisions().find((d) => d.value === "10.77.0.1"), { timeoutMs: 15_000, intervalMs: 200, message: () => `the decision at the API; status ${JSON.stringify(status)}` });
       assert.equal(decision.origin, 'host-a');
-      assert.equal(decision.scenario, 'snoopy/port-scan');
+      assert.equal(decision.scenario, 'snoopy/ssh-brute-force');
       assert.equal(decision.scope, 'Ip');
       assert.equal(decision.type, 'ban');
       assert.equal(status.pushQueued, 0);

@@ -110,7 +110,7 @@ describe('history survives kill -9 during a burst of writes', () => {
         await store.close();
       }
     }
-    // The figures (issue 14, item 8): before the journal, the entries added after the last full write were lost.
+    // The figures: before the journal, the entries added after the last full write were lost.
     console.log(`kill -9 over ${ROUNDS} rounds: entries added but not yet in a full write when killed ${JSON.stringify(unflushed)}; lost ${JSON.stringify(lost)}`);
     assert.deepEqual(lost, lost.map(() => 0), 'no entry added before the kill is lost');
     assert.ok(totalFlushes >= ROUNDS, `the writer completed only ${totalFlushes} flushes in ${ROUNDS} rounds`);

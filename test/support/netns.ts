@@ -1,7 +1,7 @@
 /**
  * Two network namespaces joined by a veth pair, for tests that send real traffic.
  *
- * Safety: traffic only ever goes between namespaces made here (DESIGN §6). Names carry the test
+ * Safety: traffic only ever goes between namespaces made here. Names carry the test
  * process id (`snp-e2e-<pid>-victim`), so concurrent runs never share a namespace, and a run
  * that was killed before its cleanup is swept by the next one (only when that pid is gone).
  */

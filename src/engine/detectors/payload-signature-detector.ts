@@ -86,7 +86,7 @@ interface Finding {
 type Findings = Map<PayloadAttackType, Finding>;
 
 /**
- * Payload signatures (DESIGN §3.3): SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
+ * Payload signatures: SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
  * SHELLSHOCK, LOG4SHELL and SCANNER_USER_AGENT in the HTTP request head the flow table parsed
  * (request target, User-Agent, every header of the first segment), and LOG4SHELL / SHELLSHOCK /
  * COMMAND_INJECTION in the first payload of other clear-text TCP flows to common ports.

@@ -63,7 +63,7 @@ describe('openCaptureFile errors', () => {
     }
   });
 
-  it('refuses a FIFO and a device at once, in one line (issue 14: opening a FIFO nobody writes to hung)', { skip: process.platform === 'win32' }, async () => {
+  it('refuses a FIFO and a device at once, in one line (a FIFO nobody writes to would hang)', { skip: process.platform === 'win32' }, async () => {
     const { execFileSync } = await import('node:child_process');
     const fifo = tmpPath('fifo');
     execFileSync('mkfifo', [fifo]);

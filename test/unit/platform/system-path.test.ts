@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { resolveTool, SYSTEM_PATH } from '../../../src/platform/exec/system-path.js';
 
-describe('resolveTool: tools on the system path, whatever distribution (issue 14: /usr/bin/ss was hard-coded)', () => {
+describe('resolveTool: tools on the system path, whatever distribution', () => {
   test('the named absolute path when it is there; else the same name on the system path; else null', () => {
     const present = (set: string[]) => (p: string) => set.includes(p);
     assert.equal(resolveTool('/usr/bin/ss', SYSTEM_PATH, present(['/usr/bin/ss'])), '/usr/bin/ss');

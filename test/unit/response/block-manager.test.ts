@@ -949,7 +949,7 @@ describe('BlockManager over the pf backend (commands checked through a fake runn
   );
 });
 
-describe('BlockManager: a scan needs its own proven probes of several services (issue 14, stale proof)', () => {
+describe('BlockManager: a scan needs its own proven probes of several services', () => {
   const OWN = '10.0.2.15';
 
   test('a forged scan is not blessed by the real visits of the address it forges, even to ports the scan did not cover', async (t) => {
@@ -995,7 +995,7 @@ describe('BlockManager: a scan needs its own proven probes of several services (
   });
 });
 
-describe('BlockManager: translated IPv6 addresses are blocked as /128 (issue 14: 64:ff9b:: was blocked as the whole /64)', () => {
+describe('BlockManager: translated IPv6 addresses are blocked as /128, never the translator\'s whole /64', () => {
   test('NAT64, local-use NAT64, SIIT and Teredo attackers: /128; a native IPv6 attacker: its /64', async (t) => {
     const h = await started(t);
     const cases: [string, string][] = [

@@ -10,7 +10,7 @@ import { FakeFirewall } from './fake-firewall.js';
 const at = new Date().toISOString();
 const block = (fields: Record<string, unknown>) => ({ kind: 'block', at, address: '203.0.113.9', reason: 'x', durationSeconds: 600, action: 'blocked', ...fields });
 
-describe('history entries are validated like network input (issue 14, item 4)', () => {
+describe('history entries are validated like network input', () => {
   test('the store refuses crafted ports, networks, addresses and durations at load', () => {
     assert.ok(isHistoryEntry(block({ network: '203.0.113.9/32', port: { protocol: 'tcp', number: 22 } })));
     assert.ok(isHistoryEntry(block({ address: '2001:db8::1', network: '2001:db8::/64', port: null })));

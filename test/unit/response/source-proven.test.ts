@@ -75,7 +75,7 @@ describe('FlowEvent.SOURCE_PROVEN', () => {
   });
 });
 
-describe('forged proofs (issue 14: a proof must be one real handshake, answered by the host itself)', () => {
+describe('forged proofs: a proof is one real handshake, answered by the host itself', () => {
   const C = '203.0.113.7';
   const S = '10.0.2.15';
   const syn = (seq = 7000) => tcpPacket(C, S, { srcPort: 40000, dstPort: 80, flags: SYN, seq }, 1);
@@ -163,7 +163,7 @@ describe('forged proofs (issue 14: a proof must be one real handshake, answered 
   });
 });
 
-describe('FlowTable capacity (issue 14: 2^30 spun forever)', () => {
+describe('FlowTable capacity: bounded (2^30 must not spin)', () => {
   test('a capacity past the maximum is refused at once instead of looping', () => {
     const started = Date.now();
     assert.throws(() => new FlowTable(2 ** 30 + 1), /capacity must be an integer from 16 to 16777216/);

@@ -4,7 +4,7 @@ import { defaultHistoryPath, defaultLogDir, type PathContext } from '../../../sr
 
 const user = (env: NodeJS.ProcessEnv = {}): PathContext => ({ env, isRoot: false, home: '/home/ana', platform: 'linux' });
 
-describe('default store locations (DESIGN §3.1)', () => {
+describe('default store locations', () => {
   test('root: /var/lib and /var/log', () => {
     const root: PathContext = { env: { XDG_STATE_HOME: '/elsewhere' }, isRoot: true, home: '/root', platform: 'linux' };
     assert.equal(defaultHistoryPath(root), '/var/lib/snoopy-tui/history.json');

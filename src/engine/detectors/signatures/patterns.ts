@@ -2,7 +2,7 @@ import type { AttackType } from '../../../model/alert.js';
 import { compileLinear, type Matcher } from './linear-regex.js';
 import { builtinPatternProblem } from './regex-safety.js';
 
-/** The attack types found by payload signatures (DESIGN §3.3). */
+/** The attack types found by payload signatures. */
 export const PAYLOAD_ATTACK_TYPES = ['SQL_INJECTION', 'XSS', 'PATH_TRAVERSAL', 'COMMAND_INJECTION', 'SHELLSHOCK', 'LOG4SHELL', 'SCANNER_USER_AGENT'] as const;
 export type PayloadAttackType = (typeof PAYLOAD_ATTACK_TYPES)[number] & AttackType;
 

@@ -41,7 +41,7 @@ describe('desktop notification commands', () => {
   const m = { title: `-t ${HOSTILE}`, body: HOSTILE, severity: 'high' as const };
 
   test('notify-send: absolute path, options ended by --, texts as their own argv elements', () => {
-    // The body is markup to notification servers: escaped (issue 14); the title is plain text.
+    // The body is markup to notification servers: escaped; the title is plain text.
     assert.deepEqual(notifySendArgv(m), [NOTIFY_SEND, '--app-name=snoopy-tui', '--urgency=critical', '--', m.title, escapeMarkup(m.body)]);
     assert.equal(notifySendArgv({ ...m, severity: 'low' })[2], '--urgency=normal');
   });
