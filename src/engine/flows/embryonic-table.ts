@@ -19,23 +19,21 @@ export const EmbryoState = {
  * flow table promotes it to a full flow as if the SYN had had a slot from the start: same
  * originator, first-seen time, packet counts, uid and initial sequence number (the handshake
  * proof needs it). Only the originator's side is kept: an entry is always SYN sender → target.
+ *
+ * One entry is one 64-byte row of 32-bit words and one of 64-bit numbers (times, counts), so
+ * holding a SYN touches two cache lines, not one per field.
  */
+/** 32-bit words and 64-bit numbers per entry: 64 bytes each. */
+const W_STRIDE = 16;
+const N_STRIDE = 8;
+
 export class EmbryonicTable {
   readonly size: number;
   private readonly mask: number;
-  readonly hashes: Uint32Array;
-  readonly state: Uint8Array;
-  /** Originator address words 0-3, responder words 4-7. */
-  readonly addrs: Uint32Array;
-  readonly origPort: Uint16Array;
-  readonly respPort: Uint16Array;
-  readonly isn: Uint32Array;
-  readonly firstFlags: Uint16Array;
-  readonly firstSeen: Float64Array;
-  readonly lastSeen: Float64Array;
-  readonly packets: Float64Array;
-  readonly bytes: Float64Array;
-  readonly uids: Float64Array;
+  /** Per entry U32 words: hash, state, originator address 0-3, responder address 0-3, ports, isn, first flags. */
+  private readonly words: Uint32Array;
+  /** Per entry F64 numbers: first seen, last seen, packets, bytes, uid. */
+  private readonly nums: Float64Array;
   /** Entries holding a flow now. */
   held = 0;
   /** Held flows replaced by a newer SYN with the same index (lost before anything answered). */
@@ -47,56 +45,94 @@ export class EmbryonicTable {
     if (!Number.isInteger(Math.log2(size)) || size < 1) throw new RangeError(`embryonic table size must be a power of two, got ${size}`);
     this.size = size;
     this.mask = size - 1;
-    this.hashes = new Uint32Array(size);
-    this.state = new Uint8Array(size);
-    this.addrs = new Uint32Array(size * 8);
-    this.origPort = new Uint16Array(size);
-    this.respPort = new Uint16Array(size);
-    this.isn = new Uint32Array(size);
-    this.firstFlags = new Uint16Array(size);
-    this.firstSeen = new Float64Array(size);
-    this.lastSeen = new Float64Array(size);
-    this.packets = new Float64Array(size);
-    this.bytes = new Float64Array(size);
-    this.uids = new Float64Array(size);
+    this.words = new Uint32Array(size * W_STRIDE);
+    this.nums = new Float64Array(size * N_STRIDE);
   }
 
   indexOf(hash: number): number {
     return hash & this.mask;
   }
 
+  hashAt(e: number): number {
+    return this.words[e * W_STRIDE]!;
+  }
+
+  stateAt(e: number): number {
+    return this.words[e * W_STRIDE + 1]!;
+  }
+
+  /** Address word `i` (0-3 originator, 4-7 responder). */
+  addrWord(e: number, i: number): number {
+    return this.words[e * W_STRIDE + 2 + i]!;
+  }
+
+  origPortAt(e: number): number {
+    return this.words[e * W_STRIDE + 10]! >>> 16;
+  }
+
+  respPortAt(e: number): number {
+    return this.words[e * W_STRIDE + 10]! & 0xffff;
+  }
+
+  isnAt(e: number): number {
+    return this.words[e * W_STRIDE + 11]!;
+  }
+
+  firstFlagsAt(e: number): number {
+    return this.words[e * W_STRIDE + 12]!;
+  }
+
+  firstSeenAt(e: number): number {
+    return this.nums[e * N_STRIDE]!;
+  }
+
+  lastSeenAt(e: number): number {
+    return this.nums[e * N_STRIDE + 1]!;
+  }
+
+  packetsAt(e: number): number {
+    return this.nums[e * N_STRIDE + 2]!;
+  }
+
+  bytesAt(e: number): number {
+    return this.nums[e * N_STRIDE + 3]!;
+  }
+
+  uidAt(e: number): number {
+    return this.nums[e * N_STRIDE + 4]!;
+  }
+
   /**
    * 1 if entry `e` holds the flow of `pkt` sent by its originator, -1 if sent by its responder,
-   * 0 if it holds another flow or nothing. The caller has checked the hash.
+   * 0 if it holds another flow or nothing.
    */
-  direction(e: number, pkt: Packet): number {
-    if (this.state[e] === EmbryoState.EMPTY) return 0;
-    const a = this.addrs;
-    const b = e << 3;
+  direction(e: number, hash: number, pkt: Packet): number {
+    const w = this.words;
+    const b = e * W_STRIDE;
+    if (w[b] !== hash || w[b + 1] === EmbryoState.EMPTY) return 0;
+    const ports = w[b + 10]!;
     if (
-      this.origPort[e] === pkt.srcPort &&
-      this.respPort[e] === pkt.dstPort &&
-      a[b + 3] === pkt.src3 &&
-      a[b + 7] === pkt.dst3 &&
-      a[b] === pkt.src0 &&
-      a[b + 1] === pkt.src1 &&
-      a[b + 2] === pkt.src2 &&
-      a[b + 4] === pkt.dst0 &&
-      a[b + 5] === pkt.dst1 &&
-      a[b + 6] === pkt.dst2
+      ports === ((pkt.srcPort << 16) | pkt.dstPort) >>> 0 &&
+      w[b + 5] === pkt.src3 &&
+      w[b + 9] === pkt.dst3 &&
+      w[b + 2] === pkt.src0 &&
+      w[b + 3] === pkt.src1 &&
+      w[b + 4] === pkt.src2 &&
+      w[b + 6] === pkt.dst0 &&
+      w[b + 7] === pkt.dst1 &&
+      w[b + 8] === pkt.dst2
     )
       return 1;
     if (
-      this.origPort[e] === pkt.dstPort &&
-      this.respPort[e] === pkt.srcPort &&
-      a[b + 3] === pkt.dst3 &&
-      a[b + 7] === pkt.src3 &&
-      a[b] === pkt.dst0 &&
-      a[b + 1] === pkt.dst1 &&
-      a[b + 2] === pkt.dst2 &&
-      a[b + 4] === pkt.src0 &&
-      a[b + 5] === pkt.src1 &&
-      a[b + 6] === pkt.src2
+      ports === ((pkt.dstPort << 16) | pkt.srcPort) >>> 0 &&
+      w[b + 5] === pkt.dst3 &&
+      w[b + 9] === pkt.src3 &&
+      w[b + 2] === pkt.dst0 &&
+      w[b + 3] === pkt.dst1 &&
+      w[b + 4] === pkt.dst2 &&
+      w[b + 6] === pkt.src0 &&
+      w[b + 7] === pkt.src1 &&
+      w[b + 8] === pkt.src2
     )
       return -1;
     return 0;
@@ -104,37 +140,41 @@ export class EmbryonicTable {
 
   /** Holds the bare SYN `pkt` at entry `e` (replacing what was there) as a new flow with `uid`. */
   hold(e: number, hash: number, pkt: Packet, uid: number): void {
-    if (this.state[e] === EmbryoState.EMPTY) this.held++;
+    const w = this.words;
+    const b = e * W_STRIDE;
+    if (w[b + 1] === EmbryoState.EMPTY) this.held++;
     else this.overwritten++;
-    const a = this.addrs;
-    const b = e << 3;
-    a[b] = pkt.src0; a[b + 1] = pkt.src1; a[b + 2] = pkt.src2; a[b + 3] = pkt.src3;
-    a[b + 4] = pkt.dst0; a[b + 5] = pkt.dst1; a[b + 6] = pkt.dst2; a[b + 7] = pkt.dst3;
-    this.hashes[e] = hash;
-    this.state[e] = EmbryoState.HELD;
-    this.origPort[e] = pkt.srcPort;
-    this.respPort[e] = pkt.dstPort;
-    this.isn[e] = pkt.tcpSeq;
-    this.firstFlags[e] = pkt.tcpFlags;
-    this.firstSeen[e] = pkt.tsMicros;
-    this.lastSeen[e] = pkt.tsMicros;
-    this.packets[e] = 1;
-    this.bytes[e] = pkt.wireLen;
-    this.uids[e] = uid;
+    w[b] = hash;
+    w[b + 1] = EmbryoState.HELD;
+    w[b + 2] = pkt.src0; w[b + 3] = pkt.src1; w[b + 4] = pkt.src2; w[b + 5] = pkt.src3;
+    w[b + 6] = pkt.dst0; w[b + 7] = pkt.dst1; w[b + 8] = pkt.dst2; w[b + 9] = pkt.dst3;
+    w[b + 10] = (pkt.srcPort << 16) | pkt.dstPort;
+    w[b + 11] = pkt.tcpSeq;
+    w[b + 12] = pkt.tcpFlags;
+    const n = this.nums;
+    const c = e * N_STRIDE;
+    n[c] = pkt.tsMicros;
+    n[c + 1] = pkt.tsMicros;
+    n[c + 2] = 1;
+    n[c + 3] = pkt.wireLen;
+    n[c + 4] = uid;
   }
 
   /** Another SYN of the flow held at `e`, from its originator. */
   again(e: number, pkt: Packet): void {
-    this.packets[e]!++;
-    this.bytes[e]! += pkt.wireLen;
-    if (pkt.tsMicros > this.lastSeen[e]!) this.lastSeen[e] = pkt.tsMicros;
-    if (pkt.tcpSeq !== this.isn[e]) this.state[e] = EmbryoState.SPOILED;
+    const n = this.nums;
+    const c = e * N_STRIDE;
+    n[c + 2]!++;
+    n[c + 3]! += pkt.wireLen;
+    if (pkt.tsMicros > n[c + 1]!) n[c + 1] = pkt.tsMicros;
+    if (pkt.tcpSeq !== this.words[e * W_STRIDE + 11]) this.words[e * W_STRIDE + 1] = EmbryoState.SPOILED;
   }
 
   /** Empties entry `e` (its flow was promoted, or it expired). */
   clear(e: number): void {
-    if (this.state[e] === EmbryoState.EMPTY) return;
-    this.state[e] = EmbryoState.EMPTY;
+    const b = e * W_STRIDE + 1;
+    if (this.words[b] === EmbryoState.EMPTY) return;
+    this.words[b] = EmbryoState.EMPTY;
     this.held--;
   }
 }

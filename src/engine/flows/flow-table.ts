@@ -192,9 +192,9 @@ export class FlowTable {
     if (slot === NIL && this.embryos.held > 0 && pkt.proto === IpProto.TCP) {
       const embryos = this.embryos;
       const e = embryos.indexOf(hash);
-      const dir = embryos.hashes[e] === hash ? embryos.direction(e, pkt) : 0;
+      const dir = embryos.direction(e, hash, pkt);
       if (dir !== 0) {
-        if (embryos.lastSeen[e]! < this.idleCutoff) embryos.clear(e);
+        if (embryos.lastSeenAt(e) < this.idleCutoff) embryos.clear(e);
         else if (dir > 0 && this.freeTop === 0 && isBareSyn(pkt)) return this.synAgain(e, pkt);
         else {
           slot = this.promote(e);
@@ -356,7 +356,7 @@ export class FlowTable {
   private hold(pkt: Packet, hash: number): number {
     const embryos = this.embryos;
     const e = embryos.indexOf(hash);
-    if (embryos.state[e] !== EmbryoState.EMPTY && embryos.lastSeen[e]! < this.idleCutoff) embryos.clear(e);
+    if (embryos.stateAt(e) !== EmbryoState.EMPTY && embryos.lastSeenAt(e) < this.idleCutoff) embryos.clear(e);
     embryos.hold(e, hash, pkt, this.nextUid++);
     return this.showHeld(e, hash, FlowEvent.NEW);
   }
@@ -364,7 +364,7 @@ export class FlowTable {
   /** Another SYN of a held flow from its originator while the table is full: as a known flow's would be, no event. */
   private synAgain(e: number, pkt: Packet): number {
     this.embryos.again(e, pkt);
-    return this.showHeld(e, this.embryos.hashes[e]!, 0);
+    return this.showHeld(e, this.embryos.hashAt(e), 0);
   }
 
   /** Copies held flow `e` into the scratch slot (taken on first use) for the detectors of this packet. */
@@ -382,33 +382,31 @@ export class FlowTable {
   private fillFromEmbryo(slot: number, e: number, hash: number): void {
     const embryos = this.embryos;
     const a = this.addrs;
-    const ea = embryos.addrs;
     const b = slot << 3;
-    const eb = e << 3;
-    for (let i = 0; i < 8; i++) a[b + i] = ea[eb + i]!;
-    this.origPort[slot] = embryos.origPort[e]!;
-    this.respPort[slot] = embryos.respPort[e]!;
+    for (let i = 0; i < 8; i++) a[b + i] = embryos.addrWord(e, i);
+    this.origPort[slot] = embryos.origPortAt(e);
+    this.respPort[slot] = embryos.respPortAt(e);
     this.proto[slot] = IpProto.TCP;
     this.hashes[slot] = hash;
     this.history[slot] = H.ORIG_SYN;
-    this.firstFlags[slot] = embryos.firstFlags[e]!;
-    this.firstSeen[slot] = embryos.firstSeen[e]!;
-    this.lastSeen[slot] = embryos.lastSeen[e]!;
-    this.origPackets[slot] = embryos.packets[e]!;
+    this.firstFlags[slot] = embryos.firstFlagsAt(e);
+    this.firstSeen[slot] = embryos.firstSeenAt(e);
+    this.lastSeen[slot] = embryos.lastSeenAt(e);
+    this.origPackets[slot] = embryos.packetsAt(e);
     this.respPackets[slot] = 0;
-    this.origBytes[slot] = embryos.bytes[e]!;
+    this.origBytes[slot] = embryos.bytesAt(e);
     this.respBytes[slot] = 0;
     this.httpChecked[slot] = 0;
-    this.origIsn[slot] = embryos.isn[e]!;
+    this.origIsn[slot] = embryos.isnAt(e);
     this.respIsn[slot] = 0;
-    this.proof[slot] = embryos.state[e] === EmbryoState.SPOILED ? Proof.SPOILED : Proof.NONE;
-    this.uids[slot] = embryos.uids[e]!;
+    this.proof[slot] = embryos.stateAt(e) === EmbryoState.SPOILED ? Proof.SPOILED : Proof.NONE;
+    this.uids[slot] = embryos.uidAt(e);
   }
 
   /** Held flow `e` gets a full slot (the newest), with everything its SYNs did; the entry is emptied. */
   private promote(e: number): number {
     const slot = this.takeSlot();
-    const hash = this.embryos.hashes[e]!;
+    const hash = this.embryos.hashAt(e);
     this.fillFromEmbryo(slot, e, hash);
     this.embryos.clear(e);
     this.embryos.promoted++;
