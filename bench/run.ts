@@ -5,7 +5,7 @@
  *
  *   npm run bench                 # the table
  *   npm run bench -- --profile    # plus a CPU profile of one single-source replay (top 10)
- *   npm run bench -- --only firewall,latency   # a subset of: replay, start, firewall, latency, live, ui
+ *   npm run bench -- --only firewall,latency   # a subset of: replay, start, firewall, latency, live, rate, ui
  *
  * Sections besides the replay (each one file, each skipped with a "skipped: reason" row when
  * it cannot run here — not root, a tool missing): firewall throughput (bench/firewall-bench.ts),
@@ -36,6 +36,7 @@ import { benchLatency } from './latency-bench.js';
 import { benchLive } from './live-bench.js';
 import { benchUi } from './ui-bench.js';
 import { benchStart } from './start-bench.js';
+import { benchLiveRate } from './live-rate-bench.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
@@ -54,7 +55,7 @@ const log = (line: string): void => {
 };
 
 /** Sections, in the order they run; `--only a,b` runs a subset. */
-const SECTIONS = ['replay', 'start', 'firewall', 'latency', 'live', 'ui'] as const;
+const SECTIONS = ['replay', 'start', 'firewall', 'latency', 'live', 'rate', 'ui'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function chosenSections(argv: string[]): Section[] {
@@ -391,7 +392,7 @@ async function main(): Promise<void> {
   log(`sections: ${sections.join(', ')}`);
   // The UI section replays the spoofed flood: the inputs are needed for it too.
   const inputs: Input[] = [];
-  if (sections.includes('replay') || sections.includes('ui')) for (const spec of INPUT_SPECS) inputs.push(await ensureInput(spec));
+  if (sections.includes('replay') || sections.includes('ui') || sections.includes('rate')) for (const spec of INPUT_SPECS) inputs.push(await ensureInput(spec));
   const results: InputResults[] = [];
   if (sections.includes('replay')) for (const input of inputs) results.push(await measure(input));
   const rows = results.flatMap(rowsFor);
@@ -406,6 +407,7 @@ async function main(): Promise<void> {
     firewall: benchFirewall,
     latency: benchLatency,
     live: benchLive,
+    rate: () => benchLiveRate(spoofed?.path ?? null),
     ui: () => benchUi(spoofed?.path ?? null),
   };
   for (const section of sections) {

@@ -107,7 +107,9 @@ function buildCap(dir) {
     });
     if (!built.ok) fail(`building cap for ABI ${abi} failed (is libpcap-dev installed?):\n${built.err.trim().split('\n').slice(-15).join('\n')}`);
     mkdirSync(dirname(target), { recursive: true });
-    cpSync(join(work, 'build', 'Release', 'cap.node'), target);
+    // A new file renamed into place: a process that has the old one loaded keeps its copy intact.
+    cpSync(join(work, 'build', 'Release', 'cap.node'), `${target}.tmp`);
+    renameSync(`${target}.tmp`, target);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

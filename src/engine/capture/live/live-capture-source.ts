@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { defaultRouteInterface, listInterfaceNames } from '../../../platform/network-interfaces.js';
 import { LinkType } from '../link-type.js';
 import { SourceOpenError, type PacketSink, type PacketSource, type SourceEnd, type SourceStats } from '../packet-source.js';
@@ -22,19 +23,26 @@ const abandonedHandles: CapHandle[] = [];
 
 /** One packet never exceeds this (cap sets snaplen 65535). */
 const PACKET_BUFFER_BYTES = 65_536;
+/** In batch mode the buffer holds many packets, each after a 16-byte record header. */
+const BATCH_BUFFER_BYTES = 1 << 20;
+const BATCH_RECORD_HEADER = 16;
 
 /**
- * Live capture through libpcap (`cap`). `cap` delivers each packet into one shared Buffer and
- * gives only its length: no timestamp, so packets are stamped on arrival with a microsecond
- * wall clock. It drains the kernel ring in one synchronous loop, so the pipeline's own packet
- * counter, not a timer, must drive periodic work under load.
+ * Live capture through libpcap (`cap`). With the batch mode scripts/patch-cap.mjs adds, `cap`
+ * fills one shared Buffer with every packet libpcap has ready (each with its capture length,
+ * original length and kernel timestamp) and makes one call per buffer; unpatched, it makes one
+ * call per packet with only its length, and packets are stamped on arrival with a microsecond
+ * wall clock. Either way it drains the kernel ring in one synchronous loop, so the pipeline's own
+ * packet counter, not a timer, must drive periodic work under load.
  */
 export class LiveCaptureSource implements PacketSource {
   readonly kind = 'live' as const;
   readonly description: string;
   readonly linkType: number;
   private readonly handle: CapHandle;
-  private readonly buffer = Buffer.alloc(PACKET_BUFFER_BYTES);
+  private readonly buffer: Buffer;
+  /** Packets come in batches (patched cap), not one call each. */
+  readonly batched: boolean;
   private received = 0;
   private readonly drops = new KernelDropCounter();
   private resolveEnd: ((end: SourceEnd) => void) | null = null;
@@ -51,6 +59,8 @@ export class LiveCaptureSource implements PacketSource {
     this.description = iface;
     const { Cap } = loadCap();
     this.handle = new Cap();
+    this.batched = typeof this.handle.setBatchMode === 'function';
+    this.buffer = Buffer.alloc(this.batched ? BATCH_BUFFER_BYTES : PACKET_BUFFER_BYTES);
     let linkName: string;
     try {
       linkName = this.handle.open(iface, options.bpf ?? '', options.bufferBytes, this.buffer);
@@ -69,11 +79,33 @@ export class LiveCaptureSource implements PacketSource {
       throw new SourceOpenError(`interface '${iface}' has link type ${linkName}, which snoopy-tui cannot decode (supported: Ethernet, Linux cooked, raw IP, BSD loopback)`);
     }
     this.linkType = linkType;
+    if (this.batched) this.handle.setBatchMode!(true);
   }
 
   start(sink: PacketSink): Promise<SourceEnd> {
     const buf = this.buffer;
     const linkType = this.linkType;
+    if (this.batched) {
+      const le = endianness() === 'LE';
+      this.handle.on('batch', (bytes: number, count: number) => {
+        let off = 0;
+        for (let i = 0; i < count && off + BATCH_RECORD_HEADER <= bytes; i++) {
+          const capLen = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+          const start = off + BATCH_RECORD_HEADER;
+          if (start + capLen > bytes) break; // the binding writes whole records: never
+          const wireLen = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+          const sec = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+          const usec = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+          this.received++;
+          // A copy shorter than the packet (snaplen) keeps its original length: decoders see it as cut.
+          sink(buf, start, capLen, wireLen > capLen ? wireLen : capLen, sec * 1e6 + usec, linkType);
+          off = start + capLen;
+        }
+      });
+      return new Promise<SourceEnd>((resolve) => {
+        this.resolveEnd = resolve;
+      });
+    }
     const clockBase = performance.timeOrigin * 1000;
     this.handle.on('packet', (nbytes: number, truncated: boolean) => {
       this.received++;
@@ -88,6 +120,7 @@ export class LiveCaptureSource implements PacketSource {
 
   stop(): void {
     this.handle.removeAllListeners('packet');
+    this.handle.removeAllListeners('batch');
     // Last reading before close: afterwards the handle has no counters to ask.
     this.sampleDrops();
     try {

@@ -16,12 +16,19 @@ export interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   close(): void;
   on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): void;
+  /** Batch mode (setBatchMode): `bytes` of whole records in the buffer, `count` of them. */
+  on(event: 'batch', listener: (bytes: number, count: number) => void): void;
   removeAllListeners(event?: string): void;
   /**
    * pcap_stats() of the open handle, or null once closed. Not in cap 0.2.1 itself: added by
    * scripts/patch-cap.mjs at install; absent when the patch could not be applied.
    */
   stats?(): CapKernelStats | null;
+  /**
+   * Batch mode on or off: records [u32 caplen][u32 original length][u32 ts s][u32 ts µs][bytes]
+   * in host byte order, one 'batch' per full buffer or drained ring. Added by scripts/patch-cap.mjs.
+   */
+  setBatchMode?(on: boolean): boolean;
 }
 
 /** libpcap's counters since open (32-bit, they wrap). */
