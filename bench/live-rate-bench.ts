@@ -10,6 +10,8 @@
  *    the peer's zero-drop rate R (tcpreplay's reachable rate caps the ladder: the achieved rate is
  *    what arrived).
  * 2. Ours (dist/cli.js --headless, nftables, --auto-block, as in production) at R, and both at 2R.
+ * 3. With BENCH_BASELINE_CLI=/path/to/other/dist/cli.js (an older build, say), that build too at R
+ *    and 2R, in the same run: a before/after on the same machine and load.
  */
 import { existsSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,8 +28,10 @@ const STEP_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 3);
 const RATES = [25_000, 50_000, 100_000, 200_000, 300_000, 400_000, 600_000, 800_000, 1_200_000];
 const SECTION = 'rate';
 
+const BASELINE_CLI = process.env.BENCH_BASELINE_CLI ?? null;
+
 export interface RateStep {
-  who: 'tcpdump' | 'ours';
+  who: 'tcpdump' | 'ours' | 'baseline';
   pps_asked: number;
   seconds: number;
   arrived: number;
@@ -75,9 +79,9 @@ async function tcpdumpStep(net: NetnsPair, file: string, pps: number): Promise<R
   }
 }
 
-async function oursStep(net: NetnsPair, file: string, pps: number, tmp: string, n: number): Promise<RateStep> {
+async function oursStep(net: NetnsPair, file: string, pps: number, tmp: string, n: number, cli: string | null = null): Promise<RateStep> {
   const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '1', '--no-fail2ban', '--firewall', 'nftables', '--auto-block',
-    '--history', join(tmp, `history-${n}.json`), '--log-dir', join(tmp, `logs-${n}`)]);
+    '--history', join(tmp, `history-${n}.json`), '--log-dir', join(tmp, `logs-${n}`)], [], cli === null ? undefined : [process.execPath, cli]);
   try {
     await engine.waitForLine((j) => j.event_type === 'stats', 15_000, 'first stats line');
     const before = engine.byType('stats').at(-1)!.json!;
@@ -95,7 +99,7 @@ async function oursStep(net: NetnsPair, file: string, pps: number, tmp: string, 
       if (Number(last['packets']) + Number(last['dropped'] ?? 0) >= want) break;
     }
     const dropped = typeof last['dropped'] === 'number' ? last['dropped'] - Number(before['dropped'] ?? 0) : null;
-    return { who: 'ours', pps_asked: pps, seconds, arrived, captured: Number(last['packets']) - Number(before['packets'] ?? 0), dropped };
+    return { who: cli === null ? 'ours' : 'baseline', pps_asked: pps, seconds, arrived, captured: Number(last['packets']) - Number(before['packets'] ?? 0), dropped };
   } finally {
     await engine.interrupt(15_000).catch(() => engine.kill());
   }
@@ -119,6 +123,7 @@ export async function benchLiveRate(file: string | null): Promise<SectionResult>
   const ladder: RateStep[] = [];
   const ours: RateStep[] = [];
   const peerAt2x: RateStep[] = [];
+  const baseline: RateStep[] = [];
   let zeroDrop: RateStep | null = null;
   await withNetnsPair(async (net) => {
     const tmp = mkdtempSync(join(tmpdir(), 'snp-bench-rate-'));
@@ -140,6 +145,13 @@ export async function benchLiveRate(file: string | null): Promise<SectionResult>
         ours.push(s);
         log(`rate: ours at --pps ${pps}: arrived ${s.arrived}, captured ${s.captured}, dropped ${s.dropped}${s.error ? `, ${s.error}` : ''}`);
       }
+      if (BASELINE_CLI !== null) {
+        for (const pps of [r.pps_asked, 2 * r.pps_asked]) {
+          const s = await oursStep(net, file, pps, tmp, n++, BASELINE_CLI).catch((e: Error) => ({ who: 'baseline' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
+          baseline.push(s);
+          log(`rate: baseline ${BASELINE_CLI} at --pps ${pps}: arrived ${s.arrived}, captured ${s.captured}, dropped ${s.dropped}${s.error ? `, ${s.error}` : ''}`);
+        }
+      }
       const p2 = ladder.find((s) => s.pps_asked === 2 * r.pps_asked) ?? (await tcpdumpStep(net, file, 2 * r.pps_asked).catch(() => null));
       if (p2 !== null) peerAt2x.push(p2);
     } finally {
@@ -154,9 +166,12 @@ export async function benchLiveRate(file: string | null): Promise<SectionResult>
     if (ours[0] !== undefined) rows.push(stepRow(ours[0], 'ours at R', { target: '0 drops', result: ours[0].dropped === null ? '' : passMiss(ours[0].dropped === 0) }));
     if (ours[1] !== undefined) rows.push(stepRow(ours[1], 'ours at 2R'));
     if (peerAt2x[0] !== undefined) rows.push(stepRow(peerAt2x[0], 'tcpdump at 2R'));
+    if (baseline[0] !== undefined) rows.push(stepRow(baseline[0], 'baseline at R'));
+    if (baseline[1] !== undefined) rows.push(stepRow(baseline[1], 'baseline at 2R'));
   }
   const notes = [
     `tcpreplay --pps from the attacker namespace, ${STEP_SECONDS} s per step, of the recorded spoofed flood; tcpdump -n -i <veth> -w /dev/null vs dist/cli.js --headless -i <veth> --firewall nftables --auto-block, each started fresh per step in the victim namespace`,
   ];
-  return { rows, raw: { ladder, ours, peer_at_2x: peerAt2x }, notes };
+  if (BASELINE_CLI !== null) notes.push(`baseline: ${BASELINE_CLI}, the same way`);
+  return { rows, raw: { ladder, ours, peer_at_2x: peerAt2x, baseline }, notes };
 }
