@@ -5,6 +5,7 @@ import type { HttpRequestInfo } from '../../model/flow-summary.js';
 import { parseHttpRequest } from '../decode/http-request.js';
 import { datagramConnState, TcpHistory, tcpConnState } from './tcp-history.js';
 import { EmbryonicTable, EmbryoState } from './embryonic-table.js';
+import { PacketSummary } from './packet-summary.js';
 import { type ConnState } from '../../model/flow-summary.js';
 import type { FlowSummary } from '../../model/flow-summary.js';
 
@@ -114,6 +115,8 @@ export class FlowTable {
   private nextUid = 1;
   /** Half-open flows held while the table is full. */
   readonly embryos: EmbryonicTable;
+  /** Per-packet values the detectors share (source–target hash …), reset by each update(). */
+  readonly shared = new PacketSummary();
   /**
    * The slot bare SYNs are shown in while the table is full: taken out of the pool at the first
    * such SYN and kept (the table then holds capacity − 1 flows), so a detector's per-slot state
@@ -170,6 +173,7 @@ export class FlowTable {
    * tracked and return -1.
    */
   update(pkt: Packet): number {
+    this.shared.next();
     if (pkt.isLaterFragment) {
       this.lastEvents = 0;
       this.lastHttp = null;
