@@ -22,6 +22,7 @@ SNP_IP6_A=fd77::1
 SNP_IP6_V=fd77::2
 
 SNP_PIDS=()   # background processes this script started (killed by id on exit)
+SNP_EXTRA_NS=() # more namespaces a recorder made (deleted with ours on exit)
 SNP_TMP=""    # temporary directory (removed on exit)
 
 snp_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -46,7 +47,7 @@ snp_in_v() { ip netns exec "$SNP_NS_V" "$@"; }
 # this script or an earlier run of it can be in there — then delete the namespaces.
 snp_teardown_netns() {
 	local ns pid pids
-	for ns in "$SNP_NS_A" "$SNP_NS_V"; do
+	for ns in "${SNP_EXTRA_NS[@]}" "$SNP_NS_A" "$SNP_NS_V"; do
 		[[ -e /run/netns/$ns ]] || continue
 		pids=$(ip netns pids "$ns" 2>/dev/null || true)
 		for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done

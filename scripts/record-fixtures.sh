@@ -18,6 +18,8 @@ REPO=$(cd "$HERE/.." && pwd)
 FIX=$REPO/fixtures
 # shellcheck source=lib-netns.sh
 source "$HERE/lib-netns.sh"
+# shellcheck source=record-net-fixtures.sh
+source "$HERE/record-net-fixtures.sh"
 
 # ---------------------------------------------------------------------------------------------
 # Fixture table: name | format | attacker ip | scan type | description
@@ -62,6 +64,24 @@ nmap-host-sweep.pcap|pcap|-|-|host sweep of 32 victim addresses (10.77.0.100-131
 nmap-scan-delay.pcap|pcap|10.77.0.1|SYN|nmap -sS --scan-delay 500ms -p 1-40: about 2 probes a second, still a fast scan for PORT_SCAN's 60 s window
 nmap-ipproto.pcap|pcap|10.77.0.1|IP_PROTOCOL|nmap -sO (IP protocol scan) of all 256 protocol numbers, --max-retries 0; the victim answers ICMP protocol unreachable
 nmap-slow.pcap|pcap|10.77.0.1|SYN|nmap-scan-delay.pcap stretched 60 times in time offline (scripts/derive-fixtures.sh): one probe every 30 s over about 20 minutes, a slow scan
+nmap-frag.pcap|pcap|10.77.0.1|SYN|nmap -sS -f (every probe in 8-byte IP fragments) scan of the top 1000 TCP ports
+nmap-mtu16.pcap|pcap|10.77.0.1|SYN|nmap -sS --mtu 16 (16-byte IP fragments) scan of the top 1000 TCP ports
+hping3-synflood-frag.pcap|pcap|-|-|hping3 -S -f --flood -p 80 (each SYN in two 16-byte fragments) from one real source, first 6000 packets
+hping3-udpflood-frag.pcap|pcap|-|-|hping3 --udp -f -d 64 --flood -p 7777 (each datagram in five fragments) from one real source, first 8000 packets
+hping3-ackflood.pcap|pcap|-|-|hping3 -A -i u250 -p 80: about 4000 ACKs of no connection a second from one real source (the victim answers RST), first 6000 packets
+hping3-rstflood.pcap|pcap|-|-|hping3 -R -i u250 -p 80: about 4000 RSTs of no connection a second from one real source, first 6000 packets
+synflood-slow.pcap|pcap|-|-|hping3 -S -i u3333 -c 3000 -p 8081: one source, about 300 SYNs a second for 10 s to a closed port (the victim answers RST)
+synflood-10src.pcap|pcap|-|-|ten hping3 -S -a 10.77.0.31-40 -i u20408 -c 600 -p 80: ten spoofed sources at about 49 SYNs a second each for 12 s
+udp-burst-randsrc.pcap|pcap|-|-|hping3 --udp --rand-source -i u15 -p 7777 for 0.4 s: a sub-second burst of about 10,000 datagrams a second from random spoofed sources
+dns-reflection-frag.pcap|pcap|-|-|hping3 sends TXT queries spoofed from the victim (a new source port each) to a resolver at 10.77.5.53 (a third namespace, MTU 576); its 700-byte answers reach the victim in two IP fragments each, about 2000 a second (first 3000 packets)
+nmap-split-2src.pcap|pcap|-|-|one SYN scan split over two attacker addresses at the same time: 10.77.0.11 probes ports 1-14, 10.77.0.12 ports 15-28
+nmap-sctp-init.pcap|pcap|10.77.0.1|SCTP_INIT|nmap -sY (SCTP INIT) scan of ports 1-100, --max-retries 1; the victim has no SCTP endpoint
+nmap-sctp-cookie.pcap|pcap|10.77.0.1|SCTP_INIT|nmap -sZ (SCTP COOKIE-ECHO) scan of ports 1-100, --max-retries 1
+nmap-decoy.pcap|pcap|10.77.0.1|SYN|nmap -sS -D 10.77.0.21,10.77.0.22,ME,10.77.0.23 of the top 200 ports: every probe also sent from three decoys nobody holds
+benign-served-download.pcap|pcap|-|-|an outside client (10.77.0.1) downloads 30 MB with curl from a web server in the home net (the victim, 10.77.0.2:8080); veth MTU 9000, tcpdump -s 96
+icmpflood-replies.pcap|pcap|-|-|hping3 --icmp -d 8000 --flood, first 3000 packets: 8000-byte echo requests and the victim's echo replies (12 MB leaving the home net); replayed with high-security
+benign-ssh-parallel.pcap|pcap|-|-|40 ssh key logins started at once from 10.77.0.1 to the victim's sshd (home net)
+benign-dns-burst.pcap|pcap|-|-|the victim resolves through an outside dnsmasq (10.77.0.1): 4 bursts of 250 lookups at once, 100 over IPv6, large TXT answers arriving fragmented over IPv4 and IPv6, 3000-byte pings both ways
 EOF
 )
 
@@ -101,9 +121,20 @@ fixture_alerts() {
 		jq -Rcn '[inputs | {attack_type: ., attacker_ip: "10.77.0.1"}]' ;;
 	hydra-ftp.pcap) echo '[{"attack_type":"FTP_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
 	hping3-udpflood.pcap) echo '[{"attack_type":"UDP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
-	hping3-icmpflood.pcap) echo '[{"attack_type":"ICMP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-icmpflood.pcap | icmpflood-replies.pcap) echo '[{"attack_type":"ICMP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
 	# the outside receiver is the "attacker" of an exfiltration alert
 	exfil-upload.pcap) echo '[{"attack_type":"DATA_EXFILTRATION","attacker_ip":"10.77.0.1"}]' ;;
+	# a fragmented scan is also a fragment anomaly (tiny fragments) of its source
+	nmap-frag.pcap | nmap-mtu16.pcap) echo '[{"attack_type":"FRAGMENT_ANOMALY","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-synflood-frag.pcap) echo '[{"attack_type":"SYN_FLOOD","attacker_ip":"10.77.0.1"},{"attack_type":"FRAGMENT_ANOMALY","attacker_ip":"10.77.0.1"}]' ;;
+	hping3-udpflood-frag.pcap) echo '[{"attack_type":"UDP_FLOOD","attacker_ip":"10.77.0.1"},{"attack_type":"FRAGMENT_ANOMALY","attacker_ip":"10.77.0.1"}]' ;;
+	# TCP floods of one source are SYN_FLOOD alerts; attack_details.flood_type says ACK or RST
+	hping3-ackflood.pcap | hping3-rstflood.pcap | synflood-slow.pcap) echo '[{"attack_type":"SYN_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
+	# no source floods alone: a DDOS, named after the top source (any of them)
+	synflood-10src.pcap | udp-burst-randsrc.pcap) echo '[{"attack_type":"DDOS","attacker_ip":"*"}]' ;;
+	# the resolver is a reflector, never a scanner
+	dns-reflection-frag.pcap) echo '[{"attack_type":"REFLECTION","attacker_ip":"10.77.5.53"}]' ;;
+	nmap-split-2src.pcap) echo '[{"attack_type":"DISTRIBUTED_SCAN","attacker_ip":"*"}]' ;;
 	esac
 }
 # Extra command-line arguments a replay of the fixture needs (manifest "args", absent elsewhere):
@@ -111,8 +142,10 @@ fixture_alerts() {
 # net) and the inbound/outbound direction are exercised.
 fixture_args() {
 	case $1 in
-	exfil-upload.pcap | benign-browsing.pcap | benign-download.pcap | benign-dns.pcap | benign-ssh-password.pcap)
+	exfil-upload.pcap | benign-browsing.pcap | benign-download.pcap | benign-dns.pcap | benign-ssh-password.pcap | \
+		benign-served-download.pcap | benign-dns-burst.pcap | benign-ssh-parallel.pcap)
 		echo '["--home-net","10.77.0.2/32"]' ;;
+	icmpflood-replies.pcap) echo '["--home-net","10.77.0.2/32","--profile","high-security"]' ;;
 	esac
 }
 fixture_field() { awk -F'|' -v n="$1" -v f="$2" '$1 == n { print $f }' <<<"$FIXTURE_TABLE"; }
@@ -178,6 +211,8 @@ probed_ports() {
 		tshark -n -r "$f" -Y "$ipf.src == $ip && !(icmp.type == 3)" -T fields -e ip.proto 2>/dev/null | cut -d, -f1
 	elif [[ $scan == UDP ]]; then
 		tshark -n -r "$f" -Y "$ipf.src == $ip && udp" -T fields -e udp.dstport 2>/dev/null
+	elif [[ $scan == SCTP_INIT ]]; then
+		tshark -n -r "$f" -Y "$ipf.src == $ip && sctp" -T fields -e sctp.dstport 2>/dev/null
 	else
 		tshark -n -r "$f" -Y "$ipf.src == $ip && tcp" -T fields -e tcp.dstport 2>/dev/null
 	fi | sort -u | grep -c . || true

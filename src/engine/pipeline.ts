@@ -2,6 +2,10 @@ import type { CidrSet } from '../net/cidr-set.js';
 import { AlertBook, type AlertListener } from './alerts/alert-book.js';
 import type { PacketSink } from './capture/packet-source.js';
 import { decodeFrame, DecodeResult } from './decode/decode-frame.js';
+import { decodeReassembled } from './decode/decode-reassembled.js';
+import { Defragmenter, type DefragOptions } from './decode/defragmenter.js';
+import type { FragmentAnomalyListener } from './decode/fragment-anomaly.js';
+import { isFragmentAnomalyListener, isFragmentObserver, type FragmentObserver } from './detectors/fragment-observer.js';
 import { MalformedCounters } from './decode/malformed.js';
 import { IpProto, Packet } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
@@ -35,6 +39,8 @@ export interface PipelineOptions {
   forensic?: ForensicRecorder | null;
   /** Decides each new alert's action (log / prompt / block) before it is published. */
   responder?: Pick<BlockManager, 'onAlert' | 'onEvidence' | 'onFlowProven' | 'onPacketTime'> | null;
+  /** Bounds of IP reassembly (defaults: DEFRAG_DEFAULTS). */
+  defrag?: DefragOptions;
 }
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
@@ -47,12 +53,16 @@ export const TICK_EVERY_PACKETS = 4096;
 export class Pipeline {
   readonly packet = new Packet();
   readonly malformed = new MalformedCounters();
+  /** IP fragments are reassembled here; detectors see the datagram. */
+  readonly defrag: Defragmenter;
   readonly flows: FlowTable;
   readonly alerts: AlertBook;
   /** The run's detectors, by stage and by name. */
   readonly detectors: BuiltDetectors;
   private readonly packetStage: readonly PacketDetector[];
   private readonly flowStartStage: readonly PacketDetector[];
+  /** Detectors that also count fragments as they arrive (fragment floods). */
+  private readonly fragmentStage: readonly FragmentObserver[];
   private readonly packetBeforeFlowStart: number;
   private readonly ctx: DetectorContext;
   private readonly flowIdleMicros: number;
@@ -103,6 +113,15 @@ export class Pipeline {
     this.packetStage = this.detectors.packet;
     this.flowStartStage = this.detectors.flowStart;
     this.packetBeforeFlowStart = this.detectors.packetBeforeFlowStart;
+    this.fragmentStage = this.detectors.all.filter(isFragmentObserver);
+    this.defrag = new Defragmenter(options.defrag);
+    const listeners: FragmentAnomalyListener[] = this.detectors.all.filter(isFragmentAnomalyListener);
+    if (listeners.length > 0)
+      this.defrag.listener = {
+        onFragmentAnomaly: (kind, addrs, proto, ts) => {
+          for (const l of listeners) l.onFragmentAnomaly(kind, addrs, proto, ts);
+        },
+      };
   }
 
   /** Where detectors of other inputs (auth log, processes) raise into the same alert book. */
@@ -125,22 +144,13 @@ export class Pipeline {
     const pkt = this.packet;
     const result = decodeFrame(pkt, buf, offset, capLen, wireLen, tsMicros, linkType, this.malformed);
     if (result === DecodeResult.IP) {
-      // Ringed before the detectors run, so the frame that triggers an alert is in its pcap.
-      if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
-      const slot = this.flows.update(pkt);
-      const flows = this.flows;
-      const stage = this.packetStage;
-      const early = this.packetBeforeFlowStart;
-      // A handshake that acknowledged our SYN-ACK proves this flow's source (auto-block proof):
-      // handed over before the detectors count this packet, so evidence in it counts as proven.
-      if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
-      this.evidenceSlot = slot;
-      for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
-      if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
-      for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
-      this.evidenceSlot = -1;
-      if (this.processTagger !== null && slot >= 0 && (this.flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, this.flows.uidOf(slot));
-      if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
+      if (pkt.isFragment) this.fragment(pkt, buf, offset);
+      else {
+        // Ringed before the detectors run, so the frame that triggers an alert is in its pcap.
+        if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
+        const slot = this.detect(pkt);
+        if (this.feed !== null) this.feed.record(pkt, slot >= 0 ? this.flows.uidOf(slot) : 0, this.flows.lastHttp === null ? null : describeHttp(this.flows.lastHttp));
+      }
     } else if (result === DecodeResult.NOT_IP) {
       this.nonIp++;
     }
@@ -150,6 +160,38 @@ export class Pipeline {
       if (this.onPacketPathTick !== null) this.onPacketPathTick();
     }
   };
+
+  /** flows → detectors for one decoded IP packet (a captured one or a reassembled datagram); returns its flow slot. */
+  private detect(pkt: Packet): number {
+    const slot = this.flows.update(pkt);
+    const flows = this.flows;
+    const stage = this.packetStage;
+    const early = this.packetBeforeFlowStart;
+    // A handshake that acknowledged our SYN-ACK proves this flow's source (auto-block proof):
+    // handed over before the detectors count this packet, so evidence in it counts as proven.
+    if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
+    this.evidenceSlot = slot;
+    for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
+    if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
+    for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
+    this.evidenceSlot = -1;
+    if (this.processTagger !== null && slot >= 0 && (flows.lastEvents & FlowEvent.NEW) !== 0) this.processTagger.onNewFlow(pkt, flows.uidOf(slot));
+    return slot;
+  }
+
+  /**
+   * One IP fragment: recorded (forensic ring, feed) as captured, counted by the fragment stage,
+   * then handed to the defragmenter; the datagram it completes, if any, goes through flows and
+   * detectors as one packet.
+   */
+  private fragment(pkt: Packet, buf: Buffer, offset: number): void {
+    if (this.forensic !== null) this.forensic.record(pkt, buf, offset);
+    if (this.feed !== null) this.feed.record(pkt, 0, null);
+    const stage = this.fragmentStage;
+    for (let i = 0; i < stage.length; i++) stage[i]!.onFragment(pkt);
+    if (!this.defrag.add(pkt)) return;
+    if (decodeReassembled(pkt, this.defrag, this.malformed) === DecodeResult.IP) this.detect(pkt);
+  }
 
   /**
    * The detectors that only look at packets that open a flow (and ICMP, for echo sweeps and
@@ -165,6 +207,7 @@ export class Pipeline {
   tick(nowMicros: number): void {
     if (nowMicros <= 0) return;
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
+    this.defrag.expire(nowMicros);
     for (const d of this.detectors.all) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);
     this.forensic?.tick(nowMicros);

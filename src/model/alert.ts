@@ -20,6 +20,7 @@ export const ATTACK_TYPES = [
   'ICMP_FLOOD',
   'DDOS',
   'REFLECTION',
+  'FRAGMENT_ANOMALY',
   'SQL_INJECTION',
   'XSS',
   'PATH_TRAVERSAL',
@@ -40,7 +41,7 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
 export type AlertAction = 'logged' | 'prompted' | 'blocked' | 'dry_run' | 'suppressed' | 'block_failed';
 
-export type ScanType = 'SYN' | 'CONNECT' | 'FIN' | 'NULL' | 'XMAS' | 'ACK' | 'MAIMON' | 'WINDOW' | 'UDP' | 'IP_PROTOCOL';
+export type ScanType = 'SYN' | 'CONNECT' | 'FIN' | 'NULL' | 'XMAS' | 'ACK' | 'MAIMON' | 'WINDOW' | 'UDP' | 'IP_PROTOCOL' | 'SCTP_INIT';
 
 export interface AttackDetails {
   scan_type?: ScanType;
@@ -63,7 +64,7 @@ export interface Alert {
   attacker_ip: string;
   target_ip: string | null;
   target_port: number | null;
-  protocol: 'tcp' | 'udp' | 'icmp' | 'ip' | null;
+  protocol: 'tcp' | 'udp' | 'icmp' | 'sctp' | 'ip' | null;
   packet_count: number;
   /** Seconds from the first to the last evidence packet. */
   duration: number;

@@ -160,7 +160,7 @@ describe('crash recovery', { skip: skipReason ?? false }, () => {
     } finally {
       await second.interrupt();
     }
-    // The manual unblock command (seed 000): the kernel entry goes, the history records it.
+    // The manual unblock command: the kernel entry goes, the history records it.
     const unblock = cliIn(net.victim, ['--unblock', net.attackerV4, '--firewall', 'nftables', '--history', history]);
     assert.match(unblock, new RegExp(`removed ${net.attackerV4.replaceAll('.', '\\.')}/32`));
     assert.equal(await connects(net.attackerV4), true, '--unblock removed the block');

@@ -27,6 +27,7 @@ import { compileFilter, type FilterSubject } from '../../src/filter/index.js';
 import { buildPcap, frame as filler, PcapngBuilder, readAll, writeTmp } from '../unit/capture/capture-builder.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { ethernet, ext8, ipv4, ipv6, sll, sll2, tcp, udp } from '../support/frame-builder.js';
+import { defragmentTarget } from './defragment-target.js';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -342,7 +343,7 @@ const filterTarget: FuzzTarget = {
   weight: 20,
 };
 
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, captureTarget, configTarget, historyTarget, filterTarget];
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, defragmentTarget, captureTarget, configTarget, historyTarget, filterTarget];
 
 export const CORPUS_ROOT = new URL('./corpus/', import.meta.url).pathname;
 

@@ -95,6 +95,9 @@ export function craftedFrames(): CraftedFrame[] {
   const udpLong = Buffer.from(udpBase);
   udpLong.writeUInt16BE(200, L4 + 4);
   out.push({ name: 'udp-length-past-packet', frame: udpLong, reason: 'udp_bad_length' });
+  // An SCTP common header is 12 bytes: 11 are not one.
+  const sctpBase = ethernet(ipv4({ src: SRC, dst: DST, proto: IpProto.SCTP }, Buffer.alloc(16, 1)));
+  out.push({ name: 'cut-45-sctp-consistent', frame: cutConsistently(sctpBase, 45), reason: 'sctp_truncated' });
   const icmpBase = ethernet(ipv4({ src: SRC, dst: DST, proto: IpProto.ICMP }, icmp(8, 0)));
   out.push({ name: 'cut-37-icmp-consistent', frame: cutConsistently(icmpBase, 37), reason: 'icmp_truncated' });
   const v6 = ethernet(ipv6('fd66::1', 'fd66::2', IpProto.TCP, tcp({ srcPort: 1, dstPort: 2, flags: TcpFlag.SYN }), [ext8(0)]), 0x86dd);

@@ -3,7 +3,7 @@ import { decodeIpv6 } from './ipv6.js';
 import { decodeLinkLayer, LINK_MALFORMED, LINK_NOT_IP } from './link-layer.js';
 import type { MalformedCounters } from './malformed.js';
 import { IpProto, type Packet } from './packet.js';
-import { decodeIcmp, decodeTcp, decodeUdp } from './transport.js';
+import { decodeIcmp, decodeSctp, decodeTcp, decodeUdp } from './transport.js';
 
 export const DecodeResult = {
   /** An IP packet; transport fields are set when the transport header was present. */
@@ -41,23 +41,25 @@ export function decodeFrame(
     pkt.ipVersion = 0;
     return DecodeResult.MALFORMED;
   }
-  if (l4 < 0 || pkt.isLaterFragment) return DecodeResult.IP;
+  // A fragment's transport header, if any, is read from the reassembled datagram (decode/defragmenter.ts).
+  if (l4 < 0 || pkt.isFragment) return DecodeResult.IP;
+  return decodeTransport(pkt, buf, l4, counters) ? DecodeResult.IP : DecodeResult.MALFORMED;
+}
 
+/** The transport header at `l4` of the IP packet in pkt; false after counting a malformed one. */
+export function decodeTransport(pkt: Packet, buf: Buffer, l4: number, counters: MalformedCounters): boolean {
   const ipEnd = pkt.ipOffset + pkt.ipAvailable;
-  let ok = true;
   switch (pkt.proto) {
     case IpProto.TCP:
-      ok = decodeTcp(pkt, buf, l4, ipEnd, counters);
-      break;
+      return decodeTcp(pkt, buf, l4, ipEnd, counters);
     case IpProto.UDP:
-      ok = decodeUdp(pkt, buf, l4, ipEnd, counters);
-      break;
+      return decodeUdp(pkt, buf, l4, ipEnd, counters);
     case IpProto.ICMP:
     case IpProto.ICMPV6:
-      ok = decodeIcmp(pkt, buf, l4, ipEnd, counters);
-      break;
+      return decodeIcmp(pkt, buf, l4, ipEnd, counters);
+    case IpProto.SCTP:
+      return decodeSctp(pkt, buf, l4, ipEnd, counters);
     default:
-      break;
+      return true;
   }
-  return ok ? DecodeResult.IP : DecodeResult.MALFORMED;
 }

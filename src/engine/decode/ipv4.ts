@@ -44,6 +44,13 @@ export function decodeIpv4(pkt: Packet, buf: Buffer, off: number, end: number, c
   const fragOffset = fragField & 0x1fff;
   pkt.isFragment = (fragField & 0x2000) !== 0 || fragOffset !== 0;
   pkt.isLaterFragment = fragOffset !== 0;
+  if (pkt.isFragment) {
+    pkt.fragOffset = fragOffset << 3;
+    pkt.fragMore = (fragField & 0x2000) !== 0;
+    pkt.fragId = (buf[off + 4]! << 8) | buf[off + 5]!;
+    pkt.fragDataOffset = off + ihl;
+    pkt.fragHeaderEnd = off + ihl;
+  }
 
   pkt.ipOffset = off;
   pkt.ipHeaderLen = ihl;

@@ -69,6 +69,8 @@ export function decodeIpv6(pkt: Packet, buf: Buffer, off: number, end: number, c
   const limit = off + present;
   let next = buf[off + 6]!;
   let cur = off + 40;
+  /** The byte that names the header at `cur`. */
+  let prevNext = off + 6;
   for (let hops = 0; ; hops++) {
     let len: number;
     switch (next) {
@@ -90,8 +92,20 @@ export function decodeIpv6(pkt: Packet, buf: Buffer, off: number, end: number, c
       case FRAGMENT: {
         if (limit - cur < 8) return extTruncated(pkt, counters, next);
         const fragField = (buf[cur + 2]! << 8) | buf[cur + 3]!;
-        pkt.isFragment = true;
-        pkt.isLaterFragment = fragField >> 3 !== 0;
+        // An atomic fragment (offset 0, no more fragments) is a whole datagram: walk on.
+        if (fragField & 0xfff9) {
+          // The rest is fragment data: the defragmenter takes it from here.
+          pkt.isFragment = true;
+          pkt.isLaterFragment = fragField >> 3 !== 0;
+          pkt.fragOffset = fragField & 0xfff8;
+          pkt.fragMore = (fragField & 1) !== 0;
+          pkt.fragId = word(buf, cur + 4);
+          pkt.fragHeaderEnd = cur;
+          pkt.fragPrevNext = prevNext;
+          pkt.fragDataOffset = cur + 8;
+          pkt.proto = buf[cur]!;
+          return cur + 8;
+        }
         len = 8;
         break;
       }
@@ -106,6 +120,7 @@ export function decodeIpv6(pkt: Packet, buf: Buffer, off: number, end: number, c
     }
     if (cur + len > limit) return extTruncated(pkt, counters, next);
     next = buf[cur]!;
+    prevNext = cur;
     cur += len;
   }
 }

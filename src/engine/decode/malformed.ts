@@ -19,6 +19,7 @@ export const MalformedReason = {
   UDP_BAD_LENGTH: 13,
   ICMP_TRUNCATED: 14,
   UNSUPPORTED_LINK_TYPE: 15,
+  SCTP_TRUNCATED: 16,
 } as const;
 
 export type MalformedReasonCode = (typeof MalformedReason)[keyof typeof MalformedReason];
@@ -40,6 +41,7 @@ export const MALFORMED_REASON_NAMES: readonly string[] = [
   'udp_bad_length',
   'icmp_truncated',
   'unsupported_link_type',
+  'sctp_truncated',
 ];
 
 /** Fixed-size counters indexed by reason code: one array, no allocation while counting. */

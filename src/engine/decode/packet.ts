@@ -11,6 +11,7 @@ export const IpProto = {
   TCP: 6,
   UDP: 17,
   ICMPV6: 58,
+  SCTP: 132,
 } as const;
 
 export const TcpFlag = {
@@ -52,6 +53,22 @@ export class Packet {
   isLaterFragment = false;
   /** True for any fragment (MF set or offset non-zero). */
   isFragment = false;
+  // Fragment header fields, set only when isFragment (stale otherwise).
+  /** Byte offset of this fragment's data in the original datagram. */
+  fragOffset = 0;
+  /** More fragments follow (MF / M flag). */
+  fragMore = false;
+  /** Identification: 16 bits for IPv4, 32 for IPv6. */
+  fragId = 0;
+  /** Where this fragment's data starts in `buf`. */
+  fragDataOffset = 0;
+  /** Where the unfragmentable part ends in `buf`: the IPv4 options' end, the IPv6 fragment header. */
+  fragHeaderEnd = 0;
+  /** IPv6: offset in `buf` of the next-header byte that names the fragment header. */
+  fragPrevNext = 0;
+  /** This packet is a datagram reassembled from `fragCount` fragments (decode/defragmenter.ts). */
+  reassembled = false;
+  fragCount = 0;
   src0 = 0;
   src1 = 0;
   src2 = 0;
@@ -72,6 +89,8 @@ export class Packet {
   tcpOptionsLen = 0;
   icmpType = -1;
   icmpCode = -1;
+  /** SCTP: type of the first chunk (1 INIT, 10 COOKIE ECHO …), -1 without. */
+  sctpChunk = -1;
   payloadOffset = 0;
   payloadLen = 0;
   /** The frame was cut by the snapshot length: trailing bytes are missing, not malformed. */
@@ -96,6 +115,7 @@ export class Packet {
     this.proto = 0;
     this.isLaterFragment = false;
     this.isFragment = false;
+    this.reassembled = false;
     this.l4Offset = 0;
     this.srcPort = 0;
     this.dstPort = 0;
@@ -106,6 +126,7 @@ export class Packet {
     this.tcpOptionsLen = 0;
     this.icmpType = -1;
     this.icmpCode = -1;
+    this.sctpChunk = -1;
     this.payloadOffset = 0;
     this.payloadLen = 0;
   }

@@ -72,3 +72,23 @@ export function decodeIcmp(pkt: Packet, buf: Buffer, off: number, end: number, c
   pkt.payloadLen = avail - 4;
   return true;
 }
+
+/**
+ * SCTP common header (ports, verification tag, checksum) and the type of the first chunk, which
+ * tells an INIT or COOKIE ECHO probe from the rest of an association.
+ */
+export function decodeSctp(pkt: Packet, buf: Buffer, off: number, end: number, counters: MalformedCounters): boolean {
+  const avail = end - off;
+  if (avail < 12) {
+    if (pkt.snapCut) return true;
+    counters.add(MalformedReason.SCTP_TRUNCATED);
+    return false;
+  }
+  pkt.l4Offset = off;
+  pkt.srcPort = (buf[off]! << 8) | buf[off + 1]!;
+  pkt.dstPort = (buf[off + 2]! << 8) | buf[off + 3]!;
+  if (avail >= 16) pkt.sctpChunk = buf[off + 12]!;
+  pkt.payloadOffset = off + 12;
+  pkt.payloadLen = avail - 12;
+  return true;
+}

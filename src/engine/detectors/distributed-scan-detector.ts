@@ -9,7 +9,7 @@ import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
 import { newFlowProbeKind, ProbeKind } from './scan-probe.js';
 import { intInRange, positiveInt, seconds } from '../../config/checkers.js';
-import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
+import type { ConfiguredDetectorDescriptor, DetectorConfig } from './detector-descriptor.js';
 
 export interface DistributedScanConfig {
   /** Distinct ports of one target that all sources together probe within the window. */
@@ -276,19 +276,25 @@ export class DistributedScanDetector implements PacketDetector {
 export type DistributedScanSettings = Pick<DistributedScanConfig, 'ports' | 'sources' | 'windowSeconds'>;
 
 /**
- * DISTRIBUTED_SCAN. The port count is the whole scan's; each source brings a slice of it.
+ * DISTRIBUTED_SCAN. The port count is the whole scan's; each source brings a slice of it. It is
+ * never above PORT_SCAN's: a scan split over two sources that each stay under PORT_SCAN's
+ * threshold still adds up to this one.
  */
 export const distributedScanDescriptor: ConfiguredDetectorDescriptor<'distributedScan', DistributedScanSettings, DistributedScanDetector> = {
   name: 'distributedScan',
   stage: 'flowStart',
   settings: {
     defaults: {
-      'high-security': { ports: 20, sources: 3, windowSeconds: 120 },
-      balanced: { ports: 30, sources: 3, windowSeconds: 60 },
-      development: { ports: 100, sources: 5, windowSeconds: 30 },
+      'high-security': { ports: 10, sources: 2, windowSeconds: 120 },
+      balanced: { ports: 15, sources: 2, windowSeconds: 60 },
+      development: { ports: 50, sources: 2, windowSeconds: 30 },
     },
     schema: { ports: intInRange(2, 65_536), sources: positiveInt, windowSeconds: seconds },
   },
-  create: (settings, inputs) => new DistributedScanDetector(settings, inputs.context),
-  reconfigure: (detector, settings) => (detector.reconfigure(settings), []),
+  create: (settings, inputs) => new DistributedScanDetector(capPorts(settings, inputs.config), inputs.context),
+  reconfigure: (detector, settings, config) => (detector.reconfigure(capPorts(settings, config)), []),
 };
+
+function capPorts(settings: DistributedScanSettings, config: DetectorConfig): DistributedScanSettings {
+  return { ...settings, ports: Math.min(settings.ports, config.thresholds.portScan.ports) };
+}

@@ -4,6 +4,7 @@ import { formatAddress } from '../../net/address.js';
 import { roundSeconds, type Alert } from '../../model/alert.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
+import { TcpHistory } from '../flows/tcp-history.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
@@ -34,6 +35,23 @@ const PROTOS = ['tcp', 'udp', 'icmp', 'ip'] as const;
 /** A live alert is refreshed (ctx.changed) at most this often per destination from the packet path. */
 const UPDATE_MICROS = 1e6;
 
+/**
+ * Whether the home host sending this packet began its conversation: only what a home host sends
+ * on a flow it opened leaves the home net of its own accord. A download an outside client takes
+ * from a home server, echo replies and ICMP errors are answers, not exfiltration. TCP: the home
+ * host sent the SYN, or, for a flow picked up mid-stream, it sends from the higher (client) port;
+ * UDP and other protocols: it sent the flow's first packet; ICMP: echo requests only.
+ */
+function sentByInitiator(pkt: Packet, flows: FlowTable, slot: number): boolean {
+  const proto = pkt.proto;
+  if (proto === IpProto.ICMP) return pkt.icmpType === 8;
+  if (proto === IpProto.ICMPV6) return pkt.icmpType === 128;
+  if (slot < 0) return true;
+  if (!flows.lastFromOrig) return false;
+  if (proto !== IpProto.TCP) return true;
+  return (flows.historyOf(slot) & TcpHistory.ORIG_SYN) !== 0 || pkt.srcPort > pkt.dstPort;
+}
+
 /** One alert: one outside destination receiving a large transfer, until it has been quiet for three windows. */
 class Transfer {
   bytes = 0;
@@ -55,7 +73,8 @@ class Transfer {
  * DATA_EXFILTRATION: bytes leaving the home net, per outside destination, in a sliding window.
  *
  * A packet counts when its source is in `ctx.homeNet`, its destination is not, the destination is
- * not multicast/broadcast and not in `allow`. Its wire length is added to the destination's
+ * not multicast/broadcast and not in `allow`, and the home host opened the conversation
+ * (sentByInitiator). Its wire length is added to the destination's
  * window: `BUCKETS` buckets of window/12 (5 s by default) kept with a running sum, so bytes older
  * than the window (at bucket granularity: between 55 and 60 s for the defaults) stop counting.
  * When a destination's window holds more than `bytes`, one alert is raised with the destination
@@ -153,10 +172,11 @@ export class ExfiltrationDetector implements PacketDetector {
     return this.live.size;
   }
 
-  onPacket(pkt: Packet, _flows: FlowTable, _slot: number): void {
+  onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
     const home = this.ctx.homeNet;
     if (home === null) return;
     if (!home.has(pkt.src0, pkt.src1, pkt.src2, pkt.src3)) return;
+    if (!sentByInitiator(pkt, flows, slot)) return;
     const d0 = pkt.dst0;
     const d1 = pkt.dst1;
     const d2 = pkt.dst2;

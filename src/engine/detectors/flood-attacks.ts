@@ -5,10 +5,17 @@ export const SYN = 0;
 export const UDP = 1;
 export const ICMP = 2;
 export const REFL = 3;
-export const KINDS = 4;
-export const KIND_NAME = ['SYN', 'UDP', 'ICMP', 'REFLECTION'] as const;
-export const KIND_ATTACK: readonly AttackType[] = ['SYN_FLOOD', 'UDP_FLOOD', 'ICMP_FLOOD', 'REFLECTION'];
-export const KIND_PROTO = ['tcp', 'udp', 'icmp', null] as const;
+/** TCP segments without SYN of no connection (ACK, FIN, PSH … floods) that nothing but a RST answered. */
+export const ACK = 4;
+/** RSTs of no connection. */
+export const RST = 5;
+/** IP fragments not (yet) part of a reassembled datagram. */
+export const FRAG = 6;
+export const KINDS = 7;
+export const KIND_NAME = ['SYN', 'UDP', 'ICMP', 'REFLECTION', 'ACK', 'RST', 'FRAGMENT'] as const;
+/** TCP floods of every flag are SYN_FLOOD alerts (flood_type says which); fragments take their protocol's. */
+export const KIND_ATTACK: readonly AttackType[] = ['SYN_FLOOD', 'UDP_FLOOD', 'ICMP_FLOOD', 'REFLECTION', 'SYN_FLOOD', 'SYN_FLOOD', 'UDP_FLOOD'];
+export const KIND_PROTO = ['tcp', 'udp', 'icmp', null, 'tcp', 'tcp', null] as const;
 
 const SECOND = 1e6;
 
@@ -24,6 +31,10 @@ export class FloodAttack {
   readonly bindings: number[] = [];
   /** Packets per amplifier service (REFLECTION over UDP). */
   readonly services = new Map<string, number>();
+  /** Bit per kind bound to this attack. */
+  kinds = 0;
+  /** Shortest window whose threshold was reached (seconds): 0.1 for a burst, 10 for a sustained flood. */
+  windowSeconds = 1;
   constructor(
     readonly key: string,
     readonly kind: number,
@@ -35,8 +46,10 @@ export class FloodAttack {
   /** Entry k (target * KINDS + kind) counts for this attack from now on. */
   bind(k: number, rate: number, sources: number): void {
     if (!this.bindings.includes(k)) {
+      const target = (k / KINDS) | 0;
+      if (!this.bindings.some((b) => ((b / KINDS) | 0) === target)) this.targets++;
       this.bindings.push(k);
-      this.targets++;
+      this.kinds |= 1 << k % KINDS;
     }
     if (rate > this.peakPps) this.peakPps = rate;
     if (sources > this.sources) this.sources = sources;
@@ -58,6 +71,7 @@ export class FloodAttack {
     d.first_seen = isoFromMicros(this.firstSeen);
     d.peak_pps = Math.round(this.peakPps);
     d.targets_count = this.targets;
+    d.window_seconds = this.windowSeconds;
     if (kind === REFL) {
       d.reflectors = this.sources;
       let best: string | null = null;
@@ -71,6 +85,9 @@ export class FloodAttack {
       d.service = best ?? 'syn-ack';
     } else {
       d.flood_type = KIND_NAME[kind];
+      const types: string[] = [];
+      for (let i = 0; i < KINDS; i++) if ((this.kinds & (1 << i)) !== 0) types.push(KIND_NAME[i]!);
+      if (types.length > 1) d.flood_types = types;
       d.sources = this.sources;
       // Spoofing shows as SYNs whose handshakes never complete; for UDP/ICMP, as many sources.
       const handshakeShare = kind === SYN ? (this.packets > 0 ? this.handshakes / this.packets : 0) : 1;

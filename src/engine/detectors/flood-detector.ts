@@ -3,22 +3,34 @@ import { formatAddress } from '../../net/address.js';
 import type { Alert, AttackType } from '../../model/alert.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
+import { TcpHistory } from '../flows/tcp-history.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { positiveInt, positiveNumber, share } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 import { hashDst } from '../sketch/address-hash.js';
 import { SetAssociativeTable } from '../sketch/set-associative-table.js';
-import { FloodAttack, FloodAttacks, ICMP, KIND_ATTACK, KIND_NAME, KIND_PROTO, KINDS, REFL, SYN, UDP } from './flood-attacks.js';
+import { ACK, FloodAttack, FloodAttacks, FRAG, ICMP, KIND_ATTACK, KIND_NAME, KIND_PROTO, KINDS, REFL, RST, SYN, UDP } from './flood-attacks.js';
 import { FloodSourceTrackers } from './flood-source-trackers.js';
+import { BURST, FloodWindows, SECOND, SUSTAINED, WINDOW_SECONDS, WINDOWS } from './flood-windows.js';
+import type { FragmentObserver } from './fragment-observer.js';
+import { isAnswerShaped, reflectedService } from './reflection-ports.js';
 
 export interface FloodConfig {
   /** Packets per second towards one target that make a flood. SYNs count net of completed handshakes. */
   synPps?: number;
+  /** TCP segments without SYN that belong to no connection (ACK, FIN, PSH … floods). */
+  ackPps?: number;
+  /** RSTs that belong to no connection. */
+  rstPps?: number;
   udpPps?: number;
   icmpPps?: number;
-  /** Unsolicited SYN-ACKs plus UDP from amplifier ports that open no-request flows, per second. */
+  /** IP fragments that do not (yet) make a datagram: fragments of completed datagrams count as the datagram's kind. */
+  fragmentPps?: number;
+  /** Unsolicited SYN-ACKs and UDP answers from reflector ports that nothing asked for, per second. */
   reflectionPps?: number;
-  /** Distinct sources (estimated) above which a flood is a DDOS. */
+  /** Share of a kind's rate that, kept up over 10 s, is a flood too (a low-rate flood). */
+  sustainedShare?: number;
+  /** Distinct sources (estimated) from which a flood is marked spoofed_likely. */
   ddosSources?: number;
   /** Share of the top source (guaranteed Space-Saving count / tracked packets) that names one attacker. */
   topShare?: number;
@@ -32,9 +44,13 @@ export interface FloodConfig {
 
 export const FLOOD_DEFAULTS: Required<FloodConfig> = {
   synPps: 1000,
+  ackPps: 1000,
+  rstPps: 1000,
   udpPps: 5000,
   icmpPps: 1000,
+  fragmentPps: 500,
   reflectionPps: 1000,
+  sustainedShare: 0.2,
   ddosSources: 100,
   topShare: 0.5,
   maxTargets: 16_384,
@@ -46,75 +62,67 @@ export const FLOOD_DEFAULTS: Required<FloodConfig> = {
 const HH_SAMPLE = 4;
 /** Heavy-hitter samples a tracker needs before a flood is named from it. */
 const MIN_SAMPLES = 32;
-/** Sources are tracked once a target gets this fraction of a kind's threshold. */
+/** Sources are tracked once a target gets this fraction of a kind's threshold in any window. */
 const TRACK_FRACTION = 8;
-const SECOND = 1e6;
+/**
+ * A burst (0.1 s window) must reach this multiple of the per-second rate. SYNs: twice, since a
+ * flash crowd's SYNs arrive a round trip before their handshakes complete.
+ */
+const BURST_FACTOR = [2, 1, 1, 1, 1, 1, 1];
+/** Sources sending at least this share of a tracker's packets count as senders of their own (decoys do). */
+const SENDER_SHARE = 0.05;
+const SECOND_MICROS = 1e6;
 const WAYS = 4;
-
-/** UDP source ports of amplifiers (a response from one opening a flow had no request). */
-export const AMPLIFIER_PORTS: ReadonlyMap<number, string> = new Map([
-  [17, 'qotd'],
-  [19, 'chargen'],
-  [53, 'dns'],
-  [111, 'portmap'],
-  [123, 'ntp'],
-  [161, 'snmp'],
-  [389, 'cldap'],
-  [500, 'isakmp'],
-  [1900, 'ssdp'],
-  [5353, 'mdns'],
-  [11211, 'memcached'],
-  [37810, 'dvr-dhcpdiscover'],
-]);
-const AMP = new Uint8Array(65536);
-for (const port of AMPLIFIER_PORTS.keys()) AMP[port] = 1;
+/** History bits of a flow that is a connection or an attempt at one: its segments are no flood of their own. */
+const CONNECTION = TcpHistory.ORIG_SYN | TcpHistory.RESP_SYN_ACK | TcpHistory.ESTABLISHED;
 
 /**
  * SYN_FLOOD / UDP_FLOOD / ICMP_FLOOD / DDOS / REFLECTION: packet rates towards one target
  * (destination address; only home-net targets when a home net is set).
  *
- * Kinds: SYN = TCP SYN without ACK; UDP = any UDP but amplifier responses; ICMP = echo requests
- * (type 8, ICMPv6 128); REFLECTION = SYN-ACKs and UDP from amplifier ports that open a new flow
- * (no request was seen).
+ * Kinds: SYN = TCP SYN without ACK (net of handshakes completed towards the target); ACK = TCP
+ * segments without SYN of no connection that the target answered with nothing but RST; RST =
+ * RSTs of no connection; UDP = datagrams the target did not ask for (answers in a conversation
+ * the target began are not counted); ICMP = echo requests; FRAGMENT = IP fragments, taken back
+ * when they complete a datagram (which then counts as its own kind); REFLECTION = SYN-ACKs
+ * opening a flow and UDP answers from reflector ports (reflection-ports.ts) nothing asked for.
  *
- * Per target and kind: packets in the current and previous 1 s bucket (the rate is the sliding
- * estimate cur + prev × the part of the previous second still in the window). SYNs count net of
- * handshakes completed towards the same target (FlowEvent.HANDSHAKE_DONE), so a busy server whose
- * clients finish their handshakes never floods, however many connections a second it takes.
- *
- * Once a (target, kind) gets 1/8 of its threshold it takes a source tracker from a bounded pool
- * (FloodSourceTrackers: heavy hitters fed one packet in 4, distinct sources, destination ports).
- * At the threshold the flood is named: a top source with a guaranteed share ≥ topShare, or fewer
- * than ddosSources sources → <KIND>_FLOOD from the top source (one alert per attacker and kind);
- * otherwise one DDOS per target and kind (attacker_ip = the top source, attack_details.sources =
- * the estimate). SYN and UDP traffic whose destination ports are mostly new each packet is a port
- * scan, left to PortScanDetector. Nothing is kept per source: targets live in a 4-way
- * set-associative table sized by maxTargets (targets under attack evicted last), trackers in a
- * pool of maxTrackers, plus one object per live alert; alerts end after endSeconds of silence.
+ * Per target and kind, three sliding windows (flood-windows.ts): 0.1 s for bursts (the
+ * per-second threshold, twice it for SYNs), 1 s, and 10 s for sustained floods (sustainedShare of
+ * the threshold). Once a (target, kind) gets 1/8 of a threshold in any window it takes a source
+ * tracker from a bounded pool (flood-source-trackers.ts: heavy hitters fed one packet in 4,
+ * distinct sources, destination ports). At a threshold the flood is named: when the top source
+ * has a guaranteed share ≥ topShare or alone sends at the threshold's rate → <KIND>_FLOOD from it
+ * (TCP kinds are SYN_FLOOD, fragments take their protocol's flood); otherwise one DDOS per target
+ * and kind (attacker_ip = the top source, attack_details.sources = the estimate). Traffic whose
+ * destination ports are mostly new for each of its senders is a scan, left to the scan
+ * detectors; decoys (each sends every probe) do not make a scan a flood. Nothing is kept per
+ * source: targets live in a 4-way set-associative table sized by maxTargets (targets under
+ * attack evicted last), trackers in a pool of maxTrackers, plus one object per live alert;
+ * alerts end after endSeconds of silence.
  */
-export class FloodDetector implements PacketDetector {
+export class FloodDetector implements PacketDetector, FragmentObserver {
   readonly name = 'flood';
   private readonly ctx: DetectorContext;
-  private readonly thresholds: Float64Array;
-  private readonly trackFrom: Float64Array;
+  /** Packets per window bucket that make a flood: [window * KINDS + kind]. */
+  private readonly thresholds = new Float64Array(WINDOWS * KINDS);
+  private readonly trackFrom = new Float64Array(WINDOWS * KINDS);
   // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
-  private ddosSources: number;
-  private topShare: number;
+  private ddosSources = 0;
+  private topShare = 0;
   private readonly endMicros: number;
 
   private readonly targets: SetAssociativeTable;
-  // Per target entry
-  private readonly bucketStart: Float64Array;
-  private readonly hsCur: Uint32Array;
-  private readonly hsPrev: Uint32Array;
+  private readonly windows: FloodWindows;
   // Per (target, kind) entry: k = target * KINDS + kind
-  private readonly cur: Uint32Array;
-  private readonly prev: Uint32Array;
   /** Packet time the entry got busy: first packet after a quiet second. */
   private readonly since: Float64Array;
   /** A tracker was refused this second (only a flood threshold asks again). */
   private readonly noTracker: Uint8Array;
   private readonly attackOf: Int32Array;
+  /** Packets of each entry in the current and the previous whole second (peak rate, tracker choice). */
+  private readonly perSecond: Uint32Array;
+  private readonly perSecondPrev: Uint32Array;
 
   private readonly trackers: FloodSourceTrackers;
   private readonly attacks = new FloodAttacks();
@@ -122,10 +130,16 @@ export class FloodDetector implements PacketDetector {
   private lastTarget = -1;
 
   /** New rates from a config reload (unset keys: the defaults); targets and floods in progress are kept. */
-  reconfigure(config: Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>): void {
+  reconfigure(config: FloodSettings): void {
     const c = { ...FLOOD_DEFAULTS, ...config };
-    this.thresholds.set([c.synPps, c.udpPps, c.icmpPps, c.reflectionPps]);
-    this.thresholds.forEach((t, i) => (this.trackFrom[i] = t / TRACK_FRACTION));
+    const pps = [c.synPps, c.udpPps, c.icmpPps, c.reflectionPps, c.ackPps, c.rstPps, c.fragmentPps];
+    for (let kind = 0; kind < KINDS; kind++) {
+      const perWindow = [pps[kind]! * BURST_FACTOR[kind]! * WINDOW_SECONDS[BURST], pps[kind]!, pps[kind]! * c.sustainedShare * WINDOW_SECONDS[SUSTAINED]];
+      for (let w = 0; w < WINDOWS; w++) {
+        this.thresholds[w * KINDS + kind] = perWindow[w]!;
+        this.trackFrom[w * KINDS + kind] = perWindow[w]! / TRACK_FRACTION;
+      }
+    }
     this.ddosSources = c.ddosSources;
     this.topShare = c.topShare;
   }
@@ -133,23 +147,18 @@ export class FloodDetector implements PacketDetector {
   constructor(config: FloodConfig, ctx: DetectorContext) {
     const c = { ...FLOOD_DEFAULTS, ...config };
     this.ctx = ctx;
-    this.thresholds = Float64Array.of(c.synPps, c.udpPps, c.icmpPps, c.reflectionPps);
-    this.trackFrom = this.thresholds.map((t) => t / TRACK_FRACTION);
-    this.ddosSources = c.ddosSources;
-    this.topShare = c.topShare;
-    this.endMicros = c.endSeconds * SECOND;
+    this.reconfigure(config);
+    this.endMicros = c.endSeconds * SECOND_MICROS;
     this.targets = new SetAssociativeTable(c.maxTargets, WAYS, 4);
     const n = this.targets.capacity;
-    this.bucketStart = new Float64Array(n);
-    this.hsCur = new Uint32Array(n);
-    this.hsPrev = new Uint32Array(n);
+    this.windows = new FloodWindows(n, KINDS);
     const nk = n * KINDS;
-    this.cur = new Uint32Array(nk);
-    this.prev = new Uint32Array(nk);
     this.since = new Float64Array(nk);
     this.noTracker = new Uint8Array(nk);
     this.attackOf = new Int32Array(nk).fill(-1);
-    this.trackers = new FloodSourceTrackers(c.maxTrackers, { attackOf: this.attackOf, cur: this.cur, prev: this.prev });
+    this.perSecond = new Uint32Array(nk);
+    this.perSecondPrev = new Uint32Array(nk);
+    this.trackers = new FloodSourceTrackers(c.maxTrackers, { attackOf: this.attackOf, cur: this.perSecond, prev: this.perSecondPrev });
   }
 
   /** Targets with state plus live alerts: bounded by maxTargets, whatever the number of sources. */
@@ -171,16 +180,29 @@ export class FloodDetector implements PacketDetector {
     const proto = pkt.proto;
     let kind: number;
     if (proto === IpProto.TCP) {
-      const sa = pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK);
+      const f = pkt.tcpFlags;
+      const sa = f & (TcpFlag.SYN | TcpFlag.ACK);
       if (sa === TcpFlag.SYN) kind = SYN;
       else if (slot < 0) return;
-      else if (sa === (TcpFlag.SYN | TcpFlag.ACK) && (flows.lastEvents & FlowEvent.NEW) !== 0) kind = REFL;
-      else if ((flows.lastEvents & FlowEvent.HANDSHAKE_DONE) !== 0) {
+      else if (sa === (TcpFlag.SYN | TcpFlag.ACK)) {
+        if ((flows.lastEvents & FlowEvent.NEW) === 0) return;
+        kind = REFL;
+      } else if ((flows.lastEvents & FlowEvent.HANDSHAKE_DONE) !== 0) {
         this.handshake(pkt);
         return;
-      } else return;
+      } else {
+        // A segment of no connection, sent by whoever opened its flow.
+        if (!flows.lastFromOrig) return;
+        const h = flows.historyOf(slot);
+        if ((h & CONNECTION) !== 0) return;
+        if ((f & TcpFlag.RST) !== 0) kind = RST;
+        else if (flows.respPackets[slot]! > 0 && (h & TcpHistory.RESP_RST) === 0) return; // the target talks back: a conversation
+        else kind = ACK;
+      }
     } else if (proto === IpProto.UDP) {
-      kind = AMP[pkt.srcPort] === 1 && slot >= 0 && (flows.lastEvents & FlowEvent.NEW) !== 0 ? REFL : UDP;
+      // An answer in a conversation the target began is never a flood of it.
+      if (slot >= 0 && !flows.lastFromOrig) return;
+      kind = slot >= 0 && flows.respPackets[slot] === 0 && isAnswerShaped(pkt.srcPort, pkt.dstPort) ? REFL : UDP;
     } else if (proto === IpProto.ICMP) {
       if (pkt.icmpType !== 8) return;
       kind = ICMP;
@@ -190,53 +212,73 @@ export class FloodDetector implements PacketDetector {
     } else return;
     const home = this.ctx.homeNet;
     if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+    if (pkt.reassembled) this.unfragment(pkt);
     this.count(pkt, kind);
+  }
+
+  /** Every IP fragment towards a target counts as FRAGMENT until its datagram completes. */
+  onFragment(pkt: Packet): void {
+    const home = this.ctx.homeNet;
+    if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+    this.count(pkt, FRAG);
+  }
+
+  /** A reassembled datagram: its fragments are no fragment flood. */
+  private unfragment(pkt: Packet): void {
+    const s = this.targets.findDst(hashDst(pkt), pkt);
+    if (s < 0) return;
+    this.roll(s, pkt.tsMicros);
+    this.windows.sub(s * KINDS + FRAG, pkt.fragCount);
   }
 
   private count(pkt: Packet, kind: number): void {
     const ts = pkt.tsMicros;
     const s = this.target(pkt, ts);
     const k = s * KINDS + kind;
-    const c = ++this.cur[k]!;
-    if (c === 1 && this.prev[k] === 0) this.since[k] = ts;
+    const win = this.windows;
+    win.add(k, 1);
+    this.perSecond[k]!++;
+    if (win.upper(k, SECOND) === 1) this.since[k] = ts;
     const a = this.attackOf[k]!;
     if (a >= 0) {
       const attack = this.attacks.at(a);
       attack.packets++;
       if (ts > attack.lastSeen) attack.lastSeen = ts;
-      if (kind === REFL && pkt.proto === IpProto.UDP) attack.countService(AMPLIFIER_PORTS.get(pkt.srcPort)!);
+      if (kind === REFL && pkt.proto === IpProto.UDP) attack.countService(reflectedService(pkt.srcPort));
       this.track(k, pkt, true);
       return;
     }
-    const p = this.prev[k]!;
-    const threshold = this.thresholds[kind]!;
-    if (c + p < this.trackFrom[kind]!) return;
-    const busy = c + p >= threshold;
+    const tf = this.trackFrom;
+    const one = win.upper(k, SECOND);
+    const burst = win.upper(k, BURST);
+    const sustained = win.upper(k, SUSTAINED);
+    if (one < tf[SECOND * KINDS + kind]! && burst < tf[BURST * KINDS + kind]! && sustained < tf[SUSTAINED * KINDS + kind]!) return;
+    const th = this.thresholds;
+    const busy = one >= th[SECOND * KINDS + kind]! || burst >= th[BURST * KINDS + kind]! || sustained >= th[SUSTAINED * KINDS + kind]!;
     if (!this.track(k, pkt, busy) || !busy) return;
     // Name nothing before the tracker has seen enough of the sources.
     const tr = this.trackers.trackerOf[k]!;
     if (this.trackers.samples(tr) < MIN_SAMPLES) return;
-    const rate = this.rate(s, k, ts);
-    if (rate < threshold) return;
-    // Mostly new ports each packet is a port scan (PortScanDetector's), not a flood.
-    if ((kind === SYN || kind === UDP) && this.trackers.distinctPorts(tr) * 4 > this.trackers.packetsSeen(tr)) return;
-    this.fire(s, kind, k, pkt, rate);
-  }
-
-  /** Sliding one-second rate of entry k of target s; SYNs net of completed handshakes. */
-  private rate(s: number, k: number, ts: number): number {
-    const keep = 1 - (ts - this.bucketStart[s]!) / SECOND;
-    const w = keep > 1 ? 1 : keep > 0 ? keep : 0;
-    let r = this.cur[k]! + this.prev[k]! * w;
-    if (k % KINDS === SYN) r -= this.hsCur[s]! + this.hsPrev[s]! * w;
-    return r;
+    let w = 0;
+    let n = 0;
+    for (; w < WINDOWS; w++) {
+      n = win.rate(s, k, w, ts, kind === SYN);
+      if (n >= th[w * KINDS + kind]!) break;
+    }
+    if (w === WINDOWS) return;
+    // Mostly new ports for each sender is a scan (the scan detectors'), not a flood; decoys are senders too.
+    if (kind !== ICMP && kind !== REFL && kind !== FRAG) {
+      const senders = Math.max(1, this.trackers.heavySources(tr, SENDER_SHARE));
+      if (this.trackers.distinctPorts(tr) * 4 * senders > this.trackers.packetsSeen(tr)) return;
+    }
+    this.fire(s, kind, k, pkt, w, n);
   }
 
   private handshake(pkt: Packet): void {
     const s = this.targets.findDst(hashDst(pkt), pkt);
     if (s < 0) return;
     this.roll(s, pkt.tsMicros);
-    this.hsCur[s]!++;
+    this.windows.handshake(s);
     const a = this.attackOf[s * KINDS + SYN]!;
     if (a >= 0) this.attacks.at(a).handshakes++;
   }
@@ -254,56 +296,63 @@ export class FloodDetector implements PacketDetector {
       }
     }
     // Heavy hitters on one packet in HH_SAMPLE: shares need no more.
-    this.trackers.observe(t, pkt, (this.cur[k]! & (HH_SAMPLE - 1)) === 0);
+    this.trackers.observe(t, pkt, (this.perSecond[k]! & (HH_SAMPLE - 1)) === 0);
     return true;
   }
 
-  private fire(s: number, kind: number, k: number, pkt: Packet, rate: number): void {
+  /** Entry k (target s) reached the threshold of window w with `n` packets in it. */
+  private fire(s: number, kind: number, k: number, pkt: Packet, w: number, n: number): void {
     const ts = pkt.tsMicros;
     const trackers = this.trackers;
     const tr = trackers.trackerOf[k]!;
     const top = trackers.topSource(tr);
-    const share = trackers.share(tr, top);
+    const topShare = trackers.share(tr, top);
     const sources = trackers.distinctSources(tr);
     const attacker = trackers.sourceAddress(top);
     const target = formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
+    const pps = n / WINDOW_SECONDS[w]!;
+    // One source is the attacker when it dominates or alone sends at the threshold's rate.
+    const named = topShare >= this.topShare || topShare * n >= this.thresholds[w * KINDS + kind]!;
     let attackType: AttackType;
     let key: string;
     if (kind === REFL) {
       attackType = 'REFLECTION';
       key = `REFLECTION|${target}`;
-    } else if (share < this.topShare && sources >= this.ddosSources) {
+    } else if (!named) {
       attackType = 'DDOS';
       key = `DDOS|${KIND_NAME[kind]}|${target}`;
     } else {
-      attackType = KIND_ATTACK[kind]!;
+      attackType = kind === FRAG ? fragmentFlood(pkt.proto) : KIND_ATTACK[kind]!;
       key = `${attackType}|${attacker}`;
     }
     let a = this.attacks.indexOf(key);
     if (a === undefined) {
+      const withPort = kind === SYN || kind === ACK || kind === RST || kind === UDP || (kind === REFL && pkt.proto === IpProto.TCP);
       const alert: Alert = newAlert(this.ctx, {
         attackType,
         severity: 'high',
         attacker,
         nowMicros: ts,
         target,
-        targetPort: pkt.proto === IpProto.TCP || (pkt.proto === IpProto.UDP && kind === UDP) ? pkt.dstPort : null,
-        protocol: kind === REFL ? (pkt.proto === IpProto.TCP ? 'tcp' : 'udp') : KIND_PROTO[kind]!,
+        targetPort: withPort ? pkt.dstPort : null,
+        protocol: KIND_PROTO[kind] ?? protocolOf(pkt.proto),
       });
-      // Evidence so far: what the window holds for this target and kind.
+      // Evidence so far: what the window that fired holds for this target and kind.
       const attack = new FloodAttack(key, kind, alert, Math.min(ts, this.since[k]!), ts);
+      attack.windowSeconds = WINDOW_SECONDS[w]!;
       a = this.attacks.add(attack);
-      attack.packets = this.cur[k]! + this.prev[k]!;
-      if (kind === SYN) attack.handshakes = this.hsCur[s]! + this.hsPrev[s]!;
-      this.bind(attack, a, k, rate, sources);
-      if (kind === REFL && pkt.proto === IpProto.UDP) attack.services.set(AMPLIFIER_PORTS.get(pkt.srcPort)!, trackers.samples(tr));
+      attack.packets = this.windows.upper(k, w);
+      if (kind === SYN) attack.handshakes = this.windows.handshakes(s, w);
+      this.bind(attack, a, k, pps, sources);
+      if (kind === REFL && pkt.proto === IpProto.UDP) attack.services.set(reflectedService(pkt.srcPort), trackers.samples(tr));
       this.fill(attack);
       this.ctx.raise(alert, ts);
     } else {
       const attack = this.attacks.at(a);
       attack.packets++;
       if (ts > attack.lastSeen) attack.lastSeen = ts;
-      this.bind(attack, a, k, rate, sources);
+      if (WINDOW_SECONDS[w]! < attack.windowSeconds) attack.windowSeconds = WINDOW_SECONDS[w]!;
+      this.bind(attack, a, k, pps, sources);
       this.fill(attack);
       this.ctx.changed(attack.alert);
     }
@@ -329,14 +378,14 @@ export class FloodDetector implements PacketDetector {
     const index = this.attacks.indexOf(attack.key);
     for (const k of attack.bindings) {
       if (this.attackOf[k] !== index) continue;
-      if (this.cur[k]! > attack.peakPps) attack.peakPps = this.cur[k]!;
+      if (this.perSecond[k]! > attack.peakPps) attack.peakPps = this.perSecond[k]!;
       const t = this.trackers.trackerOf[k]!;
       if (t < 0) continue;
       const sources = this.trackers.distinctSources(t);
       if (sources > attack.sources) attack.sources = sources;
       if (a.attack_type === 'DDOS' || attack.kind === REFL) a.attacker_ip = this.trackers.sourceAddress(this.trackers.topSource(t));
     }
-    attack.writeAlert(this.thresholds[attack.kind]!, this.ddosSources);
+    attack.writeAlert(this.thresholds[SECOND * KINDS + attack.kind]!, this.ddosSources);
   }
 
   onTick(nowMicros: number): void {
@@ -354,7 +403,7 @@ export class FloodDetector implements PacketDetector {
     }
   }
 
-  /** The entry of the packet's destination, created (possibly evicting) if new; its buckets rolled to `ts`. */
+  /** The entry of the packet's destination, created (possibly evicting) if new; its windows rolled to `ts`. */
   private target(p: Packet, ts: number): number {
     let s = this.lastTarget;
     if (s < 0 || !this.targets.holdsDst(s, p)) {
@@ -370,49 +419,81 @@ export class FloodDetector implements PacketDetector {
 
   private claim(hash: number, p: Packet, ts: number): number {
     const s = this.targets.insertDst(hash, p, ts);
-    this.bucketStart[s] = ts - (ts % SECOND);
-    this.hsCur[s] = 0;
-    this.hsPrev[s] = 0;
+    this.windows.reset(s, ts);
     for (let k = s * KINDS; k < s * KINDS + KINDS; k++) {
       // An evicted target's alerts keep their evidence but no longer count it.
       this.attackOf[k] = -1;
-      this.cur[k] = 0;
-      this.prev[k] = 0;
+      this.perSecond[k] = 0;
+      this.perSecondPrev[k] = 0;
       this.noTracker[k] = 0;
       this.trackers.release(k);
     }
     return s;
   }
 
-  /** Moves a target's buckets forward to the second of `ts`. */
+  /** Moves a target's windows forward to `ts`; once a second, its per-second bookkeeping. */
   private roll(s: number, ts: number): void {
-    const elapsed = ts - this.bucketStart[s]!;
-    if (elapsed < SECOND) return;
-    const adjacent = elapsed < 2 * SECOND;
-    this.bucketStart[s] = ts - (ts % SECOND);
-    this.hsPrev[s] = adjacent ? this.hsCur[s]! : 0;
-    this.hsCur[s] = 0;
+    if ((this.windows.roll(s, ts) & (1 << SECOND)) === 0) return;
+    const win = this.windows;
+    const tf = this.trackFrom;
     for (let k = s * KINDS; k < s * KINDS + KINDS; k++) {
-      this.prev[k] = adjacent ? this.cur[k]! : 0;
-      this.cur[k] = 0;
+      const kind = k % KINDS;
+      const last = this.perSecond[k]!;
+      this.perSecondPrev[k] = last;
+      this.perSecond[k] = 0;
       this.noTracker[k] = 0;
       const a = this.attackOf[k]!;
-      if (a >= 0 && this.prev[k]! > this.attacks.at(a).peakPps) this.attacks.at(a).peakPps = this.prev[k]!;
-      // A quiet target starts a fresh source census next time it gets busy.
-      if (a < 0 && this.prev[k]! < this.trackFrom[k % KINDS]!) this.trackers.release(k);
+      if (a >= 0) {
+        if (last > this.attacks.at(a).peakPps) this.attacks.at(a).peakPps = last;
+      } else if (win.upper(k, SECOND) < tf[SECOND * KINDS + kind]! && win.upper(k, SUSTAINED) < tf[SUSTAINED * KINDS + kind]!) {
+        // A quiet target starts a fresh source census next time it gets busy.
+        this.trackers.release(k);
+      }
     }
   }
 }
 
-export type FloodSettings = Pick<FloodConfig, 'synPps' | 'udpPps' | 'icmpPps' | 'reflectionPps' | 'ddosSources' | 'topShare'>;
+/** The flood alert of fragments from one source: its protocol's. */
+function fragmentFlood(proto: number): AttackType {
+  if (proto === IpProto.TCP) return 'SYN_FLOOD';
+  if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) return 'ICMP_FLOOD';
+  return 'UDP_FLOOD';
+}
+
+function protocolOf(proto: number): Alert['protocol'] {
+  if (proto === IpProto.TCP) return 'tcp';
+  if (proto === IpProto.UDP) return 'udp';
+  if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) return 'icmp';
+  return 'ip';
+}
+
+export type FloodSettings = Pick<
+  FloodConfig,
+  'synPps' | 'ackPps' | 'rstPps' | 'udpPps' | 'icmpPps' | 'fragmentPps' | 'reflectionPps' | 'sustainedShare' | 'ddosSources' | 'topShare'
+>;
 
 /** SYN_FLOOD, UDP_FLOOD, ICMP_FLOOD, DDOS and REFLECTION: rates per target (FLOOD_DEFAULTS where a profile says nothing). */
 export const floodDescriptor: ConfiguredDetectorDescriptor<'flood', FloodSettings, FloodDetector> = {
   name: 'flood',
   stage: 'packet',
   settings: {
-    defaults: { 'high-security': { synPps: 500, udpPps: 2500, icmpPps: 500 }, balanced: {}, development: { synPps: 5000, udpPps: 20000, icmpPps: 5000 } },
-    schema: { synPps: positiveNumber, udpPps: positiveNumber, icmpPps: positiveNumber, reflectionPps: positiveNumber, ddosSources: positiveInt, topShare: share },
+    defaults: {
+      'high-security': { synPps: 500, ackPps: 500, rstPps: 500, udpPps: 2500, icmpPps: 500, fragmentPps: 250, reflectionPps: 500 },
+      balanced: {},
+      development: { synPps: 5000, ackPps: 5000, rstPps: 5000, udpPps: 20000, icmpPps: 5000, fragmentPps: 5000, reflectionPps: 5000, sustainedShare: 0.5 },
+    },
+    schema: {
+      synPps: positiveNumber,
+      ackPps: positiveNumber,
+      rstPps: positiveNumber,
+      udpPps: positiveNumber,
+      icmpPps: positiveNumber,
+      fragmentPps: positiveNumber,
+      reflectionPps: positiveNumber,
+      sustainedShare: share,
+      ddosSources: positiveInt,
+      topShare: share,
+    },
   },
   create: (settings, inputs) => new FloodDetector(settings, inputs.context),
   reconfigure: (detector, settings) => (detector.reconfigure(settings), []),

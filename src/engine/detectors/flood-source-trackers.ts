@@ -161,6 +161,18 @@ export class FloodSourceTrackers {
     return total > 0 ? this.heavyHitters.guaranteed(c) / total : 0;
   }
 
+  /**
+   * Sources of tracker t that certainly sent at least `minShare` of its samples: one for a flood
+   * from one address, none for spoofed random ones, every decoy for a decoy scan (all send alike).
+   */
+  heavySources(t: number, minShare: number): number {
+    const hh = this.heavyHitters;
+    const floor = hh.totals[t]! * minShare;
+    let n = 0;
+    for (let c = t * hh.size, end = c + hh.used[t]!; c < end; c++) if (hh.guaranteed(c) >= floor) n++;
+    return n;
+  }
+
   sourceAddress(c: number): string {
     const a = this.heavyHitterAddr;
     const w = c << 2;

@@ -1,11 +1,13 @@
 import { newAlert } from './new-alert.js';
 import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert, type ScanType } from '../../model/alert.js';
+import { isUnsolicitedAnswer } from './reflection-ports.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
-import { classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
+import { hashWords } from '../sketch/address-hash.js';
+import { classifySctpProbe, classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 
@@ -30,6 +32,12 @@ class AttackerScan {
   probes = 0;
   portsCount = 0;
   targets = 0;
+  /** The pair that made this scan: decoys of the same scan are told by its ports. */
+  firstPair: ScanPair | null = null;
+  /** Other sources sending the same probes at the same time (nmap -D), each with its pair. */
+  readonly decoys = new Map<string, ScanPair>();
+  /** The source named as attacker: the one of the group the target's answers show as real. */
+  attacker = '';
   constructor(
     readonly alert: Alert,
     public firstSeen: number,
@@ -46,6 +54,10 @@ class ScanPair {
   kernelLikeSyns = 0;
   handshakes = 0;
   probes = 0;
+  /** Probes the target answered, and SYN-ACKs of it the source answered in turn (a live sender). */
+  answered = 0;
+  /** This pair copies another source's scan (a decoy, or the real sender behind decoys): its ports are that scan's. */
+  copies = false;
   windowStart = 0;
   firstSeen = 0;
   lastSeen = 0;
@@ -84,6 +96,8 @@ export class PortScanDetector implements PacketDetector {
   /** Insertion order doubles as age order for eviction. */
   private readonly pairs = new Set<ScanPair>();
   private readonly attackers = new Map<string, AttackerScan>();
+  /** Live scans by their first target: where a decoy's pair looks for the scan it copies. */
+  private readonly scansByTarget = new Map<string, AttackerScan[]>();
   private nextSweep = 0;
   evictedPairs = 0;
 
@@ -122,11 +136,16 @@ export class PortScanDetector implements PacketDetector {
       if (!flows.lastFromOrig) return;
       let kind: number = ProbeKind.NONE;
       if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
-      else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+      else if (pkt.proto === IpProto.UDP && !isUnsolicitedAnswer(pkt.srcPort, pkt.buf, pkt.payloadOffset, pkt.payloadLen)) kind = ProbeKind.UDP;
+      else if (pkt.proto === IpProto.SCTP) kind = classifySctpProbe(pkt.sctpChunk);
       if (kind === ProbeKind.NONE) return;
       const home = this.ctx.homeNet;
       if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
       this.probe(pkt, kind, flows.shared.srcDstHash(pkt));
+    } else if (this.pairs.size > 0 && flows.respPackets[slot] === 1 && !flows.lastFromOrig) {
+      // The target's first answer to a flow: the probe reached a sender that exists.
+      const pair = this.findReversePair(pkt);
+      if (pair !== null) pair.answered++;
     } else if ((events & FlowEvent.HANDSHAKE_DONE) !== 0) {
       // A completed handshake is what a connect() scan leaves on its open ports.
       const pair = this.findPair(flows.shared.srcDstHash(pkt), pkt);
@@ -185,7 +204,7 @@ export class PortScanDetector implements PacketDetector {
       scan.probes++;
       scan.kinds[kind]!++;
       scan.kernelLikeSyns += kernelSyn;
-      if (isNewPort) scan.portsCount++;
+      if (isNewPort && !pair.copies) scan.portsCount++;
       if (ts > scan.lastSeen) scan.lastSeen = ts;
       this.refresh(scan);
     } else if (pair.ports.size >= this.threshold) {
@@ -195,7 +214,9 @@ export class PortScanDetector implements PacketDetector {
 
   private raise(pair: ScanPair, ts: number): void {
     const attacker = formatAddress(pair.src[0]!, pair.src[1]!, pair.src[2]!, pair.src[3]!);
+    const target = formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!);
     let scan = this.attackers.get(attacker);
+    if (scan === undefined && this.joinAsDecoy(pair, attacker, target, ts)) return;
     const isNew = scan === undefined;
     if (scan === undefined) {
       const alert: Alert = newAlert(this.ctx, {
@@ -204,12 +225,18 @@ export class PortScanDetector implements PacketDetector {
         attacker,
         nowMicros: ts,
         firstSeenMicros: pair.firstSeen,
-        target: formatAddress(pair.dst[0]!, pair.dst[1]!, pair.dst[2]!, pair.dst[3]!),
+        target,
         protocol: 'tcp',
         details: { scan_type: 'SYN', ports_count: 0, targets_count: 0 },
       });
       scan = new AttackerScan(alert, pair.firstSeen, pair.lastSeen);
+      scan.firstPair = pair;
+      scan.attacker = attacker;
       this.attackers.set(attacker, scan);
+      const list = this.scansByTarget.get(target);
+      if (list === undefined) this.scansByTarget.set(target, [scan]);
+      else list.push(scan);
+      this.collectDecoys(scan, pair);
     }
     pair.scan = scan;
     scan.targets++;
@@ -225,6 +252,79 @@ export class PortScanDetector implements PacketDetector {
     else this.ctx.changed(scan.alert);
   }
 
+  /**
+   * Decoys (nmap -D): other sources send the same probes to the same target at the same time. A
+   * pair whose ports are mostly those of a live scan of its target, begun within a window of it,
+   * joins that scan as one of its sources instead of raising a scan of its own; the alert names
+   * the member the target's answers show as a real sender (answered probes, SYN-ACKs answered in
+   * turn) and lists the others under attack_details.decoys.
+   */
+  private joinAsDecoy(pair: ScanPair, source: string, target: string, ts: number): boolean {
+    const list = this.scansByTarget.get(target);
+    if (list === undefined) return false;
+    for (const scan of list) {
+      const first = scan.firstPair;
+      if (first === null || first.scan !== scan) continue;
+      if (Math.abs(pair.firstSeen - first.firstSeen) > this.windowMicros || scan.lastSeen < ts - this.windowMicros) continue;
+      if (first.ports.overlap(pair.ports) * 5 < pair.ports.size * 4) continue;
+      this.addDecoy(scan, pair, source);
+      if (pair.lastSeen > scan.lastSeen) scan.lastSeen = pair.lastSeen;
+      this.refresh(scan);
+      return true;
+    }
+    return false;
+  }
+
+  private addDecoy(scan: AttackerScan, pair: ScanPair, source: string): void {
+    pair.scan = scan;
+    pair.copies = true;
+    scan.decoys.set(source, pair);
+    this.attackers.set(source, scan);
+    scan.probes += pair.probes;
+    if (pair.lastSeen > scan.lastSeen) scan.lastSeen = pair.lastSeen;
+  }
+
+  /**
+   * A new scan's decoys that have not reached the threshold yet (they send right behind the
+   * first): pairs of the same target, begun within a window, whose ports are mostly the scan's.
+   * Runs once per new scan over the bounded pair table.
+   */
+  private collectDecoys(scan: AttackerScan, first: ScanPair): void {
+    const min = Math.max(3, this.threshold >> 1);
+    const d = first.dst;
+    for (const other of this.pairs) {
+      if (other === first || other.scan !== null || other.ports.size < min) continue;
+      const o = other.dst;
+      if (o[3] !== d[3] || o[0] !== d[0] || o[1] !== d[1] || o[2] !== d[2]) continue;
+      if (Math.abs(other.firstSeen - first.firstSeen) > this.windowMicros) continue;
+      if (first.ports.overlap(other.ports) * 5 < other.ports.size * 4) continue;
+      const source = this.sourceOf(other);
+      if (this.attackers.has(source)) continue;
+      this.addDecoy(scan, other, source);
+    }
+  }
+
+  /** Among a scan and its decoys, the source with the most answered probes (ties: the first seen). */
+  private nameAttacker(scan: AttackerScan): void {
+    if (scan.decoys.size === 0 || scan.firstPair === null) return;
+    let best = scan.attacker;
+    let bestScore = best === this.sourceOf(scan.firstPair) ? scan.firstPair.answered : (scan.decoys.get(best)?.answered ?? 0);
+    const candidates: [string, ScanPair][] = [[this.sourceOf(scan.firstPair), scan.firstPair], ...scan.decoys];
+    for (const [source, pair] of candidates)
+      if (pair.answered > bestScore) {
+        best = source;
+        bestScore = pair.answered;
+      }
+    scan.attacker = best;
+    const decoys = candidates.map(([source]) => source).filter((source) => source !== best);
+    scan.alert.attacker_ip = best;
+    scan.alert.attack_details.decoys = decoys;
+  }
+
+  private sourceOf(pair: ScanPair): string {
+    return formatAddress(pair.src[0]!, pair.src[1]!, pair.src[2]!, pair.src[3]!);
+  }
+
   private refresh(scan: AttackerScan): void {
     this.fill(scan);
     this.ctx.changed(scan.alert);
@@ -236,13 +336,14 @@ export class PortScanDetector implements PacketDetector {
     const scanType = decideScanType(scan);
     a.packet_count = scan.probes;
     a.duration = roundSeconds((scan.lastSeen - scan.firstSeen) / 1e6);
-    a.protocol = scanType === 'UDP' ? 'udp' : 'tcp';
+    a.protocol = scanType === 'UDP' ? 'udp' : scanType === 'SCTP_INIT' ? 'sctp' : 'tcp';
     a.severity = scan.portsCount >= 100 ? 'high' : 'medium';
     a.attack_details.scan_type = scanType;
     a.attack_details.ports_count = scan.portsCount;
     a.attack_details.first_seen = isoFromMicros(scan.firstSeen);
     a.attack_details.targets_count = scan.targets;
     a.attack_details.probes_by_type = probesByType(scan.kinds);
+    if (scan.decoys.size > 0) this.nameAttacker(scan);
   }
 
   onTick(nowMicros: number): void {
@@ -259,6 +360,11 @@ export class PortScanDetector implements PacketDetector {
     }
     for (const [attacker, scan] of this.attackers) {
       if (scan.lastSeen < scanCutoff) this.attackers.delete(attacker);
+    }
+    for (const [target, list] of this.scansByTarget) {
+      const live = list.filter((scan) => scan.lastSeen >= scanCutoff);
+      if (live.length === 0) this.scansByTarget.delete(target);
+      else if (live.length !== list.length) this.scansByTarget.set(target, live);
     }
   }
 
@@ -283,6 +389,17 @@ export class PortScanDetector implements PacketDetector {
       const s = pair.src;
       const d = pair.dst;
       if (s[3] === p.src3 && d[3] === p.dst3 && s[0] === p.src0 && s[1] === p.src1 && s[2] === p.src2 && d[0] === p.dst0 && d[1] === p.dst1 && d[2] === p.dst2) return pair;
+    }
+    return null;
+  }
+
+  /** The pair whose source is this packet's destination and whose target is its source. */
+  private findReversePair(p: Packet): ScanPair | null {
+    const hash = hashWords(p.src0, p.src1, p.src2, p.src3, hashWords(p.dst0, p.dst1, p.dst2, p.dst3, 0));
+    for (let pair = this.pairsByHash.get(hash) ?? null; pair !== null; pair = pair.nextSameHash) {
+      const s = pair.src;
+      const d = pair.dst;
+      if (s[3] === p.dst3 && d[3] === p.src3 && s[0] === p.dst0 && s[1] === p.dst1 && s[2] === p.dst2 && d[0] === p.src0 && d[1] === p.src1 && d[2] === p.src2) return pair;
     }
     return null;
   }

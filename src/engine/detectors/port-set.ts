@@ -30,6 +30,32 @@ export class PortSet {
     return true;
   }
 
+  has(port: number): boolean {
+    if (this.small !== null) return this.small.includes(port);
+    return (this.bitmap![port >> 3]! & (1 << (port & 7))) !== 0;
+  }
+
+  /** How many of `other`'s ports are in this set. */
+  overlap(other: PortSet): number {
+    if (other.small !== null) {
+      let n = 0;
+      for (const p of other.small) if (this.has(p)) n++;
+      return n;
+    }
+    if (this.small !== null) return other.overlap(this);
+    const a = this.bitmap!;
+    const b = other.bitmap!;
+    let n = 0;
+    for (let i = 0; i < 8192; i++) {
+      let x = a[i]! & b[i]!;
+      while (x !== 0) {
+        x &= x - 1;
+        n++;
+      }
+    }
+    return n;
+  }
+
   clear(): void {
     this.small = [];
     this.bitmap = null;

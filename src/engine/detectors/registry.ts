@@ -13,6 +13,7 @@ import { slowScanDescriptor } from './slow-scan-detector.js';
 import { osFingerprintDescriptor } from './os-fingerprint-detector.js';
 import { ipProtocolScanDescriptor } from './ip-protocol-scan-detector.js';
 import { floodDescriptor } from './flood-detector.js';
+import { fragmentAnomalyDescriptor } from './fragment-anomaly-detector.js';
 import { bruteForceDescriptor } from './brute-force-detector.js';
 import { payloadSignatureDescriptor } from './payload-signature-detector.js';
 import { exfiltrationDescriptor } from './exfiltration-detector.js';
@@ -31,6 +32,7 @@ export const DETECTORS = [
   osFingerprintDescriptor,
   ipProtocolScanDescriptor,
   floodDescriptor,
+  fragmentAnomalyDescriptor,
   bruteForceDescriptor,
   payloadSignatureDescriptor,
   exfiltrationDescriptor,

@@ -1,6 +1,7 @@
 import type { ScanType } from '../../model/alert.js';
 import type { CidrSet } from '../../net/cidr-set.js';
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
+import { isUnsolicitedAnswer } from './reflection-ports.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 
 /** Probe kinds, as array indexes for per-kind counters. */
@@ -13,11 +14,22 @@ export const ProbeKind = {
   ACK: 4,
   MAIMON: 5,
   UDP: 6,
+  /** SCTP INIT or COOKIE ECHO opening an association (nmap -sY, -sZ). */
+  SCTP_INIT: 7,
 } as const;
 
-export const PROBE_KIND_COUNT = 7;
+export const PROBE_KIND_COUNT = 8;
 
-export const PROBE_KIND_SCAN_TYPE: readonly ScanType[] = ['SYN', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP'];
+export const PROBE_KIND_SCAN_TYPE: readonly ScanType[] = ['SYN', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'UDP', 'SCTP_INIT'];
+
+/** SCTP chunk types that open an association: INIT, and COOKIE ECHO (which a scanner sends without one). */
+const SCTP_INIT_CHUNK = 1;
+const SCTP_COOKIE_ECHO_CHUNK = 10;
+
+/** The probe kind of an SCTP packet's first chunk: INIT and COOKIE ECHO probe, answers (INIT ACK, ABORT) do not. */
+export function classifySctpProbe(firstChunk: number): number {
+  return firstChunk === SCTP_INIT_CHUNK || firstChunk === SCTP_COOKIE_ECHO_CHUNK ? ProbeKind.SCTP_INIT : ProbeKind.NONE;
+}
 
 const F = TcpFlag;
 const CORE = F.FIN | F.SYN | F.RST | F.PSH | F.ACK | F.URG;
@@ -77,7 +89,8 @@ function probeKindOf(pkt: Packet, flows: FlowTable, slot: number, homeNet: CidrS
   if (slot < 0 || pkt.l4Offset === 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return ProbeKind.NONE;
   let kind: number = ProbeKind.NONE;
   if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);
-  else if (pkt.proto === IpProto.UDP) kind = ProbeKind.UDP;
+  else if (pkt.proto === IpProto.UDP && !isUnsolicitedAnswer(pkt.srcPort, pkt.buf, pkt.payloadOffset, pkt.payloadLen)) kind = ProbeKind.UDP;
+  else if (pkt.proto === IpProto.SCTP) kind = classifySctpProbe(pkt.sctpChunk);
   if (kind === ProbeKind.NONE) return kind;
   if (homeNet !== null && !homeNet.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return ProbeKind.NONE;
   return kind;

@@ -214,7 +214,7 @@ export class SlowScanDetector implements PacketDetector {
     const scanType = best === ProbeKind.SYN && scan.kernelLikeSyns * 2 > scan.kinds[best]! ? 'CONNECT' : PROBE_KIND_SCAN_TYPE[best]!;
     a.packet_count = scan.probes;
     a.duration = roundSeconds((scan.lastSeen - scan.firstSeen) / 1e6);
-    a.protocol = scanType === 'UDP' ? 'udp' : 'tcp';
+    a.protocol = scanType === 'UDP' ? 'udp' : scanType === 'SCTP_INIT' ? 'sctp' : 'tcp';
     a.attack_details.scan_type = scanType;
     a.attack_details.ports_count = scan.portsCount;
     a.attack_details.targets_count = scan.targets;

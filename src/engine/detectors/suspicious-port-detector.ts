@@ -8,7 +8,7 @@ import type { DetectorDescriptor } from './detector-descriptor.js';
 import type { RiskyPort } from '../../config/risky-port.js';
 
 
-/** Risky services (seed 004's "suspicious ports" with risk levels); the alert severity is the risk. */
+/** Risky services (each with a risk level); the alert severity is the risk. */
 export const DEFAULT_RISKY_PORTS: Readonly<Record<number, RiskyPort>> = Object.freeze({
   23: { name: 'Telnet', risk: 'high' },
   69: { name: 'TFTP', risk: 'medium' },

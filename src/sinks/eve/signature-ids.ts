@@ -35,6 +35,8 @@ export const SIGNATURE_IDS = {
   MALICIOUS_IP: 1_770_027,
   SUSPICIOUS_COMMAND: 1_770_028,
   SUSPICIOUS_PROCESS: 1_770_029,
+  // 1_770_030 is HTTP_BRUTE_FORCE's
+  FRAGMENT_ANOMALY: 1_770_031,
 } as const satisfies Record<AttackType, number>;
 
 /** Suricata's classification names (classification.config), by attack type. */
@@ -67,6 +69,7 @@ export function categoryOf(type: AttackType): string {
     case 'SUSPICIOUS_PORT':
     case 'SUSPICIOUS_COMMAND':
     case 'SUSPICIOUS_PROCESS':
+    case 'FRAGMENT_ANOMALY':
       return 'Potentially Bad Traffic';
     default:
       return 'Attempted User Privilege Gain';

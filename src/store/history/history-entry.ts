@@ -13,8 +13,8 @@ export interface HistoryFileData {
 
 const SEVERITIES: ReadonlySet<unknown> = new Set(['low', 'medium', 'high', 'critical']);
 const ALERT_ACTIONS: ReadonlySet<unknown> = new Set(['logged', 'prompted', 'blocked', 'dry_run', 'suppressed', 'block_failed']);
-const PROTOCOLS: ReadonlySet<unknown> = new Set(['tcp', 'udp', 'icmp', 'ip', null]);
-const SCAN_TYPES: ReadonlySet<unknown> = new Set(['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'WINDOW', 'UDP', 'IP_PROTOCOL']);
+const PROTOCOLS: ReadonlySet<unknown> = new Set(['tcp', 'udp', 'icmp', 'sctp', 'ip', null]);
+const SCAN_TYPES: ReadonlySet<unknown> = new Set(['SYN', 'CONNECT', 'FIN', 'NULL', 'XMAS', 'ACK', 'MAIMON', 'WINDOW', 'UDP', 'IP_PROTOCOL', 'SCTP_INIT']);
 const ATTACK_TYPE_SET: ReadonlySet<unknown> = new Set(ATTACK_TYPES);
 const BLOCK_ACTIONS: ReadonlySet<unknown> = new Set(['blocked', 'dry_run', 'suppressed', 'block_failed']);
 const UNBLOCK_REASONS: ReadonlySet<unknown> = new Set(['expired', 'manual', 'flush']);

@@ -93,7 +93,7 @@ describe('config file', () => {
     assert.equal(c.thresholds.bruteForce.attempts.ftp, 10, 'the rest of the profile stays');
   });
 
-  test('suspiciousPorts (seed 004 shape) replaces the risky-port table; bad entries name their key', () => {
+  test('suspiciousPorts (a list with risk levels) replaces the risky-port table; bad entries name their key', () => {
     assert.equal(resolve().suspiciousPorts, null, 'default table unless configured');
     const dir = mkdtempSync(join(tmpdir(), 'snoopy-cfg-'));
     const good = join(dir, 'ports.json');
@@ -117,7 +117,7 @@ describe('config file', () => {
     const file = join(dir, 'scans.json');
     writeFileSync(file, JSON.stringify({ profile: 'development', thresholds: { distributedScan: { sources: 4 }, hostSweep: { hosts: 7, windowSeconds: 9 }, slowScan: { ports: 12 }, osFingerprint: { probeKinds: 6 } } }));
     const c = resolve('-c', file);
-    assert.deepEqual(c.thresholds.distributedScan, { ports: 100, sources: 4, windowSeconds: 30 });
+    assert.deepEqual(c.thresholds.distributedScan, { ports: 50, sources: 4, windowSeconds: 30 });
     assert.deepEqual(c.thresholds.hostSweep, { hosts: 7, windowSeconds: 9 });
     assert.deepEqual(c.thresholds.slowScan, { ports: 12, windowSeconds: 900 });
     assert.deepEqual(c.thresholds.osFingerprint, { probeKinds: 6, windowSeconds: 30 });

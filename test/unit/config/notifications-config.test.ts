@@ -16,7 +16,7 @@ function withConfig(json: unknown, ...argv: string[]) {
 }
 
 describe('notifications in the config file', () => {
-  test('seed 001 spellings bot_token / chat_id (numeric chat id) are accepted', () => {
+  test('the snake_case spellings bot_token / chat_id (numeric chat id) are accepted', () => {
     const c = withConfig({ notifications: { telegram: { enabled: true, bot_token: '1:abc', chat_id: -100123 } } });
     assert.equal(c.notifications.telegram.botToken, '1:abc');
     assert.equal(c.notifications.telegram.chatId, '-100123');

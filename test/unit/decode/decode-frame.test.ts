@@ -60,17 +60,48 @@ describe('decodeFrame', () => {
     assert.equal(pkt.tcpFlags, TcpFlag.FIN);
   });
 
-  test('later IPv4 fragments carry no transport header; the first does', () => {
+  test('IPv4 fragments: fragment fields set, the transport header left to reassembly (even in the first)', () => {
     const payload = Buffer.alloc(16, 0x41);
     const later = decode(ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IpProto.UDP, fragOffset: 100 }, payload)));
     assert.equal(later.result, DecodeResult.IP);
     assert.equal(later.pkt.isLaterFragment, true);
     assert.equal(later.pkt.l4Offset, 0);
     assert.equal(later.pkt.srcPort, 0);
+    assert.equal(later.pkt.fragOffset, 800);
+    assert.equal(later.pkt.fragMore, false);
+    assert.equal(later.pkt.fragId, 0x1234);
+    assert.equal(later.pkt.fragDataOffset, 14 + 20);
+    const tiny = decode(ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IpProto.TCP, moreFragments: true }, Buffer.alloc(8))));
+    assert.equal(tiny.result, DecodeResult.IP, 'an 8-byte first fragment of TCP is no truncated TCP header');
+    assert.equal(tiny.counters.total, 0);
     const first = decode(ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IpProto.UDP, moreFragments: true }, udp({ srcPort: 53, dstPort: 9999 }))));
     assert.equal(first.pkt.isFragment, true);
     assert.equal(first.pkt.isLaterFragment, false);
-    assert.equal(first.pkt.dstPort, 9999);
+    assert.equal(first.pkt.fragMore, true);
+    assert.equal(first.pkt.l4Offset, 0);
+  });
+
+  test('an IPv6 atomic fragment (offset 0, no more) is a whole datagram: its transport is decoded', () => {
+    const frag = { type: 44, body: Buffer.from([0, 0, 0, 0, 0, 0, 0, 9]) };
+    const frame = ethernet(ipv6('2001:db8::1', '2001:db8::2', IpProto.UDP, udp({ srcPort: 53, dstPort: 5353 }), [frag]), 0x86dd);
+    const { pkt, result } = decode(frame);
+    assert.equal(result, DecodeResult.IP);
+    assert.equal(pkt.isFragment, false);
+    assert.equal(pkt.dstPort, 5353);
+  });
+
+  test('SCTP: ports and the first chunk type', () => {
+    const sctp = Buffer.alloc(32);
+    sctp.writeUInt16BE(40000, 0);
+    sctp.writeUInt16BE(80, 2);
+    sctp[12] = 1; // INIT
+    const { pkt, result } = decode(ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IpProto.SCTP }, sctp)));
+    assert.equal(result, DecodeResult.IP);
+    assert.equal(pkt.dstPort, 80);
+    assert.equal(pkt.sctpChunk, 1);
+    const short = decode(ethernet(ipv4({ src: '10.0.0.1', dst: '10.0.0.2', proto: IpProto.SCTP }, Buffer.alloc(6))));
+    assert.equal(short.result, DecodeResult.MALFORMED);
+    assert.equal(short.counters.toRecord()['sctp_truncated'], 1);
   });
 
   test('802.1Q and QinQ tags are followed; the innermost id is kept', () => {

@@ -153,7 +153,7 @@ test('joins the packet detector\'s alert for the same attacker instead of raisin
   assert.ok(seen.some(([k, a]) => k === 'update' && a === packetAlert));
 });
 
-test('built-in command patterns: seed 001 list matches, everyday commands do not, no nested quantifiers', () => {
+test('built-in command patterns: the listed commands match, everyday commands do not, no nested quantifiers', () => {
   for (const p of BUILTIN_COMMAND_PATTERNS) assert.equal(hasNestedQuantifier((p.regex as RegExp).source), false, p.name);
   const hits: [string, string][] = [
     ['/bin/rm -rf /', 'rm_rf'],

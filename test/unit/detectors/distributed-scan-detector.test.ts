@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
-import { DistributedScanDetector, type DistributedScanConfig } from '../../../src/engine/detectors/distributed-scan-detector.js';
+import { DistributedScanDetector, distributedScanDescriptor, type DistributedScanConfig } from '../../../src/engine/detectors/distributed-scan-detector.js';
+import { portScanDescriptor } from '../../../src/engine/detectors/port-scan-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
 import { MSS_ONLY } from '../../support/frame-builder.js';
 import { recordingContext } from '../../support/recording-context.js';
@@ -89,5 +90,24 @@ describe('DistributedScanDetector', () => {
     assert.equal(h.detector.trackedTargets, 256);
     assert.ok(h.detector.evictedTargets > 900_000);
     assert.equal(h.raised.length, 0);
+  });
+  test('the profiles never ask more ports of a split scan than PORT_SCAN asks of one source: 2 sources x 14 ports are caught', () => {
+    for (const profile of ['high-security', 'balanced', 'development'] as const) {
+      const settings = distributedScanDescriptor.settings.defaults[profile];
+      const config = { thresholds: { portScan: { ports: portScanDescriptor.settings.defaults[profile].ports, windowSeconds: 60 } }, signatures: {}, suspiciousPorts: null, suspiciousCommands: [] };
+      const { ctx, raised } = recordingContext();
+      const inputs = { context: ctx, config, blocklists: [], live: false, authLog: false, processSampling: false, ownPid: 1, built: () => null };
+      const detector = distributedScanDescriptor.create({ ...settings, ports: 1000 }, inputs)!;
+      const flows = new FlowTable(1 << 12);
+      const per = portScanDescriptor.settings.defaults[profile].ports - 1;
+      let t = 1e15;
+      for (const [src, from] of [['198.51.100.21', 1], ['198.51.100.22', 1 + per]] as const)
+        for (const port of range(from, per)) {
+          const p = tcpPacket(src, '10.0.0.9', { srcPort: 40000, dstPort: port, flags: TcpFlag.SYN, options: MSS_ONLY }, (t += 1000));
+          detector.onPacket(p, flows, flows.update(p));
+        }
+      assert.equal(raised.length, 1, `${profile}: a split of ${per} + ${per} ports`);
+      assert.equal(raised[0]!.attack_type, 'DISTRIBUTED_SCAN');
+    }
   });
 });

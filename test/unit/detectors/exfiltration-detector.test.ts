@@ -5,7 +5,7 @@ import { ExfiltrationDetector, type ExfiltrationConfig } from '../../../src/engi
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
 import { CidrSet } from '../../../src/net/cidr-set.js';
 import { recordingContext } from '../../support/recording-context.js';
-import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
+import { icmpPacket, tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
 const T0 = 1.7e15;
 const SEC = 1e6;
@@ -56,7 +56,7 @@ describe('ExfiltrationDetector', () => {
     assert.equal(a.attack_details.interface, 'test0');
   });
 
-  test('default threshold is seed 004\'s 15 MB in 60 s', () => {
+  test('default threshold is 15 MB in 60 s', () => {
     const h = harness();
     assert.equal(h.detector.thresholdBytes, 15_000_000);
     assert.equal(h.detector.windowSeconds, 60);
@@ -244,5 +244,30 @@ describe('ExfiltrationDetector', () => {
       h.feed(p);
     }
     assert.equal(h.detector.evictedDestinations, before);
+  });
+  test('only what a home host sends on a flow it opened: a download served to an outside client and echo replies are not exfiltration', () => {
+    const { ctx, raised } = recordingContext('10.0.0.0/8');
+    const detector = new ExfiltrationDetector({ bytes: 100_000 }, ctx);
+    const flows = new FlowTable(1024);
+    const feed = (p: Packet) => detector.onPacket(p, flows, flows.update(p));
+    let t = T0;
+    // an outside client opens a connection to a home web server and downloads 1 MB
+    feed(tcpPacket('203.0.113.9', '10.0.0.5', { srcPort: 51000, dstPort: 80, flags: TcpFlag.SYN }, (t += 100)));
+    feed(tcpPacket('10.0.0.5', '203.0.113.9', { srcPort: 80, dstPort: 51000, flags: TcpFlag.SYN | TcpFlag.ACK }, (t += 100)));
+    feed(tcpPacket('203.0.113.9', '10.0.0.5', { srcPort: 51000, dstPort: 80, flags: TcpFlag.ACK }, (t += 100)));
+    for (let i = 0; i < 1000; i++) feed(tcpPacket('10.0.0.5', '203.0.113.9', { srcPort: 80, dstPort: 51000, flags: TcpFlag.ACK, payload: PAYLOAD }, (t += 100)));
+    // echo replies to an outside pinger, 1 MB of them
+    for (let i = 0; i < 200; i++) {
+      feed(icmpPacket('203.0.113.10', '10.0.0.6', 8, 0, (t += 100)));
+      const reply = icmpPacket('10.0.0.6', '203.0.113.10', 0, 0, (t += 100));
+      reply.wireLen = 5000;
+      feed(reply);
+    }
+    assert.equal(raised.length, 0);
+    // the same home server uploading 1 MB on a connection it opened is
+    feed(tcpPacket('10.0.0.5', '203.0.113.9', { srcPort: 40000, dstPort: 443, flags: TcpFlag.SYN }, (t += 100)));
+    for (let i = 0; i < 200; i++) feed(tcpPacket('10.0.0.5', '203.0.113.9', { srcPort: 40000, dstPort: 443, flags: TcpFlag.ACK, payload: PAYLOAD }, (t += 100)));
+    assert.equal(raised.length, 1);
+    assert.equal(raised[0]!.attacker_ip, '203.0.113.9');
   });
 });

@@ -7,7 +7,8 @@ import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
 import { IpProto, Packet, TcpFlag } from '../../../src/engine/decode/packet.js';
 import { FloodDetector, type FloodConfig } from '../../../src/engine/detectors/flood-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { icmp, ipv4, ipv6 } from '../../support/frame-builder.js';
+import { icmp, ipv4, ipv6, udp } from '../../support/frame-builder.js';
+import { decodeRaw, fragment } from '../../support/fragments.js';
 import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
@@ -61,9 +62,10 @@ describe('FloodDetector', () => {
 
   test('below the threshold nothing fires', () => {
     const h = harness();
-    synFlood(h, () => '203.0.113.9', '10.0.0.2', 4000, 800);
-    for (let i = 0; i < 8000; i++) h.feed(udpPacket('203.0.113.9', '10.0.0.2', 5000, 9999, T0 + 10e6 + i * 250));
-    assert.equal(h.raised.length, 0);
+    // 150 SYN/s for 20 s: under the per-second rate and under the sustained share (200/s over 10 s).
+    synFlood(h, () => '203.0.113.9', '10.0.0.2', 3000, 150);
+    for (let i = 0; i < 8000; i++) h.feed(udpPacket('203.0.113.9', '10.0.0.2', 5000, 9999, T0 + 25e6 + i * 250));
+    assert.equal(h.raised.length, 0, JSON.stringify(h.raised.map((a) => [a.attack_type, a.attack_details])));
   });
 
   test('10,000 spoofed sources: one DDOS alert, sources counted, no per-source state', () => {
@@ -193,6 +195,91 @@ describe('FloodDetector', () => {
     assert.equal(h.raised.length, 2);
   });
 
+  test('ACK and RST floods of no connection: SYN_FLOOD alerts whose flood_type says which', () => {
+    for (const [flags, type] of [[ACK, 'ACK'], [TcpFlag.RST, 'RST']] as const) {
+      const h = harness();
+      for (let i = 0; i < 6000; i++) h.feed(tcpPacket('198.51.100.40', '10.0.0.4', { srcPort: 1024 + (i % 50000), dstPort: 80, flags }, T0 + i * 250));
+      h.detector.onTick(T0 + 1.6e6);
+      assert.equal(h.raised.length, 1, type);
+      const a = h.raised[0]!;
+      assert.equal(a.attack_type, 'SYN_FLOOD');
+      assert.equal(a.attacker_ip, '198.51.100.40');
+      assert.equal(a.attack_details.flood_type, type);
+    }
+  });
+
+  test('segments of an established connection are no ACK flood, however many', () => {
+    const h = harness();
+    h.feed(tcpPacket('198.51.100.41', '10.0.0.4', { srcPort: 50000, dstPort: 443, flags: SYN }, T0));
+    h.feed(tcpPacket('10.0.0.4', '198.51.100.41', { srcPort: 443, dstPort: 50000, flags: SYN | ACK }, T0 + 10));
+    for (let i = 0; i < 20_000; i++) h.feed(tcpPacket('198.51.100.41', '10.0.0.4', { srcPort: 50000, dstPort: 443, flags: ACK }, T0 + 100 + i * 50));
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('a sustained low-rate flood: one source at 300 SYN/s for 10 s (the 10 s window)', () => {
+    const h = harness();
+    synFlood(h, () => '198.51.100.42', '10.0.0.5', 3000, 300);
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attack_type, 'SYN_FLOOD');
+    assert.equal(h.raised[0]!.attacker_ip, '198.51.100.42');
+    assert.equal(h.raised[0]!.attack_details.window_seconds, 10);
+  });
+
+  test('ten sources at 49 SYN/s each for 12 s: a DDOS across sources', () => {
+    const h = harness();
+    synFlood(h, (i) => `198.51.100.${50 + (i % 10)}`, '10.0.0.6', 5880, 490);
+    assert.equal(h.raised.length, 1);
+    const a = h.raised[0]!;
+    assert.equal(a.attack_type, 'DDOS');
+    assert.equal(a.attack_details.flood_type, 'SYN');
+  });
+
+  test('a 0.4 s burst of 10,000 UDP datagrams a second from thousands of sources (the 0.1 s window)', () => {
+    // from random ports: a DDOS; from IPsec NAT-T's port 4500, nothing asked for: reflection
+    for (const [srcPort, type] of [[-1, 'DDOS'], [4500, 'REFLECTION']] as const) {
+      const h = harness();
+      for (let i = 0; i < 4000; i++) h.feed(udpPacket(v4(0x0b000000 + i * 7919), '10.0.0.7', srcPort < 0 ? 1024 + ((i * 37) % 60000) : srcPort, 4500, T0 + i * 100));
+      assert.equal(h.raised.length, 1, type);
+      const a = h.raised[0]!;
+      assert.equal(a.attack_type, type);
+      assert.equal(a.attack_details.window_seconds, 0.1);
+    }
+  });
+
+  test('packet time jumping back (a merged capture) does not pile later packets into one burst', () => {
+    const h = harness();
+    // 20 s of UDP at 400/s, then the clock jumps back 15 s and the same rate goes on for 2 s
+    for (let i = 0; i < 8000; i++) h.feed(udpPacket('198.51.100.70', '10.0.0.10', 5000, 9999, T0 + i * 2500));
+    for (let i = 0; i < 800; i++) h.feed(udpPacket('198.51.100.70', '10.0.0.10', 5000, 9999, T0 + 5e6 + i * 2500));
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('a flash crowd whose handshakes complete is no burst', () => {
+    const h = harness();
+    for (let i = 0; i < 2000; i++) {
+      const src = v4(0xc6336400 + i);
+      h.feed(tcpPacket(src, '10.0.0.8', { srcPort: 40000, dstPort: 443, flags: SYN }, T0 + i * 50));
+      h.feed(tcpPacket('10.0.0.8', src, { srcPort: 443, dstPort: 40000, flags: SYN | ACK }, T0 + i * 50 + 10));
+      h.feed(tcpPacket(src, '10.0.0.8', { srcPort: 40000, dstPort: 443, flags: ACK }, T0 + i * 50 + 20));
+    }
+    assert.equal(h.raised.length, 0);
+  });
+
+  test('fragments that never make a datagram count as a fragment flood of their protocol', () => {
+    const h = harness();
+    const pkt = new Packet();
+    const d = ipv4({ src: '198.51.100.60', dst: '10.0.0.9', proto: IpProto.UDP }, udp({ srcPort: 4000, dstPort: 7777, payload: Buffer.alloc(64) }));
+    for (let i = 0; i < 3000; i++) {
+      // first fragments only, each of another datagram: none ever completes
+      decodeRaw(fragment(d, { offset: 0, length: 16 }, i), T0 + i * 500, undefined, pkt);
+      h.detector.onFragment(pkt);
+    }
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attack_type, 'UDP_FLOOD');
+    assert.equal(h.raised[0]!.attacker_ip, '198.51.100.60');
+    assert.equal(h.raised[0]!.attack_details.flood_type, 'FRAGMENT');
+  });
+
   test('targets outside the home net are ignored; the target table stays bounded', () => {
     const h = harness({ maxTargets: 64 }, '10.0.0.0/24');
     synFlood(h, () => '203.0.113.9', '172.16.0.1', 5000, 5000);
@@ -215,6 +302,7 @@ describe('FloodDetector', () => {
   test('unsolicited DNS responses from many reflectors: one REFLECTION per target', () => {
     const h = harness();
     for (let i = 0; i < 3000; i++) h.feed(udpPacket(v4(0x08080000 + (i % 400)), '10.0.0.6', 53, 30000 + (i % 20000), T0 + i * 500));
+    h.detector.onTick(T0 + 1.5e6);
     assert.equal(h.raised.length, 1);
     const a = h.raised[0]!;
     assert.equal(a.attack_type, 'REFLECTION');

@@ -3,7 +3,11 @@ import { describe, test } from 'node:test';
 import { IpProto, TcpFlag, type Packet } from '../../../src/engine/decode/packet.js';
 import { PortScanDetector, type PortScanConfig } from '../../../src/engine/detectors/port-scan-detector.js';
 import { FlowTable } from '../../../src/engine/flows/flow-table.js';
-import { LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
+import { decodeFrame } from '../../../src/engine/decode/decode-frame.js';
+import { MalformedCounters } from '../../../src/engine/decode/malformed.js';
+import { Packet as DecodedPacket } from '../../../src/engine/decode/packet.js';
+import { LinkType } from '../../../src/engine/capture/link-type.js';
+import { ipv4, LINUX_SYN_OPTIONS, MSS_ONLY } from '../../support/frame-builder.js';
 import { recordingContext } from '../../support/recording-context.js';
 import { tcpPacket, udpPacket } from '../../support/packet-factory.js';
 
@@ -20,6 +24,20 @@ function harness(config: Partial<PortScanConfig> = {}, homeNet: string | null = 
 /** One probe per port from `attacker` to `target`, 1 ms apart, starting at `t0` µs. */
 function probe(h: ReturnType<typeof harness>, attacker: string, target: string, ports: number[], flags: number, opts: number[] = MSS_ONLY, t0 = 1e15, srcPort = 55555) {
   ports.forEach((port, i) => h.feed(tcpPacket(attacker, target, { srcPort, dstPort: port, flags, options: flags === SYN ? opts : [] }, t0 + i * 1000)));
+}
+
+/** An SCTP packet whose first chunk is `chunk` (4-byte chunk header, 16 bytes of value). */
+function sctpPacket(src: string, dst: string, srcPort: number, dstPort: number, chunk: number, ts: number): Packet {
+  const sctp = Buffer.alloc(12 + 20);
+  sctp.writeUInt16BE(srcPort, 0);
+  sctp.writeUInt16BE(dstPort, 2);
+  sctp.writeUInt32BE(chunk === 1 ? 0 : 0x1234, 4);
+  sctp[12] = chunk;
+  sctp.writeUInt16BE(20, 14);
+  const frame = ipv4({ src, dst, proto: IpProto.SCTP }, sctp);
+  const pkt = new DecodedPacket();
+  decodeFrame(pkt, frame, 0, frame.length, frame.length, ts, LinkType.RAW, new MalformedCounters());
+  return pkt;
 }
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
@@ -157,5 +175,57 @@ describe('PortScanDetector', () => {
     assert.equal(h.detector.trackedPairs, 1);
     h.detector.onTick(1e15 + 60e6);
     assert.equal(h.detector.trackedPairs, 0);
+  });
+  test('unsolicited DNS answers to many ports are reflection, not a UDP scan by the resolver; nmap -g 53 probes still are a scan', () => {
+    const h = harness();
+    const answer = Buffer.from('1337818000010001000000000377777700000100010000', 'hex');
+    for (let i = 0; i < 200; i++) h.feed(udpPacket('8.8.8.8', '10.0.0.2', 53, 20000 + i, 1e15 + i * 1000, answer));
+    assert.equal(h.raised.length, 0, 'answers (QR set) from port 53 probe nothing');
+    const query = Buffer.from('1337010000010000000000000377777700000100010000', 'hex');
+    for (let i = 0; i < 20; i++) h.feed(udpPacket('198.51.100.9', '10.0.0.2', 53, 100 + i, 1e15 + i * 1000, i % 2 === 0 ? query : undefined));
+    assert.equal(h.raised.length, 1);
+    assert.equal(h.raised[0]!.attacker_ip, '198.51.100.9');
+    assert.equal(h.raised[0]!.attack_details.scan_type, 'UDP');
+  });
+  test('SCTP INIT and COOKIE ECHO probes (nmap -sY, -sZ) are an SCTP_INIT scan; INIT ACK and ABORT answers are not probes', () => {
+    for (const chunk of [1, 10]) {
+      const h = harness();
+      for (let port = 1; port <= 20; port++) h.feed(sctpPacket('198.51.100.5', '10.0.0.2', 40000, port, chunk, 1e15 + port * 1000));
+      assert.equal(h.raised.length, 1, `chunk ${chunk}`);
+      assert.equal(h.raised[0]!.attack_details.scan_type, 'SCTP_INIT');
+      assert.equal(h.raised[0]!.protocol, 'sctp');
+    }
+    const h = harness();
+    for (const chunk of [2, 6])
+      for (let port = 1; port <= 20; port++) h.feed(sctpPacket('198.51.100.6', '10.0.0.2', 40000 + chunk, port, chunk, 1e15 + port * 1000));
+    assert.equal(h.raised.length, 0);
+  });
+  test('decoys (nmap -D): one scan naming the source the target answered, the others listed as decoys', () => {
+    const h = harness();
+    const decoys = ['198.51.100.21', '198.51.100.22', '198.51.100.23'];
+    const real = '198.51.100.1';
+    let t = 1e15;
+    for (let port = 1; port <= 100; port++) {
+      // every probe from each decoy and the real scanner, in nmap's order
+      for (const src of [decoys[0]!, decoys[1]!, real, decoys[2]!]) h.feed(tcpPacket(src, '10.0.0.2', { srcPort: 40000, dstPort: port, flags: SYN, options: MSS_ONLY }, (t += 100)));
+      // only the real scanner is reachable: the target's RST reaches it alone
+      h.feed(tcpPacket('10.0.0.2', real, { srcPort: port, dstPort: 40000, flags: RST | ACK }, (t += 100)));
+    }
+    assert.equal(h.raised.length, 1, 'one scan, not one per decoy');
+    const a = h.raised[0]!;
+    assert.equal(a.attacker_ip, real);
+    assert.deepEqual([...(a.attack_details.decoys as string[])].sort(), decoys);
+    assert.equal(a.attack_details.ports_count, 100, 'decoys add no ports');
+  });
+
+  test('two scanners of one target with different ports stay two scans', () => {
+    const h = harness();
+    let t = 1e15;
+    for (let i = 0; i < 40; i++) {
+      h.feed(tcpPacket('198.51.100.31', '10.0.0.2', { srcPort: 40000, dstPort: 1 + i, flags: SYN, options: MSS_ONLY }, (t += 100)));
+      h.feed(tcpPacket('198.51.100.32', '10.0.0.2', { srcPort: 40000, dstPort: 1000 + i, flags: SYN, options: MSS_ONLY }, (t += 100)));
+    }
+    assert.deepEqual(h.raised.map((a) => a.attacker_ip).sort(), ['198.51.100.31', '198.51.100.32']);
+    assert.ok(h.raised.every((a) => a.attack_details.decoys === undefined));
   });
 });

@@ -32,7 +32,7 @@ interface Tracked {
 const MAX_TEXT = 1024;
 
 /**
- * SUSPICIOUS_PROCESS from /proc samples (seed 001's process monitoring): a process whose command
+ * SUSPICIOUS_PROCESS from /proc samples: a process whose command
  * line matches the suspicious-command patterns, or that keeps a core busy over the threshold for
  * the sustained time. One alert per process and reason; at most `maxAlertsPerMinute` new alerts.
  * Process names and command lines go into the alert raw (the UI sanitizes them).
