@@ -8,7 +8,13 @@
 //    libpcap with pcap_dispatch(-1) into the shared buffer as records
 //      [u32 caplen][u32 original length][u32 ts seconds][u32 ts microseconds][caplen bytes]
 //    (host byte order) and emits one 'batch' (bytes used, record count) when the buffer is full or
-//    libpcap has nothing more.
+//    libpcap has nothing more;
+//  - a ring that holds a flood: cap asks libpcap for immediate mode, in which libpcap on Linux uses
+//    TPACKET_V2 with one fixed slot per packet sized for the 65535-byte snaplen, so a 32 MiB buffer
+//    held only ~500 packets (a few milliseconds of a flood: any pause of the event loop dropped
+//    packets). Without it libpcap uses TPACKET_V3, which packs packets by their real length into
+//    blocks; the read timeout (how long a block waits to fill before it is handed over) goes from
+//    1000 ms to 5 ms, so packets still reach the engine within a few milliseconds.
 // A few dozen lines of C++, applied here to node_modules/cap on every install (package.json
 // "postinstall") and rebuilt with npm's own node-gyp, so a fresh clone gets them from `npm ci`.
 // Idempotent: each part is applied once (markers), and an already patched and built binding is left
@@ -40,6 +46,18 @@ const STATS_METHOD = `
     static void Initialize(Local<Object> target) {`;
 
 const BATCH_MARKER = '/* snoopy-tui: batch mode */';
+const RING_MARKER = '/* snoopy-tui: packed ring */';
+
+const IMMEDIATE = `#if __linux__
+      if (set_immediate_mode != nullptr)
+        set_immediate_mode(obj->pcap_handle, 1);
+#endif
+`;
+const TIMEOUT = 'if (pcap_set_timeout(obj->pcap_handle, 1000) != 0)';
+const PACKED_RING = `      ${RING_MARKER}
+      // No immediate mode: libpcap would use TPACKET_V2, one 64 KiB slot per packet. TPACKET_V3
+      // packs packets into blocks; a block is handed over when full or after the 5 ms timeout.
+`;
 
 const BATCH_FIELDS = `    ${BATCH_MARKER}
     bool batch_mode = false;
@@ -122,8 +140,8 @@ const version = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).vers
 const source = join(dir, 'src', 'binding.cc');
 let text = readFileSync(source, 'utf8');
 const force = process.argv.includes('--force');
-if (text.includes(MARKER) && text.includes(BATCH_MARKER) && !force && existsSync(join(dir, 'build', 'Release', 'cap.node'))) {
-  console.error(`patch-cap: cap ${version} already has stats() and batch mode`);
+if (text.includes(MARKER) && text.includes(BATCH_MARKER) && text.includes(RING_MARKER) && !force && existsSync(join(dir, 'build', 'Release', 'cap.node'))) {
+  console.error(`patch-cap: cap ${version} already has stats(), batch mode and the packed ring`);
   process.exit(0);
 }
 if (!text.includes(MARKER)) {
@@ -151,6 +169,14 @@ if (!text.includes(BATCH_MARKER)) {
     writeFileSync(source, text);
   }
 }
+if (!text.includes(RING_MARKER)) {
+  if (!text.includes(IMMEDIATE) || !text.includes(TIMEOUT)) {
+    console.error('patch-cap: binding.cc does not look like cap 0.2.1; ring left as it is (immediate mode)');
+  } else {
+    text = text.replace(IMMEDIATE, PACKED_RING).replace(TIMEOUT, 'if (pcap_set_timeout(obj->pcap_handle, 5) != 0)');
+    writeFileSync(source, text);
+  }
+}
 
 // npm sets npm_config_node_gyp to its bundled node-gyp while running scripts; by hand, use npm's.
 const gyp = process.env.npm_config_node_gyp;
@@ -161,4 +187,4 @@ if (result.status !== 0) {
   console.error('patch-cap: rebuilding cap failed (is libpcap-dev installed?); drops will show as n/a');
   process.exit(0);
 }
-console.error(`patch-cap: cap ${version} rebuilt with stats() and batch mode`);
+console.error(`patch-cap: cap ${version} rebuilt with stats(), batch mode and the packed ring`);
