@@ -30,7 +30,12 @@ const ATTACKERS = Number(process.env.BENCH_LATENCY_ATTACKERS ?? 30);
 const WEB_PORT = 8080;
 /** Web servers on WEB_PORT … WEB_PORT + SERVICES − 1. */
 const SERVICES = 3;
-const SCAN_PORTS = `${WEB_PORT}-${WEB_PORT + SERVICES - 1},1-30`;
+/**
+ * The ports attacker i scans: the web ports and 30 closed ones of its own. Attackers that probe
+ * the same ports one after the other look like one scan with decoys (nmap -D) and would raise
+ * one alert between them.
+ */
+const scanPorts = (i: number): string => `${WEB_PORT}-${WEB_PORT + SERVICES - 1},${1 + 30 * i}-${30 + 30 * i}`;
 const TARGET_MS = 50;
 const SECTION = 'latency';
 
@@ -66,7 +71,7 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
   const from = engine.lines.length;
   const scanStart = Date.now();
   const order = handshakeFirst ? [] : ['-r'];
-  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', ...order, '-S', address, '-e', net.attackerIf, '-p', SCAN_PORTS, '--max-retries', '0', net.victimV4], 60_000);
+  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', ...order, '-S', address, '-e', net.attackerIf, '-p', scanPorts(i), '--max-retries', '0', net.victimV4], 60_000);
   const scanEnd = Date.now();
   const isAlert = (j: Record<string, unknown>): boolean => j.event_type === 'alert' && j.attacker_ip === address && j.attack_type === 'PORT_SCAN';
   const alert = await engine.waitForLine(isAlert, 10_000, `PORT_SCAN alert for ${address}`, from);
@@ -148,7 +153,7 @@ export async function benchLatency(): Promise<SectionResult> {
     }),
   ];
   const notes = [
-    `${ATTACKERS} attacker addresses, one after the other: nmap -n -Pn -sT -p ${SCAN_PORTS} --max-retries 0 (web servers on ${WEB_PORT}-${WEB_PORT + SERVICES - 1}: handshakes with three prove a scan); even ones curl first (a handshake before the scan), odd ones add -r (the web ports scanned last: proof after the alert); latency = block line read − alert line read (both stamped on reading the engine's stdout), then nft list set inet snoopy addr4 checked`,
+    `${ATTACKERS} attacker addresses, one after the other: nmap -n -Pn -sT -p ${scanPorts(0)} (attacker i: its own 30 closed ports from ${scanPorts(1).split(',')[1]} on) --max-retries 0 (web servers on ${WEB_PORT}-${WEB_PORT + SERVICES - 1}: handshakes with three prove a scan); even ones curl first (a handshake before the scan), odd ones add -r (the web ports scanned last: proof after the alert); latency = block line read − alert line read (both stamped on reading the engine's stdout), then nft list set inet snoopy addr4 checked`,
   ];
   return { rows, raw: samples, notes };
 }
