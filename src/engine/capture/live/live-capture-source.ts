@@ -15,11 +15,15 @@ export interface LiveCaptureOptions {
 
 /**
  * cap 0.2.1 leaves a handle whose open() failed half set up: closing it, or letting the garbage
- * collector finalize it, aborts Node (uv_poll_stop on a handle that was never started). Such
- * handles are kept reachable here for the life of the process instead; there is one per failed
- * open, and a failed open usually ends the process.
+ * collector finalize it, aborts Node (uv_poll_stop on a handle that was never started). And a
+ * handle that opened and was closed only stops its libuv poll handle without closing it: once the
+ * garbage collector frees the handle, libuv still lists that memory (a crash at a later turn of
+ * the event loop). Both kinds are kept reachable here for the life of the process instead, with
+ * their buffers; there is one per open, and a process opens a capture once or a few times.
  */
 const abandonedHandles: CapHandle[] = [];
+/** The buffers of those handles: the binding keeps only a raw pointer into each. */
+const abandonedBuffers: Buffer[] = [];
 
 /** One packet never exceeds this (cap sets snaplen 65535). */
 const PACKET_BUFFER_BYTES = 65_536;
@@ -66,6 +70,7 @@ export class LiveCaptureSource implements PacketSource {
       linkName = this.handle.open(iface, options.bpf ?? '', options.bufferBytes, this.buffer);
     } catch (e) {
       abandonedHandles.push(this.handle);
+      abandonedBuffers.push(this.buffer);
       const message = (e as Error).message;
       if (options.bpf !== null && opensWithoutFilter(iface, options.bufferBytes)) {
         // The device is fine, so the filter is what libpcap refused (unknown port, bad prefix …).
@@ -76,6 +81,8 @@ export class LiveCaptureSource implements PacketSource {
     const linkType = linkTypeFromCap(linkName);
     if (linkType === null) {
       this.handle.close();
+      abandonedHandles.push(this.handle);
+      abandonedBuffers.push(this.buffer);
       throw new SourceOpenError(`interface '${iface}' has link type ${linkName}, which snoopy-tui cannot decode (supported: Ethernet, Linux cooked, raw IP, BSD loopback)`);
     }
     this.linkType = linkType;
@@ -128,6 +135,8 @@ export class LiveCaptureSource implements PacketSource {
     } catch {
       // already closed
     }
+    abandonedHandles.push(this.handle);
+    abandonedBuffers.push(this.buffer);
     const resolve = this.resolveEnd;
     this.resolveEnd = null;
     resolve?.({ reason: 'stopped' });
@@ -150,8 +159,11 @@ function opensWithoutFilter(iface: string, bufferBytes: number): boolean {
   const { Cap } = loadCap();
   const probe = new Cap();
   try {
-    probe.open(iface, '', Math.min(bufferBytes, 1 << 20), Buffer.alloc(PACKET_BUFFER_BYTES));
+    const buffer = Buffer.alloc(PACKET_BUFFER_BYTES);
+    probe.open(iface, '', Math.min(bufferBytes, 1 << 20), buffer);
     probe.close();
+    abandonedHandles.push(probe);
+    abandonedBuffers.push(buffer);
     return true;
   } catch {
     abandonedHandles.push(probe);
