@@ -18,6 +18,8 @@ REPO=$(cd "$HERE/.." && pwd)
 FIX=$REPO/fixtures
 # shellcheck source=lib-netns.sh
 source "$HERE/lib-netns.sh"
+# shellcheck source=record-stream-fixtures.sh
+source "$HERE/record-stream-fixtures.sh"
 # shellcheck source=record-net-fixtures.sh
 source "$HERE/record-net-fixtures.sh"
 
@@ -64,6 +66,19 @@ nmap-host-sweep.pcap|pcap|-|-|host sweep of 32 victim addresses (10.77.0.100-131
 nmap-scan-delay.pcap|pcap|10.77.0.1|SYN|nmap -sS --scan-delay 500ms -p 1-40: about 2 probes a second, still a fast scan for PORT_SCAN's 60 s window
 nmap-ipproto.pcap|pcap|10.77.0.1|IP_PROTOCOL|nmap -sO (IP protocol scan) of all 256 protocol numbers, --max-retries 0; the victim answers ICMP protocol unreachable
 nmap-slow.pcap|pcap|10.77.0.1|SYN|nmap-scan-delay.pcap stretched 60 times in time offline (scripts/derive-fixtures.sh): one probe every 30 s over about 20 minutes, a slow scan
+http-keepalive-attacks.pcap|pcap|-|-|one keep-alive connection (python http.client) to an HTTP/1.1 app on 8080: a benign request, then one request per payload-signature class (SQL injection, XSS, path traversal, command injection, shellshock User-Agent, log4shell header, Nikto User-Agent), each after the first
+http-pipelined.pcap|pcap|-|-|five requests written at once on one connection (pipelining): benign, UNION SELECT in the query, XSS in Referer, command injection in a POST form body, benign
+http-split.pcap|pcap|-|-|three requests each written in 3-4 TCP segments with 0.3 s pauses (TCP_NODELAY), cut through the attack strings: UNION SELECT in the query, shellshock in User-Agent, log4shell in X-Forwarded-For
+http-post-form.pcap|pcap|-|-|curl --next: urlencoded POST bodies on one keep-alive connection, one per class (SQL injection, XSS, path traversal, command injection, log4shell) after a benign one, then a benign multipart form
+http-post-json.pcap|pcap|-|-|curl --json --next: JSON POST bodies on one keep-alive connection, one per class (XSS, path traversal, command injection, log4shell) after a benign one, and a chunked JSON body with a \u0027-escaped UNION SELECT
+http-header-injection.pcap|pcap|-|-|curl --next: SQL injection in Referer, XSS in a Cookie value, SQL injection in X-Forwarded-For, then a request with ordinary Referer, Cookie and X-Forwarded-For
+http-sqli-versioned.pcap|pcap|-|-|curl --next: SQL injection hidden in MySQL versioned comments (/*!50000UNION*/ /*!50000SELECT*/, /*!12345UNION/**/SELECT*/)
+hydra-http-basic.pcap|pcap|-|-|hydra -l admin -P (40 wrong passwords) -t 4 http-get /protected/ on port 8080: Basic-auth brute force, every try answered 401, hydra's own User-Agent
+hydra-http-form.pcap|pcap|-|-|hydra -l admin -P (40 wrong passwords) -t 4 http-post-form /login on port 8080: login-form brute force, every try answered 403, hydra's own User-Agent
+hydra-ftp-keepopen.pcap|pcap|-|-|hydra -l admin -P (200 wrong passwords) -t 4 ftp:// against a pyftpdlib that never hangs up on wrong passwords: about 200 tries over 4 connections, each refused with 530
+benign-keepalive.pcap|pcap|-|-|two keep-alive connections of 42 and 49 browser-like requests (pages and assets with Referer and Cookie, a search form and a JSON API POST, a form login mistyped once then right, a Basic-auth page: its 401 challenge, then the right credentials)
+benign-download-keepalive.pcap|pcap|-|-|a client downloads 20 MB from the app on 8080, then three more requests (one a POST) on the same connection; veth MTU 9000, tcpdump -s 200
+benign-logins.pcap|pcap|-|-|normal logins with one typo each: HTTP Basic (challenge, then right), a form login, FTP (typo then right on one connection, 3 more logins), POP3, IMAP and SMTP AUTH against dovecot and aiosmtpd
 nmap-frag.pcap|pcap|10.77.0.1|SYN|nmap -sS -f (every probe in 8-byte IP fragments) scan of the top 1000 TCP ports
 nmap-mtu16.pcap|pcap|10.77.0.1|SYN|nmap -sS --mtu 16 (16-byte IP fragments) scan of the top 1000 TCP ports
 hping3-synflood-frag.pcap|pcap|-|-|hping3 -S -f --flood -p 80 (each SYN in two 16-byte fragments) from one real source, first 6000 packets
@@ -107,6 +122,7 @@ INJECTION_FIXTURES=(http-injection.pcap)
 is_injection() { [[ " ${INJECTION_FIXTURES[*]} " == *" $1 "* ]]; }
 # Alerts other than port scans a detector must raise on a fixture (expect.alerts, an optional
 # field absent elsewhere): name -> JSON array of {attack_type, attacker_ip}.
+as_alerts() { jq -Rcn '[inputs | {attack_type: ., attacker_ip: "10.77.0.1"}]'; } # attack types, one a line
 fixture_alerts() {
 	case $1 in
 	hydra-ssh.pcap) echo '[{"attack_type":"SSH_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
@@ -124,6 +140,17 @@ fixture_alerts() {
 	hping3-icmpflood.pcap | icmpflood-replies.pcap) echo '[{"attack_type":"ICMP_FLOOD","attacker_ip":"10.77.0.1"}]' ;;
 	# the outside receiver is the "attacker" of an exfiltration alert
 	exfil-upload.pcap) echo '[{"attack_type":"DATA_EXFILTRATION","attacker_ip":"10.77.0.1"}]' ;;
+	# Stream fixtures (scripts/record-stream-fixtures.sh): every request of a connection, bodies,
+	# headers, and brute force read from the server's replies.
+	http-keepalive-attacks.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION SHELLSHOCK LOG4SHELL SCANNER_USER_AGENT | as_alerts ;;
+	http-pipelined.pcap) printf '%s\n' SQL_INJECTION XSS COMMAND_INJECTION | as_alerts ;;
+	http-split.pcap) printf '%s\n' SQL_INJECTION SHELLSHOCK LOG4SHELL | as_alerts ;;
+	http-post-form.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION LOG4SHELL | as_alerts ;;
+	http-post-json.pcap) printf '%s\n' SQL_INJECTION XSS PATH_TRAVERSAL COMMAND_INJECTION LOG4SHELL | as_alerts ;;
+	http-header-injection.pcap) printf '%s\n' SQL_INJECTION XSS | as_alerts ;;
+	http-sqli-versioned.pcap) printf '%s\n' SQL_INJECTION | as_alerts ;;
+	hydra-http-basic.pcap | hydra-http-form.pcap) printf '%s\n' HTTP_BRUTE_FORCE SCANNER_USER_AGENT | as_alerts ;;
+	hydra-ftp-keepopen.pcap) echo '[{"attack_type":"FTP_BRUTE_FORCE","attacker_ip":"10.77.0.1"}]' ;;
 	# a fragmented scan is also a fragment anomaly (tiny fragments) of its source
 	nmap-frag.pcap | nmap-mtu16.pcap) echo '[{"attack_type":"FRAGMENT_ANOMALY","attacker_ip":"10.77.0.1"}]' ;;
 	hping3-synflood-frag.pcap) echo '[{"attack_type":"SYN_FLOOD","attacker_ip":"10.77.0.1"},{"attack_type":"FRAGMENT_ANOMALY","attacker_ip":"10.77.0.1"}]' ;;

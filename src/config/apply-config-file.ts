@@ -16,7 +16,7 @@ const RUN_CONFIG_KEY: Partial<Record<keyof ConfigFile, keyof RunConfig>> = {
 };
 
 /** Keys applied by hand below (decided elsewhere, converted, or checked further). */
-const SPECIAL = new Set<keyof ConfigFile>(['profile', 'threshold', 'thresholds', 'flows', 'signatures', 'suspiciousPorts', 'suspiciousCommands', 'notifications', ...FLEET_KEYS]);
+const SPECIAL = new Set<keyof ConfigFile>(['profile', 'threshold', 'thresholds', 'flows', 'streams', 'signatures', 'suspiciousPorts', 'suspiciousCommands', 'notifications', ...FLEET_KEYS]);
 
 /**
  * Applies a checked config file onto `config` (defaults and profile already in place). Values
@@ -31,6 +31,7 @@ export function applyConfigFile(config: RunConfig, file: ConfigFile, source: str
   if (file.thresholds !== undefined) config.thresholds = mergeSettings(config.thresholds, file.thresholds);
   if (file.threshold !== undefined) config.thresholds.portScan.ports = file.threshold;
   if (file.flows !== undefined) config.flows = mergeSettings(config.flows, file.flows);
+  if (file.streams !== undefined) config.streams = mergeSettings(config.streams, file.streams);
   if (file.suspiciousPorts !== undefined) {
     config.suspiciousPorts = Object.fromEntries(Object.entries(file.suspiciousPorts).map(([port, spec]) => [Number(port), { name: spec!.service, risk: spec!.risk }]));
   }

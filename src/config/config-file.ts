@@ -157,6 +157,15 @@ const GENERAL_SCHEMA = {
   /** Port → service name and risk; replaces the default table. */
   suspiciousPorts: suspiciousPortMap,
   flows: { capacity: intInRange(16, 1 << 24), idleSeconds: seconds },
+  /** TCP stream layer: bytes of each HTTP head and body inspected, memory for all streams together. */
+  streams: {
+    maxStreams: intInRange(16, 1 << 20),
+    maxBytes: intInRange(1 << 20, 2 ** 31 - 1),
+    maxHeldBytes: intInRange(4096, 1 << 26),
+    maxHeadBytes: intInRange(1024, 1 << 20),
+    maxBodyBytes: intInRange(1, 1 << 24),
+    idleSeconds: seconds,
+  },
   authLog: nonEmptyString,
   suspiciousCommands: stringList,
   processMonitor: boolean,

@@ -1,4 +1,5 @@
 import type { AttackType } from '../model/alert.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '../engine/flows/streams/stream-table.js';
 import type { ResponseAction } from '../model/response-action.js';
 import type { FirewallChoice } from '../platform/firewall/choose-firewall.js';
 import type { IptablesVariant } from '../platform/firewall/iptables-firewall.js';
@@ -25,6 +26,8 @@ export interface RunConfig {
   refreshSeconds: number;
   debug: boolean;
   flows: { capacity: number; idleSeconds: number };
+  /** Limits of the TCP stream layer: streams open at once, bytes held, HTTP head and body bytes inspected. */
+  streams: StreamLimits;
   /** Country tags from the bundled geoip-lite database. */
   geo: boolean;
   /** Reverse DNS names of attackers (never for private or reserved addresses). */
@@ -121,6 +124,7 @@ export function defaultRunConfig(profile: ProfileName = 'balanced'): RunConfig {
     refreshSeconds: 5,
     debug: false,
     flows: { capacity: 131_072, idleSeconds: 120 },
+    streams: { ...DEFAULT_STREAM_LIMITS },
     geo: true,
     reverseDns: true,
     processes: true,

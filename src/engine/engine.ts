@@ -23,6 +23,7 @@ import type { SuspiciousCommandDetector } from './detectors/auth-log/suspicious-
 import type { SuspiciousProcessDetector } from './detectors/host/suspicious-process-detector.js';
 import { buildDetectors, reconfigureDetectors, type DetectorReload } from './detectors/build-detectors.js';
 import { AuthLogMonitor } from './logs/auth-log-monitor.js';
+import type { StreamTable } from './flows/streams/stream-table.js';
 
 export interface EngineOptions {
   config: RunConfig;
@@ -122,6 +123,7 @@ export class Engine {
       platformInfo: options.platformInfo ?? `${osType()} ${osRelease()}`,
       homeNet,
       flowCapacity: options.config.flows.capacity,
+      streams: options.config.streams,
       flowIdleSeconds: options.config.flows.idleSeconds,
       detectors: (context) =>
         buildDetectors(options.config, {
@@ -270,8 +272,35 @@ export class Engine {
       proofs_accepted: this.responder?.proven.accepted ?? 0,
       proofs_refused: this.responder === null ? 0 : Object.values(this.responder.proven.refused).reduce((a, b) => a + b, 0),
       ...(this.authLog !== null ? { auth_log: this.authLogStats(this.authLog) } : {}),
+      streams: streamStats(p.streams),
       first_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.firstTsMicros) : null,
       last_packet: p.firstTsMicros >= 0 ? isoFromMicros(p.lastTsMicros) : null,
     };
   }
+}
+
+/** The stream layer's counters for the stats line. */
+function streamStats(t: StreamTable): NonNullable<EngineStats['streams']> {
+  const s = t.stats;
+  return {
+    opened: s.opened,
+    active: t.size,
+    evicted: s.evicted,
+    expired: s.expired,
+    requests: s.requests,
+    responses: s.responses,
+    login_replies: s.loginReplies,
+    out_of_order: s.outOfOrder,
+    duplicate_bytes: s.duplicateBytes,
+    lost_bytes: s.lostBytes,
+    gaps: s.gaps,
+    flow_overflows: s.flowOverflows,
+    dropped_segments: s.droppedSegments,
+    beyond_window: s.beyondWindow,
+    heads_truncated: s.headsTruncated,
+    budget_refused: t.budget.refused,
+    held_bytes: t.budget.used,
+    held_peak_bytes: t.budget.peak,
+    budget_bytes: t.budget.max,
+  };
 }

@@ -7,7 +7,7 @@ import { Defragmenter, type DefragOptions } from './decode/defragmenter.js';
 import type { FragmentAnomalyListener } from './decode/fragment-anomaly.js';
 import { isFragmentAnomalyListener, isFragmentObserver, type FragmentObserver } from './detectors/fragment-observer.js';
 import { MalformedCounters } from './decode/malformed.js';
-import { IpProto, Packet } from './decode/packet.js';
+import { IpProto, Packet, TcpFlag } from './decode/packet.js';
 import type { DetectorContext, PacketDetector } from './detectors/detector.js';
 import type { BuiltDetectors } from './detectors/build-detectors.js';
 import type { HttpRequestInfo } from '../model/flow-summary.js';
@@ -16,6 +16,7 @@ import type { FlowProcessTagger } from '../enrich/flow-process-tagger.js';
 import type { ForensicRecorder } from '../store/forensic/index.js';
 import type { PacketFeed } from './feed/packet-feed.js';
 import { FlowEvent, FlowTable } from './flows/flow-table.js';
+import { StreamTable, type StreamLimits } from './flows/streams/stream-table.js';
 import type { BlockManager } from '../response/block-manager.js';
 
 export interface PipelineOptions {
@@ -39,9 +40,14 @@ export interface PipelineOptions {
   forensic?: ForensicRecorder | null;
   /** Decides each new alert's action (log / prompt / block) before it is published. */
   responder?: Pick<BlockManager, 'onAlert' | 'onEvidence' | 'onFlowProven' | 'onPacketTime'> | null;
+  /** Limits of the TCP stream layer (defaults: DEFAULT_STREAM_LIMITS). */
+  streams?: Partial<StreamLimits>;
   /** Bounds of IP reassembly (defaults: DEFRAG_DEFAULTS). */
   defrag?: DefragOptions;
 }
+
+/** TCP flags that end a stream's direction: packets with them reach the stream layer even without data. */
+const STREAM_FLAGS = TcpFlag.FIN | TcpFlag.RST;
 
 /** Every this many packets the packet path checks clocks itself: under a flood timers starve. */
 export const TICK_EVERY_PACKETS = 4096;
@@ -56,6 +62,8 @@ export class Pipeline {
   /** IP fragments are reassembled here; detectors see the datagram. */
   readonly defrag: Defragmenter;
   readonly flows: FlowTable;
+  /** Reassembled TCP streams of the inspected flows (HTTP, FTP, POP3, IMAP, SMTP). */
+  readonly streams: StreamTable;
   readonly alerts: AlertBook;
   /** The run's detectors, by stage and by name. */
   readonly detectors: BuiltDetectors;
@@ -122,6 +130,7 @@ export class Pipeline {
           for (const l of listeners) l.onFragmentAnomaly(kind, addrs, proto, ts);
         },
       };
+    this.streams = new StreamTable(this.flows.capacity, this.detectors.streamListeners, options.streams ?? {});
   }
 
   /** Where detectors of other inputs (auth log, processes) raise into the same alert book. */
@@ -171,6 +180,9 @@ export class Pipeline {
     // handed over before the detectors count this packet, so evidence in it counts as proven.
     if ((flows.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0 && this.responder != null) this.responder.onFlowProven(flows, slot);
     this.evidenceSlot = slot;
+    // Streams see TCP data, FIN and RST only: a bare SYN or ACK costs them nothing. Their
+    // alerts (requests, replies) have this packet's flow as evidence, as the detectors' do.
+    if (slot >= 0 && pkt.proto === IpProto.TCP && (pkt.payloadLen > 0 || (pkt.tcpFlags & STREAM_FLAGS) !== 0)) this.streams.onSegment(pkt, flows, slot);
     for (let i = 0; i < early; i++) stage[i]!.onPacket(pkt, flows, slot);
     if ((flows.lastEvents & FlowEvent.NEW) !== 0 || slot < 0 || pkt.proto === IpProto.ICMP) this.flowStart(pkt, flows, slot);
     for (let i = early; i < stage.length; i++) stage[i]!.onPacket(pkt, flows, slot);
@@ -207,6 +219,7 @@ export class Pipeline {
   tick(nowMicros: number): void {
     if (nowMicros <= 0) return;
     this.flows.expireIdle(nowMicros - this.flowIdleMicros);
+    this.streams.tick(nowMicros);
     this.defrag.expire(nowMicros);
     for (const d of this.detectors.all) d.onTick(nowMicros);
     this.alerts.tick(nowMicros);

@@ -15,6 +15,7 @@ export const ATTACK_TYPES = [
   'RDP_BRUTE_FORCE',
   'VNC_ATTACK',
   'WINRM_ATTACK',
+  'HTTP_BRUTE_FORCE',
   'SYN_FLOOD',
   'UDP_FLOOD',
   'ICMP_FLOOD',

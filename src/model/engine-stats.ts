@@ -44,6 +44,36 @@ export interface EngineStats {
    * ambiguous or that no earlier line placed, journald entries claiming a program they are not).
    */
   auth_log?: { lines: number; failures: number; commands: number; oversized: number; ambiguous: number; unplaced: number; untrusted: number; evicted_connections: number };
+  /**
+   * The TCP stream layer (HTTP, FTP, POP3, IMAP, SMTP connections): streams opened, open now,
+   * dropped for room (count or byte budget) and gone idle; HTTP requests and responses parsed and
+   * login replies read; out-of-order segments held, bytes seen twice (the first copy kept), bytes
+   * never seen and the holes a parser resynchronised after; out-of-order data past a
+   * connection's own limit, segments refused by the byte budget, segments beyond any window;
+   * request heads cut at the limit; the bytes held now and at most (with a fixed charge per open
+   * stream for its own objects), and the budget.
+   */
+  streams?: {
+    opened: number;
+    active: number;
+    evicted: number;
+    expired: number;
+    requests: number;
+    responses: number;
+    login_replies: number;
+    out_of_order: number;
+    duplicate_bytes: number;
+    lost_bytes: number;
+    gaps: number;
+    flow_overflows: number;
+    dropped_segments: number;
+    beyond_window: number;
+    heads_truncated: number;
+    budget_refused: number;
+    held_bytes: number;
+    held_peak_bytes: number;
+    budget_bytes: number;
+  };
   /** Packet time of the first and last packet (ISO 8601), null before any. */
   first_packet: string | null;
   last_packet: string | null;

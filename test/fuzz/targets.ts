@@ -27,6 +27,11 @@ import { compileFilter, type FilterSubject } from '../../src/filter/index.js';
 import { buildPcap, frame as filler, PcapngBuilder, readAll, writeTmp } from '../unit/capture/capture-builder.js';
 import { sampleEntry } from '../unit/store/sample-entries.js';
 import { ethernet, ext8, ipv4, ipv6, sll, sll2, tcp, udp } from '../support/frame-builder.js';
+import { checkReassembly, type ScheduledSegment } from '../support/reassembly-check.js';
+import { StreamRig } from '../support/tcp-conversation.js';
+import { PayloadSignatureDetector } from '../../src/engine/detectors/payload-signature-detector.js';
+import { HttpBruteForceDetector } from '../../src/engine/detectors/http-brute-force-detector.js';
+import { SEGMENT_OVERHEAD } from '../../src/engine/flows/streams/segment-reassembler.js';
 import { defragmentTarget } from './defragment-target.js';
 
 export interface FuzzTarget {
@@ -343,7 +348,82 @@ const filterTarget: FuzzTarget = {
   weight: 20,
 };
 
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, defragmentTarget, captureTarget, configTarget, historyTarget, filterTarget];
+
+// ---------------------------------------------------------------------------------------------
+// tcp-stream: [flags][k][k × 4 schedule bytes][stream bytes…] — the bytes of one connection's
+// client side, sent as k segments in the schedule's order (offsets, lengths, overlaps with other
+// bytes, gaps), through the reassembler alone and through the whole stream layer with its HTTP
+// parser and the detectors that listen to it.
+
+export function splitStreamInput(input: Uint8Array): { tight: boolean; reply: boolean; schedule: ScheduledSegment[]; stream: Buffer } {
+  const b = Buffer.from(input);
+  const flags = b[0] ?? 0;
+  const k = Math.min(b[1] ?? 0, 48);
+  const schedule: ScheduledSegment[] = [];
+  let i = 2;
+  for (let n = 0; n < k && i + 4 <= b.length; n++, i += 4) {
+    schedule.push({ at: b[i]! | ((b[i + 1]! & 3) << 8), len: b[i + 2]! % 160, fill: b[i + 3]! >= 224 ? b[i + 3]! : null });
+  }
+  return { tight: (flags & 1) === 1, reply: (flags & 2) === 2, schedule, stream: b.subarray(i) };
+}
+
+export function joinStreamInput(flags: number, schedule: readonly ScheduledSegment[], stream: string): Uint8Array {
+  const head = [flags, schedule.length];
+  for (const s of schedule) head.push(s.at & 255, s.at >> 8, s.len, s.fill ?? 0);
+  return new Uint8Array(Buffer.concat([Buffer.from(head), Buffer.from(stream, 'latin1')]));
+}
+
+function checkStream(input: Uint8Array): void {
+  const { tight, reply, schedule, stream } = splitStreamInput(input);
+  if (stream.length === 0) return;
+  checkReassembly(stream, schedule, tight ? { maxHeld: 4 * (SEGMENT_OVERHEAD + 64), budget: 1 << 20 } : { maxHeld: 1 << 20, budget: 1 << 20 });
+  // The same segments through flows, streams, the HTTP parsers and their detectors.
+  const ctx = { interfaceName: 'fuzz', platformInfo: 'fuzz', homeNet: null, raise: () => {}, changed: () => {} };
+  const sig = new PayloadSignatureDetector({}, ctx);
+  const brute = new HttpBruteForceDetector({ windowSeconds: 60, failures: 2 }, ctx);
+  const maxBytes = 64 * 1024;
+  const rig = new StreamRig([sig, brute], tight ? { maxBytes, maxHeldBytes: 2048, maxHeadBytes: 512, maxBodyBytes: 256 } : {}, [sig], 64);
+  const c = rig.connection('10.0.0.1', '10.0.0.2', 40000, 80).open();
+  for (const s of schedule) {
+    const bytes = Buffer.alloc(s.len);
+    for (let j = 0; j < s.len; j++) bytes[j] = s.fill ?? stream[(s.at + j) % stream.length]!;
+    if (s.len > 0) c.send(bytes, s.at);
+    if (reply) c.reply(stream.subarray(0, Math.min(stream.length, 200)));
+    if (tight) assert.ok(rig.streams.budget.used <= maxBytes, `budget ${rig.streams.budget.used}`);
+  }
+  c.close();
+  assert.equal(rig.streams.size, 0, 'the stream ended with its connection');
+  assert.equal(rig.streams.budget.used, 0, 'every byte given back');
+}
+
+const STREAM_SEEDS: Uint8Array[] = [
+  joinStreamInput(0, [{ at: 40, len: 60, fill: null }, { at: 0, len: 50, fill: null }, { at: 90, len: 100, fill: null }], 'GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /?id=1%20UNION%20SELECT%201 HTTP/1.1\r\nHost: x\r\nCookie: a=<script>\r\n\r\n'),
+  joinStreamInput(2, [{ at: 0, len: 30, fill: null }, { at: 20, len: 30, fill: 0xff }, { at: 50, len: 120, fill: null }], 'POST /login HTTP/1.1\r\nContent-Length: 20\r\nAuthorization: Basic YTpi\r\n\r\nuser=admin&pass=x\'--HTTP/1.1 401 Unauthorized\r\n\r\n'),
+  joinStreamInput(1, [{ at: 0, len: 10, fill: null }, { at: 60, len: 40, fill: null }, { at: 10, len: 60, fill: null }], 'POST /j HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{"a":\r\nffffffff\r\n0\r\n\r\n'),
+];
+
+const streamTarget: FuzzTarget = {
+  name: 'tcp-stream',
+  seeds: STREAM_SEEDS,
+  arbitrary: fc.oneof(
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 400 }) },
+    { weight: 3, arbitrary: mutated(STREAM_SEEDS) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          fc.integer({ min: 0, max: 3 }),
+          fc.array(fc.record({ at: fc.nat({ max: 1023 }), len: fc.nat({ max: 159 }), fill: fc.option(fc.integer({ min: 224, max: 255 }), { nil: null }) }), { maxLength: 48 }),
+          fc.constantFrom(...STREAM_SEEDS.map((s) => splitStreamInput(s).stream.toString('latin1'))),
+        )
+        .map(([flags, schedule, stream]) => joinStreamInput(flags, schedule, stream)),
+    },
+  ),
+  check: checkStream,
+  weight: 20,
+};
+
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [decodeTarget, defragmentTarget, captureTarget, configTarget, historyTarget, filterTarget, streamTarget];
 
 export const CORPUS_ROOT = new URL('./corpus/', import.meta.url).pathname;
 

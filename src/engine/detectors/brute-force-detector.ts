@@ -4,7 +4,9 @@ import { roundSeconds, type Alert, type AttackType } from '../../model/alert.js'
 import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
-import { MONITORED_SERVICES, serviceIndexOfPort, type ServiceThresholds } from './service-table.js';
+import { MONITORED_SERVICES, serviceIndexOfName, serviceIndexOfPort, type ServiceThresholds } from './service-table.js';
+import type { LoginReply } from '../flows/streams/login/login-tracker.js';
+import type { StreamInfo, StreamListener } from '../flows/streams/stream-listener.js';
 import { positiveInt, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
 import { BRUTE_FORCE_THRESHOLDS, type BruteForceThresholds } from './service-table.js';
@@ -111,10 +113,16 @@ const SSH_PORT = 22;
  * (pre-auth disconnects, banner grabs, unfamiliar clients), so the connection count stays the
  * lower bound it was.
  *
+ * FTP says in clear text whether a login failed: the stream layer reads the server's replies
+ * (530 to a login), so a brute force that keeps one connection open and tries password after
+ * password counts every try. The connection already counted once when it opened, so its first
+ * refusal adds nothing. Refusals of services without an attack type of their own here (POP3,
+ * IMAP, SMTP) are left to the stream statistics.
+ *
  * Packets to other ports cost one event test and one array read, nothing is allocated for them;
  * SSH state is 5 bytes per flow-table slot, allocated once.
  */
-export class BruteForceDetector implements PacketDetector {
+export class BruteForceDetector implements PacketDetector, StreamListener {
   readonly name = 'brute-force';
   private readonly thresholds: Int32Array;
   // Not readonly: SIGHUP reconfigures a running detector (reconfigure below).
@@ -179,6 +187,20 @@ export class BruteForceDetector implements PacketDetector {
     this.attempt(pkt, svc, true);
   }
 
+  /** A login refused (or accepted) in the clear-text replies of an FTP / POP3 / IMAP / SMTP stream. */
+  onLoginReply(reply: LoginReply, stream: StreamInfo, tsMicros: number): void {
+    if (reply.outcome !== 'failure') return;
+    let svc = serviceIndexOfPort(stream.serverPort);
+    if (svc < 0 || MONITORED_SERVICES[svc]!.name !== reply.protocol) svc = serviceIndexOfName(reply.protocol);
+    if (svc < 0) return;
+    // The connection's handshake was its first attempt already.
+    if (reply.failures < 2) return;
+    const home = this.ctx.homeNet;
+    const w = stream.serverWords;
+    if (home !== null && !home.has(w[0]!, w[1]!, w[2]!, w[3]!)) return;
+    this.count(stream.client, stream.server, stream.serverPort, svc, tsMicros);
+  }
+
   private startSsh(capacity: number, slot: number): void {
     if (this.sshPhase === null || this.sshPhase.length !== capacity) {
       this.sshPhase = new Uint8Array(capacity);
@@ -234,8 +256,13 @@ export class BruteForceDetector implements PacketDetector {
 
   /** `fromOrig`: the packet goes client → server (the attacker is its source), else the reverse. */
   private attempt(pkt: Packet, svc: number, fromOrig: boolean): void {
-    const ts = pkt.tsMicros;
     const attacker = fromOrig ? formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3) : formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
+    const target = fromOrig ? formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3) : formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+    this.count(attacker, target, fromOrig ? pkt.dstPort : pkt.srcPort, svc, pkt.tsMicros);
+  }
+
+  /** One attempt of `attacker` on service `svc` of `target`. */
+  private count(attacker: string, target: string, targetPort: number, svc: number, ts: number): void {
     const key = `${svc}|${attacker}`;
     let entry = this.entries.get(key);
     if (entry !== undefined) {
@@ -261,7 +288,7 @@ export class BruteForceDetector implements PacketDetector {
     if (campaign !== null) {
       campaign.attempts++;
       if (ts > campaign.lastSeen) campaign.lastSeen = ts;
-      this.fill(campaign, pkt, svc, fromOrig);
+      this.fill(campaign, target, targetPort, svc);
       this.ctx.changed(campaign.alert);
       return;
     }
@@ -269,7 +296,7 @@ export class BruteForceDetector implements PacketDetector {
     campaign = this.newCampaign(service.attackType, attacker, entry.firstInWindow(ts, this.windowMicros), ts);
     campaign.attempts = inWindow;
     entry.campaign = campaign;
-    this.fill(campaign, pkt, svc, fromOrig);
+    this.fill(campaign, target, targetPort, svc);
     if (campaign.adopted) this.ctx.changed(campaign.alert);
     else this.ctx.raise(campaign.alert, ts);
   }
@@ -307,10 +334,10 @@ export class BruteForceDetector implements PacketDetector {
   }
 
   /** Writes the evidence into the alert; the target is the one of the latest attempt. */
-  private fill(c: Campaign, pkt: Packet, svc: number, fromOrig: boolean): void {
+  private fill(c: Campaign, target: string, targetPort: number, svc: number): void {
     const a = c.alert;
-    a.target_ip = fromOrig ? formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3) : formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
-    a.target_port = fromOrig ? pkt.dstPort : pkt.srcPort;
+    a.target_ip = target;
+    a.target_port = targetPort;
     a.packet_count = c.attempts;
     a.duration = roundSeconds((c.lastSeen - c.firstSeen) / 1e6);
     const d = a.attack_details;
@@ -354,7 +381,7 @@ function campaignKey(attackType: AttackType, attacker: string): string {
 
 /**
  * SSH_BRUTE_FORCE and the other service attacks from packets: completed connections per source
- * and service within the window.
+ * and service within the window, and further logins refused in clear-text replies.
  */
 export const bruteForceDescriptor: ConfiguredDetectorDescriptor<'bruteForce', BruteForceThresholds, BruteForceDetector> = {
   name: 'bruteForce',

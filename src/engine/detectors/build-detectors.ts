@@ -1,6 +1,7 @@
 import type { RunConfig } from '../../config/run-config.js';
 import type { DetectorInputs } from './detector-descriptor.js';
 import type { PacketDetector } from './detector.js';
+import { isStreamListener, type StreamListener } from '../flows/streams/stream-listener.js';
 import { DETECTOR_LIST } from './registry.js';
 
 /** Detectors fed by other inputs than packets; ticked with the packet detectors. */
@@ -19,6 +20,10 @@ export interface BuiltDetectors {
   readonly flowStart: readonly PacketDetector[];
   /** Fed by the engine from the auth log and /proc samples. */
   readonly host: readonly unknown[];
+  /** Fed by the stream layer only (requests, responses, login replies); no packets. */
+  readonly stream: readonly unknown[];
+  /** Every detector of any stage that listens to stream events, in registry order. */
+  readonly streamListeners: readonly StreamListener[];
   /** Every detector with a clock of its own, in registry order: the order of their ticks. */
   readonly all: readonly TickedDetector[];
 }
@@ -26,7 +31,8 @@ export interface BuiltDetectors {
 /** Builds every registered detector a run has inputs for, in registry order. */
 export function buildDetectors(config: RunConfig, inputs: Omit<DetectorInputs, 'config' | 'built'>): BuiltDetectors {
   const byName = new Map<string, unknown>();
-  const stages = { packet: [] as PacketDetector[], flowStart: [] as PacketDetector[], host: [] as unknown[] };
+  const stages = { packet: [] as PacketDetector[], flowStart: [] as PacketDetector[], host: [] as unknown[], stream: [] as unknown[] };
+  const streamListeners: StreamListener[] = [];
   let packetBeforeFlowStart = -1;
   const all: TickedDetector[] = [];
   const full: DetectorInputs = { ...inputs, config, built: (name) => byName.get(name) };
@@ -37,8 +43,9 @@ export function buildDetectors(config: RunConfig, inputs: Omit<DetectorInputs, '
     byName.set(d.name, instance);
     if (typeof (instance as Partial<TickedDetector>).onTick === 'function') all.push(instance as TickedDetector);
     (stages[d.stage] as unknown[]).push(instance);
+    if (isStreamListener(instance)) streamListeners.push(instance);
   }
-  return { byName, all, ...stages, packetBeforeFlowStart: packetBeforeFlowStart < 0 ? stages.packet.length : packetBeforeFlowStart };
+  return { byName, all, ...stages, streamListeners, packetBeforeFlowStart: packetBeforeFlowStart < 0 ? stages.packet.length : packetBeforeFlowStart };
 }
 
 /** What a reload did to the detectors. */

@@ -7,10 +7,12 @@ import type { DetectorContext } from './detector.js';
 
 /**
  * Where a detector sits in a run: `packet` sees every decoded packet, `flowStart` only packets
- * that open a flow (and ICMP, and untracked packets), `host` is fed by other inputs (the auth log,
- * process samples) and ticked with the rest.
+ * that open a flow (and ICMP, and untracked packets), `stream` only the events of reassembled TCP
+ * streams (HTTP requests and answers, login replies), `host` is fed by other inputs (the auth
+ * log, process samples). All are ticked. A detector of any stage hears stream events by
+ * implementing StreamListener.
  */
-export type DetectorStage = 'packet' | 'flowStart' | 'host';
+export type DetectorStage = 'packet' | 'flowStart' | 'stream' | 'host';
 
 /** The parts of a run's config that detectors read besides their own settings (a RunConfig is one). */
 export interface DetectorConfig {

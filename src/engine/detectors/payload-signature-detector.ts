@@ -4,9 +4,14 @@ import { roundSeconds, type Alert, type AttackType, type Severity } from '../../
 import { decodeLenientUtf8 } from '../decode/http-request.js';
 import { IpProto, type Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
+import type { HttpRequest } from '../flows/streams/http/http-message.js';
+import type { StreamInfo, StreamListener } from '../flows/streams/stream-listener.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
-import { normalise } from './signatures/normalize.js';
-import { compileSignatures, firstMatch, PAYLOAD_ATTACK_TYPES, type PayloadAttackType, type Signature } from './signatures/patterns.js';
+import { bodyText } from './signatures/body-text.js';
+import { CleanParts } from './signatures/clean-parts.js';
+import { SAMPLE_CHARS, searchPart, type Findings } from './signatures/part-matcher.js';
+import { compileSignatures, PAYLOAD_ATTACK_TYPES, type PayloadAttackType, type Signature } from './signatures/patterns.js';
+import { BODY_TYPES, headParts } from './signatures/request-parts.js';
 import type { DetectorDescriptor } from './detector-descriptor.js';
 
 export interface PayloadSignatureConfig {
@@ -20,14 +25,12 @@ export interface PayloadSignatureConfig {
 
 /** Bytes of a non-HTTP payload inspected (the first originator payload of a flow only). */
 export const MAX_RAW_PAYLOAD_BYTES = 2048;
-/** Bytes of an HTTP request head read for its header lines (as the HTTP parser). */
-const MAX_HEAD_BYTES = 4096;
-/** attack_details.sample is cut to this many characters (raw; the UI sanitizes). */
-export const SAMPLE_CHARS = 200;
+export { SAMPLE_CHARS };
 
 /**
  * Clear-text TCP services whose first payload is searched for LOG4SHELL, SHELLSHOCK and
- * COMMAND_INJECTION strings when it is not an HTTP request (HTTP is recognised on any port).
+ * COMMAND_INJECTION strings when it is not an HTTP request (HTTP requests come from the stream
+ * layer, on any port).
  */
 const CLEAR_TEXT_PORTS: ReadonlyMap<number, string> = new Map([
   [21, 'FTP'],
@@ -48,10 +51,6 @@ const CLEAR_TEXT_PORTS: ReadonlyMap<number, string> = new Map([
   [11211, 'MEMCACHED'],
 ]);
 
-/** Types searched in the decoded request target of an HTTP request. */
-const TARGET_TYPES: readonly PayloadAttackType[] = ['SQL_INJECTION', 'XSS', 'PATH_TRAVERSAL', 'COMMAND_INJECTION', 'LOG4SHELL'];
-/** Types searched in every header value of an HTTP request. */
-const HEADER_TYPES: readonly PayloadAttackType[] = ['SHELLSHOCK', 'LOG4SHELL'];
 /** Types searched in the first bytes of other clear-text payloads. */
 const RAW_TYPES: readonly PayloadAttackType[] = ['LOG4SHELL', 'SHELLSHOCK', 'COMMAND_INJECTION'];
 
@@ -74,26 +73,19 @@ class SignatureHits {
   ) {}
 }
 
-/** Where a signature matched: the part of the request (`target`, `header NAME`, `payload`), its raw text and the normalised match. */
-interface Finding {
-  sig: Signature;
-  part: string;
-  raw: string;
-  match: string;
-}
-
-/** One request's findings: type → where its signature matched (first found wins). */
-type Findings = Map<PayloadAttackType, Finding>;
-
 /**
  * Payload signatures: SQL_INJECTION, XSS, PATH_TRAVERSAL, COMMAND_INJECTION,
- * SHELLSHOCK, LOG4SHELL and SCANNER_USER_AGENT in the HTTP request head the flow table parsed
- * (request target, User-Agent, every header of the first segment), and LOG4SHELL / SHELLSHOCK /
- * COMMAND_INJECTION in the first payload of other clear-text TCP flows to common ports.
- * Text is normalised first (URL-decoding, HTML entities, case folding, log4j lookups,
- * whitespace); one alert per (attacker, type), updated while the attacker goes on.
+ * SHELLSHOCK, LOG4SHELL and SCANNER_USER_AGENT over every HTTP request of a reassembled stream
+ * (keep-alive, pipelined, split over segments), part by part: the request target, each header
+ * (what each header is searched for: see request-parts.ts) and the body (form, JSON, multipart,
+ * text). Each part is decoded as its kind needs, then normalised (URL-decoding, HTML entities,
+ * case folding, log4j lookups, SQL comments, whitespace). The first clear-text payload of other
+ * TCP services on common ports is searched for LOG4SHELL / SHELLSHOCK / COMMAND_INJECTION.
+ * One alert per (attacker, type), updated while the attacker goes on; attack_details names
+ * the part that matched (matched_part), quotes it raw around the match (matched_text) and gives
+ * the match after normalisation (matched_normalized); sample is the request line.
  */
-export class PayloadSignatureDetector implements PacketDetector {
+export class PayloadSignatureDetector implements PacketDetector, StreamListener {
   readonly name = 'payload-signature';
   private readonly ctx: DetectorContext;
   private readonly sigs: Record<PayloadAttackType, Signature[]>;
@@ -104,6 +96,8 @@ export class PayloadSignatureDetector implements PacketDetector {
   /** Per flow slot: firstSeen of the flow whose first payload was already inspected (non-HTTP). */
   private rawChecked: Float64Array | null = null;
   private nextSweep = 0;
+  /** Header values and targets that matched nothing, searched once per session instead of per request. */
+  readonly clean = new CleanParts();
   evicted = 0;
   /** Requests / payloads that matched at least one signature. */
   matchedRequests = 0;
@@ -121,61 +115,58 @@ export class PayloadSignatureDetector implements PacketDetector {
     return this.hits.size;
   }
 
+  /** The first payload of non-HTTP clear-text flows (HTTP requests arrive through onHttpRequest). */
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
-    if (slot < 0 || pkt.proto !== IpProto.TCP || pkt.payloadLen === 0 || !flows.lastFromOrig) return;
-    const http = flows.lastHttp;
-    if (http === null) {
-      const service = CLEAR_TEXT_PORTS.get(pkt.dstPort);
-      if (service === undefined) return;
-      // Only the first originator payload of a flow (as for HTTP); a reused slot has another firstSeen.
-      let checked = this.rawChecked;
-      if (checked === null || checked.length !== flows.capacity) checked = this.rawChecked = new Float64Array(flows.capacity).fill(-1);
-      const first = flows.firstSeen[slot]!;
-      if (checked[slot] === first) return;
-      checked[slot] = first;
-      if (!this.isHomeTarget(pkt)) return;
-      const len = Math.min(pkt.payloadLen, MAX_RAW_PAYLOAD_BYTES, pkt.buf.length - pkt.payloadOffset);
-      if (len <= 0) return;
-      const raw = decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len);
-      const text = normalise(raw, false);
-      const found: Findings = new Map();
-      for (const type of RAW_TYPES) this.check(found, type, text, 'payload', raw);
-      if (found.size > 0) this.report(pkt, found, service, firstLine(raw));
-      return;
-    }
-    if (!this.isHomeTarget(pkt)) return;
+    if (slot < 0 || pkt.proto !== IpProto.TCP || pkt.payloadLen === 0 || !flows.lastFromOrig || flows.lastHttp !== null) return;
+    const service = CLEAR_TEXT_PORTS.get(pkt.dstPort);
+    if (service === undefined) return;
+    // Only the first originator payload of a flow; a reused slot has another firstSeen.
+    let checked = this.rawChecked;
+    if (checked === null || checked.length !== flows.capacity) checked = this.rawChecked = new Float64Array(flows.capacity).fill(-1);
+    const first = flows.firstSeen[slot]!;
+    if (checked[slot] === first) return;
+    checked[slot] = first;
+    if (!this.isHome(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
+    const len = Math.min(pkt.payloadLen, MAX_RAW_PAYLOAD_BYTES, pkt.buf.length - pkt.payloadOffset);
+    if (len <= 0) return;
+    const raw = decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len);
     const found: Findings = new Map();
-    const target = normalise(http.target, true);
-    for (const type of TARGET_TYPES) this.check(found, type, target, 'request target', http.target);
-    if (http.userAgent !== null) this.check(found, 'SCANNER_USER_AGENT', normalise(http.userAgent, false), 'header User-Agent', http.userAgent);
-    const len = Math.min(pkt.payloadLen, MAX_HEAD_BYTES, pkt.buf.length - pkt.payloadOffset);
-    for (const [name, value] of headerValues(decodeLenientUtf8(pkt.buf, pkt.payloadOffset, pkt.payloadOffset + len))) {
-      const text = normalise(value, false);
-      for (const type of HEADER_TYPES) this.check(found, type, text, `header ${name}`, value.trim());
+    searchPart(this.sigs, found, 'payload', raw, 'text', RAW_TYPES);
+    if (found.size > 0) {
+      const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
+      this.report(attacker, formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3), pkt.dstPort, pkt.tsMicros, service, found, firstLine(raw));
     }
-    if (found.size > 0) this.report(pkt, found, 'HTTP', `${http.method} ${http.target} ${http.version}`);
   }
 
-  /** Adds the first signature of `type` matching `text` (from `part`, read as `raw`), unless the request already has one. */
-  private check(found: Findings, type: PayloadAttackType, text: string, part: string, raw: string): void {
-    if (found.has(type)) return;
-    const sig = firstMatch(this.sigs[type], text);
-    if (sig === null) return;
-    const match = sig.re.exec(text)?.[0] ?? '';
-    found.set(type, { sig, part, raw: cut(raw), match: cut(match) });
+  onHttpRequest(req: HttpRequest, stream: StreamInfo, tsMicros: number): void {
+    if (!this.isHomeServer(stream)) return;
+    const found: Findings = new Map();
+    for (const p of headParts(req)) searchPart(this.sigs, found, p.name, p.raw, p.decoding, p.types, this.clean);
+    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found, req.requestLine);
   }
 
-  private isHomeTarget(pkt: Packet): boolean {
+  onHttpBody(req: HttpRequest, stream: StreamInfo, tsMicros: number): void {
+    if (req.body === null || !this.isHomeServer(stream)) return;
+    const body = bodyText(req, req.body);
+    if (body === null) return;
+    const found: Findings = new Map();
+    searchPart(this.sigs, found, 'body', body.text, body.decoding, BODY_TYPES);
+    if (found.size > 0) this.report(stream.client, stream.server, stream.serverPort, tsMicros, 'HTTP', found, req.requestLine);
+  }
+
+  private isHome(w0: number, w1: number, w2: number, w3: number): boolean {
     const home = this.ctx.homeNet;
-    return home === null || home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3);
+    return home === null || home.has(w0, w1, w2, w3);
   }
 
-  private report(pkt: Packet, found: Findings, service: string, requestLine: string): void {
+  private isHomeServer(stream: StreamInfo): boolean {
+    const w = stream.serverWords;
+    return this.isHome(w[0]!, w[1]!, w[2]!, w[3]!);
+  }
+
+  private report(attacker: string, target: string, targetPort: number, ts: number, service: string, found: Findings, sample: string): void {
     this.matchedRequests++;
-    const ts = pkt.tsMicros;
-    const attacker = formatAddress(pkt.src0, pkt.src1, pkt.src2, pkt.src3);
-    const sample = requestLine.length > SAMPLE_CHARS ? requestLine.slice(0, SAMPLE_CHARS) : requestLine;
-    for (const [type, { sig, part, raw, match }] of found) {
+    for (const [type, finding] of found) {
       const key = `${attacker} ${type}`;
       let hits = this.hits.get(key);
       const isNew = hits === undefined;
@@ -185,7 +176,7 @@ export class PayloadSignatureDetector implements PacketDetector {
           this.hits.delete(oldest);
           this.evicted++;
         }
-        hits = new SignatureHits(this.newAlert(type, attacker, pkt, service, ts), ts, ts);
+        hits = new SignatureHits(this.newAlert(type, attacker, target, targetPort, service, ts), ts, ts);
       } else {
         this.hits.delete(key); // re-inserted below: most recent last
       }
@@ -195,28 +186,30 @@ export class PayloadSignatureDetector implements PacketDetector {
       const a = hits.alert;
       a.packet_count = hits.requests;
       a.duration = roundSeconds((hits.lastSeen - hits.firstSeen) / 1e6);
-      a.target_port = pkt.dstPort;
-      a.attack_details.service = service;
-      a.attack_details.matched = sig.name;
-      a.attack_details.sample = sample;
-      // The part that matched, its raw text and the match after normalisation (URL-decoding, case …).
-      a.attack_details.matched_part = part;
-      a.attack_details.matched_text = raw;
-      a.attack_details.matched_normalized = match;
-      a.attack_details.requests = hits.requests;
+      a.target_ip = target;
+      a.target_port = targetPort;
+      const d = a.attack_details;
+      d.service = service;
+      d.matched = finding.sig.name;
+      d.sample = sample.length > SAMPLE_CHARS ? sample.slice(0, SAMPLE_CHARS) : sample;
+      // The part that matched, its raw text around the match, and the match after normalisation.
+      d.matched_part = finding.part;
+      d.matched_text = finding.text;
+      d.matched_normalized = finding.match;
+      d.requests = hits.requests;
       if (isNew) this.ctx.raise(a, ts);
       else this.ctx.changed(a);
     }
   }
 
-  private newAlert(type: PayloadAttackType, attacker: string, pkt: Packet, service: string, ts: number): Alert {
+  private newAlert(type: PayloadAttackType, attacker: string, target: string, targetPort: number, service: string, ts: number): Alert {
     return newAlert(this.ctx, {
       attackType: type,
       severity: SEVERITY[type],
       attacker,
       nowMicros: ts,
-      target: formatAddress(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3),
-      targetPort: pkt.dstPort,
+      target,
+      targetPort,
       protocol: 'tcp',
       service,
       details: { matched: '', sample: '', requests: 0 },
@@ -239,23 +232,6 @@ export class PayloadSignatureDetector implements PacketDetector {
 function firstLine(text: string): string {
   const nl = text.search(/[\r\n]/);
   return nl < 0 ? text : text.slice(0, nl);
-}
-
-function cut(text: string): string {
-  return text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-}
-
-/** Names and values of the header lines of an HTTP request head (after the request line, up to the blank line). */
-function headerValues(head: string): [string, string][] {
-  const out: [string, string][] = [];
-  const lines = head.split('\r\n');
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') break;
-    const colon = line.indexOf(':');
-    if (colon > 0) out.push([line.slice(0, colon).trim(), line.slice(colon + 1)]);
-  }
-  return out;
 }
 
 export { PAYLOAD_ATTACK_TYPES };

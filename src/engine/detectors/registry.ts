@@ -16,6 +16,7 @@ import { floodDescriptor } from './flood-detector.js';
 import { fragmentAnomalyDescriptor } from './fragment-anomaly-detector.js';
 import { bruteForceDescriptor } from './brute-force-detector.js';
 import { payloadSignatureDescriptor } from './payload-signature-detector.js';
+import { httpBruteForceDescriptor } from './http-brute-force-detector.js';
 import { exfiltrationDescriptor } from './exfiltration-detector.js';
 import { suspiciousPortDescriptor } from './suspicious-port-detector.js';
 import { maliciousIpDescriptor } from './malicious-ip-detector.js';
@@ -35,6 +36,7 @@ export const DETECTORS = [
   fragmentAnomalyDescriptor,
   bruteForceDescriptor,
   payloadSignatureDescriptor,
+  httpBruteForceDescriptor,
   exfiltrationDescriptor,
   suspiciousPortDescriptor,
   maliciousIpDescriptor,

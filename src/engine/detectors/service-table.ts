@@ -1,8 +1,8 @@
 import type { AttackType } from '../../model/alert.js';
 
 /**
- * Services watched for repeated connection attempts (seed 000's "Monitored Services &
- * Thresholds" table, plus MongoDB and MSSQL). Services of one `group` share a threshold.
+ * Services watched for repeated connection attempts (SSH, FTP, Telnet, databases, remote desktops and
+ * WinRM, plus MongoDB and MSSQL). Services of one `group` share a threshold.
  */
 export type ServiceGroup = 'ssh' | 'ftp' | 'telnet' | 'database' | 'nosql' | 'rdp' | 'vnc' | 'winrm';
 
@@ -28,7 +28,11 @@ export const MONITORED_SERVICES: readonly MonitoredService[] = [
   { name: 'WinRM', port: 5985, group: 'winrm', attackType: 'WINRM_ATTACK' },
 ];
 
-/** Attempts (completed handshakes) per source and service within the window that raise an alert. */
+/**
+ * Attempts per source and service within the window that raise an alert: completed handshakes,
+ * plus every further login the server refused on one connection (FTP 530), read from the
+ * clear-text replies.
+ */
 export type ServiceThresholds = Record<ServiceGroup, number>;
 
 export interface BruteForceThresholds {
@@ -37,9 +41,9 @@ export interface BruteForceThresholds {
 }
 
 /**
- * Per-profile thresholds: high-security is the seed's Linux column (RDP, VNC and WinRM, N/A on
- * Linux there, take the seed's lowest other value), balanced doubles it, development is ×4.
- * Keyed by profile name; the integrator copies them into config/profiles.ts.
+ * Per-profile thresholds: high-security is the strictest Linux value (RDP, VNC and
+ * WinRM take the lowest of the others), balanced doubles it, development is ×4.
+ * Keyed by profile name; the brute-force detector's descriptor hands them to the profiles.
  */
 export const BRUTE_FORCE_THRESHOLDS: Record<'high-security' | 'balanced' | 'development', BruteForceThresholds> = {
   'high-security': { windowSeconds: 60, attempts: { ssh: 3, ftp: 5, telnet: 5, database: 2, nosql: 2, rdp: 2, vnc: 2, winrm: 3 } },
@@ -56,4 +60,9 @@ MONITORED_SERVICES.forEach((s, i) => {
 /** Index into MONITORED_SERVICES of a TCP port, or -1. */
 export function serviceIndexOfPort(port: number): number {
   return BY_PORT[port & 0xffff]!;
+}
+
+/** Index into MONITORED_SERVICES of the first service named `name` (FTP, POP3 …), or -1. */
+export function serviceIndexOfName(name: string): number {
+  return MONITORED_SERVICES.findIndex((s) => s.name === name);
 }

