@@ -28,6 +28,14 @@ import { log, makeRow, oneRow, passMiss, percentile, skippedRow, spread, type Ro
 
 const ATTACKERS = Number(process.env.BENCH_LATENCY_ATTACKERS ?? 30);
 const WEB_PORT = 8080;
+/** Web servers on WEB_PORT … WEB_PORT + SERVICES − 1. */
+const SERVICES = 3;
+/**
+ * The ports attacker i scans: the web ports and 30 closed ones of its own. Attackers that probe
+ * the same ports one after the other look like one scan with decoys (nmap -D) and would raise
+ * one alert between them.
+ */
+const scanPorts = (i: number): string => `${WEB_PORT}-${WEB_PORT + SERVICES - 1},${1 + 30 * i}-${30 + 30 * i}`;
 const TARGET_MS = 50;
 const SECTION = 'latency';
 
@@ -63,7 +71,7 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
   const from = engine.lines.length;
   const scanStart = Date.now();
   const order = handshakeFirst ? [] : ['-r'];
-  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', ...order, '-S', address, '-e', net.attackerIf, '-p', `${WEB_PORT},1-30`, '--max-retries', '0', net.victimV4], 60_000);
+  await execIn(net.attacker, ['nmap', '-n', '-Pn', '-sT', ...order, '-S', address, '-e', net.attackerIf, '-p', scanPorts(i), '--max-retries', '0', net.victimV4], 60_000);
   const scanEnd = Date.now();
   const isAlert = (j: Record<string, unknown>): boolean => j.event_type === 'alert' && j.attacker_ip === address && j.attack_type === 'PORT_SCAN';
   const alert = await engine.waitForLine(isAlert, 10_000, `PORT_SCAN alert for ${address}`, from);
@@ -91,7 +99,8 @@ async function run(net: NetnsPair): Promise<LatencySample[]> {
   const samples: LatencySample[] = [];
   try {
     for (let i = 0; i < ATTACKERS; i++) execFileSync('ip', ['-n', net.attacker, 'addr', 'add', `${attackerAddress(i)}/24`, 'dev', net.attackerIf], { stdio: 'pipe' });
-    spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT)], { stdio: 'ignore', cwd: tmp });
+    // Three open services: a scan is proven (and auto-blocked) by handshakes with three.
+    for (let k = 0; k < SERVICES; k++) spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT + k)], { stdio: 'ignore', cwd: tmp });
     await sleep(700);
     const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '1', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '600',
       '--history', join(tmp, 'history.json'), '--log-dir', join(tmp, 'logs')]);
@@ -144,7 +153,7 @@ export async function benchLatency(): Promise<SectionResult> {
     }),
   ];
   const notes = [
-    `${ATTACKERS} attacker addresses, one after the other: nmap -n -Pn -sT -p ${WEB_PORT},1-30 --max-retries 0 (web server on ${WEB_PORT}); even ones curl first (handshake = proof before the scan), odd ones add -r (8080 scanned last: proof after the alert); latency = block line read − alert line read (both stamped on reading the engine's stdout), then nft list set inet snoopy addr4 checked`,
+    `${ATTACKERS} attacker addresses, one after the other: nmap -n -Pn -sT -p ${scanPorts(0)} (attacker i: its own 30 closed ports from ${scanPorts(1).split(',')[1]} on) --max-retries 0 (web servers on ${WEB_PORT}-${WEB_PORT + SERVICES - 1}: handshakes with three prove a scan); even ones curl first (a handshake before the scan), odd ones add -r (the web ports scanned last: proof after the alert); latency = block line read − alert line read (both stamped on reading the engine's stdout), then nft list set inet snoopy addr4 checked`,
   ];
   return { rows, raw: samples, notes };
 }

@@ -20,6 +20,12 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
+// Which Node runs the suites, first and last: the log of a run on several versions says it.
+const node = `node ${process.version} (ABI ${process.versions.modules})`;
+console.log(`run-tests: ${node}: ${files.length} test files under ${roots.join(', ')}`);
+const started = Date.now();
 // One file at a time: end-to-end tests share network namespaces and CPU-bound timing.
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const status = result.status ?? 1;
+console.log(`run-tests: ${node}: ${roots.join(', ')} ${status === 0 ? 'PASS' : `FAIL (exit ${result.signal ?? status})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.exit(status);

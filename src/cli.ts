@@ -1,19 +1,30 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseCliArgs, type CliFlags } from './cli/args.js';
 import type { RunConfig } from './config/run-config.js';
 import { HELP_TEXT } from './cli/help.js';
-import { resolveRunConfig } from './cli/resolve-config.js';
 import { ConfigError } from './config/config-error.js';
 import { SourceOpenError } from './engine/capture/packet-source.js';
-import { runHeadless } from './headless/run-headless.js';
 import { sanitizeLine } from './text/display-sanitizer.js';
-import { CAPS_DROPPED_ENV, engineCapabilities, reducedCapabilityPrefix } from './platform/privileges/engine-capabilities.js';
-import { relaunchReduced } from './platform/privileges/relaunch-reduced.js';
+// Everything else loads when a mode needs it: --version and --help read no configuration and
+// load no engine, UI or geo tables, so they answer at once.
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/**
+ * The terminal UI: the one-file bundle `npm run build` makes (scripts/bundle-ui.mjs) when it is
+ * there and not older than the modules it was made from, else those modules.
+ */
+async function loadTui(): Promise<typeof import('./ui/run-tui.js')> {
+  const bundle = new URL('./ui/run-tui.bundle.js', import.meta.url);
+  const mtime = (url: URL): number => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (mtime(bundle) >= mtime(new URL('./ui/run-tui.js', import.meta.url)) && mtime(bundle) > 0) {
+    return (await import(bundle.href)) as typeof import('./ui/run-tui.js');
+  }
+  return import('./ui/run-tui.js');
 }
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
@@ -77,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   if (flags.review && (flags.headless || flags.replay !== undefined || flags.interface !== undefined || flags.analyze || flags.geolocate)) {
     return fail('--review opens the terminal UI on the history file alone: not with --headless, --replay, --interface, --analyze or --geolocate');
   }
+  const { resolveRunConfig } = await import('./cli/resolve-config.js');
   const config = resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
@@ -106,16 +118,19 @@ async function main(argv: string[]): Promise<number> {
     // terminal here, so a person is watching: keep the interactive renderer.
     delete process.env['CI'];
     delete process.env['CONTINUOUS_INTEGRATION'];
-    const { runTui } = await import('./ui/run-tui.js');
+    const { runTui } = await loadTui();
     return runTui(config, { review: flags.review === true });
   }
   // Least privilege: a live headless run as root is the engine itself; it restarts with only
   // the capabilities it needs (CAP_NET_RAW, CAP_NET_ADMIN, and CAP_SYS_PTRACE for process names).
+  const { CAPS_DROPPED_ENV, engineCapabilities, reducedCapabilityPrefix } = await import('./platform/privileges/engine-capabilities.js');
   if (config.replayFile === null && process.getuid?.() === 0 && process.env[CAPS_DROPPED_ENV] === undefined) {
+    const { relaunchReduced } = await import('./platform/privileges/relaunch-reduced.js');
     const { argv, why } = reducedCapabilityPrefix(engineCapabilities(config.processes));
     if (why !== null) errLine(`snoopy-tui: warning: ${why}`);
     if (argv !== null) return relaunchReduced(argv);
   }
+  const { runHeadless } = await import('./headless/run-headless.js');
   return runHeadless(config, {
     stdout: process.stdout,
     diagnostic: errLine,

@@ -6,7 +6,7 @@ import { IpProto, type Packet } from '../decode/packet.js';
 import { FlowEvent, type FlowTable } from '../flows/flow-table.js';
 import type { DetectorContext, PacketDetector } from './detector.js';
 import { PortSet } from './port-set.js';
-import { hashSrcDst, hashWords } from '../sketch/address-hash.js';
+import { hashWords } from '../sketch/address-hash.js';
 import { classifySctpProbe, classifyTcpProbe, KERNEL_SYN_MIN_OPTIONS, PROBE_KIND_COUNT, PROBE_KIND_SCAN_TYPE, ProbeKind } from './scan-probe.js';
 import { intInRange, seconds } from '../../config/checkers.js';
 import type { ConfiguredDetectorDescriptor } from './detector-descriptor.js';
@@ -148,14 +148,14 @@ export class PortScanDetector implements PacketDetector {
       if (kind === ProbeKind.NONE) return;
       const home = this.ctx.homeNet;
       if (home !== null && !home.has(pkt.dst0, pkt.dst1, pkt.dst2, pkt.dst3)) return;
-      this.probe(pkt, kind);
+      this.probe(pkt, kind, flows.shared.srcDstHash(pkt));
     } else if (this.pairs.size > 0 && flows.respPackets[slot] === 1 && !flows.lastFromOrig) {
       // The target's first answer to a flow: the probe reached a sender that exists.
       const pair = this.findReversePair(pkt);
       if (pair !== null) pair.answered++;
     } else if ((events & FlowEvent.HANDSHAKE_DONE) !== 0) {
       // A completed handshake is what a connect() scan leaves on its open ports.
-      const pair = this.findPair(hashSrcDst(pkt), pkt);
+      const pair = this.findPair(flows.shared.srcDstHash(pkt), pkt);
       if (pair === null) return;
       pair.handshakes++;
       if (pair.scan !== null) {
@@ -165,8 +165,7 @@ export class PortScanDetector implements PacketDetector {
     }
   }
 
-  private probe(pkt: Packet, kind: number): void {
-    const hash = hashSrcDst(pkt);
+  private probe(pkt: Packet, kind: number, hash: number): void {
     const c = hash & this.cacheMask;
     const ts = pkt.tsMicros;
     const kernelSyn = kind === ProbeKind.SYN && pkt.tcpOptionsLen >= KERNEL_SYN_MIN_OPTIONS ? 1 : 0;

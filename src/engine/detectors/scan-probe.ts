@@ -60,12 +60,32 @@ export function classifyTcpProbe(flags: number, payloadLen: number): number {
  */
 export const KERNEL_SYN_MIN_OPTIONS = 12;
 
+/** The last answer of newFlowProbeKind, by flow table, packet (PacketSummary.seq) and home net. */
+let memoFlows: FlowTable | null = null;
+let memoSeq = -1;
+let memoHome: CidrSet | null = null;
+let memoSlot = -1;
+let memoKind: number = ProbeKind.NONE;
+
 /**
  * The probe kind of this packet if it opens a new flow from its originator towards a target
  * (a home-net address when a home net is set), else ProbeKind.NONE. What every scan detector
- * counts: the first packet of each TCP/UDP conversation.
+ * counts: the first packet of each TCP/UDP conversation. Worked out once per packet: the scan
+ * detectors that ask after the first get the same answer.
  */
 export function newFlowProbeKind(pkt: Packet, flows: FlowTable, slot: number, homeNet: CidrSet | null): number {
+  const seq = flows.shared.seq;
+  if (seq === memoSeq && flows === memoFlows && homeNet === memoHome && slot === memoSlot) return memoKind;
+  const kind = probeKindOf(pkt, flows, slot, homeNet);
+  memoFlows = flows;
+  memoSeq = seq;
+  memoHome = homeNet;
+  memoSlot = slot;
+  memoKind = kind;
+  return kind;
+}
+
+function probeKindOf(pkt: Packet, flows: FlowTable, slot: number, homeNet: CidrSet | null): number {
   if (slot < 0 || pkt.l4Offset === 0 || (flows.lastEvents & FlowEvent.NEW) === 0 || !flows.lastFromOrig) return ProbeKind.NONE;
   let kind: number = ProbeKind.NONE;
   if (pkt.proto === IpProto.TCP) kind = classifyTcpProbe(pkt.tcpFlags, pkt.payloadLen);

@@ -3,7 +3,7 @@ import { formatAddress } from '../../net/address.js';
 import { isoFromMicros, roundSeconds, type Alert } from '../../model/alert.js';
 import type { Packet } from '../decode/packet.js';
 import type { FlowTable } from '../flows/flow-table.js';
-import { fibonacciHash, hashSrcDst } from '../sketch/address-hash.js';
+import { fibonacciHash } from '../sketch/address-hash.js';
 import { FirstProbeCache } from '../sketch/first-probe-cache.js';
 import { LinearCounters } from '../sketch/linear-counters.js';
 import { SetAssociativeTable } from '../sketch/set-associative-table.js';
@@ -121,7 +121,7 @@ export class SlowScanDetector implements PacketDetector {
   onPacket(pkt: Packet, flows: FlowTable, slot: number): void {
     const kind = newFlowProbeKind(pkt, flows, slot, this.ctx.homeNet);
     if (kind === ProbeKind.NONE) return;
-    const hash = hashSrcDst(pkt);
+    const hash = flows.shared.srcDstHash(pkt);
     const ts = pkt.tsMicros;
     let i = this.pairs.findSrcDst(hash, pkt);
     if (i < 0) {

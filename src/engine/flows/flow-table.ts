@@ -4,6 +4,8 @@ import { IpProto, TcpFlag, type Packet } from '../decode/packet.js';
 import type { HttpRequestInfo } from '../../model/flow-summary.js';
 import { parseHttpRequest } from '../decode/http-request.js';
 import { datagramConnState, TcpHistory, tcpConnState } from './tcp-history.js';
+import { EmbryonicTable, EmbryoState } from './embryonic-table.js';
+import { PacketSummary } from './packet-summary.js';
 import { type ConnState } from '../../model/flow-summary.js';
 import type { FlowSummary } from '../../model/flow-summary.js';
 
@@ -42,6 +44,19 @@ const PACKET_OUTGOING = 4;
 
 const NIL = -1;
 const H = TcpHistory;
+const SYN_ACK_RST_FIN = TcpFlag.SYN | TcpFlag.ACK | TcpFlag.RST | TcpFlag.FIN;
+
+/** Half-open flows held while the table is full: half the flow capacity, within 2^10 … 2^17. */
+function embryonicSize(capacity: number): number {
+  let n = 1 << 10;
+  while (n < capacity / 2 && n < 1 << 17) n *= 2;
+  return n;
+}
+
+/** A TCP SYN with nothing else: what opens a connection, and all a SYN flood sends. */
+function isBareSyn(pkt: Packet): boolean {
+  return pkt.proto === IpProto.TCP && pkt.l4Offset !== 0 && (pkt.tcpFlags & SYN_ACK_RST_FIN) === TcpFlag.SYN && pkt.payloadLen === 0;
+}
 
 /**
  * A bounded table of bidirectional 5-tuple flows kept in typed arrays (struct of arrays): no
@@ -50,6 +65,13 @@ const H = TcpHistory;
  * Both directions of a connection map to one slot. Slots sit on an LRU list ordered by last
  * packet; when the table is full the least recently seen flow is evicted (and counted), and
  * idle flows are expired from the same end.
+ *
+ * Under pressure (the table full) a bare SYN of an unknown flow gets no slot: it is held in the
+ * embryonic table (embryonic-table.ts) and handed to the detectors in one scratch slot that is
+ * on no list and that no lookup finds, with the same events a new flow has (NEW, from its
+ * originator). The first other packet of that flow promotes it to a full flow with the SYN's
+ * state, so handshakes and their proofs work as before, and a SYN flood cannot push out the
+ * connections the table holds. Below capacity nothing changes.
  */
 export class FlowTable {
   readonly capacity: number;
@@ -93,6 +115,18 @@ export class FlowTable {
   evicted = 0;
   expired = 0;
   private nextUid = 1;
+  /** Half-open flows held while the table is full. */
+  readonly embryos: EmbryonicTable;
+  /** Per-packet values the detectors share (source–target hash …), reset by each update(). */
+  readonly shared = new PacketSummary();
+  /**
+   * The slot bare SYNs are shown in while the table is full: taken out of the pool at the first
+   * such SYN and kept (the table then holds capacity − 1 flows), so a detector's per-slot state
+   * for it is only ever set by packets shown in it.
+   */
+  private scratch = NIL;
+  /** The last cutoff of expireIdle: a held SYN last seen before it has expired. */
+  private idleCutoff = -Infinity;
 
   /** Set by update(): was the packet sent by the flow's originator, and what changed. */
   lastFromOrig = true;
@@ -132,6 +166,7 @@ export class FlowTable {
     this.respIsn = new Uint32Array(capacity);
     this.origIsn = new Uint32Array(capacity);
     this.proof = new Uint8Array(capacity);
+    this.embryos = new EmbryonicTable(embryonicSize(capacity));
     this.origDataSeq = new Uint32Array(capacity);
   }
 
@@ -141,6 +176,7 @@ export class FlowTable {
    * tracked and return -1.
    */
   update(pkt: Packet): number {
+    this.shared.next();
     if (pkt.isLaterFragment) {
       this.lastEvents = 0;
       this.lastHttp = null;
@@ -160,11 +196,25 @@ export class FlowTable {
       slot = this.chainNext[slot]!;
     }
     let events = 0;
+    if (slot === NIL && this.embryos.held > 0 && pkt.proto === IpProto.TCP) {
+      const embryos = this.embryos;
+      const e = embryos.indexOf(hash);
+      const dir = embryos.direction(e, hash, pkt);
+      if (dir !== 0) {
+        if (embryos.lastSeenAt(e) < this.idleCutoff) embryos.clear(e);
+        else if (dir > 0 && this.freeTop === 0 && isBareSyn(pkt)) return this.synAgain(e, pkt);
+        else {
+          slot = this.promote(e);
+          fromOrig = dir > 0;
+        }
+      }
+    }
     if (slot === NIL) {
+      if (this.freeTop === 0 && isBareSyn(pkt)) return this.hold(pkt, hash);
       slot = this.insert(pkt, hash);
       events |= FlowEvent.NEW;
       fromOrig = this.lastFromOrig;
-    } else {
+    } else if (slot !== this.lruNewest) {
       this.touch(slot);
     }
 
@@ -302,12 +352,92 @@ export class FlowTable {
     return 0;
   }
 
-  private insert(pkt: Packet, hash: number): number {
+  /** A free slot, evicting the least recently seen flow when there is none. */
+  private takeSlot(): number {
     if (this.freeTop === 0) {
       this.remove(this.lruOldest);
       this.evicted++;
     }
-    const slot = this.freeSlots[--this.freeTop]!;
+    return this.freeSlots[--this.freeTop]!;
+  }
+
+  /** A bare SYN of an unknown flow while the table is full: held, shown in the scratch slot as a new flow. */
+  private hold(pkt: Packet, hash: number): number {
+    const embryos = this.embryos;
+    const e = embryos.indexOf(hash);
+    if (embryos.stateAt(e) !== EmbryoState.EMPTY && embryos.lastSeenAt(e) < this.idleCutoff) embryos.clear(e);
+    embryos.hold(e, hash, pkt, this.nextUid++);
+    return this.showHeld(e, hash, FlowEvent.NEW);
+  }
+
+  /** Another SYN of a held flow from its originator while the table is full: as a known flow's would be, no event. */
+  private synAgain(e: number, pkt: Packet): number {
+    this.embryos.again(e, pkt);
+    return this.showHeld(e, this.embryos.hashAt(e), 0);
+  }
+
+  /** Copies held flow `e` into the scratch slot (taken on first use) for the detectors of this packet. */
+  private showHeld(e: number, hash: number, events: number): number {
+    if (this.scratch === NIL) this.scratch = this.takeSlot();
+    const slot = this.scratch;
+    this.fillFromEmbryo(slot, e, hash);
+    this.lastFromOrig = true;
+    this.lastEvents = events;
+    this.lastHttp = null;
+    return slot;
+  }
+
+  /** Sets slot's per-flow fields to held flow `e`'s: a SYN from its originator and nothing else yet. */
+  private fillFromEmbryo(slot: number, e: number, hash: number): void {
+    const embryos = this.embryos;
+    const a = this.addrs;
+    const b = slot << 3;
+    for (let i = 0; i < 8; i++) a[b + i] = embryos.addrWord(e, i);
+    this.origPort[slot] = embryos.origPortAt(e);
+    this.respPort[slot] = embryos.respPortAt(e);
+    this.proto[slot] = IpProto.TCP;
+    this.hashes[slot] = hash;
+    this.history[slot] = H.ORIG_SYN;
+    this.firstFlags[slot] = embryos.firstFlagsAt(e);
+    this.firstSeen[slot] = embryos.firstSeenAt(e);
+    this.lastSeen[slot] = embryos.lastSeenAt(e);
+    this.origPackets[slot] = embryos.packetsAt(e);
+    this.respPackets[slot] = 0;
+    this.origBytes[slot] = embryos.bytesAt(e);
+    this.respBytes[slot] = 0;
+    this.httpChecked[slot] = 0;
+    this.origIsn[slot] = embryos.isnAt(e);
+    this.respIsn[slot] = 0;
+    this.proof[slot] = embryos.stateAt(e) === EmbryoState.SPOILED ? Proof.SPOILED : Proof.NONE;
+    this.uids[slot] = embryos.uidAt(e);
+  }
+
+  /** Held flow `e` gets a full slot (the newest), with everything its SYNs did; the entry is emptied. */
+  private promote(e: number): number {
+    const slot = this.takeSlot();
+    const hash = this.embryos.hashAt(e);
+    this.fillFromEmbryo(slot, e, hash);
+    this.embryos.clear(e);
+    this.embryos.promoted++;
+    this.link(slot, hash);
+    return slot;
+  }
+
+  /** Puts slot on its hash chain and at the newest end of the LRU list. */
+  private link(slot: number, hash: number): void {
+    const bucket = hash & this.bucketMask;
+    this.chainNext[slot] = this.buckets[bucket]!;
+    this.buckets[bucket] = slot;
+    this.lruPrev[slot] = this.lruNewest;
+    this.lruNext[slot] = NIL;
+    if (this.lruNewest !== NIL) this.lruNext[this.lruNewest] = slot;
+    else this.lruOldest = slot;
+    this.lruNewest = slot;
+    this.size++;
+  }
+
+  private insert(pkt: Packet, hash: number): number {
+    const slot = this.takeSlot();
     // A SYN-ACK first means we missed the SYN: the sender is the responder (as Zeek flips it).
     const swap = pkt.proto === IpProto.TCP && (pkt.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
     const a = this.addrs;
@@ -336,16 +466,7 @@ export class FlowTable {
     this.httpChecked[slot] = 0;
     this.proof[slot] = Proof.NONE;
     this.uids[slot] = this.nextUid++;
-    const bucket = hash & this.bucketMask;
-    this.chainNext[slot] = this.buckets[bucket]!;
-    this.buckets[bucket] = slot;
-    // Append as newest.
-    this.lruPrev[slot] = this.lruNewest;
-    this.lruNext[slot] = NIL;
-    if (this.lruNewest !== NIL) this.lruNext[this.lruNewest] = slot;
-    else this.lruOldest = slot;
-    this.lruNewest = slot;
-    this.size++;
+    this.link(slot, hash);
     return slot;
   }
 
@@ -390,6 +511,7 @@ export class FlowTable {
 
   /** Removes flows idle since before `cutoffMicros`. Cheap when nothing is due: the oldest is at the head. */
   expireIdle(cutoffMicros: number): void {
+    this.idleCutoff = cutoffMicros;
     while (this.lruOldest !== NIL && this.lastSeen[this.lruOldest]! < cutoffMicros) {
       this.remove(this.lruOldest);
       this.expired++;

@@ -1,5 +1,4 @@
 import { isAbsolute } from 'node:path';
-import { execa } from 'execa';
 import { resolveTool } from './system-path.js';
 
 /**
@@ -43,6 +42,9 @@ export class CommandError extends Error {
 /** At most this much of a failing command's stderr goes into an error message. */
 const MAX_STDERR_IN_MESSAGE = 300;
 
+/** execa and its ~100 modules load at the first command, not with every entry point. */
+let execaModule: Promise<typeof import('execa')> | null = null;
+
 export const runCommand: CommandRunner = async (argv, options = {}) => {
   const [named, ...args] = argv;
   if (named === undefined || !isAbsolute(named)) throw new TypeError(`command must start with an absolute path: ${JSON.stringify(argv[0])}`);
@@ -50,6 +52,8 @@ export const runCommand: CommandRunner = async (argv, options = {}) => {
   // elsewhere on the system path (ss, nft, logger …): the same tool there is used instead.
   const file = resolveTool(named);
   if (file === null) throw new CommandError(argv, 'not-found', null, '', 'not installed (looked in the system path: /usr/local/sbin … /bin)');
+  execaModule ??= import('execa');
+  const { execa } = await execaModule;
   const result = await execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 10_000,

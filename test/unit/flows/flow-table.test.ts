@@ -100,7 +100,8 @@ describe('FlowTable', () => {
     const table = new FlowTable(1024);
     for (let i = 0; i < 200_000; i++) {
       const src = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-      table.update(tcpPacket(src, S, { srcPort: 1024 + (i % 60000), dstPort: 80, flags: SYN }, i));
+      // ACKs (mid-stream segments): every one a new flow, each evicting the oldest.
+      table.update(tcpPacket(src, S, { srcPort: 1024 + (i % 60000), dstPort: 80, flags: ACK }, i));
     }
     assert.equal(table.size, 1024);
     assert.equal(table.evicted, 200_000 - 1024);
@@ -109,6 +110,97 @@ describe('FlowTable', () => {
     table.update(tcpPacket('10.3.13.63', S, { srcPort: 1024 + (199_999 % 60000), dstPort: 80, flags: ACK }, 300_000));
     assert.equal(table.lastEvents & FlowEvent.NEW, 0);
     assert.equal(table.size, before);
+  });
+
+  describe('a SYN flood into a full table', () => {
+    const spoofed = (i: number): string => `172.${16 + ((i >> 16) & 15)}.${(i >> 8) & 255}.${i & 255}`;
+    /** A table of 64 filled with established connections from C. */
+    function fullOfConnections(): { table: FlowTable; uids: number[] } {
+      const table = new FlowTable(64);
+      const uids: number[] = [];
+      for (let port = 1; port <= 64; port++) {
+        const slot = play(table, [[true, SYN], [false, SYN | ACK], [true, ACK]], 20000 + port);
+        uids.push(table.uidOf(slot));
+      }
+      assert.equal(table.size, 64);
+      return { table, uids };
+    }
+
+    test('bare SYNs of unknown flows are shown as new flows but take no slot: the held connections stay', () => {
+      const { table, uids } = fullOfConnections();
+      const shownUids = new Set<number>();
+      for (let i = 0; i < 100_000; i++) {
+        const slot = table.update(tcpPacket(spoofed(i), S, { srcPort: 1024 + (i % 50000), dstPort: 80, flags: SYN, seq: i }, 2_000_000 + i));
+        assert.ok(slot >= 0);
+        assert.equal(table.lastEvents, FlowEvent.NEW, 'each SYN opens a new flow, from its originator');
+        assert.equal(table.lastFromOrig, true);
+        const s = table.summary(slot);
+        assert.equal(s.origAddr, spoofed(i));
+        assert.equal(s.state, 'S0');
+        shownUids.add(s.uid);
+      }
+      assert.equal(shownUids.size, 100_000, 'every held flow has its own uid');
+      // One slot became the scratch slot: one connection evicted, none after it.
+      assert.equal(table.evicted, 1);
+      assert.equal(table.size, 63);
+      const kept = new Set(table.recent(64).map((f) => f.uid));
+      assert.equal(uids.filter((u) => kept.has(u)).length, 63);
+      assert.equal(table.embryos.held + table.embryos.overwritten, 100_000);
+      assert.ok(table.embryos.held <= table.embryos.size);
+    });
+
+    test('the answer to a held SYN promotes it: one flow with the SYN, its uid, and a handshake proof as before', () => {
+      const { table } = fullOfConnections();
+      const attacker = '10.9.9.9';
+      const syn = table.update(tcpPacket(attacker, S, { srcPort: 5555, dstPort: 443, flags: SYN, seq: 1000 }, 3_000_000));
+      assert.equal(table.lastEvents, FlowEvent.NEW);
+      const uid = table.uidOf(syn);
+      const synAck = table.update(tcpPacket(S, attacker, { srcPort: 443, dstPort: 5555, flags: SYN | ACK, seq: 7000, ack: 1001 }, 3_000_100));
+      assert.equal(table.lastEvents & FlowEvent.NEW, 0, 'the SYN-ACK does not open a new flow');
+      assert.equal(table.lastFromOrig, false);
+      assert.equal(table.uidOf(synAck), uid);
+      table.update(tcpPacket(attacker, S, { srcPort: 5555, dstPort: 443, flags: ACK, seq: 1001, ack: 7001 }, 3_000_200));
+      assert.ok((table.lastEvents & FlowEvent.HANDSHAKE_DONE) !== 0);
+      assert.ok((table.lastEvents & FlowEvent.SOURCE_PROVEN) !== 0, 'the proof needs the held SYN sequence number');
+      const f = table.summary(synAck);
+      assert.equal(f.origAddr, attacker);
+      assert.equal(f.origPackets, 2);
+      assert.equal(f.respPackets, 1);
+      assert.equal(f.firstSeenMicros, 3_000_000);
+      assert.equal(f.state, 'S1');
+      assert.equal(table.embryos.promoted, 1);
+      assert.equal(table.embryos.held, 0);
+    });
+
+    test('a retransmitted SYN is no new flow; one with another sequence number spoils the proof', () => {
+      const { table } = fullOfConnections();
+      const a = '10.9.9.8';
+      table.update(tcpPacket(a, S, { srcPort: 6000, dstPort: 22, flags: SYN, seq: 50 }, 4_000_000));
+      table.update(tcpPacket(a, S, { srcPort: 6000, dstPort: 22, flags: SYN, seq: 50 }, 4_100_000));
+      assert.equal(table.lastEvents, 0);
+      table.update(tcpPacket(a, S, { srcPort: 6000, dstPort: 22, flags: SYN, seq: 99 }, 4_200_000));
+      assert.equal(table.lastEvents, 0);
+      table.update(tcpPacket(S, a, { srcPort: 22, dstPort: 6000, flags: SYN | ACK, seq: 900, ack: 100 }, 4_300_000));
+      table.update(tcpPacket(a, S, { srcPort: 6000, dstPort: 22, flags: ACK, seq: 100, ack: 901 }, 4_400_000));
+      assert.ok((table.lastEvents & FlowEvent.HANDSHAKE_DONE) !== 0);
+      assert.equal(table.lastEvents & FlowEvent.SOURCE_PROVEN, 0, 'two SYN sequence numbers: never proven');
+    });
+
+    test('a held SYN expires with the idle flows: a late answer opens a new flow', () => {
+      const { table } = fullOfConnections();
+      const a = '10.9.9.7';
+      table.update(tcpPacket(a, S, { srcPort: 7000, dstPort: 80, flags: SYN, seq: 1 }, 5_000_000));
+      table.expireIdle(5_000_001);
+      table.update(tcpPacket(S, a, { srcPort: 80, dstPort: 7000, flags: SYN | ACK, seq: 9, ack: 2 }, 5_000_002));
+      assert.ok((table.lastEvents & FlowEvent.NEW) !== 0);
+    });
+
+    test('below capacity a SYN gets its slot as always', () => {
+      const table = new FlowTable(64);
+      table.update(tcpPacket(C, S, { srcPort: 1, dstPort: 80, flags: SYN }, 1));
+      assert.equal(table.size, 1);
+      assert.equal(table.embryos.held, 0);
+    });
   });
 
   test('idle flows expire from the old end', () => {
