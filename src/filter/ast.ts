@@ -4,7 +4,7 @@
  * and the printer can round-trip them. And/or are n-ary so a long chain stays shallow.
  */
 
-export type Protocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6';
+export type Protocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'sctp';
 
 export type FilterNode =
   /** The empty filter: matches everything. */

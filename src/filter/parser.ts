@@ -14,7 +14,7 @@ import { parseAddress } from '../net/address.js';
  *   unary   := 'not' unary | primary
  *   primary := '(' or ')' | term
  *   term    := process V | port V | ip V | status V | country V | proto V
- *            | tcp | udp | icmp | icmpv6 | alert
+ *            | tcp | udp | icmp | icmpv6 | sctp | alert
  *
  * so `not` binds tightest and `or` loosest. Recursion only happens through `(` and `not`, and
  * both count against MAX_DEPTH, so hostile input cannot exhaust the stack.

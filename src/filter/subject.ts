@@ -3,7 +3,7 @@
  * reduced to the fields the terms test. Built by the panes; kept plain so both kinds fit.
  */
 export interface FilterSubject {
-  /** 'tcp' | 'udp' | 'icmp' | 'icmpv6', or another name for other protocols. */
+  /** 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'sctp', or another name for other protocols. */
   proto: string;
   /** Both endpoints' addresses, as text (IPv4, IPv6, IPv4-mapped all compare structurally). */
   addresses: readonly string[];

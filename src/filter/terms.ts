@@ -14,7 +14,7 @@ import { closest as closestOf } from './suggest.js';
 export const VALUE_KEYWORDS = ['process', 'port', 'ip', 'status', 'country', 'proto'] as const;
 export type ValueKeyword = (typeof VALUE_KEYWORDS)[number];
 
-export const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'icmp', 'icmpv6'];
+export const PROTOCOLS: readonly Protocol[] = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp'];
 
 /** Keywords that stand alone: protocol shorthands and `alert`. */
 export const BARE_KEYWORDS = [...PROTOCOLS, 'alert'] as const;
@@ -48,7 +48,7 @@ const WHAT_EXPECTED: Readonly<Record<ValueKeyword, string>> = {
   ip: 'an address or CIDR',
   status: 'a connection status',
   country: 'a two-letter country code, LAN or RESERVED',
-  proto: 'a protocol (tcp, udp, icmp, icmpv6)',
+  proto: 'a protocol (tcp, udp, icmp, icmpv6, sctp)',
 };
 
 export function isValueKeyword(word: string): word is ValueKeyword {
@@ -169,6 +169,6 @@ function readProto(token: Token): FilterNode {
   const word = keywordCase(token.value);
   if (isProtocol(word)) return { kind: 'proto', proto: word };
   const guess = closestOf(token.value, PROTOCOLS);
-  const hint = guess !== null ? ` — did you mean '${guess}'?` : ' (tcp, udp, icmp, icmpv6)';
+  const hint = guess !== null ? ` — did you mean '${guess}'?` : ` (${PROTOCOLS.join(', ')})`;
   throw new FilterError(`unknown protocol ${excerpt(token.value)}${hint}`, token.pos);
 }

@@ -1,21 +1,7 @@
 /** Small text formatters shared by the panes. All output is plain ASCII except '→' and '…'. */
+import { protoName } from '../net/proto-name.js';
 
-export function protoName(proto: number): string {
-  switch (proto) {
-    case 6:
-      return 'tcp';
-    case 17:
-      return 'udp';
-    case 1:
-      return 'icmp';
-    case 58:
-      return 'icmpv6';
-    case 132:
-      return 'sctp';
-    default:
-      return `ip${proto}`;
-  }
-}
+export { protoName };
 
 const FLAG_LETTERS: [number, string][] = [
   [0x02, 'S'],

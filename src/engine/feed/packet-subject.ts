@@ -1,6 +1,7 @@
 import { formatAddress } from '../../net/address.js';
 import type { FilterSubject } from '../../filter/index.js';
 import type { FeedPacket } from '../../model/feed-packet.js';
+import { protoName } from '../../net/proto-name.js';
 import type { Packet } from '../decode/packet.js';
 
 /** What the feed filter needs to know about a packet beyond its headers. */
@@ -21,21 +22,6 @@ export const NO_LOOKUPS: FeedLookups = {
   countryOf: () => null,
   alerted: () => false,
 };
-
-export function protoName(proto: number): string {
-  switch (proto) {
-    case 6:
-      return 'tcp';
-    case 17:
-      return 'udp';
-    case 1:
-      return 'icmp';
-    case 58:
-      return 'icmpv6';
-    default:
-      return `ip${proto}`;
-  }
-}
 
 /**
  * A packet on the packet path seen as a filter subject. Fields are read lazily, so a filter on

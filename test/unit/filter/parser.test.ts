@@ -160,7 +160,7 @@ describe('filter parser: errors', () => {
     ['country xyz', "expected a two-letter country code, LAN or RESERVED after 'country' (got 'xyz')", 8],
     ['country ß', "expected a two-letter country code, LAN or RESERVED after 'country' (got 'ß')", 8],
     ['proto tpc', "unknown protocol 'tpc' — did you mean 'tcp'?", 6],
-    ['proto sctp', "unknown protocol 'sctp' (tcp, udp, icmp, icmpv6)", 6],
+    ['proto gre', "unknown protocol 'gre' (tcp, udp, icmp, icmpv6, sctp)", 6],
     ['and tcp', "expected a term before 'and'", 0],
     ['tcp and', "expected a term after 'and'", 7],
     ['tcp or or udp', "expected a term after 'or' (got 'or')", 7],
