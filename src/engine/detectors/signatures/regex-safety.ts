@@ -27,12 +27,7 @@ export function hasNestedQuantifier(source: string): boolean {
     if (c === '\\') {
       i += 2;
     } else if (c === '[') {
-      // Skip a character class (escapes inside; a ']' right after '[' or '[^' is literal).
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < n && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      i++;
+      i = afterCharacterClass(source, i);
     } else if (c === '(') {
       stack.push(false);
       i++;
@@ -85,11 +80,7 @@ export function hasQuantifiedAlternation(source: string): boolean {
     if (c === '\\') {
       i += 2;
     } else if (c === '[') {
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < n && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      i++;
+      i = afterCharacterClass(source, i);
     } else if (c === '(') {
       stack.push({ alternation: false });
       i++;
@@ -125,4 +116,13 @@ export function builtinPatternProblem(source: string, acceptedByRe2: (source: st
   if (hasNestedQuantifier(source)) return 'nested quantifier';
   if (hasQuantifiedAlternation(source)) return 'quantified alternation';
   return null;
+}
+
+/** The index after the character class opened at `open` (escapes inside; a ']' right after '[' or '[^' is literal). */
+function afterCharacterClass(source: string, open: number): number {
+  let i = open + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+  return i + 1;
 }
