@@ -4,7 +4,7 @@ import type { CompiledFilter, FilterSubject } from '../../filter/index.js';
 import { countryTag, endpoint } from '../format.js';
 import { severityTone, type Tone } from '../theme.js';
 import { isoMs } from '../time-format.js';
-import { displayAction } from './alert-rows.js';
+import { alertSubject, displayAction } from './alert-rows.js';
 import type { PaneRow, RowContext } from './pane-row.js';
 
 /** One line per entry; the date matters here (the file spans days). */
@@ -27,18 +27,7 @@ export function entryTimeMs(e: HistoryEntry): number {
 }
 
 export function historySubject(e: HistoryEntry, ctx: RowContext): FilterSubject {
-  if (e.kind === 'alert') {
-    const a = e.alert;
-    return {
-      proto: a.protocol ?? 'ip',
-      addresses: a.target_ip !== null ? [a.attacker_ip, a.target_ip] : [a.attacker_ip],
-      ports: a.target_port !== null ? [a.target_port] : [],
-      process: a.process,
-      country: a.country,
-      state: null,
-      hasAlert: true,
-    };
-  }
+  if (e.kind === 'alert') return alertSubject(e.alert);
   return {
     proto: e.port?.protocol ?? 'ip',
     addresses: [e.address],
