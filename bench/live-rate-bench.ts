@@ -1,13 +1,13 @@
 /**
  * Section "rate": live capture at set packet rates, ours beside `tcpdump -w /dev/null` on the same
- * veth. tcpreplay sends the recorded spoofed SYN flood (bench/out, the replay section's input)
- * from the attacker namespace at a fixed --pps for STEP_SECONDS; the frames keep their recorded
- * MAC addresses, so the victim's stack ignores them (no replies) and both captures see exactly what
- * was sent. Per step: packets arrived (victim veth rx_packets), captured, and kernel drops —
+ * veth. A spoofed SYN flood is sent from the attacker namespace at a fixed rate for STEP_SECONDS
+ * (bench/flood-sender.ts: trafgen, else tcpreplay of the replay section's recorded flood); the
+ * frames are not addressed to the victim's MAC, so its stack ignores them (no replies) and both
+ * captures see exactly what was sent. Per step: packets arrived (victim veth rx_packets), captured, and kernel drops —
  * tcpdump's own "dropped by kernel" line at exit, our stats line's `dropped` (pcap_stats).
  *
  * 1. tcpdump climbs the ladder of RATES until a step drops packets: the last step without drops is
- *    the peer's zero-drop rate R (tcpreplay's reachable rate caps the ladder: the achieved rate is
+ *    the peer's zero-drop rate R (the sender's reachable rate caps the ladder: the achieved rate is
  *    what arrived).
  * 2. Ours (dist/cli.js --headless, nftables, --auto-block, as in production) at R, and both at 2R.
  * 3. With BENCH_BASELINE_CLI=/path/to/other/dist/cli.js (an older build, say), that build too at R
@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChildProcess } from 'node:child_process';
 import { HeadlessProcess } from '../test/e2e/headless-process.js';
-import { spawnIn, stopChild, waitForExit, type NetnsPair } from '../test/support/netns.js';
+import { spawnIn, stopChild, type NetnsPair } from '../test/support/netns.js';
+import { chooseFloodSender, type FloodSender } from './flood-sender.js';
 import { benchSkipReason, ifCounter, withNetnsPair } from './bench-netns.js';
 import { fmtInt, log, oneRow, passMiss, skippedRow, type Row, type SectionResult } from './table.js';
 
@@ -40,14 +41,6 @@ export interface RateStep {
   error?: string;
 }
 
-/** tcpreplay at `pps` for STEP_SECONDS from the attacker side; resolves with its wall seconds. */
-async function send(net: NetnsPair, file: string, pps: number): Promise<number> {
-  const t0 = Date.now();
-  const child = spawnIn(net.attacker, ['tcpreplay', '-q', `--intf1=${net.attackerIf}`, `--pps=${pps}`, `--limit=${Math.round(pps * STEP_SECONDS)}`, file], { stdio: 'ignore' });
-  await waitForExit(child, (STEP_SECONDS + 30) * 1000, 'tcpreplay');
-  return (Date.now() - t0) / 1000;
-}
-
 /** Collects a child's stderr. */
 function stderrOf(child: ChildProcess): () => string {
   let text = '';
@@ -57,7 +50,7 @@ function stderrOf(child: ChildProcess): () => string {
   return () => text;
 }
 
-async function tcpdumpStep(net: NetnsPair, file: string, pps: number): Promise<RateStep> {
+async function tcpdumpStep(net: NetnsPair, sender: FloodSender, pps: number): Promise<RateStep> {
   const child = spawnIn(net.victim, ['tcpdump', '-n', '-i', net.victimIf, '-w', '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const err = stderrOf(child);
   try {
@@ -67,7 +60,7 @@ async function tcpdumpStep(net: NetnsPair, file: string, pps: number): Promise<R
       await sleep(20);
     }
     const rx0 = ifCounter(net.victim, net.victimIf, 'rx_packets');
-    const seconds = await send(net, file, pps);
+    const seconds = await sender.send(net, pps, STEP_SECONDS);
     const arrived = ifCounter(net.victim, net.victimIf, 'rx_packets') - rx0;
     await sleep(300);
     await stopChild(child, 'SIGINT', 5000);
@@ -79,14 +72,14 @@ async function tcpdumpStep(net: NetnsPair, file: string, pps: number): Promise<R
   }
 }
 
-async function oursStep(net: NetnsPair, file: string, pps: number, tmp: string, n: number, cli: string | null = null): Promise<RateStep> {
+async function oursStep(net: NetnsPair, sender: FloodSender, pps: number, tmp: string, n: number, cli: string | null = null): Promise<RateStep> {
   const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '1', '--no-fail2ban', '--firewall', 'nftables', '--auto-block',
     '--history', join(tmp, `history-${n}.json`), '--log-dir', join(tmp, `logs-${n}`)], [], cli === null ? undefined : [process.execPath, cli]);
   try {
     await engine.waitForLine((j) => j.event_type === 'stats', 15_000, 'first stats line');
     const before = engine.byType('stats').at(-1)!.json!;
     const rx0 = ifCounter(net.victim, net.victimIf, 'rx_packets');
-    const seconds = await send(net, file, pps);
+    const seconds = await sender.send(net, pps, STEP_SECONDS);
     const arrived = ifCounter(net.victim, net.victimIf, 'rx_packets') - rx0;
     // Until a stats line counts everything that arrived (or 10 s): the backlog is worked off.
     const want = Number(before['packets'] ?? 0) + arrived;
@@ -109,17 +102,22 @@ function stepRow(s: RateStep, label: string, extra: Partial<Row> = {}): Row {
   if (s.error !== undefined) return skippedRow(SECTION, `${label}: failed: ${s.error}`);
   const rate = s.arrived / s.seconds;
   const dropShare = s.dropped === null ? 'drops not reported' : `${((100 * s.dropped) / Math.max(1, s.arrived)).toFixed(2)} % of arrived`;
+  // A capture can lose packets its drop counter never saw (still queued when it stopped): said apart.
+  const short = s.arrived - s.captured > 0 ? `, ${fmtInt(s.arrived - s.captured)} fewer captured than arrived` : '';
+  const note = `arrived ${fmtInt(s.arrived)}, captured ${fmtInt(s.captured)}, ${dropShare}${short}`;
   return oneRow(SECTION, `${label}: kernel drops at --pps ${fmtInt(s.pps_asked)}`, s.dropped ?? NaN, 'count', {
     rate: `${fmtInt(rate)} pkt/s arrived`,
-    note: `arrived ${fmtInt(s.arrived)}, captured ${fmtInt(s.captured)}, ${dropShare}`,
     ...extra,
+    note: extra.note === undefined ? note : `${note}; ${extra.note}`,
   });
 }
 
 export async function benchLiveRate(file: string | null): Promise<SectionResult> {
-  const skip = benchSkipReason(['tcpreplay', 'tcpdump', 'nft']);
+  const skip = benchSkipReason(['tcpdump', 'nft']);
   if (skip !== null) return { rows: [skippedRow(SECTION, skip)], raw: null };
-  if (file === null || !existsSync(file)) return { rows: [skippedRow(SECTION, 'no spoofed flood pcap in bench/out')], raw: null };
+  const senderDir = mkdtempSync(join(tmpdir(), 'snp-bench-sender-'));
+  const sender = chooseFloodSender(senderDir, file !== null && existsSync(file) ? file : null);
+  if (sender === null) return { rows: [skippedRow(SECTION, 'no sender: neither trafgen nor tcpreplay with a spoofed flood pcap in bench/out')], raw: null };
   const ladder: RateStep[] = [];
   const ours: RateStep[] = [];
   const peerAt2x: RateStep[] = [];
@@ -129,48 +127,50 @@ export async function benchLiveRate(file: string | null): Promise<SectionResult>
     const tmp = mkdtempSync(join(tmpdir(), 'snp-bench-rate-'));
     try {
       for (const pps of RATES) {
-        const s = await tcpdumpStep(net, file, pps).catch((e: Error) => ({ who: 'tcpdump' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
+        const s = await tcpdumpStep(net, sender, pps).catch((e: Error) => ({ who: 'tcpdump' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
         ladder.push(s);
         log(`rate: tcpdump at --pps ${pps}: arrived ${s.arrived} in ${s.seconds.toFixed(1)} s, captured ${s.captured}, dropped ${s.dropped}${s.error ? `, ${s.error}` : ''}`);
         if (s.error !== undefined || s.dropped === null || s.dropped > 0) break;
         zeroDrop = s;
-        // tcpreplay cannot go faster: the next step would send no more.
+        // The sender cannot go faster: the next step would send no more.
         if (s.arrived / s.seconds < 0.8 * pps) break;
       }
       if (zeroDrop === null) return;
       const r: RateStep = zeroDrop;
       let n = 0;
       for (const pps of [r.pps_asked, 2 * r.pps_asked]) {
-        const s = await oursStep(net, file, pps, tmp, n++).catch((e: Error) => ({ who: 'ours' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
+        const s = await oursStep(net, sender, pps, tmp, n++).catch((e: Error) => ({ who: 'ours' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
         ours.push(s);
         log(`rate: ours at --pps ${pps}: arrived ${s.arrived}, captured ${s.captured}, dropped ${s.dropped}${s.error ? `, ${s.error}` : ''}`);
       }
       if (BASELINE_CLI !== null) {
         for (const pps of [r.pps_asked, 2 * r.pps_asked]) {
-          const s = await oursStep(net, file, pps, tmp, n++, BASELINE_CLI).catch((e: Error) => ({ who: 'baseline' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
+          const s = await oursStep(net, sender, pps, tmp, n++, BASELINE_CLI).catch((e: Error) => ({ who: 'baseline' as const, pps_asked: pps, seconds: 0, arrived: 0, captured: 0, dropped: null, error: e.message.slice(0, 160) }));
           baseline.push(s);
           log(`rate: baseline ${BASELINE_CLI} at --pps ${pps}: arrived ${s.arrived}, captured ${s.captured}, dropped ${s.dropped}${s.error ? `, ${s.error}` : ''}`);
         }
       }
-      const p2 = ladder.find((s) => s.pps_asked === 2 * r.pps_asked) ?? (await tcpdumpStep(net, file, 2 * r.pps_asked).catch(() => null));
+      const p2 = ladder.find((s) => s.pps_asked === 2 * r.pps_asked) ?? (await tcpdumpStep(net, sender, 2 * r.pps_asked).catch(() => null));
       if (p2 !== null) peerAt2x.push(p2);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
-  });
+  }).finally(() => rmSync(senderDir, { recursive: true, force: true }));
   const rows: Row[] = ladder.map((s) => stepRow(s, 'tcpdump -w /dev/null'));
   if (zeroDrop === null) rows.push(skippedRow(SECTION, 'tcpdump dropped at every rate of the ladder (or failed): no zero-drop rate to compare at'));
   else {
     const z: RateStep = zeroDrop;
     rows.push(oneRow(SECTION, "tcpdump's zero-drop rate R (last ladder step without drops)", z.arrived / z.seconds, 'count', { rate: `--pps ${fmtInt(z.pps_asked)}` }));
     if (ours[0] !== undefined) rows.push(stepRow(ours[0], 'ours at R', { target: '0 drops', result: ours[0].dropped === null ? '' : passMiss(ours[0].dropped === 0) }));
-    if (ours[1] !== undefined) rows.push(stepRow(ours[1], 'ours at 2R'));
-    if (peerAt2x[0] !== undefined) rows.push(stepRow(peerAt2x[0], 'tcpdump at 2R'));
+    // The sender's limit caps 2R: the row says how far past R the flood really went.
+    const reach = (s: RateStep): Partial<Row> => ({ note: `the sender reached ${(s.arrived / s.seconds / (z.arrived / z.seconds)).toFixed(2)}× R` });
+    if (ours[1] !== undefined) rows.push(stepRow(ours[1], 'ours at 2R', reach(ours[1])));
+    if (peerAt2x[0] !== undefined) rows.push(stepRow(peerAt2x[0], 'tcpdump at 2R', reach(peerAt2x[0])));
     if (baseline[0] !== undefined) rows.push(stepRow(baseline[0], 'baseline at R'));
     if (baseline[1] !== undefined) rows.push(stepRow(baseline[1], 'baseline at 2R'));
   }
   const notes = [
-    `tcpreplay --pps from the attacker namespace, ${STEP_SECONDS} s per step, of the recorded spoofed flood; tcpdump -n -i <veth> -w /dev/null vs dist/cli.js --headless -i <veth> --firewall nftables --auto-block, each started fresh per step in the victim namespace`,
+    `${sender.description}, from the attacker namespace, ${STEP_SECONDS} s per step; tcpdump -n -i <veth> -w /dev/null vs dist/cli.js --headless -i <veth> --firewall nftables --auto-block, each started fresh per step in the victim namespace`,
   ];
   if (BASELINE_CLI !== null) notes.push(`baseline: ${BASELINE_CLI}, the same way`);
   return { rows, raw: { ladder, ours, peer_at_2x: peerAt2x, baseline }, notes };

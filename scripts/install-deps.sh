@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages snoopy-tui and its tests need on Debian/Ubuntu (idempotent):
-# build-essential and libpcap for building the capture binding (cap, node-gyp); nftables/iptables/ipset for blocking; tcpdump, tshark, tcpreplay (the bench's set-rate live runs), nmap, hping3,
+# build-essential and libpcap for building the capture binding (cap, node-gyp); nftables/iptables/ipset for blocking; tcpdump, tshark, tcpreplay and netsniff-ng's trafgen (the bench's set-rate live runs), nmap, hping3,
 # curl, sshd and tmux for the fixture recordings and end-to-end tests; crowdsec (its Local API),
 # crowdsec-firewall-bouncer, prometheus and rsyslog for the fleet and output tests, which start
 # their own instances (the system services these packages bring are stopped and disabled again).
@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
   SUDO="sudo"
 fi
-PACKAGES=(build-essential libpcap-dev nftables iptables ipset tcpdump tshark tcpreplay nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux systemd crowdsec crowdsec-firewall-bouncer prometheus rsyslog)
+PACKAGES=(build-essential libpcap-dev nftables iptables ipset tcpdump tshark tcpreplay netsniff-ng nmap hping3 hydra curl iproute2 python3 openssh-server openssh-client tmux systemd crowdsec crowdsec-firewall-bouncer prometheus rsyslog)
 # Services of these packages, when this script installed them: the tests run their own.
 TEST_SERVICES=(crowdsec crowdsec-firewall-bouncer prometheus)
 missing=()
