@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the terminal UI (dist/ui/run-tui.js with Ink, React and their modules) into one file,
-// dist/ui/run-tui.bundle.js, which src/cli.ts loads when it is there. Ink alone is ~600 module
+// dist/ui/run-tui.bundle.js, which src/cli/main.ts loads when it is there. Ink alone is ~600 module
 // files (es-toolkit's compat index ~400 of them, for one throttle): resolving, reading and linking
 // them is most of the time to the first frame; one bundle is read and linked once and keeps only
 // what is used. Runs after tsc in `npm run build`. The bundle sits beside the modules it replaces,

@@ -111,3 +111,21 @@ describe('flag walk over --help', () => {
     assertOneLineError(['--dashboard', ...BASE]);
   });
 });
+
+describe('--version', () => {
+  test('alone, it prints the package version and nothing else', () => {
+    const r = runCli(['--version'], { jsonLines: false });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^snoopy-tui \d+\.\d+\.\d+\n$/);
+    assert.equal(r.stderr, '');
+  });
+
+  test('with other flags it goes through the full parse: --help wins, and a bad flag is still refused', () => {
+    const help = runCli(['--version', '--help'], { jsonLines: false });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^snoopy-tui — /);
+    const bad = runCli(['--version', '--bogus'], { jsonLines: false });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /^snoopy-tui: unknown option --bogus/);
+  });
+});

@@ -1,0 +1,152 @@
+import { readFileSync, statSync } from 'node:fs';
+import { parseCliArgs, type CliFlags } from './args.js';
+import type { RunConfig } from '../config/run-config.js';
+import { HELP_TEXT } from './help.js';
+import { ConfigError } from '../config/config-error.js';
+import { SourceOpenError } from '../engine/capture/packet-source.js';
+import { sanitizeLine } from '../text/display-sanitizer.js';
+// Everything else loads when a mode needs it: --version and --help read no configuration and
+// load no engine, UI or geo tables, so they answer at once.
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * The terminal UI: the one-file bundle `npm run build` makes (scripts/bundle-ui.mjs) when it is
+ * there and not older than the modules it was made from, else those modules.
+ */
+async function loadTui(): Promise<typeof import('../ui/run-tui.js')> {
+  const bundle = new URL('../ui/run-tui.bundle.js', import.meta.url);
+  const mtime = (url: URL): number => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (mtime(bundle) >= mtime(new URL('../ui/run-tui.js', import.meta.url)) && mtime(bundle) > 0) {
+    return (await import(bundle.href)) as typeof import('../ui/run-tui.js');
+  }
+  return import('../ui/run-tui.js');
+}
+
+const REPORT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
+
+/** --analyze / --geolocate: reports over the history file, no capture, no root needed. */
+async function runReportFromFlags(flags: CliFlags, config: RunConfig): Promise<number> {
+  if (flags.analyze && flags.geolocate) return fail('--analyze and --geolocate are separate reports: pick one');
+  const format = flags.json ? 'json' : (flags.format ?? 'table');
+  if (!REPORT_FORMATS.includes(format as (typeof REPORT_FORMATS)[number])) return fail(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${format}'`);
+  if (flags.json && flags.format !== undefined && flags.format !== 'json') return fail('--json and --format disagree: use one');
+  const { runReport } = await import('../reports/run-report.js');
+  const { defaultHistoryPath } = await import('../store/default-paths.js');
+  return runReport(
+    flags.analyze ? 'analyze' : 'geolocate',
+    {
+      historyFile: config.historyFile ?? defaultHistoryPath(),
+      format: format as (typeof REPORT_FORMATS)[number],
+      ...(flags.export !== undefined ? { export: flags.export } : {}),
+      reverseDns: config.reverseDns,
+    },
+    { stdout: process.stdout, diagnostic: (line) => errLine(`snoopy-tui: ${line}`) },
+  );
+}
+
+/** --test-alerts: one test message through every enabled channel, one line per channel. */
+async function runTestAlerts(config: RunConfig): Promise<number> {
+  const { sendTestAlerts, formatTestAlerts } = await import('../sinks/notify/test-alerts.js');
+  const results = await sendTestAlerts(config);
+  process.stdout.write(formatTestAlerts(results));
+  return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
+}
+
+/**
+ * Every error line goes through the one sanitizer: text from the command line, files or the
+ * network (`-i $'\e]52;…\a'`) shows as visible escapes (\e, \a, \u{9b}), never as raw controls.
+ */
+function errLine(line: string): void {
+  process.stderr.write(`${sanitizeLine(line)}\n`);
+}
+
+function fail(message: string): number {
+  errLine(`snoopy-tui: ${message}`);
+  return 1;
+}
+
+// A closed terminal or pipe on stderr (a dropped SSH link) is no reason for a stack trace.
+process.stderr.on('error', () => undefined);
+
+async function main(argv: string[]): Promise<number> {
+  const flags = parseCliArgs(argv);
+  if (flags.help) {
+    process.stdout.write(HELP_TEXT);
+    return 0;
+  }
+  if (flags.version) {
+    process.stdout.write(`snoopy-tui ${version()}\n`);
+    return 0;
+  }
+  // --dashboard names the TUI explicitly; asking for both modes is a mistake, not a choice.
+  if (flags.dashboard && flags.headless) return fail('--dashboard (terminal UI) and --headless exclude each other: pick one');
+  if (flags.review && (flags.headless || flags.replay !== undefined || flags.interface !== undefined || flags.analyze || flags.geolocate)) {
+    return fail('--review opens the terminal UI on the history file alone: not with --headless, --replay, --interface, --analyze or --geolocate');
+  }
+  const { resolveRunConfig } = await import('./resolve-config.js');
+  const config = resolveRunConfig(flags);
+  if (flags.testAlerts) return runTestAlerts(config);
+  if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
+  if (flags.blocklistExport !== undefined) {
+    const { exportBlocklists } = await import('./export-blocklists.js');
+    return exportBlocklists(config.blocklists, flags.blocklistExport, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
+  }
+  if (flags.unblock !== undefined) {
+    const list = flags.unblock.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    if (list.length === 0) return fail('--unblock needs an address');
+    const { runUnblock } = await import('./run-unblock.js');
+    return runUnblock(config, list, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
+  }
+  if (flags.flush) {
+    const { runFlush } = await import('./run-flush.js');
+    return runFlush(config, { out: (line) => process.stdout.write(`${line}\n`), err: errLine });
+  }
+  if (flags.json || flags.format !== undefined || flags.export !== undefined) {
+    return fail('--json, --format and --export go with --analyze or --geolocate');
+  }
+  if (!config.headless) {
+    if (!process.stdout.isTTY || !process.stdin.isTTY) return fail('the terminal UI needs a terminal on stdin and stdout; use --headless for pipes and services');
+    // React's development build measures every render (User Timing) and checks props: several
+    // times the CPU. It is chosen at import time, so decide before Ink and React load.
+    process.env['NODE_ENV'] ??= 'production';
+    // Ink renders only the last frame when it believes it runs in CI (CI=true). Both ends are a
+    // terminal here, so a person is watching: keep the interactive renderer.
+    delete process.env['CI'];
+    delete process.env['CONTINUOUS_INTEGRATION'];
+    const { runTui } = await loadTui();
+    return runTui(config, { review: flags.review === true });
+  }
+  // Least privilege: a live headless run as root is the engine itself; it restarts with only
+  // the capabilities it needs (CAP_NET_RAW, CAP_NET_ADMIN, and CAP_SYS_PTRACE for process names).
+  const { CAPS_DROPPED_ENV, engineCapabilities, reducedCapabilityPrefix } = await import('../platform/privileges/engine-capabilities.js');
+  if (config.replayFile === null && process.getuid?.() === 0 && process.env[CAPS_DROPPED_ENV] === undefined) {
+    const { relaunchReduced } = await import('../platform/privileges/relaunch-reduced.js');
+    const { argv, why } = reducedCapabilityPrefix(engineCapabilities(config.processes));
+    if (why !== null) errLine(`snoopy-tui: warning: ${why}`);
+    if (argv !== null) return relaunchReduced(argv);
+  }
+  const { runHeadless } = await import('../headless/run-headless.js');
+  return runHeadless(config, {
+    stdout: process.stdout,
+    diagnostic: errLine,
+    // SIGHUP (systemctl reload) reads the same flags and -c file again.
+    reloadConfig: () => resolveRunConfig(flags),
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof SourceOpenError) process.exitCode = fail(e.message);
+    else {
+      for (const line of `snoopy-tui: internal error: ${(e as Error).stack ?? String(e)}`.split('\n')) errLine(line);
+      process.exitCode = 70;
+    }
+  },
+);
