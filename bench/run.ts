@@ -30,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import type { ReplayOnceResult } from './replay-once.js';
 import { synthesizeFlood } from './synth-flood.js';
+import { FLOOR_STAGES, type FloorStage, type ReplayFloorResult } from './replay-floor-stages.js';
 import { fmtMillions, makeRow, renderTable, spread, type Row, type SectionResult } from './table.js';
 import { benchFirewall } from './firewall-bench.js';
 import { benchLatency } from './latency-bench.js';
@@ -289,6 +290,13 @@ interface InputResults {
   cli: CliRun[];
   tcpdump_s: number[];
   tshark_s: number[];
+  /** Seconds per run of each stage below the detectors (bench/replay-floor.ts). */
+  floor: Record<FloorStage, number[]>;
+}
+
+async function floorOnce(file: string, stage: FloorStage): Promise<ReplayFloorResult> {
+  const t = check(await timed(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'replay-floor.ts'), file, stage]), 'bench/replay-floor.ts');
+  return JSON.parse(t.stdout.trim().split('\n').pop()!) as ReplayFloorResult;
 }
 
 async function measure(input: Input): Promise<InputResults> {
@@ -317,8 +325,24 @@ async function measure(input: Input): Promise<InputResults> {
   };
   const tcpdump = await peer('tcpdump', ['-nr']);
   const tshark = await peer('tshark', ['-r']);
-  return { input, packets, replay, cli, tcpdump_s: tcpdump, tshark_s: tshark };
+  const floor = { read: [], decode: [], flows: [] } as Record<FloorStage, number[]>;
+  for (const stage of FLOOR_STAGES) {
+    for (let i = 0; i < RUNS; i++) {
+      const f = await floorOnce(input.path, stage);
+      if (f.packets !== packets) throw new Error(`bench/replay-floor.ts ${stage} counted ${f.packets} packets, replay-once ${packets}`);
+      floor[stage].push(f.run_ms / 1000);
+    }
+    log(`${input.key}: floor ${stage}: ${fmtMillions(packets / spread(floor[stage]).median)}`);
+  }
+  return { input, packets, replay, cli, tcpdump_s: tcpdump, tshark_s: tshark, floor };
 }
+
+/** The stages below the detectors, as the table names them: the whole pipeline can never pass them. */
+const FLOOR_LABELS: Record<FloorStage, string> = {
+  read: 'floor: file reader alone',
+  decode: 'floor: reader + decode',
+  flows: 'floor: reader + decode + flow table, no detectors',
+};
 
 function rowsFor(r: InputResults): Row[] {
   const key = r.input.key;
@@ -348,6 +372,10 @@ function rowsFor(r: InputResults): Row[] {
       pps: oursE2e,
       vs_tcpdump: oursE2e / pps(tcpdump.median),
       vs_tshark: oursE2e / pps(tshark.median),
+    }),
+    ...FLOOR_STAGES.map((stage) => {
+      const f = spread(r.floor[stage]);
+      return row(FLOOR_LABELS[stage], f, 's', { pps: pps(f.median), note: `the whole pipeline runs at ${((100 * ours) / pps(f.median)).toFixed(0)} % of this` });
     }),
     ...(
       [
