@@ -31,6 +31,10 @@ await build({
   target: 'node20',
   // CommonJS packages inside the bundle (React) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  // Ink's layout engine (yoga, emscripten) decides how to load its inlined wasm with
+  // `typeof fetch`: reading Node's fetch global loads undici (~20 ms of start-up). The UI itself
+  // fetches nothing, so inside the bundle there is no fetch and yoga takes its synchronous path.
+  define: { fetch: 'undefined' },
   plugins: [noDevtools],
   logLevel: 'warning',
   legalComments: 'none',
