@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Bundles the terminal UI (dist/ui/run-tui.js with Ink, React and their modules) into one file,
-// dist/ui/run-tui.bundle.js, which src/cli/main.ts loads when it is there. Ink alone is ~600 module
-// files (es-toolkit's compat index ~400 of them, for one throttle): resolving, reading and linking
-// them is most of the time to the first frame; one bundle is read and linked once and keeps only
-// what is used. Runs after tsc in `npm run build`. The bundle sits beside the modules it replaces,
-// so paths taken from import.meta.url (the engine process it forks) stay the same.
+// Bundles what the terminal UI's start takes (dist/cli/tui-entry.js: the UI with Ink, React and
+// their modules, and the config layer with the detector registry) into one file,
+// dist/cli/tui-entry.bundle.js, which src/cli/main.ts loads when it is there. Ink alone is ~600
+// module files (es-toolkit's compat index ~400 of them, for one throttle), the config layer ~100:
+// resolving, reading and linking them is most of the time to the first frame; one bundle is read
+// and linked once and keeps only what is used. Runs after tsc in `npm run build`. The bundle sits
+// beside the module it replaces, one folder under dist/ as the UI's modules are, so paths taken
+// from import.meta.url (the engine process it forks) stay the same.
 // react-devtools-core (Ink's DEV=true mode, not a dependency) is left out: that mode says so.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -23,8 +25,8 @@ const noDevtools = {
 };
 
 await build({
-  entryPoints: [join(ROOT, 'dist', 'ui', 'run-tui.js')],
-  outfile: join(ROOT, 'dist', 'ui', 'run-tui.bundle.js'),
+  entryPoints: [join(ROOT, 'dist', 'cli', 'tui-entry.js')],
+  outfile: join(ROOT, 'dist', 'cli', 'tui-entry.bundle.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',

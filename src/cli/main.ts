@@ -14,16 +14,58 @@ function version(): string {
 }
 
 /**
- * The terminal UI: the one-file bundle `npm run build` makes (scripts/bundle-ui.mjs) when it is
- * there and not older than the modules it was made from, else those modules.
+ * The terminal UI's start (cli/tui-entry.ts): the one-file bundle `npm run build` makes
+ * (scripts/bundle-ui.mjs) when it is there and not older than the module it was made from,
+ * else that module.
  */
-async function loadTui(): Promise<typeof import('../ui/run-tui.js')> {
-  const bundle = new URL('../ui/run-tui.bundle.js', import.meta.url);
+async function loadTui(): Promise<TuiEntry> {
+  const bundle = new URL('./tui-entry.bundle.js', import.meta.url);
   const mtime = (url: URL): number => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  if (mtime(bundle) >= mtime(new URL('../ui/run-tui.js', import.meta.url)) && mtime(bundle) > 0) {
-    return (await import(bundle.href)) as typeof import('../ui/run-tui.js');
+  if (mtime(bundle) >= mtime(new URL('./tui-entry.js', import.meta.url)) && mtime(bundle) > 0) {
+    return (await import(bundle.href)) as TuiEntry;
   }
-  return import('../ui/run-tui.js');
+  return import('./tui-entry.js');
+}
+
+type TuiEntry = typeof import('./tui-entry.js');
+
+/** Nothing but the terminal UI can come of these flags (reports, one-shots and headless runs cannot). */
+function onlyTheTuiCanFollow(flags: CliFlags): boolean {
+  return (
+    !flags.headless &&
+    !flags.testAlerts &&
+    !flags.analyze &&
+    !flags.geolocate &&
+    flags.blocklistExport === undefined &&
+    flags.unblock === undefined &&
+    !flags.flush &&
+    !flags.json &&
+    flags.format === undefined &&
+    flags.export === undefined &&
+    process.stdout.isTTY === true &&
+    process.stdin.isTTY === true
+  );
+}
+
+/**
+ * Before Ink and React load: React's development build measures every render (User Timing) and
+ * checks props, several times the CPU, and is chosen at import time; Ink renders only the last
+ * frame when it believes it runs in CI (CI=true), while here a person is watching a terminal.
+ */
+function prepareUiEnvironment(): void {
+  process.env['NODE_ENV'] ??= 'production';
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+}
+
+/** The bundle's resolveRunConfig, its ConfigError turned into ours (the bundle has its own class). */
+function resolveInBundle(tui: TuiEntry, flags: CliFlags): RunConfig {
+  try {
+    return tui.resolveRunConfig(flags);
+  } catch (e) {
+    if (e instanceof tui.ConfigError) throw new ConfigError(e.message);
+    throw e;
+  }
 }
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
@@ -87,8 +129,14 @@ async function main(argv: string[]): Promise<number> {
   if (flags.review && (flags.headless || flags.replay !== undefined || flags.interface !== undefined || flags.analyze || flags.geolocate)) {
     return fail('--review opens the terminal UI on the history file alone: not with --headless, --replay, --interface, --analyze or --geolocate');
   }
-  const { resolveRunConfig } = await import('./resolve-config.js');
-  const config = resolveRunConfig(flags);
+  // The terminal UI's bundle carries the config layer too: loaded first, it saves reading the
+  // same modules one by one.
+  let tui: TuiEntry | null = null;
+  if (onlyTheTuiCanFollow(flags)) {
+    prepareUiEnvironment();
+    tui = await loadTui();
+  }
+  const config = tui !== null ? resolveInBundle(tui, flags) : (await import('./resolve-config.js')).resolveRunConfig(flags);
   if (flags.testAlerts) return runTestAlerts(config);
   if (flags.analyze || flags.geolocate) return runReportFromFlags(flags, config);
   if (flags.blocklistExport !== undefined) {
@@ -110,14 +158,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!config.headless) {
     if (!process.stdout.isTTY || !process.stdin.isTTY) return fail('the terminal UI needs a terminal on stdin and stdout; use --headless for pipes and services');
-    // React's development build measures every render (User Timing) and checks props: several
-    // times the CPU. It is chosen at import time, so decide before Ink and React load.
-    process.env['NODE_ENV'] ??= 'production';
-    // Ink renders only the last frame when it believes it runs in CI (CI=true). Both ends are a
-    // terminal here, so a person is watching: keep the interactive renderer.
-    delete process.env['CI'];
-    delete process.env['CONTINUOUS_INTEGRATION'];
-    const { runTui } = await loadTui();
+    prepareUiEnvironment();
+    const { runTui } = tui ?? (await loadTui());
     return runTui(config, { review: flags.review === true });
   }
   // Least privilege: a live headless run as root is the engine itself; it restarts with only
@@ -130,6 +172,7 @@ async function main(argv: string[]): Promise<number> {
     if (argv !== null) return relaunchReduced(argv);
   }
   const { runHeadless } = await import('../headless/run-headless.js');
+  const { resolveRunConfig } = await import('./resolve-config.js');
   return runHeadless(config, {
     stdout: process.stdout,
     diagnostic: errLine,
