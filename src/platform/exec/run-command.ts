@@ -20,6 +20,13 @@ export interface CommandOptions {
   timeoutMs?: number;
   /** Resolve with the exit code instead of throwing when the command exits non-zero. */
   allowFailure?: boolean;
+  /** Told when the process is running and when it has exited (latency tracing). */
+  observer?: CommandObserver;
+}
+
+export interface CommandObserver {
+  spawned(): void;
+  exited(): void;
 }
 
 export type CommandRunner = (argv: readonly string[], options?: CommandOptions) => Promise<CommandResult>;
@@ -54,7 +61,7 @@ export const runCommand: CommandRunner = async (argv, options = {}) => {
   if (file === null) throw new CommandError(argv, 'not-found', null, '', 'not installed (looked in the system path: /usr/local/sbin … /bin)');
   execaModule ??= import('execa');
   const { execa } = await execaModule;
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     input: options.input,
     timeout: options.timeoutMs ?? 10_000,
     reject: false,
@@ -64,6 +71,12 @@ export const runCommand: CommandRunner = async (argv, options = {}) => {
     env: { LC_ALL: 'C' },
     extendEnv: true,
   });
+  const observer = options.observer;
+  if (observer !== undefined) {
+    subprocess.once('spawn', () => observer.spawned());
+    subprocess.once('exit', () => observer.exited());
+  }
+  const result = await subprocess;
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
   if (result.timedOut) throw new CommandError(argv, 'timeout', null, stderr, `timed out after ${options.timeoutMs ?? 10_000} ms`);

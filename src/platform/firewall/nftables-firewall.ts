@@ -1,4 +1,4 @@
-import { runCommand, type CommandRunner } from '../exec/run-command.js';
+import { runCommand, type CommandObserver, type CommandRunner } from '../exec/run-command.js';
 import { hostOrCidr, timeoutOf, type BlockSpec, type Firewall, type FirewallEntry } from './firewall.js';
 import { parseNftSetListing } from './nftables-listing.js';
 
@@ -40,9 +40,9 @@ export class NftablesFirewall implements Firewall {
     return this.batch(setupScript());
   }
 
-  async apply(add: readonly BlockSpec[], remove: readonly BlockSpec[]): Promise<void> {
+  async apply(add: readonly BlockSpec[], remove: readonly BlockSpec[], observer?: CommandObserver): Promise<void> {
     if (add.length === 0 && remove.length === 0) return;
-    await this.batch(applyScript(add, remove));
+    await this.batch(applyScript(add, remove), observer);
   }
 
   async list(): Promise<FirewallEntry[]> {
@@ -57,8 +57,8 @@ export class NftablesFirewall implements Firewall {
     return this.batch(`add table inet ${NFT_TABLE}\ndelete table inet ${NFT_TABLE}\n`);
   }
 
-  private async batch(script: string): Promise<void> {
-    await this.run([this.nft, '-f', '-'], { input: script, timeoutMs: 30_000 });
+  private async batch(script: string, observer?: CommandObserver): Promise<void> {
+    await this.run([this.nft, '-f', '-'], { input: script, timeoutMs: 30_000, ...(observer !== undefined ? { observer } : {}) });
   }
 }
 
