@@ -79,7 +79,7 @@ describe('block latency tracing', () => {
     }
     await tracing.next;
     await plain.h.manager.stop(false);
-    const applies = plain.runner.calls.filter((c) => c.input?.includes('add element') === true);
+    const applies = plain.runner.calls.filter((c) => c.input?.includes(' element inet snoopy ') === true);
     assert.equal(applies.length, 1);
     assert.equal(applies[0]!.options.observer, undefined);
     assert.deepEqual(Object.keys(plain.h.blockEvents()[0]!).sort(), Object.keys(traced.h.blockEvents()[0]!).sort(), 'the block line keeps its fields');
