@@ -32,3 +32,29 @@ test('a hanging command is killed at its timeout', async () => {
   await assert.rejects(runCommand(['/bin/sleep', '5'], { timeoutMs: 200 }), (e: unknown) => e instanceof CommandError && e.kind === 'timeout');
   assert.ok(Date.now() - start < 3000);
 });
+
+test('a command killed by a signal is a typed signal error', async () => {
+  await assert.rejects(runCommand(['/bin/sh', '-c', 'kill -KILL $$']), (e: unknown) => e instanceof CommandError && e.kind === 'signal' && /SIGKILL/.test(e.message));
+});
+
+test('a command that exits without reading its input is an ordinary result (no EPIPE crash)', async () => {
+  const r = await runCommand(['/bin/true'], { input: 'x'.repeat(4 * 1024 * 1024) });
+  assert.equal(r.exitCode, 0);
+});
+
+test('only the final newline of the output is stripped', async () => {
+  const r = await runCommand(['/usr/bin/printf', 'a\\n\\nb\\n\\n']);
+  assert.equal(r.stdout, 'a\n\nb\n');
+});
+
+test('the observer hears the command start, then end', async () => {
+  const heard: string[] = [];
+  await runCommand(['/bin/cat'], { input: 'x', observer: { spawned: () => heard.push('spawned'), exited: () => heard.push('exited') } });
+  assert.deepEqual(heard, ['spawned', 'exited']);
+});
+
+test('commands run with LC_ALL=C and the rest of the environment', async () => {
+  const r = await runCommand(['/usr/bin/env']);
+  assert.match(r.stdout, /^LC_ALL=C$/m);
+  assert.match(r.stdout, /^PATH=/m);
+});
