@@ -71,7 +71,8 @@ export class NftablesFirewall implements Firewall {
   }
 
   private async batch(script: string, observer?: CommandObserver): Promise<void> {
-    await this.run([this.nft, '-f', '-'], { input: script, timeoutMs: 30_000, ...(observer !== undefined ? { observer } : {}) });
+    // warm: the next batch's `nft -f -` is started ahead, so a block does not wait for it to spawn.
+    await this.run([this.nft, '-f', '-'], { input: script, timeoutMs: 30_000, warm: true, ...(observer !== undefined ? { observer } : {}) });
   }
 }
 

@@ -116,6 +116,7 @@ describe('NftablesFirewall', () => {
     assert.equal(f.calls[0]!.input, setupScript());
     assert.deepEqual(f.calls[1]!.argv, [NFT, '-f', '-']);
     assert.equal(f.calls[1]!.input, applyScript([host4, port6], [net6]));
+    assert.ok(f.calls.every((c) => c.options.warm === true), 'the next batch is started ahead');
   });
 
   test('new entries alone go in as one `create element` batch: no delete in the common case', async () => {
