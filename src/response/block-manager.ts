@@ -111,6 +111,8 @@ export class BlockManager {
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
   private setupDone: Promise<void> | null = null;
+  /** setupDone has resolved: a block need not wait for it. */
+  private setupFinished = false;
   /** Latency tracing only: alert id → when it was raised, for alerts whose block is not decided yet. */
   private readonly raisedAt = new Map<string, number>();
 
@@ -214,10 +216,15 @@ export class BlockManager {
    * retried on the next block.
    */
   private ensureSetup(): Promise<void> {
-    this.setupDone ??= this.o.firewall.setup().catch((e: unknown) => {
-      this.setupDone = null;
-      throw e;
-    });
+    this.setupDone ??= this.o.firewall.setup().then(
+      () => {
+        this.setupFinished = true;
+      },
+      (e: unknown) => {
+        this.setupDone = null;
+        throw e;
+      },
+    );
     return this.setupDone;
   }
 
@@ -228,7 +235,8 @@ export class BlockManager {
 
   /**
    * Sets `alert.action` for a new alert before it is published, and starts a block when the
-   * policy says so. Called from the packet path: synchronous, no I/O here. `flows`/`slot`: the
+   * policy says so. Called from the packet path: synchronous, never waits; its only I/O is a
+   * block's firewall command, started here when nothing needs waiting for. `flows`/`slot`: the
    * flow of the packet the detector raised it on (-1: raised off a packet, e.g. on a tick).
    */
   onAlert(alert: Alert, flows: FlowProofView | null = null, slot = -1): void {
@@ -435,7 +443,10 @@ export class BlockManager {
   private async checkAndApply(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null, trace: BlockTiming | null): Promise<BlockRecord> {
     // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
     // timer); older, and `ss` runs now, before anything is blocked.
-    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    // With nothing to wait for (a fresh list, the firewall set up), everything up to handing the
+    // change to the firewall happens in this call: called from the packet path, the command
+    // then runs while the rest of that batch of packets is processed, not after it.
+    if (!this.o.protection.sshPeersFresh(SSH_PEERS_MAX_AGE_MS)) await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
     const blind = alert !== null ? this.o.protection.unknownSshPeers() : null;
     if (blind !== null) {
       alert!.action = this.o.canPrompt ? 'prompted' : 'logged';
@@ -460,7 +471,7 @@ export class BlockManager {
     if (!this.o.dryRun) {
       if (this.firewallBroken !== null) return this.failed(record, alert, this.firewallBroken, trace);
       try {
-        await this.ensureSetup();
+        if (!this.setupFinished) await this.ensureSetup();
         if (trace !== null) trace.stages.queued = stageNow();
         await this.queue.add({ cidr: network, family: attacker.family, port, timeoutSeconds: seconds }, trace === null ? null : markOn(trace));
         if (trace !== null) trace.stages.applied = stageNow();
