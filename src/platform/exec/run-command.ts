@@ -69,8 +69,11 @@ export const runCommand: CommandRunner = async (argv, options = {}) => {
   const warm = options.warm === true && options.input !== undefined;
   // Children inherit no stdin unless we give one.
   const child = (warm ? takeWarm(file, args) : null) ?? new StartedProcess(file, args, options.input !== undefined);
-  const ended = await child.finish(options.input, timeoutMs, options.observer);
+  const running = child.finish(options.input, timeoutMs, options.observer);
+  // The next one is spawned while this one runs (a first block's setup and its entries are two
+  // batches in a row).
   if (warm) prepareWarm(file, args);
+  const ended = await running;
   const stdout = stripFinalNewline(ended.stdout);
   const stderr = stripFinalNewline(ended.stderr);
   if (ended.timedOut) throw new CommandError(argv, 'timeout', null, stderr, `timed out after ${timeoutMs} ms`);

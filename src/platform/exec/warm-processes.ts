@@ -26,7 +26,7 @@ export function takeWarm(file: string, args: readonly string[]): StartedProcess 
   return p.waiting ? p : null;
 }
 
-/** Starts the next idle process of this command line once the event loop is free (after the current run's own callbacks). */
+/** Starts the next idle process of this command line once the event loop is free (after the callbacks running now). */
 export function prepareWarm(file: string, args: readonly string[]): void {
   const key = keyOf(file, args);
   if (preparing.has(key) || idle.get(key)?.waiting === true) return;
