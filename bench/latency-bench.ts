@@ -15,6 +15,11 @@
  * (ports in numeric order, 8080 last): the alert (15th port) comes before their handshake.
  * (Without -r nmap moves well-known ports such as 8080 to the front, so the proof came first
  * every time.)
+ *
+ * The engine runs with SNOOPY_TIMING=1 and writes each block's stage timestamps to stderr
+ * (src/response/block-timing.ts); the table gives p50 / p99 of each step, of decided → block line
+ * (the engine's part, the wait for proof left out) and of raised → alert line. A build without
+ * them (BENCH_LATENCY_CLI=path/to/cli.js measures another build) leaves those rows empty.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +33,8 @@ import { BLOCK_STAGES, TIMING_PREFIX, type BlockStage, type BlockTiming } from '
 import { log, makeRow, oneRow, passMiss, percentile, skippedRow, spread, type Row, type SectionResult } from './table.js';
 
 const ATTACKERS = Number(process.env.BENCH_LATENCY_ATTACKERS ?? 30);
+/** Another build's cli.js to measure instead of ours (say, the previous commit's, side by side in one session). */
+const CLI = process.env.BENCH_LATENCY_CLI;
 const WEB_PORT = 8080;
 /** Web servers on WEB_PORT … WEB_PORT + SERVICES − 1. */
 const SERVICES = 3;
@@ -148,7 +155,7 @@ async function run(net: NetnsPair): Promise<LatencySample[]> {
     await sleep(700);
     // SNOOPY_TIMING=1: the engine writes each block's stage timestamps to stderr.
     const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '1', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '600',
-      '--history', join(tmp, 'history.json'), '--log-dir', join(tmp, 'logs')], ['/usr/bin/env', 'SNOOPY_TIMING=1']);
+      '--history', join(tmp, 'history.json'), '--log-dir', join(tmp, 'logs')], ['/usr/bin/env', 'SNOOPY_TIMING=1'], CLI === undefined ? undefined : [process.execPath, CLI]);
     try {
       await engine.waitForLine((j) => j.event_type === 'stats', 10_000, 'first stats line');
       for (let i = 0; i < ATTACKERS; i++) {
