@@ -68,12 +68,18 @@ export const runCommand: CommandRunner = async (argv, options = {}) => {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const warm = options.warm === true && options.input !== undefined;
   // Children inherit no stdin unless we give one.
-  const child = (warm ? takeWarm(file, args) : null) ?? new StartedProcess(file, args, options.input !== undefined);
+  const ahead = warm ? takeWarm(file, args) : null;
+  const child = ahead ?? new StartedProcess(file, args, options.input !== undefined);
   const running = child.finish(options.input, timeoutMs, options.observer);
   // The next one is spawned while this one runs (a first block's setup and its entries are two
   // batches in a row).
   if (warm) prepareWarm(file, args);
-  const ended = await running;
+  let ended = await running;
+  // A process started ahead that something else killed (while it waited, or as it got the
+  // input): the command runs once more in a fresh one, as it would have without the warm start.
+  if (ahead !== null && ended.code === null && !ended.timedOut && ended.error === null) {
+    ended = await new StartedProcess(file, args, true).finish(options.input, timeoutMs, options.observer);
+  }
   const stdout = stripFinalNewline(ended.stdout);
   const stderr = stripFinalNewline(ended.stderr);
   if (ended.timedOut) throw new CommandError(argv, 'timeout', null, stderr, `timed out after ${timeoutMs} ms`);

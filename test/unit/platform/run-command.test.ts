@@ -80,3 +80,18 @@ test('warm: the next run of the same command line is started ahead and only gets
   const third = await runCommand(['/bin/sh', '-c', 'cat'], { input: 'cold' });
   assert.equal(third.stdout, 'cold', 'other command lines are not affected');
 });
+
+test('warm: a process started ahead that was killed before its turn does not fail the command', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'snp-warm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'started');
+  const argv = ['/bin/sh', '-c', `echo $$ >> ${log}; echo "pid $$"; cat`];
+  await runCommand(argv, { input: 'one', warm: true });
+  await whenWarm(argv[0]!, argv.slice(1));
+  await waitFor(() => readFileSync(log, 'utf8').trim().split('\n').length === 2, { timeoutMs: 5000, intervalMs: 10, message: 'the next process started ahead' });
+  const aheadPid = Number(readFileSync(log, 'utf8').trim().split('\n')[1]);
+  process.kill(aheadPid, 'SIGKILL');
+  const second = await runCommand(argv, { input: 'two', warm: true });
+  assert.match(second.stdout, /^pid \d+\ntwo$/);
+  assert.notEqual(second.stdout, `pid ${aheadPid}\ntwo`);
+});
