@@ -15,6 +15,11 @@
  * (ports in numeric order, 8080 last): the alert (15th port) comes before their handshake.
  * (Without -r nmap moves well-known ports such as 8080 to the front, so the proof came first
  * every time.)
+ *
+ * The engine runs with SNOOPY_TIMING=1 and writes each block's stage timestamps to stderr
+ * (src/response/block-timing.ts); the table gives p50 / p99 of each step, of decided → block line
+ * (the engine's part, the wait for proof left out) and of raised → alert line. A build without
+ * them (BENCH_LATENCY_CLI=path/to/cli.js measures another build) leaves those rows empty.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,9 +29,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadlessProcess, type OutputLine } from '../test/e2e/headless-process.js';
 import { execIn, spawnIn, type NetnsPair } from '../test/support/netns.js';
 import { benchSkipReason, withNetnsPair } from './bench-netns.js';
+import { BLOCK_STAGES, TIMING_PREFIX, type BlockStage, type BlockTiming } from '../src/response/block-timing.js';
 import { log, makeRow, oneRow, passMiss, percentile, skippedRow, spread, type Row, type SectionResult } from './table.js';
 
 const ATTACKERS = Number(process.env.BENCH_LATENCY_ATTACKERS ?? 30);
+/** Another build's cli.js to measure instead of ours (say, the previous commit's, side by side in one session). */
+const CLI = process.env.BENCH_LATENCY_CLI;
 const WEB_PORT = 8080;
 /** Web servers on WEB_PORT … WEB_PORT + SERVICES − 1. */
 const SERVICES = 3;
@@ -55,7 +63,46 @@ export interface LatencySample {
   /** alert line read − nmap exit, ms (negative: the alert came while the scan still ran). */
   alert_after_scan_end_ms: number;
   in_nft_set: boolean;
+  /** The engine's stage timestamps of this block (SNOOPY_TIMING=1 on stderr), wall-clock ms; null if none came. */
+  stages: Partial<Record<BlockStage, number>> | null;
+  /** Stamps on reading the alert and block lines (Date.now(), the same clock as the stages). */
+  alert_read_at: number;
+  block_read_at: number;
   error?: string;
+}
+
+/**
+ * The engine's timing line for `address` (it follows the block line on stderr; the two pipes
+ * are read independently, so it may come a moment later). Null when none comes within a second.
+ */
+async function timingOf(engine: HeadlessProcess, address: string): Promise<Partial<Record<BlockStage, number>> | null> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const found = engine.stderr
+      .split('\n')
+      .filter((l) => l.startsWith(`${TIMING_PREFIX} `))
+      .map((l) => JSON.parse(l.slice(TIMING_PREFIX.length + 1)) as BlockTiming)
+      .filter((t) => t.address === address && t.action === 'blocked');
+    if (found.length > 0) return found[found.length - 1]!.stages;
+    if (Date.now() > deadline) return null;
+    await sleep(10);
+  }
+}
+
+/** The figures per stage: from one stamp to the next, and a few spans across stages. */
+type Stamp = BlockStage | 'alert_read' | 'block_read';
+const STAGE_SPANS: readonly { label: string; from: Stamp; to: Stamp }[] = [
+  ...BLOCK_STAGES.slice(1).map((to, k) => ({ label: `${BLOCK_STAGES[k]} → ${to}`, from: BLOCK_STAGES[k]!, to })),
+  { label: 'block_written → block line read (pipe)', from: 'block_written', to: 'block_read' },
+  { label: 'decided → block line read (engine, proof wait excluded)', from: 'decided', to: 'block_read' },
+  { label: 'alert_raised → alert line read (pipe)', from: 'alert_raised', to: 'alert_read' },
+];
+
+function stageSpan(s: LatencySample, from: Stamp, to: Stamp): number | null {
+  const at = (k: Stamp): number | undefined => (k === 'alert_read' ? s.alert_read_at : k === 'block_read' ? s.block_read_at : s.stages?.[k]);
+  const a = at(from);
+  const b = at(to);
+  return a === undefined || b === undefined ? null : b - a;
 }
 
 function attackerAddress(i: number): string {
@@ -80,6 +127,7 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
   const waited = action !== 'blocked';
   let update: OutputLine | undefined;
   if (waited) update = engine.lines.slice(from).find((l) => l.json?.event_type === 'alert_update' && l.json.id === alert.json!.id && l.json.action === 'blocked');
+  const stages = await timingOf(engine, address);
   const listing = execFileSync('ip', ['netns', 'exec', net.victim, 'nft', 'list', 'set', 'inet', 'snoopy', 'addr4'], { encoding: 'utf8', timeout: 5000 });
   return {
     attacker: address,
@@ -90,6 +138,9 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
     update_to_block_ms: update === undefined ? null : block.at - update.at,
     alert_after_scan_start_ms: alert.at - scanStart,
     alert_after_scan_end_ms: alert.at - scanEnd,
+    stages,
+    alert_read_at: alert.at,
+    block_read_at: block.at,
     in_nft_set: new RegExp(`(^|[\\s{,])${address.replaceAll('.', '\\.')}([\\s,}]|$)`, 'm').test(listing),
   };
 }
@@ -102,15 +153,16 @@ async function run(net: NetnsPair): Promise<LatencySample[]> {
     // Three open services: a scan is proven (and auto-blocked) by handshakes with three.
     for (let k = 0; k < SERVICES; k++) spawnIn(net.victim, ['python3', '-m', 'http.server', '--bind', '0.0.0.0', String(WEB_PORT + k)], { stdio: 'ignore', cwd: tmp });
     await sleep(700);
+    // SNOOPY_TIMING=1: the engine writes each block's stage timestamps to stderr.
     const engine = new HeadlessProcess(net.victim, ['--headless', '-i', net.victimIf, '--refresh', '1', '--no-fail2ban', '--firewall', 'nftables', '--auto-block', '--block-duration', '600',
-      '--history', join(tmp, 'history.json'), '--log-dir', join(tmp, 'logs')]);
+      '--history', join(tmp, 'history.json'), '--log-dir', join(tmp, 'logs')], ['/usr/bin/env', 'SNOOPY_TIMING=1'], CLI === undefined ? undefined : [process.execPath, CLI]);
     try {
       await engine.waitForLine((j) => j.event_type === 'stats', 10_000, 'first stats line');
       for (let i = 0; i < ATTACKERS; i++) {
         try {
           samples.push(await oneAttacker(net, engine, i));
         } catch (e) {
-          samples.push({ attacker: attackerAddress(i), handshake_first: i % 2 === 0, alert_action: '', waited_for_proof: false, alert_to_block_ms: NaN, update_to_block_ms: null, alert_after_scan_start_ms: NaN, alert_after_scan_end_ms: NaN, in_nft_set: false, error: (e as Error).message.slice(0, 300) });
+          samples.push({ attacker: attackerAddress(i), handshake_first: i % 2 === 0, alert_action: '', waited_for_proof: false, alert_to_block_ms: NaN, update_to_block_ms: null, alert_after_scan_start_ms: NaN, alert_after_scan_end_ms: NaN, in_nft_set: false, stages: null, alert_read_at: NaN, block_read_at: NaN, error: (e as Error).message.slice(0, 300) });
         }
         const s = samples[samples.length - 1]!;
         log(`latency ${i + 1}/${ATTACKERS} ${s.attacker}: ${s.error ?? `alert→block ${s.alert_to_block_ms} ms${s.waited_for_proof ? ' (waited for proof)' : ''}, in set ${s.in_nft_set}`}`);
@@ -122,6 +174,17 @@ async function run(net: NetnsPair): Promise<LatencySample[]> {
     rmSync(tmp, { recursive: true, force: true });
   }
   return samples;
+}
+
+/** Per stage, over every sample with timing: median, min, max, and p50 / p99 in the note. */
+function stageRows(ok: LatencySample[]): Row[] {
+  const timed = ok.filter((s) => s.stages !== null);
+  if (timed.length === 0) return [oneRow(SECTION, 'stages: no timing lines (SNOOPY_TIMING)', NaN, 'ms')];
+  return STAGE_SPANS.map(({ label, from, to }) => {
+    const xs = timed.map((s) => stageSpan(s, from, to)).filter((x): x is number => x !== null);
+    const note = xs.length === 0 ? 'no samples' : `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`;
+    return makeRow(SECTION, `  stage ${label}`, spread(xs.map((x) => Math.round(x * 10) / 10)), 'ms', { note });
+  });
 }
 
 export async function benchLatency(): Promise<SectionResult> {
@@ -148,6 +211,7 @@ export async function benchLatency(): Promise<SectionResult> {
     ...pctRow('alert → block line, decided at once', immediate, true),
     ...pctRow('alert → block line, waited for proof (handshake later)', waited.map((s) => s.alert_to_block_ms), false),
     makeRow(SECTION, 'alert line after nmap start', spread(ok.map((s) => s.alert_after_scan_start_ms)), 'ms', { note: `alert before nmap exited in ${ok.filter((s) => s.alert_after_scan_end_ms < 0).length} of ${ok.length}` }),
+    ...stageRows(ok),
     oneRow(SECTION, 'samples: immediate / waited for proof / failed', immediate.length, 'count', {
       note: `${immediate.length} / ${waited.length} / ${samples.length - ok.length}; in nft set addr4 right after the block line: ${inSet} of ${ok.length}${inSet === ok.length ? ' ✓' : ' ✗'}`,
     }),

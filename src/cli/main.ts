@@ -178,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
     diagnostic: errLine,
     // SIGHUP (systemctl reload) reads the same flags and -c file again.
     reloadConfig: () => resolveRunConfig(flags),
+    // Latency tracing for benchmarks: stage timestamps of each automatic block on stderr.
+    blockTiming: process.env['SNOOPY_TIMING'] === '1',
   });
 }
 

@@ -7,6 +7,7 @@ import { jsonLinesSink } from '../sinks/json-lines/json-lines-sink.js';
 import { verboseSink } from '../sinks/verbose/verbose-sink.js';
 import { reloadOnSighup } from './reload-on-sighup.js';
 import { StopSignals } from './stop-signals.js';
+import { TIMING_PREFIX, type BlockTiming } from '../response/block-timing.js';
 
 export interface HeadlessIo {
   stdout: Writable;
@@ -16,6 +17,8 @@ export interface HeadlessIo {
   reloadConfig?: () => RunConfig;
   /** The machine to run on (tests pass a fake one). */
   host?: Host;
+  /** Write each automatic block's stage timestamps as a `snoopy-timing {…}` line through `diagnostic`. */
+  blockTiming?: boolean;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function runHeadless(config: RunConfig, io: HeadlessIo): Promise<nu
       canPrompt: false,
       warn: say,
       ...(config.debug ? { debug: say } : {}),
+      ...(io.blockTiming === true ? { onBlockTiming: (t: BlockTiming) => io.diagnostic(`${TIMING_PREFIX} ${JSON.stringify(t)}`) } : {}),
       // A closed stdout (`| head`) ends the run quietly.
       sinks: [jsonLinesSink(io.stdout, () => run?.stop()), verboseSink(() => run?.config.verbose ?? false, io.diagnostic)],
     });

@@ -5,6 +5,7 @@ import { blockEvent, unblockEvent } from './block-events.js';
 import { type ResponseEvent, type UnblockReason } from '../model/response-event.js';
 import type { BlockOutcome, BlockRecord } from '../model/block-record.js';
 import { FirewallQueue } from './firewall-queue.js';
+import { stageNow, type BlockTiming, type StageMark } from './block-timing.js';
 import type { HistoryBlockState } from './history-blocks.js';
 import type { ProtectedAddresses } from './protected-addresses.js';
 import type { FlowProofView, ProvenSources } from './proven-sources.js';
@@ -42,6 +43,8 @@ export interface BlockManagerOptions {
   onBlocked?(record: BlockRecord): void;
   warn(line: string): void;
   now?: () => number;
+  /** Latency tracing (opt-in): the stage timestamps of each automatic block, once its line is out. */
+  onTiming?(timing: BlockTiming): void;
 }
 
 /** Alerts waiting for proof, at most this many (oldest forgotten). */
@@ -108,6 +111,10 @@ export class BlockManager {
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
   private setupDone: Promise<void> | null = null;
+  /** setupDone has resolved: a block need not wait for it. */
+  private setupFinished = false;
+  /** Latency tracing only: alert id → when it was raised, for alerts whose block is not decided yet. */
+  private readonly raisedAt = new Map<string, number>();
 
   constructor(private readonly o: BlockManagerOptions) {
     this.now = o.now ?? Date.now;
@@ -209,10 +216,15 @@ export class BlockManager {
    * retried on the next block.
    */
   private ensureSetup(): Promise<void> {
-    this.setupDone ??= this.o.firewall.setup().catch((e: unknown) => {
-      this.setupDone = null;
-      throw e;
-    });
+    this.setupDone ??= this.o.firewall.setup().then(
+      () => {
+        this.setupFinished = true;
+      },
+      (e: unknown) => {
+        this.setupDone = null;
+        throw e;
+      },
+    );
     return this.setupDone;
   }
 
@@ -223,7 +235,8 @@ export class BlockManager {
 
   /**
    * Sets `alert.action` for a new alert before it is published, and starts a block when the
-   * policy says so. Called from the packet path: synchronous, no I/O here. `flows`/`slot`: the
+   * policy says so. Called from the packet path: synchronous, never waits; its only I/O is a
+   * block's firewall command, started here when nothing needs waiting for. `flows`/`slot`: the
    * flow of the packet the detector raised it on (-1: raised off a packet, e.g. on a tick).
    */
   onAlert(alert: Alert, flows: FlowProofView | null = null, slot = -1): void {
@@ -234,6 +247,10 @@ export class BlockManager {
     if (action === 'prompt') {
       alert.action = this.o.canPrompt ? 'prompted' : 'logged';
       return;
+    }
+    if (this.o.onTiming !== undefined) {
+      if (this.raisedAt.size >= MAX_WAITING) this.raisedAt.delete(this.raisedAt.keys().next().value as string);
+      this.raisedAt.set(alert.id, stageNow());
     }
     const proven = flows !== null && this.provenEvidence(alert, attacker.text, flows, slot);
     this.decideBlock(alert, attacker, proven);
@@ -388,7 +405,8 @@ export class BlockManager {
     alert.action = this.o.dryRun ? 'dry_run' : this.firewallBroken !== null ? 'block_failed' : 'blocked';
     delete alert.attack_details.response_note;
     this.watch(alert);
-    const pending = this.applyBlock(attacker, null, this.escalatedSeconds(attacker.text), `${alert.attack_type} detected`, alert).finally(() => this.inFlight.delete(key));
+    const trace = this.startTrace(alert, attacker);
+    const pending = this.applyBlock(attacker, null, this.escalatedSeconds(attacker.text), `${alert.attack_type} detected`, alert, trace).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, pending);
   }
 
@@ -402,47 +420,73 @@ export class BlockManager {
     return this.applyBlock(attacker, port, durationSeconds, reason, null);
   }
 
-  private async applyBlock(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null): Promise<BlockRecord> {
+  private async applyBlock(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null, trace: BlockTiming | null = null): Promise<BlockRecord> {
+    const record = await this.checkAndApply(attacker, port, seconds, reason, alert, trace);
+    if (trace !== null) {
+      trace.action = record.action;
+      this.o.onTiming?.(trace);
+    }
+    return record;
+  }
+
+  /** Tracing on: the stages so far of the block being decided for `alert`. */
+  private startTrace(alert: Alert, attacker: CanonicalAddress): BlockTiming | null {
+    if (this.o.onTiming === undefined) return null;
+    const raised = this.raisedAt.get(alert.id);
+    this.raisedAt.delete(alert.id);
+    const trace: BlockTiming = { address: attacker.text, alert_id: alert.id, action: '', stages: {} };
+    if (raised !== undefined) trace.stages.alert_raised = raised;
+    trace.stages.decided = stageNow();
+    return trace;
+  }
+
+  private async checkAndApply(attacker: CanonicalAddress, port: BlockSpec['port'], seconds: number, reason: string, alert: Alert | null, trace: BlockTiming | null): Promise<BlockRecord> {
     // Last look at live SSH sessions: the list is at most ~2 s old (re-read every second by the
     // timer); older, and `ss` runs now, before anything is blocked.
-    await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
+    // With nothing to wait for (a fresh list, the firewall set up), everything up to handing the
+    // change to the firewall happens in this call: called from the packet path, the command
+    // then runs while the rest of that batch of packets is processed, not after it.
+    if (!this.o.protection.sshPeersFresh(SSH_PEERS_MAX_AGE_MS)) await this.o.protection.refreshSshPeers(SSH_PEERS_MAX_AGE_MS);
     const blind = alert !== null ? this.o.protection.unknownSshPeers() : null;
     if (blind !== null) {
       alert!.action = this.o.canPrompt ? 'prompted' : 'logged';
       alert!.attack_details.response_note = `not auto-blocked: ${blind}`;
       this.o.onAlertChanged?.(alert!);
       this.o.warn(`not blocking ${attacker.text} (${alert!.attack_type}): ${blind}`);
-      return this.record(this.newRecord(attacker, alert, 'suppressed', `not blocked: ${blind}`, seconds, reason, port));
+      return this.record(this.newRecord(attacker, alert, 'suppressed', `not blocked: ${blind}`, seconds, reason, port), trace);
     }
     const late = this.o.protection.reasonFor(attacker);
+    if (trace !== null) trace.stages.protection_checked = stageNow();
     if (late !== null) {
       if (alert !== null) {
         alert.action = 'suppressed';
         alert.attack_details.response_note = `not blocked: ${late}`;
         this.o.onAlertChanged?.(alert);
       }
-      return this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${late}`, seconds, reason, port));
+      return this.record(this.newRecord(attacker, alert, 'suppressed', `protected: ${late}`, seconds, reason, port), trace);
     }
     const network = this.networkFor(attacker);
     const offense = (this.offenses.get(attacker.text) ?? 0) + 1;
     const record = this.newRecord(attacker, alert, this.o.dryRun ? 'dry_run' : 'blocked', undefined, seconds, reason, port, network, offense);
     if (!this.o.dryRun) {
-      if (this.firewallBroken !== null) return this.failed(record, alert, this.firewallBroken);
+      if (this.firewallBroken !== null) return this.failed(record, alert, this.firewallBroken, trace);
       try {
-        await this.ensureSetup();
-        await this.queue.add({ cidr: network, family: attacker.family, port, timeoutSeconds: seconds });
+        if (!this.setupFinished) await this.ensureSetup();
+        if (trace !== null) trace.stages.queued = stageNow();
+        await this.queue.add({ cidr: network, family: attacker.family, port, timeoutSeconds: seconds }, trace === null ? null : markOn(trace));
+        if (trace !== null) trace.stages.applied = stageNow();
       } catch (e) {
-        return this.failed(record, alert, (e as Error).message);
+        return this.failed(record, alert, (e as Error).message, trace);
       }
     }
     this.offenses.set(attacker.text, offense);
     this.blocks.set(entryKey({ cidr: network, port }), record);
-    this.record(record);
+    this.record(record, trace);
     if (record.action === 'blocked') this.o.onBlocked?.(record);
     return record;
   }
 
-  private failed(record: BlockRecord, alert: Alert | null, why: string): BlockRecord {
+  private failed(record: BlockRecord, alert: Alert | null, why: string, trace: BlockTiming | null = null): BlockRecord {
     record.action = 'block_failed';
     record.detail = why;
     if (alert !== null) {
@@ -450,7 +494,7 @@ export class BlockManager {
       alert.attack_details.response_note = `block failed: ${why}`;
       this.o.onAlertChanged?.(alert);
     }
-    return this.record(record);
+    return this.record(record, trace);
   }
 
   async unblock(address: string, reason: UnblockReason = 'manual'): Promise<BlockRecord | null> {
@@ -621,9 +665,16 @@ export class BlockManager {
     return record;
   }
 
-  private record(r: BlockRecord): BlockRecord {
+  private record(r: BlockRecord, trace: BlockTiming | null = null): BlockRecord {
     this.o.onRecord?.(r, 'block');
     this.o.onEvent(blockEvent(r));
+    if (trace !== null) trace.stages.block_written = stageNow();
     return r;
   }
+}
+
+function markOn(trace: BlockTiming): StageMark {
+  return (stage) => {
+    trace.stages[stage] = stageNow();
+  };
 }

@@ -1,9 +1,11 @@
 import type { BlockSpec, Firewall } from '../platform/firewall/firewall.js';
 import { blockSpecProblem } from './block-spec-check.js';
+import type { StageMark } from './block-timing.js';
 
 interface Pending {
   spec: BlockSpec;
   add: boolean;
+  mark: StageMark | null;
   resolve(): void;
   reject(e: Error): void;
 }
@@ -20,12 +22,13 @@ export class FirewallQueue {
 
   constructor(private readonly firewall: Firewall) {}
 
-  add(spec: BlockSpec): Promise<void> {
-    return this.enqueue(spec, true);
+  /** `mark` (latency tracing) hears when its batch starts and when the command runs and exits. */
+  add(spec: BlockSpec, mark: StageMark | null = null): Promise<void> {
+    return this.enqueue(spec, true, mark);
   }
 
   remove(spec: BlockSpec): Promise<void> {
-    return this.enqueue(spec, false);
+    return this.enqueue(spec, false, null);
   }
 
   /** Resolves when nothing is queued or running. */
@@ -33,12 +36,12 @@ export class FirewallQueue {
     while (this.running !== null) await this.running;
   }
 
-  private enqueue(spec: BlockSpec, add: boolean): Promise<void> {
+  private enqueue(spec: BlockSpec, add: boolean, mark: StageMark | null): Promise<void> {
     // Refused alone, before it can share a batch (a script) with valid changes.
     const problem = blockSpecProblem(spec);
     if (problem !== null) return Promise.reject(new RangeError(`firewall change refused: ${problem}`));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ spec, add, resolve, reject });
+      this.pending.push({ spec, add, mark, resolve, reject });
       this.running ??= this.drain();
     });
   }
@@ -49,7 +52,10 @@ export class FirewallQueue {
         const batch = this.pending;
         this.pending = [];
         try {
-          await this.firewall.apply(batch.filter((p) => p.add).map((p) => p.spec), batch.filter((p) => !p.add).map((p) => p.spec));
+          const marks = batch.flatMap((p) => (p.mark === null ? [] : [p.mark]));
+          for (const mark of marks) mark('batch_started');
+          const observer = marks.length === 0 ? undefined : { spawned: () => marks.forEach((m) => m('command_spawned')), exited: () => marks.forEach((m) => m('command_exited')) };
+          await this.firewall.apply(batch.filter((p) => p.add).map((p) => p.spec), batch.filter((p) => !p.add).map((p) => p.spec), observer);
           this.batches++;
           for (const p of batch) p.resolve();
         } catch (e) {

@@ -59,9 +59,14 @@ export class ProtectedAddresses {
     this.host = [group('own address', this.sources.ownAddresses()), group('gateway', this.sources.gateways()), group('DNS resolver', this.sources.resolvers())];
   }
 
+  /** Were the SSH peers read (or tried) within `maxAgeMs`? Then refreshSshPeers(maxAgeMs) has nothing to do. */
+  sshPeersFresh(maxAgeMs: number): boolean {
+    return this.now() - this.sshPeersAt < maxAgeMs;
+  }
+
   /** Re-reads SSH peers unless that was done within `maxAgeMs`; concurrent callers share one run. */
   async refreshSshPeers(maxAgeMs = 0): Promise<void> {
-    if (this.now() - this.sshPeersAt < maxAgeMs) return;
+    if (this.sshPeersFresh(maxAgeMs)) return;
     this.refreshing ??= (async () => {
       try {
         this.ssh = group('live SSH peer', await this.sources.sshPeers());

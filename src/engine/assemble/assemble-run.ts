@@ -3,6 +3,7 @@ import { settingsNeedingRestart } from '../../config/reload-diff.js';
 import type { Host } from '../../host/host.js';
 import type { EngineStats } from '../../model/index.js';
 import type { BlockManager } from '../../response/block-manager.js';
+import type { BlockTiming } from '../../response/block-timing.js';
 import { historySink } from '../../sinks/history/history-sink.js';
 import { createNotifier } from '../../sinks/notify/create-notifier.js';
 import { notificationSink } from '../../sinks/notify/notification-sink.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   warn(line: string): void;
   /** --debug lines. */
   debug?(line: string): void;
+  /** Latency tracing: the stage timestamps of each automatic block (see response/block-timing.ts). */
+  onBlockTiming?(timing: BlockTiming): void;
 }
 
 /** What a SIGHUP reload did. */
@@ -152,6 +155,7 @@ async function wireRun(options: RunOptions, parts: OpenedParts): Promise<Assembl
         onBlocked: (record) => sinks.blocked(record),
         warn,
         debug,
+        ...(options.onBlockTiming !== undefined ? { onTiming: options.onBlockTiming } : {}),
       },
       source.kind,
     );

@@ -2,6 +2,7 @@ import type { RunConfig } from '../../config/run-config.js';
 import type { Alert, BlockRecord, HistoryEntry, ResponseEvent, UnblockReason } from '../../model/index.js';
 import type { Host } from '../../host/host.js';
 import { BlockManager } from '../../response/block-manager.js';
+import type { BlockTiming } from '../../response/block-timing.js';
 import { historyBlockState } from '../../response/history-blocks.js';
 import { ProtectedAddresses } from '../../response/protected-addresses.js';
 import { ProvenSources } from '../../response/proven-sources.js';
@@ -20,6 +21,8 @@ export interface ResponseWiring {
   onBlocked(record: BlockRecord): void;
   warn(line: string): void;
   debug(line: string): void;
+  /** Latency tracing (opt-in): stage timestamps of each automatic block. */
+  onTiming?(timing: BlockTiming): void;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function createBlockManager(config: RunConfig, host: Host, w: Respo
       if (fail2ban !== null) void fail2ban.ban(r.address);
     },
     warn: w.warn,
+    ...(w.onTiming !== undefined ? { onTiming: w.onTiming } : {}),
   });
   const entries = dryRun ? null : await w.history();
   await manager.start(entries === null ? null : historyBlockState(entries, Date.now(), (line) => w.warn(`warning: ${line}`)));

@@ -4,6 +4,7 @@
  * removable as a whole. One implementation per backend; all commands go through a CommandRunner.
  */
 import type { BlockPort, FirewallName } from '../../model/block-record.js';
+import type { CommandObserver } from '../exec/run-command.js';
 
 export { FIREWALL_NAMES, type FirewallName } from '../../model/block-record.js';
 
@@ -33,8 +34,8 @@ export interface Firewall {
   readonly kernelTimeouts: boolean;
   /** Creates our table/chain/sets/anchor if missing, keeping the entries already in them. */
   setup(): Promise<void>;
-  /** Adds (or refreshes the timeout of) and removes entries in one batch. */
-  apply(add: readonly BlockSpec[], remove: readonly BlockSpec[]): Promise<void>;
+  /** Adds (or refreshes the timeout of) and removes entries in one batch; `observer` hears its command start and end. */
+  apply(add: readonly BlockSpec[], remove: readonly BlockSpec[], observer?: CommandObserver): Promise<void>;
   /** Entries currently in our sets; [] when our table does not exist. */
   list(): Promise<FirewallEntry[]>;
   /** Removes everything of ours from the firewall (table, chains, sets, jumps, anchor). */

@@ -4,7 +4,7 @@
  * enrich/ stage calls it asynchronously, off the packet path, and caches per flow).
  *
  * `Get-NetTCPConnection`) have pure parsers (lsof-parser.ts, netstat-parser.ts) but no lookup
- * yet: their command runners come with the platform's execa wrapper, so for now those platforms
+ * yet: their command runners come with the platform's CommandRunner, so for now those platforms
  * get the NullProcessOwnerLookup, which honestly answers "unknown".
  */
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { CommandError } from '../../../src/platform/exec/run-command.js';
 import type { BlockSpec } from '../../../src/platform/firewall/firewall.js';
-import { applyScript, NftablesFirewall, setupScript } from '../../../src/platform/firewall/nftables-firewall.js';
+import { applyScript, createScript, NftablesFirewall, setupScript } from '../../../src/platform/firewall/nftables-firewall.js';
 import { fakeRunner } from './fake-runner.js';
 
 const NFT = '/usr/sbin/nft';
@@ -116,6 +116,27 @@ describe('NftablesFirewall', () => {
     assert.equal(f.calls[0]!.input, setupScript());
     assert.deepEqual(f.calls[1]!.argv, [NFT, '-f', '-']);
     assert.equal(f.calls[1]!.input, applyScript([host4, port6], [net6]));
+    assert.ok(f.calls.every((c) => c.options.warm === true), 'the next batch is started ahead');
+  });
+
+  test('new entries alone go in as one `create element` batch: no delete in the common case', async () => {
+    const f = fakeRunner();
+    await new NftablesFirewall(f.run).apply([host4, port4], []);
+    assert.equal(f.calls.length, 1);
+    assert.equal(f.calls[0]!.input, createScript([host4, port4]));
+    assert.equal(f.calls[0]!.input, 'create element inet snoopy addr4 { 203.0.113.7 timeout 300s }\ncreate element inet snoopy port4 { 203.0.113.9 . tcp . 22 timeout 120s }\n');
+  });
+
+  test('an entry that exists already (nft refuses the create batch): the add + delete + add batch sets its new timeout', async () => {
+    const f = fakeRunner((_argv, o) => (o.input?.startsWith('create') === true ? { exitCode: 1, stderr: 'Error: Could not process rule: File exists' } : undefined));
+    await new NftablesFirewall(f.run).apply([host4, port4], []);
+    assert.deepEqual(f.calls.map((c) => c.input), [createScript([host4, port4]), applyScript([host4, port4], [])]);
+  });
+
+  test('a create batch that did not run (timeout, nft missing) is not tried again the long way', async () => {
+    const f = fakeRunner((argv) => new CommandError(argv, 'timeout', null, '', 'timed out after 30000 ms'));
+    await assert.rejects(new NftablesFirewall(f.run).apply([host4], []), (e: unknown) => e instanceof CommandError && e.kind === 'timeout');
+    assert.equal(f.calls.length, 1);
   });
 
   test('an empty apply runs nothing', async () => {
