@@ -122,7 +122,12 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
   const scanEnd = Date.now();
   const isAlert = (j: Record<string, unknown>): boolean => j.event_type === 'alert' && j.attacker_ip === address && j.attack_type === 'PORT_SCAN';
   const alert = await engine.waitForLine(isAlert, 10_000, `PORT_SCAN alert for ${address}`, from);
-  const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === address && j.action === 'blocked', 10_000, `block line for ${address}`, from);
+  const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === address && j.action === 'blocked', 10_000, `block line for ${address}`, from).catch((e: Error) => {
+    // Why it was not blocked is in the alert's last state: its action and what it counted.
+    const last = engine.lines.slice(from).filter((l) => l.json?.id === alert.json!.id).at(-1)?.json ?? alert.json!;
+    const details = JSON.stringify(last['attack_details'] ?? {}).slice(0, 400);
+    throw new Error(`${e.message.split(';')[0]}; the alert's last action: ${String(last['action'])}, details ${details}`);
+  });
   const action = String(alert.json!.action);
   const waited = action !== 'blocked';
   let update: OutputLine | undefined;
