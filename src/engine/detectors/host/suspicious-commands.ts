@@ -1,5 +1,4 @@
 import { compileLinear, type Matcher } from '../signatures/linear-regex.js';
-import { checkBuiltinSources } from '../signatures/patterns.js';
 
 /** One named pattern of a command line worth an alert. */
 export interface CommandPattern {
@@ -36,13 +35,8 @@ export const MAX_COMMAND_CHARS = 4096;
  * Compiles the config file's extra patterns (key `suspiciousCommands`, case-insensitive).
  * Throws one line naming the first bad pattern: invalid syntax or nested quantifiers.
  */
-let builtinsChecked = false;
 
 export function compileCommandPatterns(extra: readonly string[]): CommandPattern[] {
-  if (!builtinsChecked) {
-    checkBuiltinSources(BUILTIN_COMMAND_PATTERNS.map((p) => ({ name: p.name, source: (p.regex as RegExp).source })));
-    builtinsChecked = true;
-  }
   const out: CommandPattern[] = [...BUILTIN_COMMAND_PATTERNS];
   extra.forEach((source, i) => {
     // Run in a linear-time engine (RE2): no pattern can freeze the engine.
