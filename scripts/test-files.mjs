@@ -6,22 +6,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DURATIONS_FILE = join(ROOT, 'scripts', 'test-durations.json');
 
-/**
- * Files that assert a deadline on live traffic (an alert within 2 s, a block within 5 s, a flood
- * fully accounted for, an nmap connect scan without retries that must complete its handshakes):
- * while one runs, at most one other job runs beside it, so it has a core.
- */
-const TIMING_BOUND = new Set([
-  'test/e2e/tui-workflow.test.ts',
-  'test/e2e/live-headless.test.ts',
-  'test/e2e/fleet-crowdsec.test.ts',
-  'test/e2e/flood-exhaustion.test.ts',
-  'test/e2e/live-drops.test.ts',
-  'test/e2e/stale-proof.test.ts',
-]);
-
 /** Checks the host's firewall after every other file: it runs alone, at the very end. */
 const RUNS_LAST = new Set(['test/e2e/zz-host-firewall-untouched.test.ts']);
+
+const isEndToEnd = (file) => file.startsWith('test/e2e/');
 
 function collect(dir, out) {
   for (const name of readdirSync(dir).sort()) {
@@ -65,8 +53,11 @@ export function fileJobs(files, { node = process.execPath, env = process.env, pr
     env,
     prefix,
     seconds: seconds[file] ?? 1,
-    lane: file.startsWith('test/e2e/') ? 'e2e' : undefined,
-    cap: TIMING_BOUND.has(file) ? 2 : undefined,
+    // End-to-end files drive live traffic against deadlines (an alert within 2 s, a block within
+    // 5 s, an nmap scan without retries answered in time) and share the host's firewall tools,
+    // sshd and tmux: one at a time, with at most one other job beside it, so it has a core.
+    lane: isEndToEnd(file) ? 'e2e' : undefined,
+    cap: isEndToEnd(file) ? 2 : undefined,
     last: RUNS_LAST.has(file),
   }));
 }
