@@ -146,11 +146,12 @@ export function prepare(versions) {
 export function versionSummary(p, results, seconds) {
   const s = totalCounts(results);
   const failed = results.filter((r) => !r.ok);
-  const ok = failed.length === 0 && results.length > 0;
+  const notRun = matrixJobs(p).length - results.length;
+  const ok = failed.length === 0 && results.length > 0 && notRun === 0;
   return {
     ok,
     line:
-      `node-matrix: node v${p.version} (ABI ${p.abi}) ${SUITES.join(' + ')}: ${ok ? 'PASS' : `FAIL (${failed.map((r) => r.job.file).join(', ') || 'nothing ran'})`} — ` +
+      `node-matrix: node v${p.version} (ABI ${p.abi}) ${SUITES.join(' + ')}: ${ok ? 'PASS' : `FAIL (${[...failed.map((r) => r.job.file), ...(notRun > 0 ? [`${notRun} files not run`] : [])].join(', ')})`} — ` +
       `${s.tests} tests, ${s.pass} passed, ${s.fail} failed, ${s.skipped} skipped, ${results.length} files, ${seconds.toFixed(0)} s`,
   };
 }

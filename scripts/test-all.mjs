@@ -2,8 +2,8 @@
 // What `npm test` runs after the build, in one pool of jobs (scripts/test-pool.mjs) so the cores
 // stay busy: the typecheck, the layer lint, every test file on this Node, and the unit and
 // integration files on the other pinned Node.js versions (scripts/node-matrix.mjs). The matrix's
-// Node binaries and capture-binding builds are prepared in a child process while the first files
-// run; its jobs join the queue once they are ready. One summary line per part at the end; the exit
+// Node binaries and capture-binding builds are prepared in a child process while the typecheck
+// and the lint run; the test files join the queue once they are ready. One summary line per part at the end; the exit
 // status is 1 when any part failed.
 //
 //   node scripts/test-all.mjs                      # SNOOPY_TEST_JOBS=N sets how many jobs run at once
@@ -28,15 +28,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => pool.stop
 
 const npmJob = (script, seconds) => ({ label: `npm run ${script}`, command: 'npm', args: ['run', '--silent', script], cwd: ROOT, seconds });
 pool.add([npmJob('typecheck', 21), npmJob('lint:layers', 5)]);
-pool.add(fileJobs(files));
 
-// Fetching Node binaries and compiling cap runs beside the tests; a failure is reported as a part.
+// Fetching Node binaries and compiling cap runs beside the typecheck and the lint, before any test
+// file (the end-to-end files, first in the queue, want the machine to themselves); a failure is
+// reported as a part.
 const versions = selectVersions(null);
 const prepared = await new Promise((resolve) => {
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'node-matrix.mjs'), '--prepare'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('error', () => resolve(null));
   child.on('close', (status) => resolve(status === 0 ? prepare(versions) : null));
 });
+pool.add(fileJobs(files));
 if (prepared !== null) for (const p of prepared) pool.add(matrixJobs(p));
 const results = await pool.seal();
 

@@ -2,11 +2,12 @@
 // when it ends, so the lines of two jobs never interleave.
 //
 // Scheduling rules, in order:
-//   - jobs start in queue order: the longest expected first, so no long job starts at the end;
+//   - jobs start in queue order: capped jobs first, then the longest expected, so no long job
+//     starts at the end;
 //   - `lane`: jobs of one lane run one at a time (end-to-end files share the host's firewall
-//     tools, sshd, tmux and CPU-bound timing);
-//   - `cap`: while such a job runs, at most `cap` jobs run in all (a timing-bound test keeps a
-//     core to itself); a capped job that cannot start yet holds back the jobs behind it;
+//     tools, sshd and tmux);
+//   - `cap`: while such a job runs, at most `cap` jobs run in all (1: a timing-bound test has the
+//     machine to itself); a capped job that cannot start yet holds back the jobs behind it;
 //   - `last`: starts once every other job has ended and no more jobs will be added.
 import { spawn } from 'node:child_process';
 
@@ -42,11 +43,12 @@ export class TestPool {
   /**
    * Queues jobs: { label, command, args, env?, cwd?, seconds (expected), lane?, cap?, last?, prefix? }.
    * The queue stays sorted: capped jobs first (they need the machine before it fills), then the
-   * longest expected.
+   * longest expected, `last` jobs at the end.
    */
   add(jobs) {
     this.queue.push(...jobs);
-    this.queue.sort((a, b) => Number(b.cap !== undefined) - Number(a.cap !== undefined) || b.seconds - a.seconds);
+    const rank = (j) => (j.last ? 0 : j.cap !== undefined ? 2 : 1);
+    this.queue.sort((a, b) => rank(b) - rank(a) || b.seconds - a.seconds);
     this.#fill();
   }
 
@@ -84,14 +86,16 @@ export class TestPool {
         continue;
       }
       // A capped job waiting for the machine to drain: nothing behind it may start meanwhile.
-      if (job.cap !== undefined && !(job.lane !== undefined && [...this.running].some((r) => r.job.lane === job.lane))) break;
+      if (job.cap !== undefined && !job.last && !(job.lane !== undefined && [...this.running].some((r) => r.job.lane === job.lane))) break;
       i++;
     }
     this.#maybeIdle();
   }
 
   #maybeIdle() {
-    if (this.idle !== null && this.running.size === 0 && (this.queue.length === 0 || this.stopping)) {
+    // Sealed, nothing running and nothing could start: what is left can never run; callers count
+    // it as not run rather than wait forever.
+    if (this.idle !== null && this.running.size === 0 && (this.queue.length === 0 || this.stopping || this.sealed)) {
       const resolve = this.idle;
       this.idle = null;
       resolve(this.results);
