@@ -6,19 +6,24 @@
 //   2. builds the capture binding `cap` for that Node's ABI into
 //      node_modules/cap/build/node-abi-<process.versions.modules>/cap.node (the loader,
 //      src/engine/capture/live/load-cap.ts, picks that file when it exists), and
-//   3. runs scripts/run-tests.mjs test/unit test/integration with that binary first on PATH.
-// The versions run side by side; each one's output is kept apart and printed whole, every line
-// prefixed with the version that produced it, then one summary line per version.
+//   3. runs each file of test/unit and test/integration on that binary (first on PATH), in one
+//      pool of jobs for all versions (scripts/test-pool.mjs: several files at once, longest first).
+// Each file's output is printed whole when it ends, every line prefixed with the version that
+// produced it, then one summary line per version. `npm test` runs these jobs in the same pool as
+// the Node it runs on (scripts/test-all.mjs), so the matrix fills the cores the end-to-end files
+// leave idle.
 //
 //   node scripts/node-matrix.mjs                 # fetch, build, test on every pinned version
 //   node scripts/node-matrix.mjs --only 24       # one major
 //   node scripts/node-matrix.mjs --prepare       # fetch and build only
 //   node scripts/node-matrix.mjs --serial        # one version after the other
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileJobs, testFiles } from './test-files.mjs';
+import { defaultConcurrency, printResult, TestPool, totalCounts } from './test-pool.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, '.cache', 'node-matrix');
@@ -116,77 +121,71 @@ function buildCap(dir) {
   return abi;
 }
 
-/** Runs the suites on one Node; resolves with its exit status, output kept in a log file. */
-function runSuites(version, dir, abi, logPath) {
-  return new Promise((resolveRun) => {
-    const started = Date.now();
-    const log = createWriteStream(logPath);
-    const prefix = `[node v${version}] `;
-    const child = spawn(join(dir, 'bin', 'node'), ['scripts/run-tests.mjs', ...SUITES], {
-      cwd: ROOT,
-      env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let pending = '';
-    const onData = (chunk) => {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop();
-      for (const line of lines) log.write(`${prefix}${line}\n`);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('close', (status, signal) => {
-      if (pending !== '') log.write(`${prefix}${pending}\n`);
-      log.end(() => resolveRun({ version, abi, status: status ?? 1, signal, seconds: (Date.now() - started) / 1000, logPath }));
-    });
+/** The jobs that run the suites on one prepared version: its binary first on PATH, output prefixed. */
+export function matrixJobs({ version, dir }) {
+  const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}` };
+  return fileJobs(testFiles(SUITES.map((s) => join(ROOT, s))), { node: join(dir, 'bin', 'node'), env, prefix: `[node v${version}] `, label: `node v${version} ` });
+}
+
+/** The pinned versions `--only MAJOR` selects (all without it). */
+export function selectVersions(only) {
+  const versions = NODE_VERSIONS.filter((v) => only === null || v.version.split('.')[0] === only);
+  if (versions.length === 0) fail(`no pinned version matches --only ${only}`);
+  return versions;
+}
+
+/** Fetches (when missing) and builds cap for each version; cached, so a second call is quick. */
+export function prepare(versions) {
+  return versions.map((v) => {
+    const dir = nodeDir(v);
+    return { ...v, dir, abi: buildCap(dir) };
   });
 }
 
-function summaryOf(logPath) {
-  const text = readFileSync(logPath, 'utf8');
-  const count = (what) => {
-    const m = [...text.matchAll(new RegExp(`^\\[node v[\\d.]+\\] ℹ ${what} (\\d+)$`, 'gm'))];
-    return m.length > 0 ? Number(m[m.length - 1][1]) : null;
+/** One PASS/FAIL line for a version, from the results of its jobs. */
+export function versionSummary(p, results, seconds) {
+  const s = totalCounts(results);
+  const failed = results.filter((r) => !r.ok);
+  const notRun = matrixJobs(p).length - results.length;
+  const ok = failed.length === 0 && results.length > 0 && notRun === 0;
+  return {
+    ok,
+    line:
+      `node-matrix: node v${p.version} (ABI ${p.abi}) ${SUITES.join(' + ')}: ${ok ? 'PASS' : `FAIL (${[...failed.map((r) => r.job.file), ...(notRun > 0 ? [`${notRun} files not run`] : [])].join(', ')})`} — ` +
+      `${s.tests} tests, ${s.pass} passed, ${s.fail} failed, ${s.skipped} skipped, ${results.length} files, ${seconds.toFixed(0)} s`,
   };
-  return { text, tests: count('tests'), pass: count('pass'), fail: count('fail'), skipped: count('skipped') };
 }
 
 async function main() {
   const argv = process.argv.slice(2);
   const onlyAt = argv.indexOf('--only');
-  const only = onlyAt >= 0 ? argv[onlyAt + 1] : null;
-  const versions = NODE_VERSIONS.filter((v) => only === null || v.version.split('.')[0] === only);
-  if (versions.length === 0) fail(`no pinned version matches --only ${only}`);
-  const prepared = versions.map((v) => {
-    const dir = nodeDir(v);
-    return { ...v, dir, abi: buildCap(dir) };
-  });
+  const prepared = prepare(selectVersions(onlyAt >= 0 ? argv[onlyAt + 1] : null));
   if (argv.includes('--prepare')) {
     for (const p of prepared) say(`ready: node v${p.version} (ABI ${p.abi}) in ${p.dir}`);
     return;
   }
-  const logs = join(CACHE, 'logs');
-  mkdirSync(logs, { recursive: true });
-  say(`running ${SUITES.join(' and ')} on ${prepared.map((p) => `node v${p.version}`).join(', ')}${argv.includes('--serial') ? ', one after the other' : ', side by side'}`);
-  const go = (p) => runSuites(p.version, p.dir, p.abi, join(logs, `node-v${p.version}.log`));
-  const results = [];
-  if (argv.includes('--serial')) for (const p of prepared) results.push(await go(p));
-  else results.push(...(await Promise.all(prepared.map(go))));
-  let failed = false;
-  const summary = [];
-  for (const r of results) {
-    const s = summaryOf(r.logPath);
-    process.stdout.write(s.text);
-    const ok = r.status === 0;
-    failed ||= !ok;
-    summary.push(
-      `node-matrix: node v${r.version} (ABI ${r.abi}) ${SUITES.join(' + ')}: ${ok ? 'PASS' : `FAIL (exit ${r.signal ?? r.status})`} — ` +
-        `${s.tests ?? '?'} tests, ${s.pass ?? '?'} passed, ${s.fail ?? '?'} failed, ${s.skipped ?? '?'} skipped, ${r.seconds.toFixed(0)} s`,
-    );
+  const serial = argv.includes('--serial');
+  say(`running ${SUITES.join(' and ')} on ${prepared.map((p) => `node v${p.version}`).join(', ')}${serial ? ', one after the other' : ', side by side'}`);
+  let started = Date.now();
+  const pool = () => new TestPool({ concurrency: defaultConcurrency(availableParallelism()), onEnd: printResult });
+  const summaries = [];
+  const summarize = (p, results) => summaries.push(versionSummary(p, results.filter((r) => r.job.prefix === `[node v${p.version}] `), (Date.now() - started) / 1000));
+  if (serial) {
+    for (const p of prepared) {
+      started = Date.now();
+      const one = pool();
+      one.add(matrixJobs(p));
+      summarize(p, await one.seal());
+    }
+  } else {
+    const all = pool();
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => all.stop(signal));
+    for (const p of prepared) all.add(matrixJobs(p));
+    const results = await all.seal();
+    for (const p of prepared) summarize(p, results);
   }
-  process.stdout.write(`\n${summary.join('\n')}\n`);
-  process.exit(failed ? 1 : 0);
+  process.stdout.write(`\n${summaries.map((s) => s.line).join('\n')}\n`);
+  process.exit(summaries.every((s) => s.ok) ? 0 : 1);
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -151,7 +151,8 @@ describe('the whole path over SSH at 80x24', { skip: skipReason ?? false }, () =
       saveScreen('connections', (await ui.key('2', /ORIGIN +RESPONDER/, 'the Connections pane'))!);
 
       // History: the 200 entries and the new ones, one line each, scrolled to the new block.
-      const history = (await ui.key('5', /block +10\.88\.0\.3 /, 'the new block in the History pane', 10_000))!;
+      // The file's entries come from the engine a moment after the pane opens: wait for them too.
+      const history = (await ui.key('5', (sc) => /block +10\.88\.0\.3 /.test(sc) && historyRows(sc).length >= 15, 'the new block and the file\'s entries in the History pane', 10_000))!;
       const rows = historyRows(history);
       assert.ok(rows.length >= 15, `${rows.length} readable history rows at 80x24:\n${history}`);
       saveScreen('history', history);

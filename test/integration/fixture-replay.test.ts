@@ -15,6 +15,23 @@ interface ManifestEntry {
 
 const manifest = JSON.parse(readFileSync(`${FIXTURES}manifest.json`, 'utf8')) as ManifestEntry[];
 
+/**
+ * One headless replay per fixture and argument list for the whole file: a replay is a pure
+ * function of the capture and its arguments, and several tests below check different properties
+ * of the same run, so each is spawned once and its output shared.
+ */
+const replays = new Map<string, ReturnType<typeof runCli>>();
+function replay(file: string, args: readonly string[] = []): ReturnType<typeof runCli> {
+  const argv = ['--replay', `${FIXTURES}${file}`, '--headless', ...args];
+  const key = JSON.stringify(argv);
+  let run = replays.get(key);
+  if (run === undefined) {
+    run = runCli(argv);
+    replays.set(key, run);
+  }
+  return run;
+}
+
 const CONTRACT_FIELDS: [string, string][] = [
   ['event_type', 'string'],
   ['id', 'string'],
@@ -32,7 +49,7 @@ const CONTRACT_FIELDS: [string, string][] = [
 describe('replaying the recorded fixtures headless', () => {
   test('every alert_update belongs to an alert raised before it', () => {
     for (const entry of manifest) {
-      const run = runCli(['--replay', `${FIXTURES}${entry.file}`, '--headless', ...(entry.args ?? [])]);
+      const run = replay(entry.file, entry.args);
       const ids = new Set<string>();
       for (const l of run.lines) {
         if (l.event_type === 'alert') ids.add(l.id);
@@ -64,7 +81,7 @@ describe('replaying the recorded fixtures headless', () => {
   };
 
   test('nmap-distributed.pcap: six sources, 59 ports of 10.77.0.2, named after the busiest source', () => {
-    const a = last(runCli(['--replay', `${FIXTURES}nmap-distributed.pcap`, '--headless']), 'DISTRIBUTED_SCAN');
+    const a = last(replay('nmap-distributed.pcap'), 'DISTRIBUTED_SCAN');
     assert.equal(a.attacker_ip, '10.77.0.11');
     assert.equal(a.target_ip, '10.77.0.2');
     assert.equal(a.attack_details.sources, 6);
@@ -73,20 +90,20 @@ describe('replaying the recorded fixtures headless', () => {
   });
 
   test('nmap-host-sweep.pcap: 32 hosts swept on port 22 (and by ICMP echo)', () => {
-    const a = last(runCli(['--replay', `${FIXTURES}nmap-host-sweep.pcap`, '--headless']), 'HOST_SWEEP');
+    const a = last(replay('nmap-host-sweep.pcap'), 'HOST_SWEEP');
     assert.equal(a.attack_details.hosts_count, 32);
     assert.equal(a.target_port, 22);
   });
 
   test('nmap-os.pcap: every kind of nmap -O probe is seen', () => {
-    const a = last(runCli(['--replay', `${FIXTURES}nmap-os.pcap`, '--headless']), 'OS_FINGERPRINT');
+    const a = last(replay('nmap-os.pcap'), 'OS_FINGERPRINT');
     assert.equal(a.target_ip, '10.77.0.2');
     assert.deepEqual(a.attack_details.probe_kinds, ['SEQ', 'ECN', 'T2', 'T3', 'T5', 'T7', 'IE', 'U1']);
   });
 
   test('nmap-slow.pcap: the 20-minute scan is slow, its 20-second original fast, the same 40 ports', () => {
-    const slow = last(runCli(['--replay', `${FIXTURES}nmap-slow.pcap`, '--headless']), 'PORT_SCAN');
-    const fast = last(runCli(['--replay', `${FIXTURES}nmap-scan-delay.pcap`, '--headless']), 'PORT_SCAN');
+    const slow = last(replay('nmap-slow.pcap'), 'PORT_SCAN');
+    const fast = last(replay('nmap-scan-delay.pcap'), 'PORT_SCAN');
     assert.equal(slow.attack_details.ports_count, 40);
     assert.ok(slow.duration > 1000, String(slow.duration));
     assert.equal(fast.attack_details.scan_speed, undefined);
@@ -95,7 +112,7 @@ describe('replaying the recorded fixtures headless', () => {
   for (const entry of manifest) {
     test(`${entry.file}: ${entry.expect.port_scan ? `one ${entry.expect.port_scan.scan_type} PORT_SCAN from ${entry.expect.port_scan.attacker_ip}` : 'no alert'}; stats count = capinfos`, () => {
       const path = `${FIXTURES}${entry.file}`;
-      const run = runCli(['--replay', path, '--headless', ...(entry.args ?? [])]);
+      const run = replay(entry.file, entry.args);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const alerts = run.lines.filter((l) => l.event_type === 'alert');
