@@ -125,7 +125,7 @@ async function oneAttacker(net: NetnsPair, engine: HeadlessProcess, i: number): 
   const block = await engine.waitForLine((j) => j.event_type === 'block' && j.address === address && j.action === 'blocked', 10_000, `block line for ${address}`, from).catch((e: Error) => {
     // Why it was not blocked is in the alert's last state: its action and what it counted.
     const last = engine.lines.slice(from).filter((l) => l.json?.id === alert.json!.id).at(-1)?.json ?? alert.json!;
-    const details = JSON.stringify(last['attack_details'] ?? {}).slice(0, 400);
+    const details = JSON.stringify(last['attack_details'] ?? {}).slice(0, 1500);
     throw new Error(`${e.message.split(';')[0]}; the alert's last action: ${String(last['action'])}, details ${details}`);
   });
   const action = String(alert.json!.action);
@@ -167,7 +167,7 @@ async function run(net: NetnsPair): Promise<LatencySample[]> {
         try {
           samples.push(await oneAttacker(net, engine, i));
         } catch (e) {
-          samples.push({ attacker: attackerAddress(i), handshake_first: i % 2 === 0, alert_action: '', waited_for_proof: false, alert_to_block_ms: NaN, update_to_block_ms: null, alert_after_scan_start_ms: NaN, alert_after_scan_end_ms: NaN, in_nft_set: false, stages: null, alert_read_at: NaN, block_read_at: NaN, error: (e as Error).message.slice(0, 300) });
+          samples.push({ attacker: attackerAddress(i), handshake_first: i % 2 === 0, alert_action: '', waited_for_proof: false, alert_to_block_ms: NaN, update_to_block_ms: null, alert_after_scan_start_ms: NaN, alert_after_scan_end_ms: NaN, in_nft_set: false, stages: null, alert_read_at: NaN, block_read_at: NaN, error: (e as Error).message.slice(0, 2000) });
         }
         const s = samples[samples.length - 1]!;
         log(`latency ${i + 1}/${ATTACKERS} ${s.attacker}: ${s.error ?? `alert→block ${s.alert_to_block_ms} ms${s.waited_for_proof ? ' (waited for proof)' : ''}, in set ${s.in_nft_set}`}`);

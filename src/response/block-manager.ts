@@ -59,6 +59,13 @@ const MAX_PENDING_FLOWS = 8192;
  * ports); fewer, and it waits, logged or prompted.
  */
 const SCAN_PROOF_SERVICES = 3;
+/**
+ * How long before a scan's first counted probe its handshakes still count as its own proof. A
+ * connect scan reaches ports it touched before (an earlier visit) first: the detector does not
+ * count those as new probes, so their handshakes complete just before `first_seen` (which also
+ * carries whole milliseconds only). A second covers that; an older proof stays stale.
+ */
+const SCAN_PROOF_LEAD_MICROS = 1_000_000;
 const SCAN_TYPES: ReadonlySet<string> = new Set(['PORT_SCAN', 'SLOW_SCAN', 'HOST_SWEEP', 'DISTRIBUTED_SCAN', 'OS_FINGERPRINT']);
 /** The timer re-reads SSH peers when its list is older than this … */
 const SSH_PEERS_FRESH_MS = 900;
@@ -285,10 +292,10 @@ export class BlockManager {
    * A scan's probes are flows to many services; a blind spoofer's never complete. It is proven
    * when its source completed handshakes with at least SCAN_PROOF_SERVICES distinct services of
    * ours since the scan began (a connect scan finding open ports does; a visitor or proxy whose
-   * address is forged reaches one or two).
+   * address is forged reaches one or two), SCAN_PROOF_LEAD_MICROS before its first probe included.
    */
   private scanProven(alert: Alert, attacker: string): boolean {
-    const since = Date.parse(alert.attack_details.first_seen) * 1000;
+    const since = Date.parse(alert.attack_details.first_seen) * 1000 - SCAN_PROOF_LEAD_MICROS;
     if (!Number.isFinite(since)) return false;
     return this.o.proven.servicesSince(attacker, since) >= (this.o.scanProofServices ?? SCAN_PROOF_SERVICES);
   }

@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 11 (least privilege): the engine kept root's full capability set
+ * Least privilege: the engine kept root's full capability set
  * (CapEff 000001fffeffffff). A live headless run as root restarts itself through setpriv: the
  * process that captures, decides and runs nft holds only CAP_NET_RAW, CAP_NET_ADMIN and (for
  * process names) CAP_SYS_PTRACE — effective, permitted and bounding. (The other attack tests

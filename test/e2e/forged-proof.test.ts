@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 2 (forged proof): an attacker on the victim's link forges a complete handshake
+ * Forged proof: an attacker on the victim's link forges a complete handshake
  * — SYN, a SYN-ACK "from the victim" with a number the attacker chose, and the ACK matching it —
  * as raw frames (test/support/forge-handshake.py, AF_PACKET), then a blind SYN scan with the same
  * forged source. The address never sent anything; it must not be blocked. Also: a forged

@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 4 (injection from the history file): block entries still in force are
+ * Injection from the history file: block entries still in force are
  * re-applied at start, and their `port.protocol` used to be pasted into the `nft -f -` batch. A
  * crafted entry (an nft statement in `protocol`, a network that is not one, a port out of range)
  * must be refused with one line, and the ruleset must stay exactly as it was.

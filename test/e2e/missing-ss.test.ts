@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 3 (self-lockout when `ss` is missing): the admin is logged in over SSH; the
+ * Self-lockout when `ss` is missing: the admin is logged in over SSH; the
  * engine runs in a private mount namespace (unshare -m) where `ss` is hidden by bind-mounting an
  * empty file over it. A blind scan forged with the admin's address and a real connect scan from
  * it must never block the admin, and the session must survive:

@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 1 (stale proof): a visitor completes real handshakes with our web server; later
+ * Stale proof: a visitor completes real handshakes with our web server; later
  * a blind SYN scan forged with the visitor's address (hping3 -a VISITOR --scan 1-100) must not get
  * it blocked — its old proof is not evidence for flows that never completed, nor are its visits
  * during the scan. The visitor's next request still works. A real connect scan from another

@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 5 (a full disk lost history silently): the history on a 1 MB tmpfs that is full.
+ * A full disk lost history silently: the history on a 1 MB tmpfs that is full.
  * Every alert is still printed; the failed writes are a warning on stderr, `history_write_errors`
  * in the stats line, and exit status 3. The tmpfs lives in a private mount namespace (unshare -m),
  * so nothing is left mounted whatever happens. Needs root.

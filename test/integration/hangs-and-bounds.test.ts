@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 7 (and the link-type part of 11): inputs that hung or spun the engine — a FIFO
+ * Inputs that hung or spun the engine — a FIFO
  * or /dev/zero as capture, config or blocklist, `--speed 1e-300`, a flow capacity past 2^29 — and
  * a capture of a link type the decoder cannot read. Each is now one clear line and a non-zero
  * exit, well within a deadline (a hang would be killed by spawnSync's timeout: status null).

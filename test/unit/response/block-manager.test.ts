@@ -995,6 +995,39 @@ describe('BlockManager: a scan needs its own proven probes of several services',
   });
 });
 
+describe('BlockManager: handshakes just before a scan\'s first counted probe', () => {
+  const OWN = '10.0.2.15';
+
+  /** A scan from ATTACKER whose service 8080 was proven `leadMs` before its first probe, 8081 and 8082 after. */
+  async function scanWithEarlyProof(t: Parameters<typeof started>[0], leadMs: number) {
+    const h = await started(t, { scanProofServices: 3 });
+    h.manager.onFlowProven(h.flows, h.flows.add(ATTACKER, OWN, true, 8080));
+    h.clock.now += leadMs;
+    const a = h.alert(ATTACKER, 'PORT_SCAN');
+    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
+    for (const port of [8081, 8082]) {
+      const probe = h.flows.add(ATTACKER, OWN, false, port);
+      h.manager.onEvidence(a, h.flows, probe);
+      h.flows.prove(probe);
+      h.manager.onFlowProven(h.flows, probe);
+    }
+    await settle();
+    return { h, a };
+  }
+
+  test('a port reached before (not a new probe) whose handshake completed within the second before first_seen counts', async (t) => {
+    const { h, a } = await scanWithEarlyProof(t, 300);
+    assert.equal(a.action, 'blocked');
+    assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
+  });
+
+  test('a handshake seconds before the scan is stale: two services of its own are not a proven scan', async (t) => {
+    const { h, a } = await scanWithEarlyProof(t, 5_000);
+    assert.equal(a.action, 'prompted');
+    assert.deepEqual(addsAfterStart(h), []);
+  });
+});
+
 describe('BlockManager: translated IPv6 addresses are blocked as /128, never the translator\'s whole /64', () => {
   test('NAT64, local-use NAT64, SIIT and Teredo attackers: /128; a native IPv6 attacker: its /64', async (t) => {
     const h = await started(t);

@@ -1,5 +1,5 @@
 /**
- * Issue 14, item 10: raw control bytes outside the UI. Headless stdout, the daily logs, syslog
+ * Raw control bytes outside the UI. Headless stdout, the daily logs, syslog
  * and webhooks carry network text (an HTTP path with the 8-bit CSI U+009B, `c2 9b` in UTF-8);
  * error lines echo command-line text (`-i $'\e]52;…\a'`). Every one goes through the one
  * sanitizer: JSON keeps the same value with `\u009b` escapes, plain lines show `\e`, `\a`, `\u{9b}`.
