@@ -182,8 +182,9 @@ test('appended lines of sshd, vsftpd, proftpd and pure-ftpd: every attacker aler
       ['FTP_BRUTE_FORCE', '2001:db8:213::1'],
     ];
     for (const [type, ip] of expected) await engine.waitForLine((j) => j.event_type === 'alert' && j.attack_type === type && j.attacker_ip === ip, 10_000, `${type} for ${ip}`);
-    // The last update of each alert carries every user name (escaped).
-    await engine.waitForLine((j) => j.attacker_ip === '203.0.113.211' && ((j.attack_details as Record<string, unknown>).usernames as string[]).length === users.length, 5_000, 'vsftpd alert with all six user names');
+    // The last update of each alert carries every user name (escaped). Updates of one alert go
+    // out at most every 5 s (alertUpdateSeconds): the deadline is that period plus room for a busy machine.
+    await engine.waitForLine((j) => j.attacker_ip === '203.0.113.211' && ((j.attack_details as Record<string, unknown>).usernames as string[]).length === users.length, 15_000, 'vsftpd alert with all six user names');
 
     const status = await engine.interrupt();
     assert.equal(status.code, 0, `engine exit status; stderr: ${engine.stderr}`);
