@@ -976,11 +976,11 @@ describe('BlockManager: a scan needs its own proven probes of several services',
     assert.deepEqual(addsAfterStart(h), []);
   });
 
-  test('a real connect scan that finds three open services is blessed, whatever the order of its probes', async (t) => {
+  /** A scan from ATTACKER whose service 8080 was proven `leadMs` before the scan's first probe, 22 and 80 while it runs. */
+  async function scanWithEarlyProof(t: Parameters<typeof started>[0], leadMs: number) {
     const h = await started(t, { scanProofServices: 3 });
-    // The first open port was found before the scan was an alert.
-    const early = h.flows.add(ATTACKER, OWN, true, 8080);
-    h.manager.onFlowProven(h.flows, early);
+    h.manager.onFlowProven(h.flows, h.flows.add(ATTACKER, OWN, true, 8080));
+    h.clock.now += leadMs;
     const a = h.alert(ATTACKER, 'PORT_SCAN');
     h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
     for (const port of [22, 80]) {
@@ -989,40 +989,27 @@ describe('BlockManager: a scan needs its own proven probes of several services',
       h.flows.prove(probe);
       h.manager.onFlowProven(h.flows, probe);
     }
+    return { h, a };
+  }
+
+  test('a real connect scan that finds three open services is blessed, whatever the order of its probes', async (t) => {
+    // The first open port was found before the scan was an alert.
+    const { h, a } = await scanWithEarlyProof(t, 0);
     assert.equal(a.action, 'blocked');
     await settle();
     assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
   });
-});
-
-describe('BlockManager: handshakes just before a scan\'s first counted probe', () => {
-  const OWN = '10.0.2.15';
-
-  /** A scan from ATTACKER whose service 8080 was proven `leadMs` before its first probe, 8081 and 8082 after. */
-  async function scanWithEarlyProof(t: Parameters<typeof started>[0], leadMs: number) {
-    const h = await started(t, { scanProofServices: 3 });
-    h.manager.onFlowProven(h.flows, h.flows.add(ATTACKER, OWN, true, 8080));
-    h.clock.now += leadMs;
-    const a = h.alert(ATTACKER, 'PORT_SCAN');
-    h.manager.onAlert(a, h.flows, h.flows.add(ATTACKER, OWN, false, 1));
-    for (const port of [8081, 8082]) {
-      const probe = h.flows.add(ATTACKER, OWN, false, port);
-      h.manager.onEvidence(a, h.flows, probe);
-      h.flows.prove(probe);
-      h.manager.onFlowProven(h.flows, probe);
-    }
-    await settle();
-    return { h, a };
-  }
 
   test('a port reached before (not a new probe) whose handshake completed within the second before first_seen counts', async (t) => {
     const { h, a } = await scanWithEarlyProof(t, 300);
+    await settle();
     assert.equal(a.action, 'blocked');
     assert.deepEqual(addsAfterStart(h), [[spec4(ATTACKER, 300)]]);
   });
 
   test('a handshake seconds before the scan is stale: two services of its own are not a proven scan', async (t) => {
     const { h, a } = await scanWithEarlyProof(t, 5_000);
+    await settle();
     assert.equal(a.action, 'prompted');
     assert.deepEqual(addsAfterStart(h), []);
   });
